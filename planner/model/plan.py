@@ -1,0 +1,130 @@
+"""The plan: plain typed dataclasses, no Qt and no I/O.
+
+A plan holds sites, racks, servers (one shared id namespace: a scenario may fail any
+of them), recovery pools, services and scenarios. Times are minutes. Optional fields
+exist for the GUI and the runbook (positions, colours, notes, owners, runbook steps);
+``extra`` keeps fields written by other tools so that a round trip loses nothing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+Number = int | float
+DEFAULT_RACK_UNITS = 42
+DEFAULT_TIER = 2
+TIERS = (0, 1, 2, 3)
+
+
+@dataclass
+class Site:
+    id: str
+    name: str
+    x: Number | None = None
+    y: Number | None = None
+    width: Number | None = None
+    height: Number | None = None
+    color: str | None = None
+    notes: str | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class Rack:
+    id: str
+    site: str
+    name: str
+    units: int = DEFAULT_RACK_UNITS
+    x: Number | None = None
+    y: Number | None = None
+    notes: str | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class Server:
+    id: str
+    rack: str
+    name: str
+    position: int
+    height: int = 1
+    notes: str | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def top(self) -> int:
+        """Highest unit the server occupies (1-based, inclusive)."""
+        return self.position + self.height - 1
+
+
+@dataclass
+class Pool:
+    id: str
+    name: str
+    capacity: int
+    notes: str | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class Service:
+    id: str
+    name: str
+    tier: int = DEFAULT_TIER
+    rto_minutes: Number | None = None
+    restore_minutes: Number = 0
+    failover_minutes: Number | None = None
+    servers: list[str] = field(default_factory=list)
+    standby_servers: list[str] = field(default_factory=list)
+    min_instances: int = 1
+    needs: dict[str, int] = field(default_factory=dict)
+    depends_on: list[str] = field(default_factory=list)
+    owner: str | None = None
+    team: str | None = None
+    notes: str | None = None
+    steps: list[str] = field(default_factory=list)
+    color: str | None = None
+    x: Number | None = None
+    y: Number | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class Scenario:
+    id: str
+    name: str
+    failed: list[str] = field(default_factory=list)
+    notes: str | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class Plan:
+    name: str = "Untitled plan"
+    sites: list[Site] = field(default_factory=list)
+    racks: list[Rack] = field(default_factory=list)
+    servers: list[Server] = field(default_factory=list)
+    pools: list[Pool] = field(default_factory=list)
+    services: list[Service] = field(default_factory=list)
+    scenarios: list[Scenario] = field(default_factory=list)
+    notes: str | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def site(self, site_id: str) -> Site | None:
+        return next((s for s in self.sites if s.id == site_id), None)
+
+    def rack(self, rack_id: str) -> Rack | None:
+        return next((r for r in self.racks if r.id == rack_id), None)
+
+    def server(self, server_id: str) -> Server | None:
+        return next((s for s in self.servers if s.id == server_id), None)
+
+    def pool(self, pool_id: str) -> Pool | None:
+        return next((p for p in self.pools if p.id == pool_id), None)
+
+    def service(self, service_id: str) -> Service | None:
+        return next((s for s in self.services if s.id == service_id), None)
+
+    def scenario(self, scenario_id: str) -> Scenario | None:
+        return next((s for s in self.scenarios if s.id == scenario_id), None)

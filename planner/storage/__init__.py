@@ -1,0 +1,75 @@
+"""Plan files: the interchange JSON (format v1) and the native ``.drplan`` (SQLite)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from planner.model.plan import Plan
+from planner.model.problems import Problem
+from planner.storage.drplan_format import SQLITE_MAGIC, read_drplan, write_drplan
+from planner.storage.errors import (
+    DamagedPlanError,
+    InvalidPlanError,
+    NewerVersionError,
+    NotAPlanError,
+    PlanFileError,
+)
+from planner.storage.json_format import plan_from_json, plan_to_json, read_json, write_json
+
+__all__ = [
+    "DamagedPlanError",
+    "InvalidPlanError",
+    "NewerVersionError",
+    "NotAPlanError",
+    "PlanFileError",
+    "load_plan",
+    "plan_from_json",
+    "plan_to_json",
+    "read_plan",
+    "save_plan",
+]
+
+PLAN_SUFFIXES = (".drplan", ".json")
+
+
+def _is_json_path(path: Path) -> bool:
+    if path.suffix.lower() == ".json":
+        return True
+    if path.suffix.lower() == ".drplan":
+        return False
+    try:
+        with path.open("rb") as handle:
+            return not handle.read(16).startswith(SQLITE_MAGIC)
+    except OSError:
+        return False
+
+
+def load_plan(path: str | Path) -> tuple[Plan, list[Problem]]:
+    """Read a plan in either format, with the type problems of its items (if any).
+
+    The format is chosen by the extension (``.json`` or ``.drplan``), else by content.
+    Raises a :class:`PlanFileError` subclass when the file is not a readable plan.
+    """
+    path = Path(path)
+    if path.is_dir():
+        raise PlanFileError(path, "is a folder, not a plan file")
+    if not path.exists():
+        raise PlanFileError(path, "no such file")
+    return read_json(path) if _is_json_path(path) else read_drplan(path)
+
+
+def read_plan(path: str | Path) -> Plan:
+    """Like :func:`load_plan`, but any type problem raises :class:`InvalidPlanError`."""
+    plan, problems = load_plan(path)
+    if problems:
+        raise InvalidPlanError(path, problems)
+    return plan
+
+
+def save_plan(plan: Plan, path: str | Path) -> None:
+    """Save atomically, as JSON when the name ends in ``.json``, else as ``.drplan``."""
+    path = Path(path)
+    if path.suffix.lower() == ".json":
+        write_json(plan, path)
+    else:
+        write_drplan(plan, path)

@@ -1,0 +1,366 @@
+"""The native plan file ``.drplan``: one SQLite database per plan.
+
+Follows SQLite's advice for application file formats: a fixed ``application_id``,
+``user_version`` as the schema version (also kept in the ``meta`` table), one table per
+kind of item, and saving as a whole new file that replaces the old one atomically.
+Files are untrusted on open: the header is checked before SQLite parses anything,
+the connection is read-only with ``trusted_schema=OFF``, the schema must be exactly
+ours (no views or triggers), ``quick_check`` must pass, and the content must match the
+fingerprint stored with it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sqlite3
+from collections import defaultdict
+from pathlib import Path
+from typing import Any
+
+import sqlite_utils
+
+from planner import __version__
+from planner.model.plan import Plan
+from planner.model.problems import Problem
+from planner.storage.atomic import replace_atomically
+from planner.storage.errors import (
+    DamagedPlanError,
+    NewerVersionError,
+    NotAPlanError,
+    PlanFileError,
+)
+from planner.storage.json_format import plan_to_json
+from planner.storage.records import (
+    FORMAT_NAME,
+    FORMAT_VERSION,
+    PLAN_KEYS,
+    SPECS,
+    PlanFormatError,
+    decode_plan,
+    encode_plan,
+)
+
+APPLICATION_ID = 0x4452504C  # "DRPL"
+SCHEMA_VERSION = 1
+SQLITE_MAGIC = b"SQLite format 3\x00"
+
+# Item tables keep the list order in `ord`; list-valued fields live in child tables
+# keyed by the parent's `ord` (ids may repeat in a plan that is still being edited).
+_ITEM_COLUMNS: dict[str, list[tuple[str, str]]] = {
+    "sites": [
+        ("id", "TEXT"),
+        ("name", "TEXT"),
+        ("x", "NUMERIC"),
+        ("y", "NUMERIC"),
+        ("width", "NUMERIC"),
+        ("height", "NUMERIC"),
+        ("color", "TEXT"),
+        ("notes", "TEXT"),
+    ],
+    "racks": [
+        ("id", "TEXT"),
+        ("site", "TEXT"),
+        ("name", "TEXT"),
+        ("units", "INTEGER"),
+        ("x", "NUMERIC"),
+        ("y", "NUMERIC"),
+        ("notes", "TEXT"),
+    ],
+    "servers": [
+        ("id", "TEXT"),
+        ("rack", "TEXT"),
+        ("name", "TEXT"),
+        ("position", "INTEGER"),
+        ("height", "INTEGER"),
+        ("notes", "TEXT"),
+    ],
+    "pools": [("id", "TEXT"), ("name", "TEXT"), ("capacity", "INTEGER"), ("notes", "TEXT")],
+    "services": [
+        ("id", "TEXT"),
+        ("name", "TEXT"),
+        ("tier", "INTEGER"),
+        ("rto_minutes", "NUMERIC"),
+        ("restore_minutes", "NUMERIC"),
+        ("failover_minutes", "NUMERIC"),
+        ("min_instances", "INTEGER"),
+        ("owner", "TEXT"),
+        ("team", "TEXT"),
+        ("notes", "TEXT"),
+        ("color", "TEXT"),
+        ("x", "NUMERIC"),
+        ("y", "NUMERIC"),
+    ],
+    "scenarios": [("id", "TEXT"), ("name", "TEXT"), ("notes", "TEXT")],
+}
+# child table -> (parent table, value columns); rows ordered by (parent, ord)
+_CHILD_COLUMNS: dict[str, tuple[str, list[tuple[str, str]]]] = {
+    "service_servers": ("services", [("server", "TEXT"), ("standby", "INTEGER")]),
+    "service_needs": ("services", [("pool", "TEXT"), ("units", "INTEGER")]),
+    "service_dependencies": ("services", [("depends_on", "TEXT")]),
+    "service_steps": ("services", [("step", "TEXT")]),
+    "scenario_failed": ("scenarios", [("item", "TEXT")]),
+}
+
+
+def _schema_sql() -> dict[str, str]:
+    tables = {"meta": "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT)"}
+    for table, columns in _ITEM_COLUMNS.items():
+        cols = ", ".join(f"{name} {kind}" for name, kind in columns)
+        tables[table] = f"CREATE TABLE {table} (ord INTEGER PRIMARY KEY, {cols}, extra TEXT)"
+    for table, (parent, columns) in _CHILD_COLUMNS.items():
+        cols = ", ".join(f"{name} {kind}" for name, kind in columns)
+        tables[table] = (
+            f"CREATE TABLE {table} (parent INTEGER NOT NULL REFERENCES {parent}(ord), "
+            f"ord INTEGER NOT NULL, {cols}, PRIMARY KEY (parent, ord))"
+        )
+    return tables
+
+
+SCHEMA = _schema_sql()
+
+
+def fingerprint(plan: Plan) -> str:
+    """SHA-256 of the plan's canonical JSON: equal plans, equal fingerprints."""
+    return hashlib.sha256(plan_to_json(plan).encode("utf-8")).hexdigest()
+
+
+# ---------------------------------------------------------------- writing
+
+
+def write_drplan(plan: Plan, path: str | Path) -> None:
+    """Save ``plan`` to ``path`` atomically (the old file survives any crash mid-save)."""
+    try:
+        replace_atomically(path, lambda tmp: _write_database(plan, tmp))
+    except (OSError, sqlite3.Error) as error:
+        reason = error.strerror if isinstance(error, OSError) and error.strerror else error
+        raise PlanFileError(path, f"cannot save: {reason}") from None
+
+
+def _write_database(plan: Plan, path: Path) -> None:
+    records = encode_plan(plan)
+    conn = sqlite3.connect(path)
+    try:
+        # The file is private until renamed into place, so no journal is needed; the
+        # rename (after an fsync) is what makes the save durable and atomic.
+        conn.execute("PRAGMA journal_mode=OFF")
+        conn.execute("PRAGMA synchronous=OFF")
+        conn.execute(f"PRAGMA application_id={APPLICATION_ID}")
+        conn.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
+        db = sqlite_utils.Database(conn, execute_plugins=False)
+        with conn:
+            for sql in SCHEMA.values():
+                conn.execute(sql)
+            db["meta"].insert_all(_meta_rows(plan, records))
+            for table, columns in _ITEM_COLUMNS.items():
+                db[table].insert_all(
+                    _item_rows(records[table], [c for c, _ in columns], SPECS[table][1]),
+                    batch_size=500,
+                )
+            for table, rows in _child_rows(records).items():
+                db[table].insert_all(rows, batch_size=500)
+    finally:
+        conn.close()
+
+
+def _meta_rows(plan: Plan, records: dict[str, Any]) -> list[dict[str, Any]]:
+    extra = {k: v for k, v in records.items() if k not in PLAN_KEYS}
+    return [
+        {"key": "format", "value": FORMAT_NAME},
+        {"key": "schema_version", "value": str(SCHEMA_VERSION)},
+        {"key": "written_by", "value": f"DR Planner {__version__}"},
+        {"key": "name", "value": plan.name},
+        {"key": "notes", "value": json.dumps(plan.notes, ensure_ascii=False)},
+        {"key": "extra", "value": json.dumps(extra, ensure_ascii=False)},
+        {"key": "fingerprint", "value": fingerprint(plan)},
+    ]
+
+
+def _item_rows(records: list[dict[str, Any]], columns: list[str], specs: list) -> list[dict]:
+    known = {spec.name for spec in specs}
+    rows = []
+    for ord_, record in enumerate(records):
+        row: dict[str, Any] = {"ord": ord_}
+        for column in columns:
+            row[column] = record.get(column)
+        extra = {k: v for k, v in record.items() if k not in known}
+        row["extra"] = json.dumps(extra, ensure_ascii=False) if extra else None
+        rows.append(row)
+    return rows
+
+
+def _child_rows(records: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
+    rows: dict[str, list[dict[str, Any]]] = {table: [] for table in _CHILD_COLUMNS}
+    for parent, service in enumerate(records["services"]):
+        active = [(s, 0) for s in service["servers"]]
+        standby = [(s, 1) for s in service["standby_servers"]]
+        for ord_, (server, is_standby) in enumerate(active + standby):
+            rows["service_servers"].append(
+                {"parent": parent, "ord": ord_, "server": server, "standby": is_standby}
+            )
+        for ord_, (pool, units) in enumerate(service["needs"].items()):
+            rows["service_needs"].append(
+                {"parent": parent, "ord": ord_, "pool": pool, "units": units}
+            )
+        for ord_, dep in enumerate(service["depends_on"]):
+            rows["service_dependencies"].append({"parent": parent, "ord": ord_, "depends_on": dep})
+        for ord_, step in enumerate(service.get("steps", [])):
+            rows["service_steps"].append({"parent": parent, "ord": ord_, "step": step})
+    for parent, scenario in enumerate(records["scenarios"]):
+        for ord_, item in enumerate(scenario["failed"]):
+            rows["scenario_failed"].append({"parent": parent, "ord": ord_, "item": item})
+    return rows
+
+
+# ---------------------------------------------------------------- reading
+
+
+def read_drplan(path: str | Path) -> tuple[Plan, list[Problem]]:
+    """Open a ``.drplan`` file; raise a :class:`PlanFileError` subclass if it is not one."""
+    path = Path(path)
+    _check_header(path)
+    try:
+        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+    except sqlite3.Error as error:
+        raise PlanFileError(path, f"cannot open: {error}") from None
+    try:
+        conn.execute("PRAGMA trusted_schema=OFF")
+        conn.execute("PRAGMA query_only=ON")
+        conn.execute("PRAGMA cell_size_check=ON")
+        records, stored_fingerprint = _read_records(path, conn)
+    except sqlite3.DatabaseError as error:
+        raise DamagedPlanError(path, f"damaged plan file ({error})") from None
+    finally:
+        conn.close()
+    try:
+        plan, problems = decode_plan(records)
+    except PlanFormatError as error:
+        raise DamagedPlanError(path, f"damaged plan file ({error})") from None
+    if fingerprint(plan) != stored_fingerprint:
+        raise DamagedPlanError(
+            path,
+            "damaged plan file: its contents do not match the fingerprint saved with them "
+            "(rows changed or removed outside DR Planner)",
+        )
+    return plan, problems
+
+
+def _check_header(path: Path) -> None:
+    try:
+        with path.open("rb") as handle:
+            header = handle.read(100)
+    except OSError as error:
+        raise PlanFileError(path, f"cannot read: {error.strerror or error}") from None
+    if not header.startswith(SQLITE_MAGIC):
+        raise NotAPlanError(path, "not a DR Planner plan (not an SQLite database)")
+    if len(header) < 100:
+        raise DamagedPlanError(path, "damaged plan file (truncated header)")
+    app_id = int.from_bytes(header[68:72], "big")
+    if app_id != APPLICATION_ID:
+        raise NotAPlanError(
+            path, "not a DR Planner plan (an SQLite database of another application)"
+        )
+    version = int.from_bytes(header[60:64], "big")
+    if version > SCHEMA_VERSION:
+        raise NewerVersionError(
+            path,
+            f"written by a newer DR Planner (file schema version {version}; this program "
+            f"reads up to version {SCHEMA_VERSION}); please upgrade DR Planner",
+        )
+
+
+def _read_records(path: Path, conn: sqlite3.Connection) -> tuple[dict[str, Any], str]:
+    check = conn.execute("PRAGMA quick_check").fetchone()
+    if not check or check[0] != "ok":
+        raise DamagedPlanError(path, f"damaged plan file (integrity check: {check and check[0]})")
+    _check_schema(path, conn)
+    db = sqlite_utils.Database(conn, execute_plugins=False, recursive_triggers=False)
+    meta = {row["key"]: row["value"] for row in db["meta"].rows}
+    if meta.get("schema_version") != str(SCHEMA_VERSION) or meta.get("format") != FORMAT_NAME:
+        raise DamagedPlanError(path, "damaged plan file (its version row is missing or wrong)")
+    for key in ("name", "notes", "extra", "fingerprint"):
+        if key not in meta:
+            raise DamagedPlanError(path, f"damaged plan file (meta row '{key}' is missing)")
+    try:
+        notes = json.loads(meta["notes"])
+        extra = json.loads(meta["extra"])
+    except (TypeError, ValueError):
+        raise DamagedPlanError(path, "damaged plan file (meta rows are not valid JSON)") from None
+    records: dict[str, Any] = {"format": FORMAT_NAME, "version": FORMAT_VERSION}
+    records["name"] = meta["name"]
+    for table, columns in _ITEM_COLUMNS.items():
+        records[table] = _read_items(path, db, table, [c for c, _ in columns])
+    _attach_children(path, db, records)
+    if notes is not None:
+        records["notes"] = notes
+    if isinstance(extra, dict):
+        records.update({k: v for k, v in extra.items() if k not in PLAN_KEYS})
+    return records, str(meta["fingerprint"])
+
+
+def _check_schema(path: Path, conn: sqlite3.Connection) -> None:
+    found = conn.execute("SELECT type, name, sql FROM sqlite_master").fetchall()
+    tables = {name: sql for kind, name, sql in found if kind == "table"}
+    others = [name for kind, name, _ in found if kind != "table"]
+    unexpected = [n for n in others if not n.startswith("sqlite_autoindex_")]
+    unexpected += sorted(set(tables) - set(SCHEMA))
+    if unexpected:
+        raise DamagedPlanError(
+            path, f"damaged plan file (unexpected schema item '{unexpected[0]}')"
+        )
+    for table, sql in SCHEMA.items():
+        if tables.get(table) != sql:
+            what = "missing" if table not in tables else "different from the one expected"
+            raise DamagedPlanError(path, f"damaged plan file (table '{table}' is {what})")
+
+
+def _read_items(
+    path: Path, db: sqlite_utils.Database, table: str, columns: list[str]
+) -> list[dict[str, Any]]:
+    items = []
+    for expected, row in enumerate(db[table].rows_where(order_by="ord")):
+        if row["ord"] != expected:
+            raise DamagedPlanError(path, f"damaged plan file (a row of '{table}' is missing)")
+        record = {c: row[c] for c in columns if row[c] is not None}
+        if row["extra"] is not None:
+            try:
+                extra = json.loads(row["extra"])
+            except (TypeError, ValueError):
+                raise DamagedPlanError(
+                    path, f"damaged plan file ('{table}' row {expected + 1} has bad extra fields)"
+                ) from None
+            if isinstance(extra, dict):
+                for key, value in extra.items():
+                    record.setdefault(key, value)
+        items.append(record)
+    return items
+
+
+def _attach_children(path: Path, db: sqlite_utils.Database, records: dict[str, Any]) -> None:
+    services, scenarios = records["services"], records["scenarios"]
+    for service in services:
+        service.update(servers=[], standby_servers=[], needs={}, depends_on=[])
+    children: dict[str, dict[int, list[dict[str, Any]]]] = {}
+    for table, (parent_table, _) in _CHILD_COLUMNS.items():
+        grouped: dict[int, list[dict[str, Any]]] = defaultdict(list)
+        count = len(records[parent_table])
+        for row in db[table].rows_where(order_by="parent, ord"):
+            parent = row["parent"]
+            if not isinstance(parent, int) or not 0 <= parent < count:
+                raise DamagedPlanError(path, f"damaged plan file ('{table}' names a missing item)")
+            grouped[parent].append(row)
+        children[table] = grouped
+    for parent, rows in children["service_servers"].items():
+        for row in rows:
+            key = "standby_servers" if row["standby"] else "servers"
+            services[parent][key].append(row["server"])
+    for parent, rows in children["service_needs"].items():
+        services[parent]["needs"] = {row["pool"]: row["units"] for row in rows}
+    for parent, rows in children["service_dependencies"].items():
+        services[parent]["depends_on"] = [row["depends_on"] for row in rows]
+    for parent, rows in children["service_steps"].items():
+        services[parent]["steps"] = [row["step"] for row in rows]
+    for scenario in scenarios:
+        scenario["failed"] = []
+    for parent, rows in children["scenario_failed"].items():
+        scenarios[parent]["failed"] = [row["item"] for row in rows]

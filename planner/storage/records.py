@@ -1,0 +1,319 @@
+"""Plan <-> plain records in the shape of the interchange format v1.
+
+Both file formats go through here: JSON is these records as text, and the ``.drplan``
+reader reassembles them from its tables. Decoding is untrusted-input code: it never
+raises on a wrong type inside an item, but records a problem naming the item and the
+field, substitutes a neutral value, and goes on, so that every problem is reported at once.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from planner.model.plan import (
+    DEFAULT_RACK_UNITS,
+    DEFAULT_TIER,
+    Plan,
+    Pool,
+    Rack,
+    Scenario,
+    Server,
+    Service,
+    Site,
+)
+from planner.model.problems import Problem
+
+FORMAT_NAME = "drplanner"
+FORMAT_VERSION = 1
+
+
+class FieldError(ValueError):
+    """A field's value has the wrong type; the message says what was expected."""
+
+
+def _describe(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
+def as_id(value: Any) -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise FieldError(f"must be a non-empty string, got {_describe(value)}")
+    return value
+
+
+def as_text(value: Any) -> str:
+    if not isinstance(value, str):
+        raise FieldError(f"must be a string, got {_describe(value)}")
+    return value
+
+
+def as_optional_text(value: Any) -> str | None:
+    return None if value is None else as_text(value)
+
+
+def as_number(value: Any) -> int | float:
+    """A finite number; an integral float becomes an int so that files are canonical."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise FieldError(f"must be a number, got {_describe(value)}")
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            raise FieldError(f"must be a finite number, got {value}")
+        if value.is_integer() and abs(value) < 2**53:
+            return int(value)
+    return value
+
+
+def as_optional_number(value: Any) -> int | float | None:
+    return None if value is None else as_number(value)
+
+
+def as_int(value: Any) -> int:
+    number = as_number(value)
+    if not isinstance(number, int):
+        raise FieldError(f"must be a whole number, got {_describe(value)}")
+    return number
+
+
+def as_id_list(value: Any) -> list[str]:
+    if not isinstance(value, list):
+        raise FieldError(f"must be a list of ids, got {_describe(value)}")
+    return [as_id(v) for v in value]
+
+
+def as_text_list(value: Any) -> list[str]:
+    if not isinstance(value, list):
+        raise FieldError(f"must be a list of strings, got {_describe(value)}")
+    return [as_text(v) for v in value]
+
+
+def as_needs(value: Any) -> dict[str, int]:
+    if not isinstance(value, dict):
+        raise FieldError(f"must be an object mapping pool ids to units, got {_describe(value)}")
+    needs: dict[str, int] = {}
+    for pool_id, units in value.items():
+        try:
+            needs[as_id(pool_id)] = as_int(units)
+        except FieldError as error:
+            raise FieldError(f"pool '{pool_id}': {error}") from None
+    return needs
+
+
+def as_extra(value: Any) -> dict[str, Any]:
+    return dict(value) if isinstance(value, dict) else {}
+
+
+@dataclass(frozen=True)
+class FieldSpec:
+    name: str
+    decode: Callable[[Any], Any]
+    required: bool = False
+    default: Callable[[], Any] | None = None
+    always_written: bool = True
+
+
+def _spec(name: str, decode: Callable[[Any], Any], default: Any = None, **kw: Any) -> FieldSpec:
+    return FieldSpec(name, decode, default=(lambda d=default: _copy(d)), **kw)
+
+
+def _copy(value: Any) -> Any:
+    return (
+        list(value)
+        if isinstance(value, list)
+        else dict(value)
+        if isinstance(value, dict)
+        else value
+    )
+
+
+def _required(name: str, decode: Callable[[Any], Any], neutral: Any) -> FieldSpec:
+    return FieldSpec(name, decode, required=True, default=lambda n=neutral: _copy(n))
+
+
+def _optional(name: str, decode: Callable[[Any], Any], default: Any = None) -> FieldSpec:
+    return _spec(name, decode, default, always_written=False)
+
+
+_ID = _required("id", as_id, "")
+_NAME = _required("name", as_text, "")
+_NOTES = _optional("notes", as_optional_text)
+_XY = [_optional("x", as_optional_number), _optional("y", as_optional_number)]
+
+# Field order here is the order written to JSON: the contract first, then the
+# documented optional fields (written only when set).
+SPECS: dict[str, tuple[type, list[FieldSpec]]] = {
+    "sites": (
+        Site,
+        [
+            _ID,
+            _NAME,
+            *_XY,
+            _optional("width", as_optional_number),
+            _optional("height", as_optional_number),
+            _optional("color", as_optional_text),
+            _NOTES,
+        ],
+    ),
+    "racks": (
+        Rack,
+        [
+            _ID,
+            _required("site", as_id, ""),
+            _NAME,
+            _spec("units", as_int, DEFAULT_RACK_UNITS),
+            *_XY,
+            _NOTES,
+        ],
+    ),
+    "servers": (
+        Server,
+        [
+            _ID,
+            _required("rack", as_id, ""),
+            _NAME,
+            _required("position", as_int, 1),
+            _spec("height", as_int, 1),
+            _NOTES,
+        ],
+    ),
+    "pools": (Pool, [_ID, _NAME, _required("capacity", as_int, 1), _NOTES]),
+    "services": (
+        Service,
+        [
+            _ID,
+            _NAME,
+            _spec("tier", as_int, DEFAULT_TIER),
+            _spec("rto_minutes", as_optional_number, None),
+            _required("restore_minutes", as_number, 0),
+            _spec("failover_minutes", as_optional_number, None),
+            _spec("servers", as_id_list, []),
+            _spec("standby_servers", as_id_list, []),
+            _spec("min_instances", as_int, 1),
+            _spec("needs", as_needs, {}),
+            _spec("depends_on", as_id_list, []),
+            _optional("owner", as_optional_text),
+            _optional("team", as_optional_text),
+            _NOTES,
+            _optional("steps", as_text_list, []),
+            _optional("color", as_optional_text),
+            *_XY,
+        ],
+    ),
+    "scenarios": (Scenario, [_ID, _NAME, _spec("failed", as_id_list, []), _NOTES]),
+}
+
+KIND_OF_LIST = {
+    "sites": "site",
+    "racks": "rack",
+    "servers": "server",
+    "pools": "pool",
+    "services": "service",
+    "scenarios": "scenario",
+}
+PLAN_KEYS = ("format", "version", "name", *SPECS, "notes")
+
+
+class PlanFormatError(ValueError):
+    """The data is not a version-1 DR Planner plan at all (wrong shape or format)."""
+
+
+def decode_plan(data: Any) -> tuple[Plan, list[Problem]]:
+    """Build a plan from format-v1 records; return it with every type problem found.
+
+    Raises :class:`PlanFormatError` only when the top level is not a plan at all.
+    """
+    if not isinstance(data, dict):
+        raise PlanFormatError("not a DR Planner plan: the top level must be a JSON object")
+    if data.get("format") != FORMAT_NAME:
+        raise PlanFormatError(f'not a DR Planner plan: "format" must be "{FORMAT_NAME}"')
+    version = data.get("version")
+    if isinstance(version, bool) or not isinstance(version, int):
+        raise PlanFormatError(f'"version" must be a whole number, got {_describe(version)}')
+    if version > FORMAT_VERSION:
+        raise PlanFormatError(
+            f"written by a newer DR Planner (plan format version {version}; "
+            f"this program reads version {FORMAT_VERSION}); please upgrade"
+        )
+    if version < 1:
+        raise PlanFormatError(f"unknown plan format version {version}")
+    problems: list[Problem] = []
+    plan = Plan()
+    name = data.get("name", "")
+    if isinstance(name, str):
+        plan.name = name
+    else:
+        problems.append(Problem("plan", None, "name", f"must be a string, got {_describe(name)}"))
+    notes = data.get("notes")
+    if notes is None or isinstance(notes, str):
+        plan.notes = notes
+    else:
+        problems.append(Problem("plan", None, "notes", f"must be a string, got {_describe(notes)}"))
+    plan.extra = {k: v for k, v in data.items() if k not in PLAN_KEYS}
+    for list_name, (cls, specs) in SPECS.items():
+        items = data.get(list_name, [])
+        if not isinstance(items, list):
+            problems.append(
+                Problem("plan", None, list_name, f"must be a list, got {_describe(items)}")
+            )
+            continue
+        decoded = []
+        for index, record in enumerate(items):
+            item = _decode_item(KIND_OF_LIST[list_name], index, record, cls, specs, problems)
+            if item is not None:
+                decoded.append(item)
+        setattr(plan, list_name, decoded)
+    return plan, problems
+
+
+def _decode_item(
+    kind: str, index: int, record: Any, cls: type, specs: list[FieldSpec], problems: list[Problem]
+) -> Any:
+    if not isinstance(record, dict):
+        problems.append(Problem(kind, None, None, "must be an object", index=index))
+        return None
+    raw_id = record.get("id")
+    item_id = raw_id if isinstance(raw_id, str) and raw_id.strip() else None
+    values: dict[str, Any] = {}
+    for spec in specs:
+        if spec.name not in record:
+            if spec.required:
+                problems.append(Problem(kind, item_id, spec.name, "missing", index=index))
+            values[spec.name] = spec.default() if spec.default else None
+            continue
+        try:
+            values[spec.name] = spec.decode(record[spec.name])
+        except FieldError as error:
+            problems.append(Problem(kind, item_id, spec.name, str(error), index=index))
+            values[spec.name] = spec.default() if spec.default else None
+    if item_id is None:
+        # Keep going so that the item's other problems are reported, under its index.
+        values["id"] = f"#{index + 1}"
+    known = {spec.name for spec in specs}
+    values["extra"] = {k: v for k, v in record.items() if k not in known}
+    return cls(**values)
+
+
+def encode_plan(plan: Plan) -> dict[str, Any]:
+    """The plan as format-v1 records, in the documented key order (canonical)."""
+    data: dict[str, Any] = {"format": FORMAT_NAME, "version": FORMAT_VERSION, "name": plan.name}
+    for list_name, (_, specs) in SPECS.items():
+        data[list_name] = [_encode_item(item, specs) for item in getattr(plan, list_name)]
+    if plan.notes is not None:
+        data["notes"] = plan.notes
+    data.update(plan.extra)
+    return data
+
+
+def _encode_item(item: Any, specs: list[FieldSpec]) -> dict[str, Any]:
+    record: dict[str, Any] = {}
+    for spec in specs:
+        value = getattr(item, spec.name)
+        if not spec.always_written and value in (None, [], {}):
+            continue
+        record[spec.name] = _copy(value)
+    for key, value in item.extra.items():
+        record.setdefault(key, value)
+    return record
