@@ -123,8 +123,7 @@ def _racks_and_servers(plan: Plan) -> list[Problem]:
                         "server",
                         upper.id,
                         "position",
-                        f"overlaps server '{lower.id}' in rack '{rack_id}' "
-                        f"(units {shared})",
+                        f"overlaps server '{lower.id}' in rack '{rack_id}' (units {shared})",
                     )
                 )
     return problems

@@ -55,7 +55,16 @@ def load_plan(path: str | Path) -> tuple[Plan, list[Problem]]:
         raise PlanFileError(path, "is a folder, not a plan file")
     if not path.exists():
         raise PlanFileError(path, "no such file")
-    return read_json(path) if _is_json_path(path) else read_drplan(path)
+    if not _is_json_path(path):
+        return read_drplan(path)
+    try:
+        return read_json(path)
+    except NotAPlanError as error:
+        if path.suffix.lower() == ".json":
+            raise
+        raise NotAPlanError(
+            path, "not a DR Planner plan (neither a .drplan file nor a JSON plan)"
+        ) from error
 
 
 def read_plan(path: str | Path) -> Plan:

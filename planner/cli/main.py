@@ -1,0 +1,114 @@
+"""The ``drplanner`` command: a thin shell over the core.
+
+Exit status: 0 success, 2 invalid input (one line per problem on stderr), 1 internal
+error. Bare ``drplanner`` is reserved for the desktop window.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from planner import __version__
+from planner.cli import commands
+from planner.storage import PlanFileError
+
+EXIT_OK, EXIT_INTERNAL, EXIT_INVALID = 0, 1, 2
+
+
+class UsageError(Exception):
+    """A wrong argument the parser could not catch; printed as one line, exit 2."""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="drplanner",
+        description=(
+            "DR Planner: if this site, rack or server is lost, what goes down, in what "
+            "order do we bring it back, and how long does it take? Plans are .drplan "
+            "(native) or .json (interchange format v1) files."
+        ),
+        epilog="Run 'drplanner COMMAND --help' for the options of a command.",
+    )
+    parser.add_argument("--version", action="version", version=f"drplanner {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    validate = sub.add_parser(
+        "validate",
+        help="check a plan and list every problem",
+        description="Check a plan and print every problem, one per line, naming item and field.",
+    )
+    validate.add_argument("plan", metavar="PLAN", help="a .drplan or .json plan")
+    validate.set_defaults(run=commands.validate)
+
+    convert = sub.add_parser(
+        "convert",
+        help="convert a plan between .json and .drplan",
+        description="Convert a plan between the JSON interchange format and .drplan, "
+        "losslessly. The output format follows OUT's extension.",
+    )
+    convert.add_argument("input", metavar="IN", help="a .drplan or .json plan")
+    convert.add_argument("output", metavar="OUT", help="the file to write (.json or .drplan)")
+    convert.set_defaults(run=commands.convert)
+
+    show = sub.add_parser(
+        "show",
+        help="print a summary of a plan",
+        description="Print what a plan holds: sites, racks, servers, services, scenarios.",
+    )
+    show.add_argument("plan", metavar="PLAN", help="a .drplan or .json plan")
+    show.set_defaults(run=commands.show)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args_list = list(sys.argv[1:] if argv is None else argv)
+    parser = build_parser()
+    if not args_list:
+        # Reserved for the desktop window (a later release); until then, help.
+        parser.print_help()
+        return EXIT_OK
+    first = args_list[0]
+    if (
+        len(args_list) == 1
+        and first not in _command_names(parser)
+        and Path(first).suffix.lower() in (".drplan", ".json")
+    ):
+        args_list = ["show", first]
+    args = parser.parse_args(args_list)
+    if getattr(args, "run", None) is None:
+        parser.print_help()
+        return EXIT_OK
+    try:
+        return int(args.run(args))
+    except PlanFileError as error:
+        print(f"drplanner: {error}", file=sys.stderr)
+        return EXIT_INVALID
+    except UsageError as error:
+        print(f"drplanner: {error}", file=sys.stderr)
+        return EXIT_INVALID
+    except KeyboardInterrupt:
+        return 130
+    except Exception as error:  # the promise is one line, never a traceback
+        if os.environ.get("DRPLANNER_DEBUG"):
+            raise
+        print(
+            f"drplanner: internal error: {type(error).__name__}: {error} "
+            "(set DRPLANNER_DEBUG=1 for details)",
+            file=sys.stderr,
+        )
+        return EXIT_INTERNAL
+
+
+def _command_names(parser: argparse.ArgumentParser) -> set[str]:
+    for action in parser._subparsers._group_actions if parser._subparsers else []:
+        if isinstance(action, argparse._SubParsersAction):
+            return set(action.choices)
+    return set()
+
+
+if __name__ == "__main__":
+    sys.exit(main())
