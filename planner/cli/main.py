@@ -54,6 +54,39 @@ def build_parser() -> argparse.ArgumentParser:
     convert.add_argument("output", metavar="OUT", help="the file to write (.json or .drplan)")
     convert.set_defaults(run=commands.convert)
 
+    compute = sub.add_parser(
+        "compute",
+        help="what a scenario takes down, the restore schedule and recovery times",
+        description="Evaluate a scenario: what is lost, the restore/failover schedule, "
+        "each service's recovery time against its RTO, the critical path and a lower "
+        "bound on the recovery time.",
+    )
+    compute.add_argument("plan", metavar="PLAN", help="a .drplan or .json plan")
+    which = compute.add_argument_group("scenario (one or both)")
+    which.add_argument("--scenario", metavar="ID", help="a scenario of the plan")
+    which.add_argument(
+        "--fail",
+        metavar="ID",
+        action="append",
+        default=[],
+        help="a site, rack or server to fail (repeatable)",
+    )
+    compute.add_argument("--format", choices=("text", "json"), default="text")
+    compute.add_argument(
+        "--objective",
+        choices=("time", "tiers"),
+        default="time",
+        help="time: shortest total recovery, critical tiers first among equals; "
+        "tiers: tier 0 as early as possible, then tier 1, ...",
+    )
+    compute.add_argument(
+        "--exact",
+        metavar="SECONDS",
+        type=_positive_seconds,
+        help="improve and prove the schedule with OR-Tools CP-SAT for up to SECONDS",
+    )
+    compute.set_defaults(run=commands.compute)
+
     show = sub.add_parser(
         "show",
         help="print a summary of a plan",
@@ -62,6 +95,16 @@ def build_parser() -> argparse.ArgumentParser:
     show.add_argument("plan", metavar="PLAN", help="a .drplan or .json plan")
     show.set_defaults(run=commands.show)
     return parser
+
+
+def _positive_seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number of seconds: '{text}'") from None
+    if not 0 < value <= 86_400:
+        raise argparse.ArgumentTypeError(f"must be between 0 and 86400 seconds, got {text}")
+    return value
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -1,0 +1,119 @@
+"""Text and JSON renderings of a recovery result for the command line."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from planner.engine.recovery import RecoveryResult
+
+
+def hours_minutes(minutes: float | None) -> str:
+    """``T+h:mm`` style clock for a number of minutes (seconds rounded)."""
+    if minutes is None:
+        return "-"
+    total = round(minutes)
+    return f"{total // 60}:{total % 60:02d}"
+
+
+def result_to_json(result: RecoveryResult) -> dict[str, Any]:
+    return {
+        "scenario": result.scenario,
+        "failed": list(result.failed),
+        "objective": result.objective,
+        "recovery_minutes": result.recovery_minutes,
+        "lower_bound_minutes": result.lower_bound_minutes,
+        "proven_optimal": result.proven_optimal,
+        "method": result.method,
+        "tier_minutes": {str(tier): m for tier, m in result.tier_minutes.items()},
+        "lost": {
+            "sites": list(result.impact.lost_sites),
+            "racks": list(result.impact.lost_racks),
+            "servers": len(result.impact.lost_servers),
+        },
+        "services": [
+            {
+                "id": s.id,
+                "name": s.name,
+                "tier": s.tier,
+                "state": s.state,
+                "start": s.start,
+                "finish": s.finish,
+                "recovered": s.recovered,
+                "rto_minutes": s.rto_minutes,
+                "meets_rto": s.meets_rto,
+                "miss_reason": s.miss_reason,
+                "recovered_unlimited": s.recovered_unlimited,
+            }
+            for s in result.services
+        ],
+        "critical_path": list(result.critical_path),
+        "rto_unreachable": [s.id for s in result.services if s.miss_reason == "path"],
+    }
+
+
+def result_to_json_text(result: RecoveryResult) -> str:
+    return json.dumps(result_to_json(result), ensure_ascii=False, indent=2) + "\n"
+
+
+def result_to_text(result: RecoveryResult, plan_name: str) -> str:
+    lines: list[str] = []
+    title = f"scenario '{result.scenario}'" if result.scenario else "ad-hoc scenario"
+    lines.append(f"{plan_name}: {title}, failed: {', '.join(result.failed) or 'nothing'}")
+    impact = result.impact
+    lines.append(
+        f"lost: {len(impact.lost_sites)} sites, {len(impact.lost_racks)} racks, "
+        f"{len(impact.lost_servers)} servers"
+    )
+    gap = result.recovery_minutes - result.lower_bound_minutes
+    quality = (
+        "proven optimal"
+        if result.proven_optimal or gap <= 0
+        else f"at most {gap:g} min above ideal"
+    )
+    bound = result.lower_bound_minutes
+    lines.append(
+        f"recovery time {hours_minutes(result.recovery_minutes)} "
+        f"({result.recovery_minutes:g} min); lower bound {hours_minutes(bound)} "
+        f"({quality}; {result.method})"
+    )
+    tiers = ", ".join(f"tier {t} {hours_minutes(m)}" for t, m in result.tier_minutes.items())
+    lines.append(f"by tier: {tiers}")
+    misses = result.rto_misses
+    lines.append(
+        f"RTO misses: {len(misses)}" + (f" ({', '.join(s.id for s in misses)})" if misses else "")
+    )
+    unreachable = [s.id for s in result.services if s.miss_reason == "path"]
+    if unreachable:
+        lines.append(f"RTO out of reach even with unlimited crews: {', '.join(unreachable)}")
+    lines.append(f"critical path: {' -> '.join(result.critical_path) or '-'}")
+    lines.append("")
+    rows = [("service", "tier", "state", "start", "finish", "recovered", "RTO", "met")]
+    order = sorted(result.services, key=lambda s: (s.recovered, s.start is None, s.id))
+    for s in order:
+        met = "-" if s.meets_rto is None else "yes" if s.meets_rto else "NO"
+        if s.meets_rto is False and s.miss_reason:
+            met += " (chain)" if s.miss_reason == "path" else " (crews)"
+        rows.append(
+            (
+                s.id,
+                str(s.tier),
+                s.state,
+                hours_minutes(s.start),
+                hours_minutes(s.finish),
+                hours_minutes(s.recovered),
+                hours_minutes(s.rto_minutes),
+                met,
+            )
+        )
+    widths = [max(len(row[c]) for row in rows) for c in range(len(rows[0]))]
+    for n, row in enumerate(rows):
+        cells = [row[0].ljust(widths[0])] + [
+            cell.rjust(w) for cell, w in zip(row[1:], widths[1:], strict=True)
+        ]
+        lines.append("  ".join(cells).rstrip())
+        if n == 0:
+            lines.append("  ".join("-" * w for w in widths))
+    lines.append("")
+    lines.append("times are h:mm after the disaster")
+    return "\n".join(lines) + "\n"

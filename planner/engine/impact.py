@@ -1,0 +1,89 @@
+"""Impact analysis: what a scenario takes down and what each service must do."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Literal
+
+from planner.model.plan import Plan, Service
+
+State = Literal["unaffected", "dependency", "failover", "restore"]
+Action = Literal["failover", "restore"]
+
+
+class ScenarioError(ValueError):
+    """The scenario cannot be evaluated; ``lines`` says why, one problem per line."""
+
+    def __init__(self, lines: list[str]) -> None:
+        super().__init__("; ".join(lines))
+        self.lines = lines
+
+
+@dataclass(frozen=True)
+class Impact:
+    """What is lost, and the action (if any) each service needs of its own."""
+
+    failed: tuple[str, ...]
+    lost_sites: tuple[str, ...]
+    lost_racks: tuple[str, ...]
+    lost_servers: tuple[str, ...]
+    actions: dict[str, Action]  # service id -> its own task; absent: no task of its own
+
+
+def failed_set_of(plan: Plan, scenario_id: str | None, failed: Iterable[str] = ()) -> list[str]:
+    """The failed ids of a named scenario plus ad-hoc ones, checked against the plan."""
+    ids: list[str] = []
+    if scenario_id is not None:
+        scenario = plan.scenario(scenario_id)
+        if scenario is None:
+            known = ", ".join(s.id for s in plan.scenarios) or "none"
+            raise ScenarioError([f"unknown scenario '{scenario_id}' (known: {known})"])
+        ids += scenario.failed
+    ids += list(failed)
+    locations = {s.id for s in plan.sites} | {r.id for r in plan.racks}
+    locations |= {s.id for s in plan.servers}
+    unknown = [
+        f"unknown site, rack or server '{i}'" for i in dict.fromkeys(ids) if i not in locations
+    ]
+    if unknown:
+        raise ScenarioError(unknown)
+    return list(dict.fromkeys(ids))
+
+
+def analyse(plan: Plan, failed: Iterable[str]) -> Impact:
+    """Apply the loss rules of a scenario to every server and service of ``plan``.
+
+    A server is lost when it, its rack or its site failed. A service on no server is
+    never lost. A service whose surviving active instances reach ``min_instances`` needs
+    no task; otherwise it fails over when ``failover_minutes`` is set and surviving
+    active + standby instances reach ``min_instances``, and is restored if not.
+    """
+    failed_ids = tuple(dict.fromkeys(failed))
+    failed_set = set(failed_ids)
+    lost_sites = tuple(s.id for s in plan.sites if s.id in failed_set)
+    lost_site_set = set(lost_sites)
+    lost_racks = tuple(r.id for r in plan.racks if r.id in failed_set or r.site in lost_site_set)
+    lost_rack_set = set(lost_racks)
+    lost_servers = tuple(
+        s.id for s in plan.servers if s.id in failed_set or s.rack in lost_rack_set
+    )
+    lost_server_set = set(lost_servers)
+    actions: dict[str, Action] = {}
+    for service in plan.services:
+        action = _action(service, lost_server_set)
+        if action is not None:
+            actions[service.id] = action
+    return Impact(failed_ids, lost_sites, lost_racks, lost_servers, actions)
+
+
+def _action(service: Service, lost: set[str]) -> Action | None:
+    if not service.servers and not service.standby_servers:
+        return None
+    active = sum(1 for s in set(service.servers) if s not in lost)
+    if active >= service.min_instances:
+        return None
+    standby = sum(1 for s in set(service.standby_servers) if s not in lost)
+    if service.failover_minutes is not None and active + standby >= service.min_instances:
+        return "failover"
+    return "restore"

@@ -1,0 +1,296 @@
+"""The recovery of a scenario: task graph, schedule, recovered times, RTO checks.
+
+Semantics (docs/engine.md states them in full): each service with a task of its own
+may start it only when every service in its ``depends_on`` has recovered, holds its
+pool units while it runs, and ``recovered(s) = max(own finish or 0, recovered(d) for d
+in depends_on)``. The scenario's recovery time is the largest ``recovered``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Literal
+
+import networkx as nx
+
+from planner.engine.impact import Action, Impact, ScenarioError, State, analyse, failed_set_of
+from planner.engine.rcpsp import Problem, Schedule, solve
+from planner.model.plan import TIERS, Plan
+from planner.model.validate import validate
+
+Objective = Literal["time", "tiers"]
+MissReason = Literal["path", "resources"]
+
+# Problems that do not change what a scenario costs and so do not block a computation.
+_HARMLESS_FIELDS = {("server", "position"), ("server", "height"), ("rack", "units")}
+
+
+@dataclass(frozen=True)
+class ServiceRecovery:
+    id: str
+    name: str
+    tier: int
+    state: State
+    start: float | None
+    finish: float | None
+    recovered: float
+    rto_minutes: float | None
+    meets_rto: bool | None
+    recovered_unlimited: float  # recovered with unlimited pools: the dependency chain alone
+    miss_reason: MissReason | None  # why the RTO is missed: chain too long, or pools too small
+    needs: dict[str, int] = field(default_factory=dict)
+    waits_for: tuple[str, ...] = ()  # services whose task this one's task waits for
+
+
+@dataclass(frozen=True)
+class RecoveryResult:
+    scenario: str | None
+    failed: tuple[str, ...]
+    impact: Impact
+    services: tuple[ServiceRecovery, ...]  # in plan order
+    recovery_minutes: float
+    lower_bound_minutes: float
+    proven_optimal: bool
+    method: str
+    objective: Objective
+    critical_path: tuple[str, ...]
+    tier_minutes: dict[int, float]
+    schedules_evaluated: int
+
+    def service(self, service_id: str) -> ServiceRecovery | None:
+        return next((s for s in self.services if s.id == service_id), None)
+
+    @property
+    def tasks(self) -> list[ServiceRecovery]:
+        """Services with a task of their own, in schedule order (start, then plan order)."""
+        with_task = [s for s in self.services if s.start is not None]
+        return sorted(with_task, key=lambda s: (s.start, s.finish))
+
+    @property
+    def rto_misses(self) -> list[ServiceRecovery]:
+        return [s for s in self.services if s.meets_rto is False]
+
+
+@dataclass(frozen=True)
+class TaskGraph:
+    """The recovery tasks of a scenario as an RCPSP instance plus the maps back."""
+
+    problem: Problem
+    task_services: tuple[str, ...]  # task index -> service id
+    frontier: dict[str, frozenset[int]]  # service id -> tasks its recovery waits for
+    pools: tuple[str, ...]
+
+
+def check_computable(plan: Plan) -> None:
+    """Raise :class:`ScenarioError` listing the plan problems that prevent a computation."""
+    blocking = [str(p) for p in validate(plan) if (p.kind, p.field) not in _HARMLESS_FIELDS]
+    if blocking:
+        raise ScenarioError(blocking)
+
+
+def build_task_graph(plan: Plan, actions: dict[str, Action]) -> TaskGraph:
+    """Tasks for the services with an action; precedences through dependency-only services.
+
+    A task waits for the nearest tasks reachable along ``depends_on``: a dependency
+    with a task of its own is waited for directly (its own start already waits for
+    what lies behind it), one without is looked through.
+    """
+    services = {s.id: s for s in plan.services}
+    task_services = tuple(s.id for s in plan.services if s.id in actions)
+    index = {sid: i for i, sid in enumerate(task_services)}
+    graph = nx.DiGraph()
+    graph.add_nodes_from(services)
+    graph.add_edges_from((s.id, d) for s in plan.services for d in s.depends_on)
+    frontier: dict[str, frozenset[int]] = {}
+    # Dependencies first, so that each service's frontier is built from finished ones.
+    for sid in reversed(list(nx.topological_sort(graph))):
+        reach: set[int] = set()
+        for dep in services[sid].depends_on:
+            if dep in index:
+                reach.add(index[dep])
+            else:
+                reach |= frontier[dep]
+        frontier[sid] = frozenset(reach)
+    pools = tuple(p.id for p in plan.pools)
+    pool_index = {p: i for i, p in enumerate(pools)}
+    durations, predecessors, demands = [], [], []
+    for sid in task_services:
+        service = services[sid]
+        action = actions[sid]
+        minutes = service.failover_minutes if action == "failover" else service.restore_minutes
+        durations.append(minutes if minutes is not None else 0)
+        predecessors.append(tuple(sorted(frontier[sid])))
+        demand = [0] * len(pools)
+        for pool_id, units in service.needs.items():
+            demand[pool_index[pool_id]] = units
+        demands.append(tuple(demand))
+    groups = []
+    for tier in TIERS:
+        members: set[int] = set()
+        for service in plan.services:
+            if service.tier == tier:
+                members |= frontier[service.id]
+                if service.id in index:
+                    members.add(index[service.id])
+        groups.append(tuple(sorted(members)))
+    problem = Problem(
+        durations=tuple(durations),
+        predecessors=tuple(predecessors),
+        demands=tuple(demands),
+        capacities=tuple(p.capacity for p in plan.pools),
+        groups=tuple(groups),
+    )
+    return TaskGraph(problem, task_services, frontier, pools)
+
+
+def compute(
+    plan: Plan,
+    scenario_id: str | None = None,
+    failed: Iterable[str] = (),
+    objective: Objective = "time",
+    exact_seconds: float | None = None,
+    effort: int | None = None,
+) -> RecoveryResult:
+    """Evaluate a scenario (named, ad hoc, or both) and schedule its recovery.
+
+    Raises :class:`ScenarioError` for an unknown scenario or id, or a plan that cannot
+    be computed (a dependency cycle, a need above a pool's capacity, ...).
+    """
+    failed_ids = failed_set_of(plan, scenario_id, failed)
+    check_computable(plan)
+    impact = analyse(plan, failed_ids)
+    graph = build_task_graph(plan, impact.actions)
+    schedule = solve(graph.problem, objective=objective, effort=effort)
+    if exact_seconds is not None:
+        from planner.engine.exact import solve_exact
+
+        schedule = solve_exact(graph.problem, exact_seconds, start=schedule, objective=objective)
+    return _result(plan, scenario_id, impact, graph, schedule, objective)
+
+
+def _clean(value: float) -> float:
+    """Integral floats as ints, so that minutes print as 90, not 90.0."""
+    return int(value) if float(value).is_integer() else value
+
+
+def _result(
+    plan: Plan,
+    scenario_id: str | None,
+    impact: Impact,
+    graph: TaskGraph,
+    schedule: Schedule,
+    objective: Objective,
+) -> RecoveryResult:
+    problem = graph.problem
+    starts = schedule.starts
+    finishes = [s + d for s, d in zip(starts, problem.durations, strict=True)]
+    unlimited = _earliest_finishes(problem)
+    index = {sid: i for i, sid in enumerate(graph.task_services)}
+    results = []
+    for service in plan.services:
+        own = index.get(service.id)
+        waits = graph.frontier[service.id]
+        recovered = max(
+            [finishes[i] for i in waits] + ([finishes[own]] if own is not None else []), default=0
+        )
+        bound = max(
+            [unlimited[i] for i in waits] + ([unlimited[own]] if own is not None else []), default=0
+        )
+        if own is not None:
+            state: State = impact.actions[service.id]
+        elif waits:
+            state = "dependency"
+        else:
+            state = "unaffected"
+        rto = service.rto_minutes
+        meets = None if rto is None else recovered <= rto
+        reason: MissReason | None = None
+        if meets is False:
+            reason = "path" if bound > rto else "resources"
+        results.append(
+            ServiceRecovery(
+                id=service.id,
+                name=service.name,
+                tier=service.tier,
+                state=state,
+                start=_clean(starts[own]) if own is not None else None,
+                finish=_clean(finishes[own]) if own is not None else None,
+                recovered=_clean(recovered),
+                rto_minutes=rto,
+                meets_rto=meets,
+                recovered_unlimited=_clean(bound),
+                miss_reason=reason,
+                needs=dict(service.needs) if own is not None else {},
+                waits_for=tuple(graph.task_services[i] for i in sorted(waits)),
+            )
+        )
+    recovery = max((r.recovered for r in results), default=0)
+    tiers: dict[int, float] = {}
+    for r in results:
+        tiers[r.tier] = max(tiers.get(r.tier, 0), r.recovered)
+    return RecoveryResult(
+        scenario=scenario_id,
+        failed=impact.failed,
+        impact=impact,
+        services=tuple(results),
+        recovery_minutes=_clean(recovery),
+        lower_bound_minutes=_clean(min(schedule.lower_bound, recovery)),
+        proven_optimal=schedule.proven_optimal,
+        method=schedule.method,
+        objective=objective,
+        critical_path=tuple(graph.task_services[i] for i in _critical_chain(problem, starts)),
+        tier_minutes=dict(sorted(tiers.items())),
+        schedules_evaluated=schedule.schedules_evaluated,
+    )
+
+
+def _earliest_finishes(problem: Problem) -> list[float]:
+    """Finish times with unlimited pools: the longest dependency chain to each task."""
+    finish: list[float | None] = [None] * len(problem.durations)
+    order = nx.DiGraph()
+    order.add_nodes_from(range(len(problem.durations)))
+    for task, preds in enumerate(problem.predecessors):
+        order.add_edges_from((p, task) for p in preds)
+    for task in nx.topological_sort(order):
+        start = max((finish[p] for p in problem.predecessors[task]), default=0)
+        finish[task] = start + problem.durations[task]
+    return [f if f is not None else 0 for f in finish]
+
+
+def _critical_chain(problem: Problem, starts: tuple[float, ...]) -> list[int]:
+    """The chain of tasks that sets the recovery time, walked back from the last finish.
+
+    Each step goes to a predecessor that finishes exactly when the task starts (the
+    dependency held it back) or, failing that, to a task sharing a pool that finishes
+    then (the pool held it back).
+    """
+    n = len(starts)
+    if n == 0:
+        return []
+    finishes = [starts[i] + problem.durations[i] for i in range(n)]
+    last = max(range(n), key=lambda i: (finishes[i], -i))
+    chain = [last]
+    seen = {last}
+    current = last
+    while starts[current] > 0:
+        start = starts[current]
+        before = [p for p in problem.predecessors[current] if finishes[p] == start]
+        if not before:
+            uses = {r for r, q in enumerate(problem.demands[current]) if q}
+            before = [
+                j
+                for j in range(n)
+                if j not in seen
+                and finishes[j] == start
+                and any(problem.demands[j][r] for r in uses)
+            ]
+        if not before:
+            break
+        current = min(before)
+        if current in seen:
+            break
+        seen.add(current)
+        chain.append(current)
+    chain.reverse()
+    return chain
