@@ -1,0 +1,303 @@
+"""Genetic search over activity lists with forward-backward improvement.
+
+See docs/engine-scheduler.md for the algorithm and its references. Budgets are counted
+in SGS passes ("schedules"), never in seconds, so a run is a pure function of
+(problem, objective, budget, seed).
+"""
+
+from __future__ import annotations
+
+import heapq
+import random
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from planner.engine.sgs import Compiled, fbi, order_by_start, serial_sgs
+
+Key = tuple[int, ...]
+import os
+TUNE = {"pm": 0.05, "shift": 0.0, "pop": 1.2}
+for _k in TUNE:
+    if os.environ.get("T_" + _k):
+        TUNE[_k] = float(os.environ["T_" + _k])
+
+
+@dataclass
+class Individual:
+    key: Key
+    starts: list[int]
+    order: list[int]
+
+
+def topo_by_keys(c: Compiled, keys: Sequence[float]) -> list[int]:
+    """Precedence-feasible list: repeatedly take the eligible task with the smallest key."""
+    preds, succs = c.preds, c.succs
+    indeg = [len(p) for p in preds]
+    heap = [(keys[j], j) for j in range(c.n) if indeg[j] == 0]
+    heapq.heapify(heap)
+    out: list[int] = []
+    push, pop = heapq.heappush, heapq.heappop
+    while heap:
+        _, j = pop(heap)
+        out.append(j)
+        for s in succs[j]:
+            indeg[s] -= 1
+            if indeg[s] == 0:
+                push(heap, (keys[s], s))
+    return out
+
+
+def make_key_fn(c: Compiled, objective: str) -> Callable[[list[int]], Key]:
+    """Objective as a tuple compared lexicographically (smaller is better)."""
+    dur = c.dur
+    groups = [g for g in c.groups]
+
+    def completions(starts: list[int]) -> list[int]:
+        return [max((starts[j] + dur[j] for j in g), default=0) for g in groups]
+
+    if objective == "tiers":
+
+        def key(starts: list[int]) -> Key:
+            ms = max((s + d for s, d in zip(starts, dur, strict=True)), default=0)
+            return (*completions(starts), ms)
+
+    elif groups:
+
+        def key(starts: list[int]) -> Key:
+            ms = max((s + d for s, d in zip(starts, dur, strict=True)), default=0)
+            return (ms, *completions(starts))
+
+    else:
+
+        def key(starts: list[int]) -> Key:
+            return (max((s + d for s, d in zip(starts, dur, strict=True)), default=0),)
+
+    return key
+
+
+def tier_rank(c: Compiled) -> list[int]:
+    """For each task, the most critical group it is (or precedes) a member of.
+
+    Tasks in no group's predecessor closure get ``len(groups)``. Along a precedence arc
+    the rank never decreases, so sorting by (tier rank, LFT, topological rank) is a
+    feasible activity list that serves group 0 first.
+    """
+    ng = len(c.groups)
+    tr = [ng] * c.n
+    for k in range(ng - 1, -1, -1):
+        stack = list(c.groups[k])
+        seen = set()
+        while stack:
+            j = stack.pop()
+            if j in seen:
+                continue
+            seen.add(j)
+            tr[j] = k
+            stack.extend(c.preds[j])
+    return tr
+
+
+class GeneticSearch:
+    """Activity-list GA; every child is decoded by the serial SGS and then justified (FBI).
+
+    Lamarckian: the justified schedule's start order replaces the child's list, so the
+    population always holds left-justified schedules in start-time order.
+    """
+
+    def __init__(
+        self,
+        c: Compiled,
+        objective: str,
+        budget: int,
+        seed: int,
+        target: Key | None,
+    ) -> None:
+        self.c = c
+        self.objective = objective
+        self.budget = budget
+        self.rng = random.Random(seed)
+        self.target = target
+        self.key = make_key_fn(c, objective)
+        self.passes = 0
+        self.best: Individual | None = None
+        self.seen: set[int] = set()
+        self.best_at = 0
+
+    # -- evaluation -------------------------------------------------------------------
+    def done(self) -> bool:
+        if self.passes >= self.budget:
+            return True
+        return self.best is not None and self.target is not None and self.best.key <= self.target
+
+    def _offer(self, ind: Individual) -> None:
+        if self.best is None or ind.key < self.best.key:
+            self.best = ind
+            self.best_at = self.passes
+
+    def decode(self, order: list[int], justify: bool = True) -> Individual | None:
+        """Serial SGS of ``order``; then FBI when budget allows, keeping the better.
+
+        Returns None when the SGS reproduces a schedule already decoded: its FBI would
+        only repeat known work (FBI is deterministic), so those two passes are saved.
+        """
+        c = self.c
+        starts, ms = serial_sgs(order, c.dur, c.preds, c.req, c.guard, c.full)
+        self.passes += 1
+        sig = hash(tuple(starts))
+        if sig in self.seen:
+            return None
+        self.seen.add(sig)
+        ind = Individual(self.key(starts), starts, order)
+        if justify and self.passes + 2 <= self.budget and not self._at_target(ind):
+            s2, _ms2, o2, used = fbi(c, starts, ms)
+            self.passes += used
+            k2 = self.key(s2)
+            if k2 <= ind.key:
+                ind = Individual(k2, s2, o2)
+            else:
+                ind.order = order_by_start(starts, c.rank)
+        else:
+            ind.order = order_by_start(starts, c.rank)
+        self._offer(ind)
+        return ind
+
+    def _at_target(self, ind: Individual) -> bool:
+        return self.target is not None and ind.key <= self.target
+
+    # -- operators --------------------------------------------------------------------
+    def crossover(self, mom: list[int], dad: list[int]) -> list[int]:
+        """Two-point crossover of Hartmann (1998); keeps precedence feasibility."""
+        n = self.c.n
+        q1 = self.rng.randrange(n + 1)
+        q2 = self.rng.randrange(n + 1)
+        if q1 > q2:
+            q1, q2 = q2, q1
+        child = mom[:q1]
+        used = bytearray(n)
+        for j in child:
+            used[j] = 1
+        if q2 > q1:
+            for j in dad:
+                if not used[j]:
+                    child.append(j)
+                    used[j] = 1
+                    if len(child) == q2:
+                        break
+        for j in mom:
+            if not used[j]:
+                child.append(j)
+        return child
+
+    def mutate(self, order: list[int], pm: float) -> None:
+        """Swap neighbours with probability pm when they are not precedence-related."""
+        preds = self.c.preds
+        rnd = self.rng.random
+        for i in range(len(order) - 1):
+            if rnd() < pm:
+                a, b = order[i], order[i + 1]
+                if a not in preds[b]:
+                    order[i], order[i + 1] = b, a
+
+    def shift(self, order: list[int]) -> None:
+        """Move one random task to a random position between its last predecessor and
+        its first successor in the list (keeps precedence feasibility)."""
+        c = self.c
+        n = c.n
+        i = self.rng.randrange(n)
+        j = order[i]
+        pos = {t: k for k, t in enumerate(order)} if n < 0 else None
+        lo = 0
+        hi = n - 1
+        pset = c.preds[j]
+        sset = c.succs[j]
+        if pset or sset:
+            for k in range(i - 1, -1, -1):
+                if order[k] in pset:
+                    lo = k + 1
+                    break
+            for k in range(i + 1, n):
+                if order[k] in sset:
+                    hi = k - 1
+                    break
+        del pos
+        t = self.rng.randint(lo, hi)
+        if t != i:
+            del order[i]
+            order.insert(t, j)
+
+    # -- main loop --------------------------------------------------------------------
+    def run(self, seeds: list[list[int]]) -> Individual:
+        c = self.c
+        rng = self.rng
+        n = c.n
+        pop: list[Individual] = []
+        for order in seeds:
+            if self.done() and self.best is not None:
+                return self.best
+            ind = self.decode(order)
+            if ind is not None:
+                pop.append(ind)
+        if self.done():
+            assert self.best is not None
+            return self.best
+        size = _pop_size(self.budget, n)
+        lft = c.lft()
+        base = self._base_priority(lft)
+        span = max(1, max(lft, default=1))
+        # Initial population: random perturbations of the LFT priority (biased sampling).
+        while len(pop) < size and not self.done():
+            noise = rng.uniform(0.05, 0.6) * span
+            keys = [base[j] + noise * rng.random() for j in range(n)]
+            ind = self.decode(topo_by_keys(c, keys))
+            if ind is not None:
+                pop.append(ind)
+        pop = self._select(pop, size)
+        pm = TUNE["pm"]
+        while not self.done():
+            rng.shuffle(pop)
+            children: list[Individual] = []
+            for a in range(0, len(pop) - 1, 2):
+                mom, dad = pop[a], pop[a + 1]
+                for m, d in ((mom, dad), (dad, mom)):
+                    if self.done():
+                        break
+                    child = self.crossover(m.order, d.order)
+                    self.mutate(child, pm)
+                    if TUNE["shift"] and rng.random() < TUNE["shift"]:
+                        self.shift(child)
+                    ind = self.decode(child)
+                    if ind is not None:
+                        children.append(ind)
+            pop = self._select(pop + children, size)
+        assert self.best is not None
+        return self.best
+
+    def _base_priority(self, lft: list[int]) -> list[float]:
+        if self.objective != "tiers" or not self.c.groups:
+            return [float(x) for x in lft]
+        tr = tier_rank(self.c)
+        big = (max(lft, default=0) + 1) * 2
+        return [float(tr[j] * big + lft[j]) for j in range(self.c.n)]
+
+    def _select(self, pop: list[Individual], size: int) -> list[Individual]:
+        """The best ``size`` distinct schedules (ties by arrival: deterministic)."""
+        pop = sorted(pop, key=lambda ind: ind.key)
+        out: list[Individual] = []
+        seen: set[tuple[int, ...]] = set()
+        for ind in pop:
+            sig = tuple(ind.starts)
+            if sig in seen:
+                continue
+            seen.add(sig)
+            out.append(ind)
+            if len(out) == size:
+                break
+        return out
+
+
+def _pop_size(budget: int, n: int) -> int:
+    """Population size: ~40 at 1,000 schedules, growing slowly with the budget."""
+    per_child = 3
+    children = budget // per_child
+    size = round((children**0.5) * TUNE['pop'])
+    return max(4, min(80, size - size % 2))

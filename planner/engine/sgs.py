@@ -1,0 +1,350 @@
+"""Compiled instances, the serial schedule generation scheme and forward-backward improvement.
+
+Everything here works in integer *time units*: :func:`compile_problem` finds a common
+quantum of the durations (1 for integer plans, 1/60 for minutes with seconds, the exact
+binary quantum as a last resort), so every sum and comparison below is exact and a task
+ending at t frees its units for a task starting at t without any float tolerance.
+
+Resource profile
+    The profile is a step function kept as two parallel lists: ``times`` (sorted
+    breakpoints, ``times[0] == 0``) and ``free`` (free capacity on
+    ``[times[k], times[k+1])``, the last segment running to infinity). Free capacities
+    of all resources are *packed* into one Python int: resource r owns a field of
+    ``bits`` bits whose top bit is a guard that is always set. Subtracting a packed
+    demand borrows from a guard bit exactly when that resource lacks capacity, so
+    "does task j fit in this segment" is ``(free - demand) & guard == guard``: one
+    big-int operation whatever the number of resources.
+"""
+
+from __future__ import annotations
+
+import heapq
+import math
+from bisect import bisect_right
+from collections.abc import Sequence
+from dataclasses import dataclass
+from fractions import Fraction
+from typing import Protocol
+
+
+class ProblemLike(Protocol):
+    """The fields of :class:`planner.engine.rcpsp.Problem` used by the compiler."""
+
+    durations: tuple[float, ...]
+    predecessors: tuple[tuple[int, ...], ...]
+    demands: tuple[tuple[int, ...], ...]
+    capacities: tuple[int, ...]
+    groups: tuple[tuple[int, ...], ...]
+
+
+# Scales tried first because plans are in minutes: halves, tenths, seconds, milliseconds.
+_QUICK_SCALES = (2, 4, 10, 60, 100, 120, 1000, 3600, 10_000, 100_000, 1_000_000)
+
+
+def time_scale(values: Sequence[float]) -> int:
+    """Smallest convenient integer s such that every value is an exact multiple of 1/s.
+
+    "Exact" is judged on the float: ``v`` counts as k/s when ``v`` is the float nearest to
+    k/s, so 0.1 is one tenth. Values with no small decimal/sexagesimal/rational quantum
+    fall back to the binary quantum of the floats themselves (a power of two), which is
+    exact for every finite float.
+    """
+    for v in values:
+        if not math.isfinite(v) or v < 0:
+            raise ValueError(f"times must be finite and >= 0, got {v!r}")
+    if all(isinstance(v, int) or float(v).is_integer() for v in values):
+        return 1
+    big = max(values)
+    for s in _QUICK_SCALES:
+        if big * s < 2**50 and all(round(v * s) / s == v for v in values):
+            return s
+    s = 1
+    for v in values:
+        f = Fraction(v).limit_denominator(1_000_000)
+        if float(f) != v:
+            break
+        s = math.lcm(s, f.denominator)
+        if s > 10**12:
+            break
+    else:
+        return s
+    # Binary fallback: Fraction(float) has a power-of-two denominator; the largest one
+    # divides all others.
+    return max(Fraction(v).denominator for v in values)
+
+
+def to_units(v: float, scale: int) -> int:
+    """``v`` in integer units of 1/scale (exact for values accepted by ``time_scale``)."""
+    if scale == 1:
+        return int(v)
+    x = v * scale
+    if abs(x) < 2**50:
+        return round(x)
+    return round(Fraction(v) * scale)
+
+
+@dataclass
+class Compiled:
+    """A problem in integer units with derived data shared by SGS, bounds and search."""
+
+    n: int
+    dur: list[int]
+    preds: list[tuple[int, ...]]
+    succs: list[tuple[int, ...]]
+    demands: list[tuple[int, ...]]
+    capacities: tuple[int, ...]
+    groups: tuple[tuple[int, ...], ...]
+    scale: int
+    int_output: bool
+    req: list[int]  # packed demand, 0 for tasks that hold nothing (no demand or d == 0)
+    guard: int
+    full: int
+    topo: list[int]
+    rank: list[int]  # position in topo
+    head: list[int]  # earliest start (critical path from the source)
+    tail: list[int]  # longest path from the task's finish to the project end
+    cp: int  # critical path length
+
+    def lft(self) -> list[int]:
+        """Latest finish times for the critical-path horizon."""
+        return [self.cp - t for t in self.tail]
+
+    def from_units(self, v: int) -> float:
+        if self.scale == 1:
+            return v if self.int_output else float(v)
+        return v / self.scale
+
+
+def compile_problem(p: ProblemLike) -> Compiled:
+    """Validate a problem and translate it to integer units and packed demands."""
+    n = len(p.durations)
+    if len(p.predecessors) != n or len(p.demands) != n:
+        raise ValueError("durations, predecessors and demands must have one entry per task")
+    caps = tuple(p.capacities)
+    nres = len(caps)
+    for c in caps:
+        if c < 1:
+            raise ValueError("capacities must be >= 1")
+    scale = time_scale(p.durations) if n else 1
+    dur = [to_units(d, scale) for d in p.durations]
+    preds: list[tuple[int, ...]] = []
+    succ_l: list[list[int]] = [[] for _ in range(n)]
+    for j, pl in enumerate(p.predecessors):
+        seen = tuple(dict.fromkeys(pl))  # drop duplicates, keep order (determinism)
+        for i in seen:
+            if not 0 <= i < n or i == j:
+                raise ValueError(f"task {j}: bad predecessor {i}")
+            succ_l[i].append(j)
+        preds.append(seen)
+    succs = [tuple(s) for s in succ_l]
+    demands = [tuple(q) for q in p.demands]
+    for j, q in enumerate(demands):
+        if len(q) != nres:
+            raise ValueError(f"task {j}: {len(q)} demands for {nres} resources")
+        for r, x in enumerate(q):
+            if x < 0 or x > caps[r]:
+                raise ValueError(f"task {j}: demand {x} on resource {r} outside 0..{caps[r]}")
+    groups = tuple(tuple(g) for g in p.groups)
+    for g in groups:
+        for j in g:
+            if not 0 <= j < n:
+                raise ValueError(f"group member {j} is not a task")
+
+    bits = max(caps, default=1).bit_length() + 1
+    guard = 0
+    full = 0
+    for r, c in enumerate(caps):
+        g = 1 << (r * bits + bits - 1)
+        guard |= g
+        full |= g | (c << (r * bits))
+    req = [0] * n
+    for j in range(n):
+        if dur[j] > 0:
+            req[j] = sum(x << (r * bits) for r, x in enumerate(demands[j]))
+
+    # Kahn's algorithm, smallest index first among ready tasks: a deterministic order.
+    indeg = [len(pl) for pl in preds]
+    ready = [j for j in range(n) if indeg[j] == 0]  # ascending, hence already a heap
+    topo: list[int] = []
+    while ready:
+        j = heapq.heappop(ready)
+        topo.append(j)
+        for s in succs[j]:
+            indeg[s] -= 1
+            if indeg[s] == 0:
+                heapq.heappush(ready, s)
+    if len(topo) != n:
+        raise ValueError("precedence relations contain a cycle")
+    rank = [0] * n
+    for k, j in enumerate(topo):
+        rank[j] = k
+    head = [0] * n
+    for j in topo:
+        h = 0
+        for i in preds[j]:
+            f = head[i] + dur[i]
+            if f > h:
+                h = f
+        head[j] = h
+    tail = [0] * n
+    for j in reversed(topo):
+        t = 0
+        for s in succs[j]:
+            x = dur[s] + tail[s]
+            if x > t:
+                t = x
+        tail[j] = t
+    cp = max((head[j] + dur[j] for j in range(n)), default=0)
+    return Compiled(
+        n=n,
+        dur=dur,
+        preds=preds,
+        succs=succs,
+        demands=demands,
+        capacities=caps,
+        groups=groups,
+        scale=scale,
+        int_output=all(type(d) is int for d in p.durations),
+        req=req,
+        guard=guard,
+        full=full,
+        topo=topo,
+        rank=rank,
+        head=head,
+        tail=tail,
+        cp=cp,
+    )
+
+
+def serial_sgs(
+    order: Sequence[int],
+    dur: Sequence[int],
+    preds: Sequence[Sequence[int]],
+    req: Sequence[int],
+    guard: int,
+    full: int,
+) -> tuple[list[int], int]:
+    """Serial SGS: each task of ``order`` (precedence-feasible) at its earliest feasible start.
+
+    Returns (starts, makespan). The same routine serves the backward pass of FBI with
+    successors passed as ``preds``.
+    """
+    n = len(dur)
+    start = [0] * n
+    fin = [0] * n
+    times = [0]
+    free = [full]
+    nt = 1
+    ms = 0
+    for j in order:
+        es = 0
+        for i in preds[j]:
+            f = fin[i]
+            if f > es:
+                es = f
+        q = req[j]
+        d = dur[j]
+        if q == 0:
+            # Holds nothing (no demand, or zero duration): starts as soon as precedence allows.
+            start[j] = es
+            e = es + d
+            fin[j] = e
+            if e > ms:
+                ms = e
+            continue
+        last = times[-1]
+        if es >= last:
+            # At or after the last breakpoint everything is free: append, no scan.
+            end = es + d
+            if es > last:
+                times.append(es)
+                free.append(full - q)
+                nt += 1
+            else:
+                free[-1] = full - q
+            times.append(end)
+            free.append(full)
+            nt += 1
+            start[j] = es
+            fin[j] = end
+            if end > ms:
+                ms = end
+            continue
+        k = bisect_right(times, es) - 1
+        t = es
+        end = es + d
+        i = k
+        while True:
+            if (free[i] - q) & guard != guard:
+                # Segment i lacks capacity: the earliest candidate is where i ends. The last
+                # segment (everything finished) always fits, so times[i + 1] exists.
+                i += 1
+                t = times[i]
+                end = t + d
+                k = i
+            else:
+                i += 1
+                if i == nt or times[i] >= end:
+                    break
+        if times[k] != t:
+            k += 1
+            times.insert(k, t)
+            free.insert(k, free[k - 1])
+            i += 1
+            nt += 1
+        if i == nt or times[i] != end:
+            times.insert(i, end)
+            free.insert(i, free[i - 1])
+            nt += 1
+        for m in range(k, i):
+            free[m] -= q
+        start[j] = t
+        fin[j] = end
+        if end > ms:
+            ms = end
+    return start, ms
+
+
+def order_by_start(starts: Sequence[int], rank: Sequence[int]) -> list[int]:
+    """Activity list sorted by start time; ties by topological rank keep it feasible.
+
+    A successor can share its predecessor's start only if the predecessor has zero
+    duration, and then the rank puts the predecessor first.
+    """
+    n = len(starts)
+    keys = [s * n + r for s, r in zip(starts, rank, strict=True)]  # exact int keys: fast sort
+    return sorted(range(n), key=keys.__getitem__)
+
+
+def fbi(
+    c: Compiled, starts: list[int], makespan: int, max_rounds: int = 1
+) -> tuple[list[int], int, list[int], int]:
+    """Forward-backward improvement (double justification, Valls et al. 2005).
+
+    Right-justify every task in order of decreasing finish time, then left-justify in
+    order of increasing start of that backward schedule. Neither pass can lengthen the
+    schedule. Returns (starts, makespan, activity list, SGS passes used).
+    """
+    dur = c.dur
+    n = c.n
+    rank = c.rank
+    passes = 0
+    order: list[int] = []
+    for _ in range(max_rounds):
+        # Backward: latest finish first; ties by reverse rank (successor before predecessor).
+        keys = [-(s + d) * n - r for s, d, r in zip(starts, dur, rank, strict=True)]
+        border = sorted(range(n), key=keys.__getitem__)
+        rs, bms = serial_sgs(border, dur, c.succs, c.req, c.guard, c.full)
+        # Mirror: real start = bms - (reverse start + duration).
+        bstart = [bms - s - d for s, d in zip(rs, dur, strict=True)]
+        order = order_by_start(bstart, rank)
+        fs, fms = serial_sgs(order, dur, c.preds, c.req, c.guard, c.full)
+        passes += 2
+        improved = fms < makespan
+        starts, makespan = fs, fms
+        order = order_by_start(starts, rank)
+        if not improved:
+            break
+    if not order:
+        order = order_by_start(starts, rank)
+    return starts, makespan, order, passes
