@@ -172,7 +172,8 @@ def _meta_rows(plan: Plan, records: dict[str, Any]) -> list[dict[str, Any]]:
         {"key": "name", "value": plan.name},
         {"key": "notes", "value": json.dumps(plan.notes, ensure_ascii=False)},
         {"key": "extra", "value": json.dumps(extra, ensure_ascii=False)},
-        {"key": "fingerprint", "value": fingerprint(plan)},
+        # Of the plan as it will be read back: SQLite stores 3.0 as 3, and so on.
+        {"key": "fingerprint", "value": fingerprint(decode_plan(records)[0])},
     ]
 
 

@@ -56,13 +56,17 @@ def as_optional_text(value: Any) -> str | None:
 
 
 def as_number(value: Any) -> int | float:
-    """A finite number; an integral float becomes an int so that files are canonical."""
+    """A finite number; an integral float becomes an int so that files are canonical.
+
+    The bound is SQLite's: a ``.drplan`` NUMERIC column stores any integral float
+    that fits in an int64 as an integer, so JSON must call it an int too.
+    """
     if isinstance(value, bool) or not isinstance(value, int | float):
         raise FieldError(f"must be a number, got {_describe(value)}")
     if isinstance(value, float):
         if not math.isfinite(value):
             raise FieldError(f"must be a finite number, got {value}")
-        if value.is_integer() and abs(value) < 2**53:
+        if value.is_integer() and -(2**63) < value < 2**63:
             return int(value)
     return value
 
