@@ -12,10 +12,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Literal
 
-import networkx as nx
-
 from planner.engine.impact import Action, Impact, ScenarioError, State, analyse, failed_set_of
 from planner.engine.rcpsp import Problem, Schedule, solve
+from planner.model.graph import dependency_order
 from planner.model.plan import TIERS, Plan
 from planner.model.validate import validate
 
@@ -79,6 +78,7 @@ class TaskGraph:
     problem: Problem
     task_services: tuple[str, ...]  # task index -> service id
     frontier: dict[str, frozenset[int]]  # service id -> tasks its recovery waits for
+    order: tuple[str, ...]  # service ids, dependencies first
     pools: tuple[str, ...]
 
 
@@ -99,12 +99,9 @@ def build_task_graph(plan: Plan, actions: dict[str, Action]) -> TaskGraph:
     services = {s.id: s for s in plan.services}
     task_services = tuple(s.id for s in plan.services if s.id in actions)
     index = {sid: i for i, sid in enumerate(task_services)}
-    graph = nx.DiGraph()
-    graph.add_nodes_from(services)
-    graph.add_edges_from((s.id, d) for s in plan.services for d in s.depends_on)
+    order = dependency_order(plan.services)
     frontier: dict[str, frozenset[int]] = {}
-    # Dependencies first, so that each service's frontier is built from finished ones.
-    for sid in reversed(list(nx.topological_sort(graph))):
+    for sid in order:  # dependencies first, so each frontier is built from finished ones
         reach: set[int] = set()
         for dep in services[sid].depends_on:
             if dep in index:
@@ -117,31 +114,29 @@ def build_task_graph(plan: Plan, actions: dict[str, Action]) -> TaskGraph:
     durations, predecessors, demands = [], [], []
     for sid in task_services:
         service = services[sid]
-        action = actions[sid]
-        minutes = service.failover_minutes if action == "failover" else service.restore_minutes
+        minutes = (
+            service.failover_minutes if actions[sid] == "failover" else service.restore_minutes
+        )
         durations.append(minutes if minutes is not None else 0)
         predecessors.append(tuple(sorted(frontier[sid])))
         demand = [0] * len(pools)
         for pool_id, units in service.needs.items():
             demand[pool_index[pool_id]] = units
         demands.append(tuple(demand))
-    groups = []
-    for tier in TIERS:
-        members: set[int] = set()
-        for service in plan.services:
-            if service.tier == tier:
-                members |= frontier[service.id]
-                if service.id in index:
-                    members.add(index[service.id])
-        groups.append(tuple(sorted(members)))
+    members: dict[int, set[int]] = {tier: set() for tier in TIERS}
+    for service in plan.services:
+        group = members.setdefault(service.tier, set())
+        group |= frontier[service.id]
+        if service.id in index:
+            group.add(index[service.id])
     problem = Problem(
         durations=tuple(durations),
         predecessors=tuple(predecessors),
         demands=tuple(demands),
         capacities=tuple(p.capacity for p in plan.pools),
-        groups=tuple(groups),
+        groups=tuple(tuple(sorted(members[tier])) for tier in TIERS),
     )
-    return TaskGraph(problem, task_services, frontier, pools)
+    return TaskGraph(problem, task_services, frontier, tuple(order), pools)
 
 
 def compute(
@@ -151,14 +146,17 @@ def compute(
     objective: Objective = "time",
     exact_seconds: float | None = None,
     effort: int | None = None,
+    check: bool = True,
 ) -> RecoveryResult:
     """Evaluate a scenario (named, ad hoc, or both) and schedule its recovery.
 
     Raises :class:`ScenarioError` for an unknown scenario or id, or a plan that cannot
-    be computed (a dependency cycle, a need above a pool's capacity, ...).
+    be computed (a dependency cycle, a need above a pool's capacity, ...). ``check=False``
+    skips validating the plan, for callers that have just validated it.
     """
     failed_ids = failed_set_of(plan, scenario_id, failed)
-    check_computable(plan)
+    if check:
+        check_computable(plan)
     impact = analyse(plan, failed_ids)
     graph = build_task_graph(plan, impact.actions)
     schedule = solve(graph.problem, objective=objective, effort=effort)
@@ -185,18 +183,26 @@ def _result(
     problem = graph.problem
     starts = schedule.starts
     finishes = [s + d for s, d in zip(starts, problem.durations, strict=True)]
-    unlimited = _earliest_finishes(problem)
     index = {sid: i for i, sid in enumerate(graph.task_services)}
+    services = {s.id: s for s in plan.services}
+    # recovered(s) = max(own finish, recovered(d) for d in depends_on), dependencies
+    # first; the same pass with unlimited pools gives the dependency chain alone.
+    recovered: dict[str, float] = {}
+    unlimited: dict[str, float] = {}
+    for sid in graph.order:
+        deps = services[sid].depends_on
+        ready = max((recovered[d] for d in deps), default=0)
+        ready_unlimited = max((unlimited[d] for d in deps), default=0)
+        own = index.get(sid)
+        if own is None:
+            recovered[sid], unlimited[sid] = ready, ready_unlimited
+        else:
+            recovered[sid] = max(ready, finishes[own])
+            unlimited[sid] = ready_unlimited + problem.durations[own]
     results = []
     for service in plan.services:
         own = index.get(service.id)
         waits = graph.frontier[service.id]
-        recovered = max(
-            [finishes[i] for i in waits] + ([finishes[own]] if own is not None else []), default=0
-        )
-        bound = max(
-            [unlimited[i] for i in waits] + ([unlimited[own]] if own is not None else []), default=0
-        )
         if own is not None:
             state: State = impact.actions[service.id]
         elif waits:
@@ -204,10 +210,11 @@ def _result(
         else:
             state = "unaffected"
         rto = service.rto_minutes
-        meets = None if rto is None else recovered <= rto
+        done = recovered[service.id]
+        meets = None if rto is None else done <= rto
         reason: MissReason | None = None
         if meets is False:
-            reason = "path" if bound > rto else "resources"
+            reason = "path" if unlimited[service.id] > rto else "resources"
         results.append(
             ServiceRecovery(
                 id=service.id,
@@ -216,10 +223,10 @@ def _result(
                 state=state,
                 start=_clean(starts[own]) if own is not None else None,
                 finish=_clean(finishes[own]) if own is not None else None,
-                recovered=_clean(recovered),
+                recovered=_clean(done),
                 rto_minutes=rto,
                 meets_rto=meets,
-                recovered_unlimited=_clean(bound),
+                recovered_unlimited=_clean(unlimited[service.id]),
                 miss_reason=reason,
                 needs=dict(service.needs) if own is not None else {},
                 waits_for=tuple(graph.task_services[i] for i in sorted(waits)),
@@ -245,19 +252,6 @@ def _result(
     )
 
 
-def _earliest_finishes(problem: Problem) -> list[float]:
-    """Finish times with unlimited pools: the longest dependency chain to each task."""
-    finish: list[float | None] = [None] * len(problem.durations)
-    order = nx.DiGraph()
-    order.add_nodes_from(range(len(problem.durations)))
-    for task, preds in enumerate(problem.predecessors):
-        order.add_edges_from((p, task) for p in preds)
-    for task in nx.topological_sort(order):
-        start = max((finish[p] for p in problem.predecessors[task]), default=0)
-        finish[task] = start + problem.durations[task]
-    return [f if f is not None else 0 for f in finish]
-
-
 def _critical_chain(problem: Problem, starts: tuple[float, ...]) -> list[int]:
     """The chain of tasks that sets the recovery time, walked back from the last finish.
 
@@ -269,6 +263,9 @@ def _critical_chain(problem: Problem, starts: tuple[float, ...]) -> list[int]:
     if n == 0:
         return []
     finishes = [starts[i] + problem.durations[i] for i in range(n)]
+    ending_at: dict[float, list[int]] = {}
+    for task, finish in enumerate(finishes):
+        ending_at.setdefault(finish, []).append(task)
     last = max(range(n), key=lambda i: (finishes[i], -i))
     chain = [last]
     seen = {last}
@@ -280,10 +277,8 @@ def _critical_chain(problem: Problem, starts: tuple[float, ...]) -> list[int]:
             uses = {r for r, q in enumerate(problem.demands[current]) if q}
             before = [
                 j
-                for j in range(n)
-                if j not in seen
-                and finishes[j] == start
-                and any(problem.demands[j][r] for r in uses)
+                for j in ending_at.get(start, ())
+                if j not in seen and any(problem.demands[j][r] for r in uses)
             ]
         if not before:
             break

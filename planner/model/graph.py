@@ -1,0 +1,40 @@
+"""Dependency order of services without building a graph object.
+
+The engine needs only a dependencies-first order, on every edit and on plans with
+thousands of services; a Kahn pass over plain dicts is several times cheaper than
+building a networkx graph first. Cycles are reported by :mod:`planner.model.validate`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from planner.model.plan import Service
+
+
+class CycleError(ValueError):
+    """The services' dependencies contain a cycle (validation names it)."""
+
+
+def dependency_order(services: Sequence[Service]) -> list[str]:
+    """Service ids, each after every service it depends on (unknown ids ignored).
+
+    Ties keep plan order, so the result is deterministic. Raises :class:`CycleError`.
+    """
+    known = {s.id for s in services}
+    waiting = {s.id: 0 for s in services}
+    users: dict[str, list[str]] = {s.id: [] for s in services}
+    for service in services:
+        for dep in dict.fromkeys(service.depends_on):
+            if dep in known:
+                waiting[service.id] += 1
+                users[dep].append(service.id)
+    order = [sid for sid, count in waiting.items() if count == 0]
+    for sid in order:  # the list grows while it is walked: a queue without pops
+        for user in users[sid]:
+            waiting[user] -= 1
+            if waiting[user] == 0:
+                order.append(user)
+    if len(order) != len(waiting):
+        raise CycleError("the services' dependencies contain a cycle")
+    return order
