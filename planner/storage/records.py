@@ -300,6 +300,13 @@ def _decode_item(
     return cls(**values)
 
 
+def _canonical(value: Any) -> Any:
+    """A copy with integral floats as ints, as the reader normalises them (60.0 -> 60)."""
+    if isinstance(value, float) and value.is_integer() and abs(value) < 2**53:
+        return int(value)
+    return _copy(value)
+
+
 def encode_plan(plan: Plan) -> dict[str, Any]:
     """The plan as format-v1 records, in the documented key order (canonical)."""
     data: dict[str, Any] = {"format": FORMAT_NAME, "version": FORMAT_VERSION, "name": plan.name}
@@ -317,7 +324,7 @@ def _encode_item(item: Any, specs: list[FieldSpec]) -> dict[str, Any]:
         value = getattr(item, spec.name)
         if not spec.always_written and value in (None, [], {}):
             continue
-        record[spec.name] = _copy(value)
+        record[spec.name] = _canonical(value)
     for key, value in item.extra.items():
         record.setdefault(key, value)
     return record
