@@ -66,7 +66,10 @@ def result_to_text(result: RecoveryResult, plan_name: str) -> str:
         f"{len(impact.lost_servers)} servers"
     )
     gap = result.recovery_minutes - result.lower_bound_minutes
-    quality = (
+    if result.proven_optimal or gap <= 0:
+        quality = "optimal: it equals the lower bound" if gap <= 0 else "proven optimal"
+    else:
+        quality = f"at most {gap:g} min above the best possible"
         "proven optimal"
         if result.proven_optimal or gap <= 0
         else f"at most {gap:g} min above ideal"
