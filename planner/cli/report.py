@@ -70,10 +70,6 @@ def result_to_text(result: RecoveryResult, plan_name: str) -> str:
         quality = "optimal: it equals the lower bound" if gap <= 0 else "proven optimal"
     else:
         quality = f"at most {gap:g} min above the best possible"
-        "proven optimal"
-        if result.proven_optimal or gap <= 0
-        else f"at most {gap:g} min above ideal"
-    )
     bound = result.lower_bound_minutes
     lines.append(
         f"recovery time {hours_minutes(result.recovery_minutes)} "
