@@ -285,7 +285,7 @@ def _read_records(path: Path, conn: sqlite3.Connection) -> tuple[dict[str, Any],
     try:
         notes = json.loads(meta["notes"])
         extra = json.loads(meta["extra"])
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, RecursionError):
         raise DamagedPlanError(path, "damaged plan file (meta rows are not valid JSON)") from None
     records: dict[str, Any] = {"format": FORMAT_NAME, "version": FORMAT_VERSION}
     records["name"] = meta["name"]
@@ -326,7 +326,7 @@ def _read_items(
         if row["extra"] is not None:
             try:
                 extra = json.loads(row["extra"])
-            except (TypeError, ValueError):
+            except (TypeError, ValueError, RecursionError):
                 raise DamagedPlanError(
                     path, f"damaged plan file ('{table}' row {expected + 1} has bad extra fields)"
                 ) from None
