@@ -221,7 +221,9 @@ def read_drplan(path: str | Path) -> tuple[Plan, list[Problem]]:
     path = Path(path)
     _check_header(path)
     try:
-        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+        # immutable=1: no locks, no journal or WAL look-ups, so opening a file (even one
+        # another tool switched to WAL mode) never creates -wal/-shm files beside it.
+        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro&immutable=1", uri=True)
     except sqlite3.Error as error:
         raise PlanFileError(path, f"cannot open: {error}") from None
     try:
