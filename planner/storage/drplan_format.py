@@ -135,6 +135,11 @@ def write_drplan(plan: Plan, path: str | Path) -> None:
     except (OSError, sqlite3.Error) as error:
         reason = error.strerror if isinstance(error, OSError) and error.strerror else error
         raise PlanFileError(path, f"cannot save: {reason}") from None
+    except OverflowError:
+        # JSON integers have no limit; SQLite integers are 64-bit.
+        raise PlanFileError(
+            path, "cannot save: a whole number is too large for a .drplan file (over 64 bits)"
+        ) from None
 
 
 def _write_database(plan: Plan, path: Path) -> None:
