@@ -31,6 +31,9 @@ def plan_from_json(text: str, path: str | Path = "<json>") -> tuple[Plan, list[P
         data = json.loads(text, parse_constant=_reject_constant)
     except (ValueError, RecursionError) as error:
         raise NotAPlanError(path, f"not valid JSON ({_short(error)})") from None
+    if "\\u" in text and not _is_unicode(data):
+        # JSON may escape half of a surrogate pair ("\ud800"): not text, cannot be saved.
+        raise NotAPlanError(path, "not valid JSON (a \\u escape is a lone surrogate)")
     try:
         return decode_plan(data)
     except PlanFormatError as error:
@@ -58,6 +61,14 @@ def write_json(plan: Plan, path: str | Path) -> None:
         replace_atomically(path, lambda tmp: tmp.write_text(text, encoding="utf-8"))
     except OSError as error:
         raise PlanFileError(path, f"cannot write: {error.strerror or error}") from None
+
+
+def _is_unicode(data: Any) -> bool:
+    try:
+        json.dumps(data, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def _short(error: Exception) -> str:
