@@ -193,9 +193,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     for name in a.sets.split(","):
         size = int(name.strip().lower().removeprefix("j"))
-        files = sorted(
-            (root / f"j{size}.sm").glob("*.sm"), key=lambda p: instance_key(size, p)
-        )
+        files = sorted((root / f"j{size}.sm").glob("*.sm"), key=lambda p: instance_key(size, p))
         if a.limit and a.limit < len(files):
             step = len(files) / a.limit
             files = [files[int(k * step)] for k in range(a.limit)]

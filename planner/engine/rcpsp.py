@@ -18,7 +18,14 @@ from typing import Literal
 
 from planner.engine.bounds import group_bounds, makespan_bound
 from planner.engine.search import GeneticSearch, make_key_fn, tier_rank
-from planner.engine.sgs import Compiled, compile_problem, fbi, serial_sgs, time_scale, to_units
+from planner.engine.sgs import (
+    Compiled,
+    compile_problem,
+    decimal_scale,
+    fbi,
+    serial_sgs,
+    to_units,
+)
 
 Objective = Literal["time", "tiers"]
 
@@ -178,33 +185,46 @@ def improve(problem: Problem, starts: Sequence[float], objective: Objective = "t
 def check_schedule(problem: Problem, starts: Sequence[float]) -> list[str]:
     """Precedence and capacity violations of ``starts`` (empty list: feasible).
 
-    Times are compared exactly on a common quantum of the durations and starts (see
-    :func:`planner.engine.sgs.time_scale`); a task ending at t frees its units for a
-    task starting at t, and zero-duration tasks hold nothing.
+    Times are compared exactly in a common quantum of the durations and starts (see
+    :func:`planner.engine.sgs.decimal_scale`, which ignores relative float noise below
+    1e-9); values with no such quantum are compared as floats with that relative
+    tolerance. A task ending at t frees its units for a task starting at t, and
+    zero-duration tasks hold nothing.
     """
     n = len(problem.durations)
     if len(starts) != n:
         return [f"expected {n} start times, got {len(starts)}"]
     errors: list[str] = []
     for j, s in enumerate(starts):
-        if s < 0:
+        if not s >= 0:
             errors.append(f"task {j} starts before 0 ({s})")
-    scale = time_scale([*problem.durations, *(abs(s) for s in starts)])
-    d = [to_units(x, scale) for x in problem.durations]
-    st = [to_units(abs(x), scale) * (1 if x >= 0 else -1) for x in starts]
+    if errors:
+        return errors
+    scale = decimal_scale([*problem.durations, *starts])
+    if scale is None:
+        top = max([*problem.durations, *starts, 1.0])
+        tol = 1e-9 * top
+        d: list[float] = list(problem.durations)
+        st: list[float] = [float(x) for x in starts]
+        shown = 1.0
+    else:
+        tol = 0
+        d = [to_units(x, scale) for x in problem.durations]
+        st = [to_units(x, scale) for x in starts]
+        shown = float(scale)
     for j, pl in enumerate(problem.predecessors):
         for i in pl:
-            if st[j] < st[i] + d[i]:
+            if st[j] < st[i] + d[i] - tol:
                 errors.append(
                     f"task {j} starts at {starts[j]} before predecessor {i} finishes "
-                    f"at {starts[i] + problem.durations[i]}"
+                    f"at {(st[i] + d[i]) / shown}"
                 )
-    # Sweep: at equal times, releases (-1) come before acquisitions (+1).
-    events: list[tuple[int, int, int]] = []
+    # Sweep: at equal times (within tol), releases come before acquisitions.
+    events: list[tuple[float, int, int]] = []
     for j in range(n):
         if d[j] > 0 and any(problem.demands[j]):
             events.append((st[j], 1, j))
-            events.append((st[j] + d[j], -1, j))
+            events.append((st[j] + d[j] - tol, -1, j))
     events.sort()
     nres = len(problem.capacities)
     use = [0] * nres
@@ -215,7 +235,7 @@ def check_schedule(problem: Problem, starts: Sequence[float]) -> list[str]:
             for r in range(nres):
                 if use[r] > problem.capacities[r]:
                     errors.append(
-                        f"resource {r} over capacity at {t / scale}: "
+                        f"resource {r} over capacity at {t / shown}: "
                         f"{use[r]} > {problem.capacities[r]} (task {j} starting)"
                     )
     return errors

@@ -8,15 +8,27 @@ in SGS passes ("schedules"), never in seconds, so a run is a pure function of
 from __future__ import annotations
 
 import heapq
+import os
 import random
+from bisect import bisect_right
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from planner.engine.sgs import Compiled, fbi, order_by_start, serial_sgs
 
 Key = tuple[int, ...]
-import os
-TUNE = {"pm": 0.05, "shift": 0.0, "pop": 1.2}
+
+# Tuning knobs (temporary, for experiments; overridable by T_<name> environment variables).
+TUNE = {
+    "pm": 0.05,
+    "shift": 0.0,
+    "pop": 1.2,
+    "fbith": 0.05,
+    "wx": 0.0,
+    "wlo": 0.1,
+    "whi": 0.5,
+    "peak": 0.0,
+}
 for _k in TUNE:
     if os.environ.get("T_" + _k):
         TUNE[_k] = float(os.environ["T_" + _k])
@@ -122,6 +134,7 @@ class GeneticSearch:
         self.best: Individual | None = None
         self.seen: set[int] = set()
         self.best_at = 0
+        self.fbi_limit = 1 << 62
 
     # -- evaluation -------------------------------------------------------------------
     def done(self) -> bool:
@@ -148,7 +161,12 @@ class GeneticSearch:
             return None
         self.seen.add(sig)
         ind = Individual(self.key(starts), starts, order)
-        if justify and self.passes + 2 <= self.budget and not self._at_target(ind):
+        if (
+            justify
+            and self.passes + 2 <= self.budget
+            and not self._at_target(ind)
+            and ms <= self.fbi_limit
+        ):
             s2, _ms2, o2, used = fbi(c, starts, ms)
             self.passes += used
             k2 = self.key(s2)
@@ -165,6 +183,76 @@ class GeneticSearch:
         return self.target is not None and ind.key <= self.target
 
     # -- operators --------------------------------------------------------------------
+    def window_crossover(self, mom: Individual, dad: Individual) -> list[int]:
+        """Keep the mother's schedule inside a time window, the father's elsewhere.
+
+        Keys are start times: the mother's for tasks starting inside the window, the
+        father's for the others; the child list takes eligible tasks by smallest key.
+        With ``peak`` the window is the one of highest resource utilisation in the
+        mother (in the spirit of the peak crossover of Valls et al. 2008).
+        """
+        c = self.c
+        rng = self.rng
+        ms = (
+            mom.key[0]
+            if self.objective != "tiers"
+            else max((s + d for s, d in zip(mom.starts, c.dur, strict=True)), default=0)
+        )
+        if ms <= 0:
+            return list(mom.order)
+        frac = rng.uniform(TUNE["wlo"], TUNE["whi"])
+        length = max(1, int(ms * frac))
+        if TUNE["peak"] and rng.random() < TUNE["peak"]:
+            t1 = self._peak(mom, length, ms)
+        else:
+            t1 = rng.randrange(0, max(1, ms - length + 1))
+        t2 = t1 + length
+        ms_ = mom.starts
+        ds = dad.starts
+        keys = [ms_[j] if t1 <= ms_[j] < t2 else ds[j] for j in range(c.n)]
+        return topo_by_keys(c, keys)
+
+    def _peak(self, ind: Individual, length: int, ms: int) -> int:
+        """Start of the window of given length with the most weighted resource use."""
+        c = self.c
+        caps = c.capacities
+        w = [sum(q / cap for q, cap in zip(c.demands[j], caps, strict=True)) for j in range(c.n)]
+        ev: dict[int, float] = {}
+        for j in range(c.n):
+            if c.dur[j] > 0 and w[j]:
+                s = ind.starts[j]
+                ev[s] = ev.get(s, 0.0) + w[j]
+                ev[s + c.dur[j]] = ev.get(s + c.dur[j], 0.0) - w[j]
+        pts = sorted(ev)
+        # Cumulative usage integral U(t) at breakpoints; window value U(t+L) - U(t).
+        cum = []
+        level = 0.0
+        acc = 0.0
+        prev = 0
+        for t in pts:
+            acc += level * (t - prev)
+            level += ev[t]
+            cum.append((t, acc, level))
+            prev = t
+
+        def integral(x: int) -> float:
+            k = bisect_right(cum, (x, float("inf"), float("inf"))) - 1
+            if k < 0:
+                return 0.0
+            t, a, lv = cum[k]
+            return a + lv * (x - t)
+
+        best_t = 0
+        best_v = -1.0
+        for t in [0, *pts]:
+            for t1 in (t, t - length):
+                if 0 <= t1 <= ms - length:
+                    v = integral(t1 + length) - integral(t1)
+                    if v > best_v + 1e-12:
+                        best_v = v
+                        best_t = t1
+        return best_t
+
     def crossover(self, mom: list[int], dad: list[int]) -> list[int]:
         """Two-point crossover of Hartmann (1998); keeps precedence feasibility."""
         n = self.c.n
@@ -252,6 +340,7 @@ class GeneticSearch:
             if ind is not None:
                 pop.append(ind)
         pop = self._select(pop, size)
+        self.fbi_limit = int(pop[-1].key[0] * (1 + TUNE["fbith"]))
         pm = TUNE["pm"]
         while not self.done():
             rng.shuffle(pop)
@@ -261,7 +350,10 @@ class GeneticSearch:
                 for m, d in ((mom, dad), (dad, mom)):
                     if self.done():
                         break
-                    child = self.crossover(m.order, d.order)
+                    if rng.random() < TUNE["wx"]:
+                        child = self.window_crossover(m, d)
+                    else:
+                        child = self.crossover(m.order, d.order)
                     self.mutate(child, pm)
                     if TUNE["shift"] and rng.random() < TUNE["shift"]:
                         self.shift(child)
@@ -269,6 +361,7 @@ class GeneticSearch:
                     if ind is not None:
                         children.append(ind)
             pop = self._select(pop + children, size)
+            self.fbi_limit = int(pop[-1].key[0] * (1 + TUNE["fbith"]))
         assert self.best is not None
         return self.best
 
@@ -299,5 +392,5 @@ def _pop_size(budget: int, n: int) -> int:
     """Population size: ~40 at 1,000 schedules, growing slowly with the budget."""
     per_child = 3
     children = budget // per_child
-    size = round((children**0.5) * TUNE['pop'])
+    size = round((children**0.5) * TUNE["pop"])
     return max(4, min(80, size - size % 2))

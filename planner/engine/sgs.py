@@ -41,13 +41,18 @@ class ProblemLike(Protocol):
 _QUICK_SCALES = (2, 4, 10, 60, 100, 120, 1000, 3600, 10_000, 100_000, 1_000_000)
 
 
-def time_scale(values: Sequence[float]) -> int:
-    """Smallest convenient integer s such that every value is an exact multiple of 1/s.
+def _near_multiple(v: float, s: int) -> bool:
+    x = v * s
+    return abs(x - round(x)) <= 1e-9 * max(1.0, abs(x))
 
-    "Exact" is judged on the float: ``v`` counts as k/s when ``v`` is the float nearest to
-    k/s, so 0.1 is one tenth. Values with no small decimal/sexagesimal/rational quantum
-    fall back to the binary quantum of the floats themselves (a power of two), which is
-    exact for every finite float.
+
+def decimal_scale(values: Sequence[float]) -> int | None:
+    """Smallest convenient s such that every value is (within float noise) a multiple of 1/s.
+
+    Plans are in minutes, so halves, tenths, seconds and milliseconds are tried first,
+    then the LCM of small denominators (thirds, sevenths...). "Float noise" is a relative
+    1e-9: ``0.1 * 12`` (1.2000000000000002) counts as 12 tenths. None if there is no such
+    quantum up to 10**12.
     """
     for v in values:
         if not math.isfinite(v) or v < 0:
@@ -56,27 +61,37 @@ def time_scale(values: Sequence[float]) -> int:
         return 1
     big = max(values)
     for s in _QUICK_SCALES:
-        if big * s < 2**50 and all(round(v * s) / s == v for v in values):
+        if big * s < 2**50 and all(_near_multiple(v, s) for v in values):
             return s
     s = 1
     for v in values:
+        if _near_multiple(v, s):
+            continue
         f = Fraction(v).limit_denominator(1_000_000)
-        if float(f) != v:
-            break
         s = math.lcm(s, f.denominator)
-        if s > 10**12:
-            break
-    else:
+        if s > 10**12 or big * s >= 2**50 or not _near_multiple(v, s):
+            return None
+    return s
+
+
+def time_scale(values: Sequence[float]) -> int:
+    """Integer s such that the values are handled exactly in units of 1/s.
+
+    :func:`decimal_scale` if there is one; otherwise the binary quantum of the floats
+    themselves (a power of two), which is exact for every finite float. In the binary
+    case converting results back to floats may round by an ulp.
+    """
+    s = decimal_scale(values)
+    if s is not None:
         return s
-    # Binary fallback: Fraction(float) has a power-of-two denominator; the largest one
-    # divides all others.
+    # Fraction(float) has a power-of-two denominator; the largest one divides the others.
     return max(Fraction(v).denominator for v in values)
 
 
 def to_units(v: float, scale: int) -> int:
-    """``v`` in integer units of 1/scale (exact for values accepted by ``time_scale``)."""
-    if scale == 1:
-        return int(v)
+    """``v`` in integer units of 1/scale (snapped to the nearest unit)."""
+    if scale == 1 and isinstance(v, int):
+        return v
     x = v * scale
     if abs(x) < 2**50:
         return round(x)
