@@ -1,7 +1,9 @@
 """Builders: one edit per user gesture, with its cascades computed from the plan.
 
 A builder reads the plan it is given and returns an edit that has not been applied;
-the GUI pushes it at once (``QUndoStack.push`` applies it). A builder refuses a
+the GUI pushes it at once (``QUndoStack.push`` applies it): some builders address
+items by list index, so the edit is only right for the plan in the state it was
+built from (later undo and redo keep that state exact). A builder refuses a
 gesture that makes no sense with :class:`EditRefused`, whose message is for the user.
 
 "The item with id X" is the first one with that id, as ``Plan.site()`` finds it;
