@@ -33,7 +33,7 @@ from planner.model.edits.base import (
 )
 from planner.model.edits.change import ITEM_KINDS, LOCATION_KINDS, Item
 from planner.model.edits.items import AddItem, PlaceServers, RemoveItem, Rewrite, SetFields
-from planner.model.plan import Number, Plan
+from planner.model.plan import Number, Plan, Rack, Scenario, Server, Service, Site
 
 # Children before parents, so that no intermediate state has a rack without its site.
 _REMOVAL_ORDER = ("server", "rack", "site", "service", "pool", "scenario")
@@ -315,40 +315,44 @@ def paste_items(
             if item.id not in fresh[kind]:
                 fresh[kind][item.id] = new_id(plan, kind, f"{item.id}-copy-", taken=taken)
                 taken.add(fresh[kind][item.id])
-    locations = {**fresh["server"], **fresh["rack"], **fresh["site"]}
 
-    def remap(ids: list[str], mapping: dict[str, str]) -> list[str]:
-        return [mapping.get(ref, ref) for ref in ids]
-
-    edits: list[Edit] = []
+    edits: list[AddItem] = []
     seen: set[tuple[str, str]] = set()
     for kind in ITEM_KINDS:
         for original in by_kind[kind]:
             if (kind, original.id) in seen:
                 continue  # a clipboard repeating an item pastes it once
             seen.add((kind, original.id))
-            item: Any = copy.deepcopy(original)
-            item.id = fresh[kind][original.id]
-            if kind == "rack":
-                item.site = fresh["site"].get(item.site, item.site)
-            elif kind == "server":
-                item.rack = fresh["rack"].get(item.rack, item.rack)
-            elif kind == "service":
-                item.servers = remap(item.servers, fresh["server"])
-                item.standby_servers = remap(item.standby_servers, fresh["server"])
-                item.depends_on = remap(item.depends_on, fresh["service"])
-                item.needs = {fresh["pool"].get(p, p): n for p, n in item.needs.items()}
-            elif kind == "scenario":
-                item.failed = remap(item.failed, locations)
-            if kind in ("site", "rack", "service"):
-                if item.x is not None:
-                    item.x += offset[0]
-                if item.y is not None:
-                    item.y += offset[1]
-            edits.append(AddItem(kind, item))
+            edits.append(AddItem(kind, _remapped(original, fresh, offset)))
     if len(edits) == 1:
-        only = by_kind[edits[0].kind][0] if isinstance(edits[0], AddItem) else None
-        label = f"Paste {edits[0].kind} {only.name.strip() or only.id}" if only else "Paste"
+        only = edits[0].item
+        label = f"Paste {edits[0].kind} {only.name.strip() or only.id}"
     else:
         label = f"Paste {len(edits)} items"
     return Composite(label, edits)
+
+
+def _remapped(item: Item, fresh: dict[str, dict[str, str]], offset: tuple[Number, Number]) -> Item:
+    """A copy of ``item`` under its fresh id, its references following ``fresh``."""
+    copied = copy.deepcopy(item)
+    copied.id = fresh[kind_of(item)][item.id]
+    servers, services, pools = fresh["server"], fresh["service"], fresh["pool"]
+    if isinstance(copied, Rack):
+        copied.site = fresh["site"].get(copied.site, copied.site)
+    elif isinstance(copied, Server):
+        copied.rack = fresh["rack"].get(copied.rack, copied.rack)
+    elif isinstance(copied, Service):
+        copied.servers = [servers.get(ref, ref) for ref in copied.servers]
+        copied.standby_servers = [servers.get(ref, ref) for ref in copied.standby_servers]
+        copied.depends_on = [services.get(ref, ref) for ref in copied.depends_on]
+        copied.needs = {pools.get(pool, pool): units for pool, units in copied.needs.items()}
+    elif isinstance(copied, Scenario):
+        locations = {**fresh["server"], **fresh["rack"], **fresh["site"]}
+        copied.failed = [locations.get(ref, ref) for ref in copied.failed]
+    if isinstance(copied, Site | Rack | Service):
+        # Only positions that are set move: an unplaced item stays for auto-layout.
+        if copied.x is not None:
+            copied.x += offset[0]
+        if copied.y is not None:
+            copied.y += offset[1]
+    return copied
