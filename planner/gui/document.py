@@ -1,0 +1,129 @@
+"""The open plan: one model, one undo stack, one "changed" signal, one selection.
+
+Views read ``document.plan`` and never assign to it: every edit goes through
+:meth:`PlanDocument.push`, which wraps a Qt-free :class:`~planner.model.edits.Edit` in a
+``QUndoCommand``. Views refresh from :attr:`PlanDocument.changed`, which carries the
+:class:`~planner.model.edits.Change` (``None`` when the whole plan was replaced).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtGui import QUndoCommand, QUndoStack
+
+from planner.model import Plan
+from planner.model.edits import Change, Edit, EditRefused, SetFields
+from planner.storage import save_plan
+
+_MERGE_ID = 0x5E7F  # one id for SetFields: consecutive edits of one field merge (typing)
+
+Selection = list[tuple[str, str]]  # (kind, id), kind as in planner.model.edits.KINDS
+
+
+class EditCommand(QUndoCommand):
+    """A Qt undo step around one edit; the first redo may be refused (then it vanishes)."""
+
+    def __init__(self, document: PlanDocument, edit: Edit) -> None:
+        super().__init__(edit.label)
+        self.document = document
+        self.edit = edit
+        self.refusal: str | None = None
+
+    def redo(self) -> None:
+        try:
+            change = self.edit.apply(self.document.plan)
+        except EditRefused as refusal:
+            # QUndoStack.push drops a command that is obsolete after its redo().
+            self.refusal = str(refusal)
+            self.setObsolete(True)
+            return
+        self.document.changed.emit(change)
+
+    def undo(self) -> None:
+        self.document.changed.emit(self.edit.revert(self.document.plan))
+
+    def id(self) -> int:
+        return _MERGE_ID if isinstance(self.edit, SetFields) else -1
+
+    def mergeWith(self, other: QUndoCommand) -> bool:
+        if not isinstance(other, EditCommand) or other.refusal is not None:
+            return False
+        merged = self.edit.merge(other.edit)
+        if merged:
+            self.setText(self.edit.label)
+            if getattr(self.edit, "obsolete", False):
+                self.setObsolete(True)
+        return merged
+
+
+class PlanDocument(QObject):
+    """The plan being edited, its file, its undo history and the shared selection."""
+
+    changed = Signal(object)  # Change, or None when the whole plan was replaced
+    refused = Signal(str)  # an edit was refused; the text is for the user
+    selectionChanged = Signal(list)  # Selection
+    fileChanged = Signal()  # path or modified state changed (window title)
+
+    def __init__(self, plan: Plan | None = None, path: str | Path | None = None) -> None:
+        super().__init__()
+        self.plan = plan if plan is not None else Plan()
+        self.path: Path | None = Path(path) if path is not None else None
+        self.undo_stack = QUndoStack(self)
+        self.undo_stack.cleanChanged.connect(lambda _clean: self.fileChanged.emit())
+        self.selection: Selection = []
+
+    # ------------------------------------------------------------------ edits
+
+    def push(self, edit: Edit) -> bool:
+        """Apply ``edit`` as one undo step; False (and ``refused`` emitted) if refused."""
+        command = EditCommand(self, edit)
+        self.undo_stack.push(command)
+        if command.refusal is not None:
+            self.refused.emit(command.refusal)
+            return False
+        return True
+
+    def replace(self, plan: Plan, path: str | Path | None) -> None:
+        """Start over on another plan (New, Open): history and selection are cleared."""
+        self.plan = plan
+        self.path = Path(path) if path is not None else None
+        self.undo_stack.clear()
+        self.undo_stack.setClean()
+        self.select([])
+        self.changed.emit(None)
+        self.fileChanged.emit()
+
+    # ------------------------------------------------------------------ file
+
+    @property
+    def modified(self) -> bool:
+        return not self.undo_stack.isClean()
+
+    def save(self, path: str | Path | None = None) -> None:
+        """Save atomically (raises PlanFileError); the undo stack is marked clean."""
+        target = Path(path) if path is not None else self.path
+        if target is None:
+            raise ValueError("no file name to save to")
+        save_plan(self.plan, target)
+        if target.suffix.lower() != ".json":
+            self.path = target
+            self.undo_stack.setClean()
+        self.fileChanged.emit()
+
+    @property
+    def title(self) -> str:
+        name = self.path.name if self.path is not None else "Untitled"
+        return f"{name}{' *' if self.modified else ''}"
+
+    # ------------------------------------------------------------------ selection
+
+    def select(self, items: Selection) -> None:
+        items = list(dict.fromkeys(items))
+        if items != self.selection:
+            self.selection = items
+            self.selectionChanged.emit(items)
+
+
+__all__ = ["Change", "EditCommand", "PlanDocument", "Selection"]

@@ -1,0 +1,192 @@
+"""Keeps the recovery of the chosen scenario current, computed off the GUI thread.
+
+Every plan change restarts a short debounce timer; when it fires, a snapshot of the
+plan is scheduled on a one-thread pool. Each request has a generation number and a
+result from an older generation is dropped, so a stale result is never shown as
+current: while a newer one is pending, ``is_current`` is False and ``busyChanged``
+says so.
+"""
+
+from __future__ import annotations
+
+import copy
+import dataclasses
+from collections.abc import Callable
+
+from PySide6.QtCore import QObject, QRunnable, QThreadPool, QTimer, Signal
+
+from planner.engine.impact import ScenarioError
+from planner.engine.recovery import Objective, RecoveryResult, compute
+from planner.gui.document import PlanDocument
+from planner.model import Plan
+
+DEBOUNCE_MS = 120
+
+
+def snapshot(plan: Plan) -> Plan:
+    """A copy the worker can read while the GUI thread edits the original.
+
+    Items are copied one level deep (their lists and dicts too), which is all an edit
+    can change, and much cheaper than ``copy.deepcopy`` on a 32,000-server plan.
+    """
+
+    def clone(item: object) -> object:
+        duplicate = copy.copy(item)
+        for field in dataclasses.fields(duplicate):  # type: ignore[arg-type]
+            value = getattr(duplicate, field.name)
+            if isinstance(value, list | dict):
+                setattr(duplicate, field.name, copy.copy(value))
+        return duplicate
+
+    copied = copy.copy(plan)
+    for name in ("sites", "racks", "servers", "pools", "services", "scenarios"):
+        setattr(copied, name, [clone(item) for item in getattr(plan, name)])
+    return copied
+
+
+class _Relay(QObject):
+    """Lives in the GUI thread; signals emitted from the worker arrive queued."""
+
+    finished = Signal(int, object, object)  # generation, result, error text
+
+
+class _Job(QRunnable):
+    def __init__(self, generation: int, work: Callable[[], RecoveryResult], relay: _Relay):
+        super().__init__()
+        self.generation, self.work, self.relay = generation, work, relay
+
+    def run(self) -> None:
+        try:
+            result = self.work()
+        except ScenarioError as error:
+            self.relay.finished.emit(self.generation, None, "\n".join(error.lines))
+        except Exception as error:  # shown in the window, never a crash of the program
+            self.relay.finished.emit(self.generation, None, f"internal error: {error}")
+        else:
+            self.relay.finished.emit(self.generation, result, None)
+
+
+class RecoveryController(QObject):
+    """The scenario being looked at (named and/or ad hoc failures) and its recovery."""
+
+    resultChanged = Signal()  # result or error changed (current or not)
+    busyChanged = Signal(bool)
+    scenarioChanged = Signal()  # scenario id, ad-hoc failures or objective changed
+
+    def __init__(self, document: PlanDocument, debounce_ms: int = DEBOUNCE_MS) -> None:
+        super().__init__()
+        self.document = document
+        self.scenario_id: str | None = None
+        self.adhoc_failed: list[str] = []
+        self.objective: Objective = "time"
+        self.result: RecoveryResult | None = None
+        self.error: str | None = None
+        self._generation = 0
+        self._done_generation = 0
+        self._pool = QThreadPool(self)
+        self._pool.setMaxThreadCount(1)
+        self._relay = _Relay()
+        self._relay.finished.connect(self._finished)
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(debounce_ms)
+        self._timer.timeout.connect(self._start)
+        document.changed.connect(self._plan_changed)
+
+    # ------------------------------------------------------------------ state
+
+    @property
+    def busy(self) -> bool:
+        return self._done_generation != self._generation or self._timer.isActive()
+
+    @property
+    def is_current(self) -> bool:
+        return not self.busy
+
+    @property
+    def active(self) -> bool:
+        """True when some failure is chosen (otherwise there is nothing to compute)."""
+        return self.scenario_id is not None or bool(self.adhoc_failed)
+
+    def failed_ids(self) -> set[str]:
+        ids = set(self.adhoc_failed)
+        scenario = self.document.plan.scenario(self.scenario_id) if self.scenario_id else None
+        if scenario is not None:
+            ids |= set(scenario.failed)
+        return ids
+
+    # ------------------------------------------------------------------ choices
+
+    def set_scenario(self, scenario_id: str | None) -> None:
+        self.scenario_id = scenario_id
+        self.adhoc_failed = []
+        self._choice_changed()
+
+    def toggle_failed(self, item_id: str) -> None:
+        """Fail or restore one site, rack or server ad hoc (a click on the floor)."""
+        if item_id in self.adhoc_failed:
+            self.adhoc_failed.remove(item_id)
+        else:
+            self.adhoc_failed.append(item_id)
+        self._choice_changed()
+
+    def set_objective(self, objective: Objective) -> None:
+        self.objective = objective
+        self._choice_changed()
+
+    def recompute_now(self) -> None:
+        self._timer.stop()
+        self._start()
+
+    def wait_until_current(self, timeout_ms: int = 30_000) -> bool:
+        """For scripts and tests: finish the pending computation (processes events)."""
+        from PySide6.QtCore import QDeadlineTimer, QEventLoop
+
+        deadline = QDeadlineTimer(timeout_ms)
+        loop = QEventLoop()
+        while self.busy and not deadline.hasExpired():
+            if self._timer.isActive():
+                self.recompute_now()
+            loop.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 50)
+            self._pool.waitForDone(20)
+        return not self.busy
+
+    # ------------------------------------------------------------------ machinery
+
+    def _choice_changed(self) -> None:
+        self.scenarioChanged.emit()
+        self._plan_changed(None)
+
+    def _plan_changed(self, _change: object) -> None:
+        scenario = self.scenario_id
+        if scenario is not None and self.document.plan.scenario(scenario) is None:
+            self.scenario_id = None  # the scenario was deleted (or the plan replaced)
+            self.scenarioChanged.emit()
+        self._generation += 1
+        self._timer.start()
+        self.busyChanged.emit(True)
+
+    def _start(self) -> None:
+        if not self.active:
+            self._done_generation = self._generation
+            self.result, self.error = None, None
+            self.resultChanged.emit()
+            self.busyChanged.emit(False)
+            return
+        plan = snapshot(self.document.plan)
+        scenario, failed, objective = self.scenario_id, list(self.adhoc_failed), self.objective
+        self._pool.start(
+            _Job(
+                self._generation,
+                lambda: compute(plan, scenario_id=scenario, failed=failed, objective=objective),
+                self._relay,
+            )
+        )
+
+    def _finished(self, generation: int, result: RecoveryResult | None, error: str | None) -> None:
+        if generation != self._generation:
+            return  # a newer request is pending: this answer is stale
+        self._done_generation = generation
+        self.result, self.error = result, error
+        self.resultChanged.emit()
+        self.busyChanged.emit(False)
