@@ -71,8 +71,11 @@ class PlanDocument(QObject):
         self.plan = plan if plan is not None else Plan()
         self.path: Path | None = Path(path) if path is not None else None
         self.undo_stack = QUndoStack(self)
-        self.undo_stack.cleanChanged.connect(lambda _clean: self.fileChanged.emit())
+        self.undo_stack.cleanChanged.connect(self._clean_changed)
         self.selection: Selection = []
+
+    def _clean_changed(self, _clean: bool) -> None:
+        self.fileChanged.emit()
 
     # ------------------------------------------------------------------ edits
 

@@ -1,0 +1,93 @@
+"""The document's undo stack and the off-thread recovery controller."""
+
+from __future__ import annotations
+
+from planner.gui.document import PlanDocument
+from planner.gui.recovery_controller import RecoveryController, snapshot
+from planner.model import Plan, Rack, Scenario, Server, Service, Site
+from planner.model.edits import AddItem, SetFields, add_dependency
+
+
+def small_plan() -> Plan:
+    return Plan(
+        name="small",
+        sites=[Site("A", "A")],
+        racks=[Rack("r", "A", "R")],
+        servers=[Server("h1", "r", "H1", 1), Server("h2", "r", "H2", 2)],
+        services=[
+            Service("db", "DB", restore_minutes=90, servers=["h1"]),
+            Service("web", "Web", restore_minutes=30, servers=["h2"], depends_on=["db"]),
+        ],
+        scenarios=[Scenario("fire", "Fire", ["A"])],
+    )
+
+
+def test_push_undo_redo_and_modified_flag(qtbot) -> None:
+    doc = PlanDocument(small_plan(), "x.drplan")
+    changes = []
+    doc.changed.connect(changes.append)
+    assert not doc.modified and doc.title == "x.drplan"
+    assert doc.push(SetFields("service", "db", name="Database"))
+    assert doc.plan.service("db").name == "Database" and doc.modified  # type: ignore[union-attr]
+    assert doc.title == "x.drplan *"
+    doc.undo_stack.undo()
+    assert doc.plan.service("db").name == "DB" and not doc.modified  # type: ignore[union-attr]
+    doc.undo_stack.redo()
+    assert doc.plan.service("db").name == "Database"  # type: ignore[union-attr]
+    assert len(changes) == 3 and all(c is not None for c in changes)
+
+
+def test_typing_merges_into_one_step(qtbot) -> None:
+    doc = PlanDocument(small_plan())
+    for text in ("D", "Da", "Dat"):
+        doc.push(SetFields("service", "db", name=text))
+    assert doc.undo_stack.count() == 1
+    doc.undo_stack.undo()
+    assert doc.plan.service("db").name == "DB"  # type: ignore[union-attr]
+
+
+def test_refused_edit_leaves_no_step(qtbot) -> None:
+    doc = PlanDocument(small_plan())
+    refusals: list[str] = []
+    doc.refused.connect(refusals.append)
+    assert not doc.push(AddItem("site", Site("A", "Again")))
+    assert doc.undo_stack.count() == 0 and refusals
+    try:
+        add_dependency(doc.plan, "db", "web")
+    except ValueError as refusal:
+        assert "db -> web -> db" in str(refusal)
+    else:
+        raise AssertionError("a cycle was accepted")
+
+
+def test_snapshot_is_independent_of_later_edits() -> None:
+    plan = small_plan()
+    copy = snapshot(plan)
+    assert copy == plan
+    plan.services[0].servers.append("h2")
+    plan.services[1].name = "changed"
+    assert copy.services[0].servers == ["h1"] and copy.services[1].name == "Web"
+
+
+def test_controller_computes_off_thread_and_follows_edits(qtbot) -> None:
+    doc = PlanDocument(small_plan())
+    controller = RecoveryController(doc, debounce_ms=10)
+    with qtbot.waitSignal(controller.resultChanged, timeout=10_000):
+        controller.set_scenario("fire")
+    qtbot.waitUntil(lambda: controller.is_current, timeout=10_000)
+    assert controller.result is not None and controller.result.recovery_minutes == 120
+    doc.push(SetFields("service", "db", restore_minutes=60))
+    assert not controller.is_current  # the shown result is stale until the new one lands
+    qtbot.waitUntil(lambda: controller.is_current, timeout=10_000)
+    assert controller.result.recovery_minutes == 90
+
+
+def test_controller_reports_errors_as_text(qtbot) -> None:
+    doc = PlanDocument(small_plan())
+    controller = RecoveryController(doc, debounce_ms=10)
+    controller.toggle_failed("A")
+    qtbot.waitUntil(lambda: controller.is_current, timeout=10_000)
+    doc.plan.services[0].depends_on = ["web"]  # a cycle, as a hand-edited file might hold
+    doc.changed.emit(None)
+    qtbot.waitUntil(lambda: controller.is_current, timeout=10_000)
+    assert controller.result is None and "cycle" in (controller.error or "")
