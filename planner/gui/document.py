@@ -73,6 +73,7 @@ class PlanDocument(QObject):
         self.undo_stack = QUndoStack(self)
         self.undo_stack.cleanChanged.connect(self._clean_changed)
         self.selection: Selection = []
+        self._restored_unsaved = False  # a recovery copy was loaded: unsaved until saved
 
     def _clean_changed(self, _clean: bool) -> None:
         self.fileChanged.emit()
@@ -94,6 +95,7 @@ class PlanDocument(QObject):
         self.path = Path(path) if path is not None else None
         self.undo_stack.clear()
         self.undo_stack.setClean()
+        self._restored_unsaved = False
         self.select([])
         self.changed.emit(None)
         self.fileChanged.emit()
@@ -102,7 +104,12 @@ class PlanDocument(QObject):
 
     @property
     def modified(self) -> bool:
-        return not self.undo_stack.isClean()
+        return self._restored_unsaved or not self.undo_stack.isClean()
+
+    def mark_unsaved(self) -> None:
+        """The plan differs from its file without an undo step (a restored recovery copy)."""
+        self._restored_unsaved = True
+        self.fileChanged.emit()
 
     def save(self, path: str | Path | None = None) -> None:
         """Save atomically (raises PlanFileError); the undo stack is marked clean."""
@@ -112,6 +119,7 @@ class PlanDocument(QObject):
         save_plan(self.plan, target)
         if target.suffix.lower() != ".json":
             self.path = target
+            self._restored_unsaved = False
             self.undo_stack.setClean()
         self.fileChanged.emit()
 

@@ -1,0 +1,552 @@
+"""The main window: plan tree, views in tabs, properties dock, menus, files."""
+
+from __future__ import annotations
+
+import platform
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6 import __version__ as PYSIDE_VERSION
+from PySide6.QtCore import QSettings, Qt, qVersion
+from PySide6.QtGui import QAction, QCloseEvent, QIcon, QKeySequence
+from PySide6.QtWidgets import (
+    QDockWidget,
+    QFileDialog,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QProgressBar,
+    QTabWidget,
+    QWidget,
+)
+
+from planner import __version__
+from planner.gui.autosave import Autosaver
+from planner.gui.document import PlanDocument
+from planner.gui.properties import PropertiesPanel
+from planner.gui.recovery_controller import RecoveryController
+from planner.gui.tree import PlanTree
+from planner.gui.views.dependencies import DependencyView
+from planner.gui.views.floor import FloorView
+from planner.gui.views.rack import RackView
+from planner.gui.views.recovery import RecoveryView
+from planner.gui.views.services import ServicesView
+from planner.model import Plan, Pool, Rack, Scenario, Server, Service, Site
+from planner.model.edits import AddItem, delete_items, new_id
+from planner.resources import resource_path
+from planner.storage import PlanFileError, load_plan
+
+MAX_RECENT = 8
+PLAN_FILTER = "DR Planner plans (*.drplan);;JSON plans (*.json);;All files (*)"
+
+
+def icon(name: str) -> QIcon:
+    return QIcon(str(resource_path("icons", f"{name}.svg")))
+
+
+class MainWindow(QMainWindow):
+    """One window per plan. ``ask_unsaved`` and the file dialogs are methods so that
+    tests can answer them without a person."""
+
+    def __init__(
+        self,
+        document: PlanDocument | None = None,
+        settings: QSettings | None = None,
+        autosave_dir: Path | None = None,
+    ) -> None:
+        super().__init__()
+        self.document = document or PlanDocument()
+        self.settings = settings or QSettings("DR Planner", "DR Planner")
+        self.recovery = RecoveryController(self.document)
+        self.autosaver = Autosaver(self.document, autosave_dir)
+        self.setWindowIcon(icon("drplanner"))
+        self.resize(1400, 900)
+
+        self.tree = PlanTree(self.document)
+        self.floor = FloorView(self.document, self.recovery)
+        self.rack_view = RackView(self.document, self.recovery)
+        self.services = ServicesView(self.document, self.recovery)
+        self.dependencies = DependencyView(self.document, self.recovery)
+        self.recovery_view = RecoveryView(self.document, self.recovery)
+        self.properties = PropertiesPanel(self.document)
+        self.properties.message = self.show_message
+
+        self.tabs = QTabWidget()
+        self.tabs.setDocumentMode(True)
+        for widget, title, name in (
+            (self.floor, "Floor", "site"),
+            (self.rack_view, "Rack", "rack"),
+            (self.services, "Services", "service"),
+            (self.dependencies, "Dependencies", "service"),
+            (self.recovery_view, "Recovery", "scenario"),
+        ):
+            self.tabs.addTab(widget, icon(name), title)
+        self.setCentralWidget(self.tabs)
+        self._dock("Plan", self.tree, Qt.DockWidgetArea.LeftDockWidgetArea)
+        self._dock("Properties", self.properties, Qt.DockWidgetArea.RightDockWidgetArea)
+
+        self.busy = QProgressBar()
+        self.busy.setRange(0, 0)
+        self.busy.setMaximumWidth(90)
+        self.busy.setVisible(False)
+        self.headline = QLabel()
+        self.statusBar().addPermanentWidget(self.headline)
+        self.statusBar().addPermanentWidget(self.busy)
+
+        self.actions: dict[str, QAction] = {}
+        self._build_actions()
+        self._build_menus()
+
+        self.document.fileChanged.connect(self._update_title)
+        self.document.refused.connect(self.show_message)
+        self.recovery.busyChanged.connect(self._busy_changed)
+        self.recovery.resultChanged.connect(self._update_headline)
+        self.tree.activated.connect(self._activate)
+        self.floor.rackActivated.connect(self.open_rack)
+        self._update_title()
+
+    # ------------------------------------------------------------------ layout
+
+    def _dock(self, title: str, widget: QWidget, area: Qt.DockWidgetArea) -> QDockWidget:
+        dock = QDockWidget(title, self)
+        dock.setObjectName(f"dock-{title.lower()}")
+        dock.setWidget(widget)
+        dock.setFeatures(
+            QDockWidget.DockWidgetFeature.DockWidgetMovable
+            | QDockWidget.DockWidgetFeature.DockWidgetFloatable
+        )
+        self.addDockWidget(area, dock)
+        dock.setMinimumWidth(260)
+        return dock
+
+    def _action(
+        self,
+        name: str,
+        text: str,
+        slot: Callable[[], object],
+        shortcut: QKeySequence | QKeySequence.StandardKey | str | None = None,
+        icon_name: str | None = None,
+    ) -> QAction:
+        action = QAction(text, self)
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+        if icon_name:
+            action.setIcon(icon(icon_name))
+        action.triggered.connect(lambda _checked=False: slot())
+        self.actions[name] = action
+        return action
+
+    def _build_actions(self) -> None:
+        keys = QKeySequence.StandardKey
+        self._action("new", "&New", self.new_plan, keys.New, "new")
+        self._action("open", "&Open…", self.open_dialog, keys.Open, "open")
+        self._action("save", "&Save", self.save, keys.Save, "save")
+        self._action("save_as", "Save &As…", self.save_as, keys.SaveAs)
+        self._action("import_json", "&Import JSON…", self.import_json)
+        self._action("export_json", "&Export JSON…", self.export_json)
+        self._action("quit", "&Quit", self.close, keys.Quit)
+        undo = self.document.undo_stack.createUndoAction(self, "&Undo")
+        undo.setShortcut(QKeySequence(keys.Undo))
+        undo.setIcon(icon("undo"))
+        redo = self.document.undo_stack.createRedoAction(self, "&Redo")
+        redo.setShortcuts([QKeySequence(keys.Redo), QKeySequence("Ctrl+Y")])
+        redo.setIcon(icon("redo"))
+        self.actions["undo"], self.actions["redo"] = undo, redo
+        self._action("delete", "&Delete", self.delete_selection, keys.Delete, "delete")
+        self._action("add_site", "Add &site", self.add_site, "Ctrl+Shift+1", "site")
+        self._action("add_rack", "Add &rack", self.add_rack, "Ctrl+Shift+2", "rack")
+        self._action("add_server", "Add ser&ver", self.add_server, "Ctrl+Shift+3", "server")
+        self._action("add_service", "Add servi&ce", self.add_service, "Ctrl+Shift+4", "service")
+        self._action("add_pool", "Add &pool", self.add_pool, "Ctrl+Shift+5", "pool")
+        self._action(
+            "add_scenario", "Add sce&nario from failures", self.add_scenario, None, "scenario"
+        )
+        self._action("fail_selected", "&Fail selected items", self.fail_selected, "F8", "fail")
+        self._action("clear_failures", "&Clear ad-hoc failures", self.clear_failures, "Shift+F8")
+        self._action("about", "&About DR Planner", self.about)
+        # The context-sensitive Delete lives in the views too; the window's acts on the
+        # shared selection, so only one must own the shortcut.
+        self.actions["delete"].setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
+        self.tree.addAction(self.actions["delete"])
+
+    def _build_menus(self) -> None:
+        bar = self.menuBar()
+        file_menu = bar.addMenu("&File")
+        for name in ("new", "open"):
+            file_menu.addAction(self.actions[name])
+        self.recent_menu = file_menu.addMenu("Open &Recent")
+        self.recent_menu.aboutToShow.connect(self._fill_recent)
+        for name in ("save", "save_as"):
+            file_menu.addAction(self.actions[name])
+        file_menu.addSeparator()
+        for name in ("import_json", "export_json"):
+            file_menu.addAction(self.actions[name])
+        file_menu.addSeparator()
+        file_menu.addAction(self.actions["quit"])
+        edit_menu = bar.addMenu("&Edit")
+        for name in ("undo", "redo"):
+            edit_menu.addAction(self.actions[name])
+        edit_menu.addSeparator()
+        edit_menu.addAction(self.actions["delete"])
+        add_menu = bar.addMenu("&Add")
+        for name in ("add_site", "add_rack", "add_server", "add_service", "add_pool"):
+            add_menu.addAction(self.actions[name])
+        scenario_menu = bar.addMenu("&Scenario")
+        for name in ("fail_selected", "clear_failures", "add_scenario"):
+            scenario_menu.addAction(self.actions[name])
+        view_menu = bar.addMenu("&View")
+        for view in (self.floor, self.dependencies, self.rack_view, self.recovery_view):
+            view_actions = getattr(view, "actions", None)
+            if callable(view_actions):
+                for action in view_actions():
+                    view_menu.addAction(action)
+                view_menu.addSeparator()
+        help_menu = bar.addMenu("&Help")
+        help_menu.addAction(self.actions["about"])
+
+        toolbar = self.addToolBar("Main")
+        toolbar.setObjectName("toolbar-main")
+        for name in ("new", "open", "save", None, "undo", "redo", None):
+            if name is None:
+                toolbar.addSeparator()
+            else:
+                toolbar.addAction(self.actions[name])
+        for name in ("add_site", "add_rack", "add_server", "add_service", "add_pool", None):
+            if name is None:
+                toolbar.addSeparator()
+            else:
+                toolbar.addAction(self.actions[name])
+        toolbar.addAction(self.actions["fail_selected"])
+
+    # ------------------------------------------------------------------ status
+
+    def show_message(self, text: str) -> None:
+        self.statusBar().showMessage(text, 8000)
+
+    def _update_title(self) -> None:
+        self.setWindowTitle(f"{self.document.title} — DR Planner")
+        self.setWindowModified(self.document.modified)
+
+    def _busy_changed(self, busy: bool) -> None:
+        self.busy.setVisible(busy and self.recovery.active)
+
+    def _update_headline(self) -> None:
+        result = self.recovery.result
+        if result is None:
+            self.headline.setText(
+                self.recovery.error.splitlines()[0] if self.recovery.error else ""
+            )
+            return
+        from planner.cli.report import hours_minutes
+
+        misses = len(result.rto_misses)
+        self.headline.setText(
+            f"Recovery {hours_minutes(result.recovery_minutes)}  ·  "
+            f"bound {hours_minutes(result.lower_bound_minutes)}  ·  RTO misses {misses}"
+        )
+
+    # ------------------------------------------------------------------ files
+
+    def ask_unsaved(self) -> QMessageBox.StandardButton:
+        buttons = (
+            QMessageBox.StandardButton.Save
+            | QMessageBox.StandardButton.Discard
+            | QMessageBox.StandardButton.Cancel
+        )
+        return QMessageBox.question(
+            self,
+            "Unsaved changes",
+            f"Save the changes to {self.document.title.rstrip(' *')} first?",
+            buttons,
+            QMessageBox.StandardButton.Save,
+        )
+
+    def ask_open_path(self, title: str, file_filter: str) -> str:
+        return QFileDialog.getOpenFileName(self, title, self._last_dir(), file_filter)[0]
+
+    def ask_save_path(self, title: str, file_filter: str) -> str:
+        return QFileDialog.getSaveFileName(self, title, self._last_dir(), file_filter)[0]
+
+    def show_error(self, text: str) -> None:
+        QMessageBox.warning(self, "DR Planner", text)
+
+    def maybe_save(self) -> bool:
+        """True when it is fine to drop the current plan (saved, discarded or clean)."""
+        if not self.document.modified:
+            return True
+        answer = self.ask_unsaved()
+        if answer == QMessageBox.StandardButton.Save:
+            return self.save()
+        return answer == QMessageBox.StandardButton.Discard
+
+    def new_plan(self) -> None:
+        if self.maybe_save():
+            self.autosaver.discard()
+            self.document.replace(Plan(name="New plan"), None)
+
+    def open_dialog(self) -> None:
+        path = self.ask_open_path("Open plan", PLAN_FILTER)
+        if path:
+            self.open_path(Path(path))
+
+    def open_path(self, path: Path, offer_recovery: bool = True) -> bool:
+        """Open a plan file; errors show as one-line messages and change nothing."""
+        if not self.maybe_save():
+            return False
+        try:
+            plan, problems = load_plan(path)
+        except PlanFileError as error:
+            self.show_error(str(error))
+            return False
+        if problems:
+            lines = "\n".join(str(p) for p in problems[:20])
+            self.show_error(f"{path}: the plan has invalid items:\n{lines}")
+            return False
+        self.autosaver.discard()
+        native = path.suffix.lower() != ".json"
+        self.document.replace(plan, path if native else None)
+        if offer_recovery:
+            self._offer_recovery(path if native else None)
+        if native:
+            self._add_recent(path)
+        self.show_message(f"Opened {path}")
+        return True
+
+    def _offer_recovery(self, path: Path | None) -> None:
+        found = self.autosaver.find_copy(path)
+        if found is None:
+            return
+        plan = found.load()
+        if plan is None:
+            return
+        from datetime import datetime
+
+        when = datetime.fromtimestamp(found.saved_at).strftime("%Y-%m-%d %H:%M")
+        answer = self.ask_restore(
+            f"A recovery copy from {when} holds changes that were never "
+            "saved (the program ended unexpectedly). Restore it?"
+        )
+        if answer:
+            self.document.replace(plan, path)
+            self.document.mark_unsaved()
+        else:
+            self.autosaver.discard(path)
+
+    def ask_restore(self, text: str) -> bool:
+        answer = QMessageBox.question(self, "Restore unsaved changes?", text)
+        return answer == QMessageBox.StandardButton.Yes
+
+    def save(self) -> bool:
+        if self.document.path is None:
+            return self.save_as()
+        return self._save_to(self.document.path)
+
+    def save_as(self) -> bool:
+        path = self.ask_save_path("Save plan as", "DR Planner plans (*.drplan)")
+        if not path:
+            return False
+        target = Path(path)
+        if target.suffix.lower() != ".drplan":
+            target = (
+                target.with_suffix(target.suffix + ".drplan")
+                if target.suffix
+                else target.with_suffix(".drplan")
+            )
+        return self._save_to(target)
+
+    def _save_to(self, path: Path) -> bool:
+        try:
+            self.document.save(path)
+        except PlanFileError as error:
+            self.show_error(str(error))
+            return False
+        self.autosaver.discard()
+        self._add_recent(path)
+        self.show_message(f"Saved {path}")
+        return True
+
+    def import_json(self) -> None:
+        path = self.ask_open_path("Import JSON plan", "JSON plans (*.json);;All files (*)")
+        if path:
+            self.open_path(Path(path))
+
+    def export_json(self) -> None:
+        path = self.ask_save_path("Export JSON", "JSON plans (*.json)")
+        if not path:
+            return
+        target = Path(path) if path.lower().endswith(".json") else Path(path + ".json")
+        try:
+            self.document.save(target)
+        except PlanFileError as error:
+            self.show_error(str(error))
+            return
+        self.show_message(f"Exported {target}")
+
+    def _last_dir(self) -> str:
+        return str(self.document.path.parent) if self.document.path else str(Path.home())
+
+    def recent_files(self) -> list[str]:
+        value = self.settings.value("recent", [])
+        if isinstance(value, str):
+            value = [value]
+        return [str(v) for v in (value or [])]
+
+    def _add_recent(self, path: Path) -> None:
+        entry = str(path.resolve())
+        recent = [entry] + [p for p in self.recent_files() if p != entry]
+        self.settings.setValue("recent", recent[:MAX_RECENT])
+        self.settings.setValue("last", entry)
+
+    def _fill_recent(self) -> None:
+        self.recent_menu.clear()
+        for entry in self.recent_files():
+            action = self.recent_menu.addAction(entry)
+            action.triggered.connect(lambda _c=False, p=entry: self.open_path(Path(p)))
+        if self.recent_menu.isEmpty():
+            self.recent_menu.addAction("(none)").setEnabled(False)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if self.maybe_save():
+            self.autosaver.discard()
+            event.accept()
+        else:
+            event.ignore()
+
+    # ------------------------------------------------------------------ adding
+
+    def _selected(self, kind: str) -> list[str]:
+        return [item_id for k, item_id in self.document.selection if k == kind]
+
+    def _add(self, kind: str, item: object) -> bool:
+        if self.document.push(AddItem(kind, item)):
+            self.document.select([(kind, item.id)])  # type: ignore[attr-defined]
+            return True
+        return False
+
+    def add_site(self) -> bool:
+        plan = self.document.plan
+        site_id = new_id(plan, "site", "site")
+        x = max((s.x + (s.width or 0) for s in plan.sites if s.x is not None), default=0)
+        return self._add(
+            "site",
+            Site(
+                site_id,
+                f"Site {len(plan.sites) + 1}",
+                x=x + 40 if plan.sites else 0,
+                y=0,
+                width=600,
+                height=400,
+            ),
+        )
+
+    def add_rack(self) -> bool:
+        plan = self.document.plan
+        site = self._selected("site") or [
+            r.site for r in plan.racks if r.id in self._selected("rack")
+        ]
+        site_id = site[0] if site else (plan.sites[0].id if plan.sites else None)
+        if site_id is None:
+            self.show_message("Add a site first: racks stand in a site")
+            return False
+        rack_id = new_id(plan, "rack", "rack")
+        return self._add("rack", Rack(rack_id, site_id, f"Rack {len(plan.racks) + 1}"))
+
+    def add_server(self) -> bool:
+        plan = self.document.plan
+        racks = self._selected("rack") or [
+            s.rack for s in plan.servers if s.id in self._selected("server")
+        ]
+        rack = plan.rack(racks[0]) if racks else (plan.racks[0] if plan.racks else None)
+        if rack is None:
+            self.show_message("Add a rack first: servers sit in a rack")
+            return False
+        used = {u for s in plan.servers if s.rack == rack.id for u in range(s.position, s.top + 1)}
+        free = next((u for u in range(1, rack.units + 1) if u not in used), None)
+        if free is None:
+            self.show_message(f"Rack {rack.name} is full")
+            return False
+        server_id = new_id(plan, "server", "server")
+        return self._add(
+            "server", Server(server_id, rack.id, f"Server {len(plan.servers) + 1}", free)
+        )
+
+    def add_service(self) -> bool:
+        plan = self.document.plan
+        service_id = new_id(plan, "service", "service")
+        return self._add(
+            "service",
+            Service(
+                service_id, f"Service {len(plan.services) + 1}", servers=self._selected("server")
+            ),
+        )
+
+    def add_pool(self) -> bool:
+        plan = self.document.plan
+        pool_id = new_id(plan, "pool", "pool")
+        return self._add("pool", Pool(pool_id, f"Crew {len(plan.pools) + 1}", 1))
+
+    def add_scenario(self) -> bool:
+        """A named scenario from the current failures (or the selected locations)."""
+        plan = self.document.plan
+        failed = sorted(self.recovery.failed_ids()) or [
+            i for k, i in self.document.selection if k in ("site", "rack", "server")
+        ]
+        if not failed:
+            self.show_message("Fail some sites, racks or servers first (F8), then add a scenario")
+            return False
+        scenario_id = new_id(plan, "scenario", "scenario")
+        names = ", ".join(failed[:3]) + ("…" if len(failed) > 3 else "")
+        if not self._add("scenario", Scenario(scenario_id, f"Loss of {names}", failed)):
+            return False
+        self.recovery.set_scenario(scenario_id)
+        return True
+
+    def delete_selection(self) -> None:
+        if self.document.selection:
+            self.document.push(delete_items(self.document.plan, self.document.selection))
+            self.document.select([])
+
+    def fail_selected(self) -> None:
+        locations = [i for k, i in self.document.selection if k in ("site", "rack", "server")]
+        if not locations:
+            self.show_message("Select sites, racks or servers to fail")
+            return
+        for item_id in locations:
+            self.recovery.toggle_failed(item_id)
+        self.tabs.setCurrentWidget(self.recovery_view)
+
+    def clear_failures(self) -> None:
+        self.recovery.set_scenario(None)
+
+    # ------------------------------------------------------------------ navigation
+
+    def open_rack(self, rack_id: str) -> None:
+        self.rack_view.set_rack(rack_id)
+        self.tabs.setCurrentWidget(self.rack_view)
+
+    def _activate(self, kind: str, item_id: str) -> None:
+        if kind == "rack":
+            self.open_rack(item_id)
+        elif kind == "server":
+            server = self.document.plan.server(item_id)
+            if server is not None:
+                self.open_rack(server.rack)
+        elif kind == "scenario":
+            self.recovery.set_scenario(item_id)
+            self.tabs.setCurrentWidget(self.recovery_view)
+        elif kind == "service":
+            self.tabs.setCurrentWidget(self.dependencies)
+        elif kind == "site":
+            self.tabs.setCurrentWidget(self.floor)
+
+    def about(self) -> None:
+        QMessageBox.about(self, "About DR Planner", about_text())
+
+
+def about_text() -> str:
+    return (
+        f"<b>DR Planner {__version__}</b><br>"
+        "What a disaster takes down, the restore order, and how long it takes.<br><br>"
+        f"Qt {qVersion()} · PySide6 {PYSIDE_VERSION} · Python {platform.python_version()}<br>"
+        "Korean text in NanumGothic (SIL Open Font License 1.1)."
+    )
