@@ -158,9 +158,20 @@ class PropertiesPanel(QWidget):
         self.form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         scroll.setWidget(self.form_host)
         outer.addWidget(scroll)
-        document.selectionChanged.connect(lambda _sel: self.rebuild())
-        document.changed.connect(lambda _change: self.refresh())
+        self._shown: tuple[str, tuple[str, ...]] = ("", ())
+        document.selectionChanged.connect(self._selection_changed)
+        document.changed.connect(self._plan_changed)
         self.rebuild()
+
+    def _selection_changed(self, _selection: list) -> None:
+        self.rebuild()
+
+    def _plan_changed(self, _change: object) -> None:
+        kind, items = self.targets()
+        if (kind, tuple(getattr(i, "id", "") for i in items)) != self._shown:
+            self.rebuild()  # the edited items were renamed or deleted
+        else:
+            self.refresh()
 
     # ------------------------------------------------------------------ what is edited
 
@@ -180,6 +191,7 @@ class PropertiesPanel(QWidget):
             self.form.removeRow(0)
         self.editors = {}
         kind, items = self.targets()
+        self._shown = (kind, tuple(getattr(i, "id", "") for i in items))
         if kind == "plan":
             mixed = len({k for k, _ in self.document.selection}) > 1
             self.heading.setText("Mixed selection: showing the plan" if mixed else "Plan")

@@ -32,8 +32,11 @@ class PlanTree(QTreeWidget):
         self.itemExpanded.connect(self._fill_rack)
         self.itemSelectionChanged.connect(self._selection_to_document)
         self.itemDoubleClicked.connect(self._double_clicked)
-        document.changed.connect(lambda _change: self.rebuild())
+        document.changed.connect(self._plan_changed)
         document.selectionChanged.connect(self._selection_from_document)
+        self.rebuild()
+
+    def _plan_changed(self, _change: object) -> None:
         self.rebuild()
 
     def rebuild(self) -> None:
