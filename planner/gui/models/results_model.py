@@ -1,0 +1,272 @@
+"""The per-service recovery results as a Qt table, plus the proxy that sorts and filters it.
+
+The model only translates a :class:`~planner.engine.recovery.RecoveryResult`: one row per
+service in plan order, nothing computed here beyond formatting. It is read-only (the
+results follow from the plan; the plan is edited elsewhere). Sorting uses
+:data:`SORT_ROLE`, which holds raw numbers, so "10:00" sorts after "9:30".
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    QSortFilterProxyModel,
+    Qt,
+)
+from PySide6.QtGui import QBrush, QColor, QFont
+
+from planner.engine.recovery import RecoveryResult, ServiceRecovery
+from planner.gui import style
+
+ID_ROLE = Qt.ItemDataRole.UserRole  # the service id, on every column
+SORT_ROLE = Qt.ItemDataRole.UserRole + 1  # a raw value to sort by
+
+COLUMNS = ("Service", "Tier", "State", "Start", "Recovered", "RTO", "Met?")
+(COL_SERVICE, COL_TIER, COL_STATE, COL_START, COL_RECOVERED, COL_RTO, COL_MET) = range(7)
+
+MISS_REASONS = {"path": "chain too long", "resources": "too few crews"}
+MISS_EXPLANATIONS = {
+    "path": "Even with unlimited crews the dependency chain takes longer than the RTO.",
+    "resources": "The dependency chain fits the RTO; the pools (crews, streams) are too small.",
+}
+# States in the order an operator reads them: the worst first when sorting ascending.
+_STATE_ORDER = {"restore": 0, "failover": 1, "dependency": 2, "unaffected": 3}
+_Index = QModelIndex | QPersistentModelIndex
+
+
+def format_minutes(minutes: float | None) -> str:
+    """Minutes as ``h:mm`` (hours unbounded: 5040 -> ``84:00``); None as an em dash.
+
+    Fractions of a minute are rounded to the nearest minute.
+    """
+    if minutes is None:
+        return "—"
+    total = math.floor(float(minutes) + 0.5)
+    sign = "-" if total < 0 else ""
+    hours, mins = divmod(abs(total), 60)
+    return f"{sign}{hours}:{mins:02d}"
+
+
+def state_label(state: str) -> str:
+    """The palette's label for an engine state ("unaffected" is shown as Up)."""
+    return style.STATE_LABELS[style.ENGINE_STATE.get(state, state)]
+
+
+def state_color(state: str) -> str:
+    return style.STATE_COLORS[style.ENGINE_STATE.get(state, state)]
+
+
+def met_text(row: ServiceRecovery) -> str:
+    """✓ / ✗ with the reason of a miss / — when the service has no RTO."""
+    if row.meets_rto is None:
+        return "—"
+    if row.meets_rto:
+        return "✓"
+    reason = MISS_REASONS.get(row.miss_reason or "", "")
+    return f"✗ {reason}".rstrip()
+
+
+class ResultsModel(QAbstractTableModel):
+    """One row per service of the shown result; greyed while that result is stale."""
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self._rows: tuple[ServiceRecovery, ...] = ()
+        self._critical: frozenset[str] = frozenset()
+        self._stale = False
+        self._bold = QFont()
+        self._bold.setBold(True)
+        self._muted = QBrush(QColor(style.MUTED_TEXT))
+        self._missed = QBrush(QColor(style.CRITICAL))
+        self._met = QBrush(QColor(style.STATE_COLORS["up"]).darker(130))
+        self._swatches = {name: QColor(value) for name, value in style.STATE_COLORS.items()}
+
+    # ------------------------------------------------------------------ content
+
+    def set_result(self, result: RecoveryResult | None) -> None:
+        """Show ``result`` (None: no rows). One reset: cheap even for 3,000 services."""
+        self.beginResetModel()
+        self._rows = result.services if result is not None else ()
+        self._critical = frozenset(result.critical_path) if result is not None else frozenset()
+        self.endResetModel()
+
+    def set_stale(self, stale: bool) -> None:
+        """Grey every cell while the shown result no longer matches the plan."""
+        if stale != self._stale:
+            self._stale = stale
+            if self._rows:
+                last = self.index(len(self._rows) - 1, len(COLUMNS) - 1)
+                self.dataChanged.emit(self.index(0, 0), last, [Qt.ItemDataRole.ForegroundRole])
+
+    @property
+    def stale(self) -> bool:
+        return self._stale
+
+    def service_at(self, row: int) -> ServiceRecovery:
+        return self._rows[row]
+
+    def row_of(self, service_id: str) -> int:
+        """The row of a service, or -1."""
+        for row, service in enumerate(self._rows):
+            if service.id == service_id:
+                return row
+        return -1
+
+    def rows_of(self, service_ids: set[str]) -> list[int]:
+        return [row for row, service in enumerate(self._rows) if service.id in service_ids]
+
+    # ------------------------------------------------------------------ Qt interface
+
+    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(COLUMNS)
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return COLUMNS[section]
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.ToolTipRole:
+            return _HEADER_TIPS[section]
+        return None
+
+    def flags(self, index: _Index) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+
+    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        row = self._rows[index.row()]
+        column = index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self._display(row, column)
+        if role == SORT_ROLE:
+            return self._sort_value(row, column)
+        if role == ID_ROLE:
+            return row.id
+        if role == Qt.ItemDataRole.ForegroundRole:
+            if self._stale:
+                return self._muted
+            if column == COL_MET and row.meets_rto is not None:
+                return self._met if row.meets_rto else self._missed
+            if column == COL_RECOVERED and row.meets_rto is False:
+                return self._missed
+            return None
+        if role == Qt.ItemDataRole.FontRole:
+            return self._bold if column == COL_SERVICE and row.id in self._critical else None
+        if role == Qt.ItemDataRole.DecorationRole and column == COL_STATE:
+            return self._swatches[style.ENGINE_STATE.get(row.state, row.state)]
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return self._tooltip(row, column)
+        if role == Qt.ItemDataRole.TextAlignmentRole and column not in (COL_SERVICE, COL_STATE):
+            if column == COL_MET:
+                return int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        return None
+
+    # ------------------------------------------------------------------ cells
+
+    def _display(self, row: ServiceRecovery, column: int) -> str:
+        if column == COL_SERVICE:
+            return row.name
+        if column == COL_TIER:
+            return str(row.tier)
+        if column == COL_STATE:
+            return state_label(row.state)
+        if column == COL_START:
+            return format_minutes(row.start)
+        if column == COL_RECOVERED:
+            return format_minutes(row.recovered)
+        if column == COL_RTO:
+            return format_minutes(row.rto_minutes)
+        return met_text(row)
+
+    @staticmethod
+    def _sort_value(row: ServiceRecovery, column: int) -> Any:
+        if column == COL_SERVICE:
+            return row.name.casefold()
+        if column == COL_TIER:
+            return row.tier
+        if column == COL_STATE:
+            return _STATE_ORDER.get(row.state, 9)
+        if column == COL_START:
+            return -1.0 if row.start is None else float(row.start)
+        if column == COL_RECOVERED:
+            return float(row.recovered)
+        if column == COL_RTO:
+            return math.inf if row.rto_minutes is None else float(row.rto_minutes)
+        # Misses first (by reason), then met, then no RTO.
+        if row.meets_rto is None:
+            return 3
+        return 2 if row.meets_rto else (0 if row.miss_reason == "path" else 1)
+
+    def _tooltip(self, row: ServiceRecovery, column: int) -> str | None:
+        if column == COL_SERVICE:
+            critical = "\nOn the critical path." if row.id in self._critical else ""
+            return f"{row.name}\nid: {row.id}{critical}"
+        if column == COL_MET and row.meets_rto is False:
+            late = format_minutes(row.recovered - (row.rto_minutes or 0))
+            reason = MISS_EXPLANATIONS.get(row.miss_reason or "", "")
+            return f"Misses its RTO by {late}. {reason}".strip()
+        if column == COL_RECOVERED and row.waits_for:
+            return "Waits for: " + ", ".join(row.waits_for)
+        return None
+
+
+_HEADER_TIPS = (
+    "Service name (bold: on the critical path)",
+    "Tier (0 is the most critical)",
+    "What the service must do in this scenario",
+    "When its own failover or restore starts (h:mm after the incident)",
+    "When it is back, its dependencies included (h:mm after the incident)",
+    "Recovery time objective",
+    "Whether it is back within its RTO; for a miss, why",
+)
+
+
+class ResultsProxy(QSortFilterProxyModel):
+    """Sorts by raw values and can hide the services the scenario leaves untouched."""
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self.setSortRole(SORT_ROLE)
+        self._affected_only = False
+
+    @property
+    def affected_only(self) -> bool:
+        return self._affected_only
+
+    def set_affected_only(self, affected_only: bool) -> None:
+        if affected_only != self._affected_only:
+            self.beginFilterChange()
+            self._affected_only = affected_only
+            self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+
+    def filterAcceptsRow(self, source_row: int, source_parent: _Index) -> bool:
+        if not self._affected_only:
+            return True
+        model = self.sourceModel()
+        assert isinstance(model, ResultsModel)
+        return model.service_at(source_row).state != "unaffected"
+
+
+__all__ = [
+    "COLUMNS",
+    "ID_ROLE",
+    "SORT_ROLE",
+    "ResultsModel",
+    "ResultsProxy",
+    "format_minutes",
+    "met_text",
+    "state_color",
+    "state_label",
+]
