@@ -219,7 +219,7 @@ def test_scenario_list_follows_the_document(qtbot, setup) -> None:
 
 
 def test_lanes_zoom_and_tooltips(qtbot, setup) -> None:
-    _document, recovery, view = setup
+    document, recovery, view = setup
     result = pick_fire(qtbot, view, recovery)
     gantt = view.gantt
     view.lanes_pool_action.trigger()
@@ -252,7 +252,18 @@ def test_lanes_zoom_and_tooltips(qtbot, setup) -> None:
     QApplication.sendEvent(gantt.viewport(), wheel)
     assert gantt.scale == pytest.approx(fitted * 1.25**2)
 
+    # Zoomed in, selecting a service elsewhere scrolls its bar into sight.
+    for _ in range(6):
+        view.zoom_in_action.trigger()
+    gantt.horizontalScrollBar().setValue(0)
+    mail = gantt.bar_rect("mail")
+    assert mail is not None and mail.left() > gantt.viewport().width()
+    document.select([("service", "mail")])
+    mail = gantt.bar_rect("mail")
+    assert mail is not None and 0 < mail.center().x() < gantt.viewport().width()
+
     view.fit_action.trigger()
+    gantt.ensure_visible("ops-tooling")
     bar = gantt.bar_rect("ops-tooling")
     assert bar is not None
     point = bar.center().toPoint()

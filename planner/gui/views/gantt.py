@@ -211,7 +211,7 @@ class GanttView(QAbstractScrollArea):
         return None
 
     def ensure_visible(self, service_id: str) -> None:
-        """Scroll vertically so the first row of ``service_id`` is in view."""
+        """Scroll so the first row of ``service_id`` is in view, and its bar when zoomed in."""
         for row in self._rows:
             if row.service is not None and row.service.id == service_id:
                 bar = self.verticalScrollBar()
@@ -220,6 +220,11 @@ class GanttView(QAbstractScrollArea):
                     bar.setValue(row.top)
                 elif row.top + row.height > bar.value() + page:
                     bar.setValue(row.top + row.height - page)
+                rect = self._bar_rect(row)
+                if rect.right() < self._label_width or rect.left() > self.viewport().width():
+                    horizontal = self.horizontalScrollBar()
+                    middle = rect.center().x() - self._label_width + horizontal.value()
+                    horizontal.setValue(round(middle - self._body_width() / 2))
                 return
 
     # zoom ----------------------------------------------------------------
@@ -589,6 +594,10 @@ class GanttView(QAbstractScrollArea):
         assert service is not None
         rect = self._bar_rect(row)
         fill = QColor(state_color(service.state))
+        if self._paint_offscreen(painter, row, rect, fill, font, metrics):
+            if service.rto_minutes is not None:
+                self._paint_rto(painter, row, rect)
+            return
         critical = service.id in self._critical and not row.waiting
         highlighted = service.id in self._highlighted
         if highlighted:
@@ -612,6 +621,55 @@ class GanttView(QAbstractScrollArea):
                 painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, text)
         if service.rto_minutes is not None:
             self._paint_rto(painter, row, rect)
+
+    def _paint_offscreen(
+        self,
+        painter: QPainter,
+        row: _Row,
+        rect: QRectF,
+        fill: QColor,
+        font: QFont,
+        metrics: QFontMetrics,
+    ) -> bool:
+        """Zoomed in, a bar scrolled out of sight leaves an arrow and its time at the edge.
+
+        Returns True when the bar is out of sight (nothing else is drawn for it then).
+        """
+        service = row.service
+        assert service is not None
+        left = self._label_width + 2.0
+        right = float(self.viewport().width()) - 2.0
+        if rect.right() >= left and rect.left() <= right:
+            return False
+        cy = rect.center().y()
+        size = 5.0
+        painter.setFont(font)
+        if rect.right() < left:
+            text = (
+                f"ended {format_minutes(service.finish if not row.waiting else service.recovered)}"
+            )
+            arrow = [
+                QPointF(left, cy),
+                QPointF(left + size, cy - size),
+                QPointF(left + size, cy + size),
+            ]
+            text_rect = QRectF(left + size + 4, rect.top() - 4, 200, rect.height() + 8)
+            align = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
+        else:
+            text = f"starts {format_minutes(service.start if not row.waiting else 0)}"
+            arrow = [
+                QPointF(right, cy),
+                QPointF(right - size, cy - size),
+                QPointF(right - size, cy + size),
+            ]
+            text_rect = QRectF(right - size - 204, rect.top() - 4, 200, rect.height() + 8)
+            align = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(fill)
+        painter.drawPolygon(QPolygonF(arrow))
+        painter.setPen(QColor(style.MUTED_TEXT))
+        painter.drawText(text_rect, align, text)
+        return True
 
     def _paint_rto(self, painter: QPainter, row: _Row, bar: QRectF) -> None:
         service = row.service
@@ -725,6 +783,8 @@ class GanttView(QAbstractScrollArea):
             x = round(self._x(minute)) + 0.5
             painter.setPen(QPen(QColor(style.SITE_BORDER), 1))
             painter.drawLine(QPointF(x, axis - 6), QPointF(x, axis))
+            if x < left - 1:
+                continue  # half a label at the edge reads as a different time
             painter.setPen(QColor(style.TEXT))
             painter.drawText(
                 QPointF(x + 4, axis - 7 - metrics.descent()), _hours_label(minute, step)
