@@ -807,7 +807,7 @@ class GanttView(QAbstractScrollArea):
     def _paint_stale(self, painter: QPainter, width: int, height: int) -> None:
         veil = QColor("#ffffff")
         veil.setAlpha(150)
-        painter.fillRect(QRect(0, self._axis_height, width, height), veil)
+        painter.fillRect(QRect(0, 0, width, height), veil)  # the axis too: "All back" is stale
         text = "Updating…  (the timeline shows the previous result)"
         metrics = QFontMetrics(self.font())
         box = QRectF(0, 0, metrics.horizontalAdvance(text) + 24, metrics.height() + 12)
