@@ -1004,10 +1004,23 @@ class FloorView(QWidget):
     # ------------------------------------------------------------------ actions
 
     def _action(
-        self, text: str, shortcuts: list[QKeySequence | str], slot: object, tip: str = ""
+        self,
+        text: str,
+        shortcuts: list[QKeySequence.StandardKey | str],
+        slot: object,
+        tip: str = "",
     ) -> QAction:
         action = QAction(text, self)
-        action.setShortcuts([QKeySequence(s) for s in shortcuts])
+        sequences: list[QKeySequence] = []
+        for shortcut in shortcuts:
+            for sequence in (
+                QKeySequence.keyBindings(shortcut)
+                if isinstance(shortcut, QKeySequence.StandardKey)
+                else [QKeySequence(shortcut)]
+            ):
+                if sequence not in sequences:  # the same key twice is "ambiguous" to Qt
+                    sequences.append(sequence)
+        action.setShortcuts(sequences)
         action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         if tip:
             action.setToolTip(tip)
