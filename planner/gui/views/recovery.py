@@ -159,10 +159,10 @@ class RecoveryView(QWidget):
 
     Public actions, added to the widget so that Qt's ``actions()`` lists them:
     ``zoom_in_action`` (Ctrl++), ``zoom_out_action`` (Ctrl+-), ``fit_action`` (Ctrl+0),
-    ``lanes_tier_action`` /
-    ``lanes_pool_action`` (exclusive), ``show_waiting_action``, ``affected_only_action``,
-    ``clear_failures_action`` and ``recompute_action`` (F5). Their shortcuts work while the
-    focus is inside this view.
+    ``lanes_tier_action`` / ``lanes_pool_action`` (exclusive), ``show_waiting_action``,
+    ``affected_only_action``, ``clear_failures_action`` and ``recompute_action`` (F5).
+    Their shortcuts work while the focus is inside this view (other views may use the
+    same keys for their own zoom).
     """
 
     def __init__(
@@ -329,7 +329,6 @@ class RecoveryView(QWidget):
             stat.setFrameShape(QFrame.Shape.StyledPanel)
             stat.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
             stats.addWidget(stat, 1)
-        self.lost_stat.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
         stats.setStretch(len(self.stats) - 1, 2)
         self.recovery_label = self.recovery_stat.value
         self.bound_label = self.bound_stat.value
