@@ -60,13 +60,18 @@ def test_refused_edit_leaves_no_step(qtbot) -> None:
         raise AssertionError("a cycle was accepted")
 
 
-def test_snapshot_is_independent_of_later_edits() -> None:
-    plan = small_plan()
-    copy = snapshot(plan)
-    assert copy == plan
-    plan.services[0].servers.append("h2")
-    plan.services[1].name = "changed"
-    assert copy.services[0].servers == ["h1"] and copy.services[1].name == "Web"
+def test_snapshot_keeps_its_lists_when_items_are_added_or_removed(qtbot) -> None:
+    doc = PlanDocument(small_plan())
+    copy = snapshot(doc.plan)
+    assert copy == doc.plan
+    doc.push(AddItem("service", Service("new", "New")))
+    doc.push(SetFields("service", "db", servers=["h2"]))
+    assert [s.id for s in copy.services] == ["db", "web"]
+    # edits assign fresh values, so a list the worker holds is never changed under it
+    held = copy.services[0].servers
+    assert held == ["h2"] and doc.plan.services[0].servers is held
+    doc.undo_stack.undo()
+    assert held == ["h2"]
 
 
 def test_controller_computes_off_thread_and_follows_edits(qtbot) -> None:
