@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 import pytest
 from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt
-from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent, QWheelEvent
+from PySide6.QtGui import QDragEnterEvent, QDragLeaveEvent, QDragMoveEvent, QDropEvent, QWheelEvent
 from PySide6.QtWidgets import QApplication
 
 from planner.gui import style
@@ -290,10 +290,14 @@ def _drop(view: FloorView, kind: str, x: float, y: float) -> bool:
     QApplication.sendEvent(viewport, enter)
     move = QDragMoveEvent(point, actions, data, LEFT, NO_MODIFIER)
     QApplication.sendEvent(viewport, move)
-    accepted = move.isAccepted()
+    if not move.isAccepted():
+        # As Qt does when the button is released over a refusing widget.
+        QApplication.sendEvent(viewport, QDragLeaveEvent())
+        assert not any(type(item).__name__ == "QGraphicsRectItem" for item in view.scene.items())
+        return False
     drop = QDropEvent(QPointF(point), actions, data, LEFT, NO_MODIFIER)
     QApplication.sendEvent(viewport, drop)
-    return accepted and drop.isAccepted()
+    return drop.isAccepted()
 
 
 def test_drop_a_new_rack_from_the_palette(qtbot, floor: FloorView) -> None:

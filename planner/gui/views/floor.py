@@ -760,8 +760,12 @@ class FloorCanvas(QGraphicsView):
         if self._drop_kind(event) is None:
             event.ignore()
             return
+        # Accepted whatever the position: a widget that ignores the enter gets no moves.
+        kind = self._drop_kind(event)
+        assert kind is not None
+        rect = self._drop_rect(kind, event.position())
+        self._show_ghost(kind, rect, self._drop_target(kind, rect)[0])
         event.acceptProposedAction()
-        self.dragMoveEvent(event)
 
     def dragMoveEvent(self, event: QDragMoveEvent) -> None:
         kind = self._drop_kind(event)
