@@ -1321,7 +1321,7 @@ class DependencyView(QWidget):
         except EditRefused as refusal:
             self.document.refused.emit(str(refusal))
             return False
-        return self.document.push(edit)
+        return self.document.push(one_step(edit))
 
     def show_cycle(self, cycle: Sequence[str]) -> None:
         """Draw ``cycle`` (``a, b, ..., a``: each depends on the next) in red for a while;
@@ -1422,7 +1422,7 @@ class DependencyView(QWidget):
             if edges:
                 parts.append(f"{len(edges)} dependenc{'ies' if len(edges) != 1 else 'y'}")
             edit = Composite("Delete " + " and ".join(parts), edits)
-        return self.document.push(edit)
+        return self.document.push(one_step(edit))
 
     def relayout(self) -> None:
         """Lay the graph out afresh; clearing the stored positions is one undo step."""
@@ -1494,6 +1494,12 @@ class DependencyView(QWidget):
         if not self._fitted:
             self._fitted = True
             QTimer.singleShot(0, self.fit)
+
+
+def one_step(edit: Edit) -> Edit:
+    """``edit`` as its own undo step: the document merges consecutive SetFields of the
+    same fields (typing), which would fold two separate gestures into one undo."""
+    return Composite(edit.label, [edit]) if isinstance(edit, SetFields) else edit
 
 
 def _tidy(value: float) -> float | int:

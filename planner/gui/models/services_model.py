@@ -1,0 +1,572 @@
+"""The plan's services as a Qt table: the model translates, the document edits.
+
+One row per service (plan order until sorted). ``setData`` parses what was typed,
+pushes one :class:`~planner.model.edits.SetFields` and returns True; text that does not
+parse is refused with a message on ``document.refused`` and nothing changes. Editable
+inline: name, tier, RTO, restore and failover times, owner, team. Durations are shown
+as ``h:mm`` and accept minutes (``90``), ``h:mm`` (``1:30``) or ``1h30m``; a blank RTO
+or failover time means none.
+
+Sorting is done here with one Python ``sorted`` on raw values: a
+``QSortFilterProxyModel`` sort would call ``data()`` from C++ for every comparison.
+:class:`ServicesProxy` only filters (text on id, name, team, owner; tier).
+
+Drag and drop: dragging rows gives MIME type :data:`SERVICE_MIME`
+(``application/x-drplanner-service``), whose payload is the dragged service ids as
+UTF-8 text, one per line (also offered as ``text/plain``). Read it with
+:func:`service_ids_from_mime`.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QMimeData,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    QSortFilterProxyModel,
+    Qt,
+)
+from PySide6.QtGui import QBrush, QColor
+
+from planner.engine.recovery import ServiceRecovery
+from planner.gui import style
+from planner.gui.document import PlanDocument
+from planner.gui.recovery_controller import RecoveryController
+from planner.model import TIERS, Service
+from planner.model.edits import Change, Composite, Edit, SetFields
+
+SERVICE_MIME = "application/x-drplanner-service"
+ID_ROLE = Qt.ItemDataRole.UserRole  # the service id, on every column
+SORT_ROLE = Qt.ItemDataRole.UserRole + 1  # the raw value sorting uses
+_Index = QModelIndex | QPersistentModelIndex
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    title: str
+    tip: str
+    field: str | None = None  # the Service field edited inline, if any
+    result: bool = False  # shown only when there is a recovery result
+
+
+COLUMNS: tuple[Column, ...] = (
+    Column("id", "Id", "The service's id (references use it)"),
+    Column("name", "Name", "Service name", field="name"),
+    Column("tier", "Tier", "Tier: 0 is the most critical", field="tier"),
+    Column("rto", "RTO", "Recovery time objective (h:mm); blank: none", field="rto_minutes"),
+    Column("restore", "Restore", "Time to restore from backup (h:mm)", field="restore_minutes"),
+    Column(
+        "failover",
+        "Failover",
+        "Time to fail over to a standby (h:mm); blank: no failover",
+        field="failover_minutes",
+    ),
+    Column("servers", "Servers", "Active / standby servers it runs on"),
+    Column("depends", "Depends on", "Services that must be up before this one"),
+    Column("needs", "Pools needed", "Units of each recovery pool its recovery holds"),
+    Column("owner", "Owner", "Who owns the service", field="owner"),
+    Column("team", "Team", "The team running it", field="team"),
+    Column("state", "State", "What it must do in the chosen scenario", result=True),
+    Column("recovered", "Recovered", "When it is back (h:mm after the incident)", result=True),
+    Column("met", "Met RTO", "Whether it is back within its RTO", result=True),
+)
+COLUMN = {column.key: i for i, column in enumerate(COLUMNS)}
+RESULT_COLUMNS = tuple(i for i, column in enumerate(COLUMNS) if column.result)
+_FIELD_COLUMNS: dict[str, tuple[int, ...]] = {
+    "id": (COLUMN["id"],),
+    "name": (COLUMN["name"],),
+    "tier": (COLUMN["tier"],),
+    "rto_minutes": (COLUMN["rto"],),
+    "restore_minutes": (COLUMN["restore"],),
+    "failover_minutes": (COLUMN["failover"],),
+    "servers": (COLUMN["servers"],),
+    "standby_servers": (COLUMN["servers"],),
+    "depends_on": (COLUMN["depends"],),
+    "needs": (COLUMN["needs"],),
+    "owner": (COLUMN["owner"],),
+    "team": (COLUMN["team"],),
+}
+_STATE_ORDER = {"restore": 0, "failover": 1, "dependency": 2, "unaffected": 3}
+_DURATION = re.compile(r"^(?:(?P<h>\d+(?:\.\d+)?)\s*h)?\s*(?:(?P<m>\d+(?:\.\d+)?)\s*m?)?$")
+
+
+def format_minutes(minutes: float | None) -> str:
+    """Minutes as ``h:mm`` (hours unbounded, minutes rounded); None as an em dash."""
+    if minutes is None:
+        return "—"
+    total = math.floor(float(minutes) + 0.5)
+    sign = "-" if total < 0 else ""
+    hours, mins = divmod(abs(total), 60)
+    return f"{sign}{hours}:{mins:02d}"
+
+
+def parse_minutes(text: str) -> int | float:
+    """Minutes from ``90``, ``1:30``, ``1h30m``, ``2h``, ``45m`` or ``1.5h``.
+
+    Raises ValueError for anything else and for negative times. Whole numbers come
+    back as int, so the plan file stays tidy.
+    """
+    cleaned = text.strip().lower().replace(",", ".")
+    minutes: float
+    if ":" in cleaned:
+        hours, _, mins = cleaned.partition(":")
+        if not hours.strip().isdigit() or not mins.strip().isdigit() or int(mins) >= 60:
+            raise ValueError(text)
+        minutes = int(hours) * 60 + int(mins)
+    else:
+        match = _DURATION.match(cleaned)
+        if not cleaned or match is None or not (match["h"] or match["m"]):
+            raise ValueError(text)
+        minutes = float(match["h"] or 0) * 60 + float(match["m"] or 0)
+    if not math.isfinite(minutes) or minutes < 0:
+        raise ValueError(text)
+    return int(minutes) if float(minutes).is_integer() else minutes
+
+
+def service_ids_from_mime(mime: QMimeData) -> list[str]:
+    """The service ids a :data:`SERVICE_MIME` drag carries ([] for other data)."""
+    if not mime.hasFormat(SERVICE_MIME):
+        return []
+    text = bytes(mime.data(SERVICE_MIME).data()).decode("utf-8")
+    return [line for line in text.split("\n") if line]
+
+
+def state_name(state: str) -> str:
+    """The palette's name for an engine state ("unaffected" is "up")."""
+    return style.ENGINE_STATE.get(state, state)
+
+
+class ServicesModel(QAbstractTableModel):
+    """One row per service of ``document.plan``; result columns from ``recovery``."""
+
+    def __init__(
+        self,
+        document: PlanDocument,
+        recovery: RecoveryController | None = None,
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.document = document
+        self.recovery = recovery
+        self._rows: list[Service] = []
+        self._row_of: dict[str, int] = {}
+        self._results: dict[str, ServiceRecovery] = {}
+        self._search: list[str] = []  # per row: id, name, team, owner casefolded
+        self._sort_column = -1
+        self._sort_order = Qt.SortOrder.AscendingOrder
+        self._muted = QBrush(QColor(style.MUTED_TEXT))
+        self._missed = QBrush(QColor(style.INVALID))
+        self._met = QBrush(QColor(style.STATE_COLORS["up"]).darker(130))
+        self._swatches = {name: QColor(value) for name, value in style.STATE_COLORS.items()}
+        document.changed.connect(self._document_changed)
+        if recovery is not None:
+            recovery.resultChanged.connect(self._result_changed)
+            self._take_result()
+        self._reset()
+
+    # ------------------------------------------------------------------ content
+
+    def _reset(self) -> None:
+        self.beginResetModel()
+        self._rows = self._ordered(self.document.plan.services)
+        self._reindex()
+        self.endResetModel()
+
+    def _reindex(self) -> None:
+        self._row_of = {}
+        for row, service in enumerate(self._rows):
+            self._row_of.setdefault(service.id, row)
+        self._search = [self._search_text(s) for s in self._rows]
+
+    @staticmethod
+    def _search_text(service: Service) -> str:
+        parts = (service.id, service.name, service.team or "", service.owner or "")
+        return "\n".join(parts).casefold()
+
+    def _document_changed(self, change: Change | None) -> None:
+        if change is None or change.added_ids("service") or change.removed_ids("service"):
+            self._reset()
+            return
+        ids = change.changed_ids("service")
+        if not ids:
+            return
+        resort = False
+        sort_key = COLUMNS[self._sort_column].key if self._sort_column >= 0 else None
+        for service_id in ids:
+            row = self._row_of.get(service_id)
+            if row is None:
+                continue
+            self._search[row] = self._search_text(self._rows[row])
+            fields = change.changed_fields("service", service_id)
+            columns = sorted({c for f in fields for c in _FIELD_COLUMNS.get(f, ())})
+            if sort_key is not None and self._sort_column in columns:
+                resort = True
+            if columns:
+                self.dataChanged.emit(self.index(row, columns[0]), self.index(row, columns[-1]))
+        if resort:
+            self._resort()
+
+    def _take_result(self) -> None:
+        result = self.recovery.result if self.recovery is not None else None
+        self._results = {s.id: s for s in result.services} if result is not None else {}
+
+    def _result_changed(self) -> None:
+        self._take_result()
+        if self._rows:
+            first, last = RESULT_COLUMNS[0], RESULT_COLUMNS[-1]
+            self.dataChanged.emit(self.index(0, first), self.index(len(self._rows) - 1, last))
+        if self._sort_column in RESULT_COLUMNS:
+            self._resort()
+
+    @property
+    def has_result(self) -> bool:
+        return bool(self._results)
+
+    def service_at(self, row: int) -> Service:
+        return self._rows[row]
+
+    def row_of(self, service_id: str) -> int:
+        """The row of a service, or -1."""
+        return self._row_of.get(service_id, -1)
+
+    def matches(self, row: int, needle: str, tier: int | None) -> bool:
+        """Whether ``row`` passes a filter: ``needle`` (casefolded) in its id, name,
+        team or owner, and its tier equal to ``tier`` unless that is None."""
+        if tier is not None and self._rows[row].tier != tier:
+            return False
+        return not needle or needle in self._search[row]
+
+    # ------------------------------------------------------------------ sorting
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        """Order rows by ``column`` (-1: plan order); ties keep plan order; kept across edits."""
+        self._sort_column, self._sort_order = column, order
+        self._resort()
+
+    def _resort(self) -> None:
+        if not self._rows:
+            return
+        self.layoutAboutToBeChanged.emit()
+        old = {id(service): row for row, service in enumerate(self._rows)}
+        self._rows = self._ordered(self._rows)
+        new = {id(service): row for row, service in enumerate(self._rows)}
+        moved = {old[key]: new[key] for key in old}
+        self._reindex()
+        persistent = self.persistentIndexList()
+        self.changePersistentIndexList(
+            persistent, [self.index(moved[i.row()], i.column()) for i in persistent]
+        )
+        self.layoutChanged.emit()
+
+    def _ordered(self, services: Sequence[Service]) -> list[Service]:
+        column = self._sort_column
+        plan_order = {id(s): i for i, s in enumerate(self.document.plan.services)}
+        rows = sorted(services, key=lambda s: plan_order.get(id(s), 0))
+        if 0 <= column < len(COLUMNS):
+            descending = self._sort_order == Qt.SortOrder.DescendingOrder
+            rows.sort(key=lambda s: self._sort_value(s, column), reverse=descending)
+        return rows
+
+    def _sort_value(self, service: Service, column: int) -> Any:
+        key = COLUMNS[column].key
+        if key == "id":
+            return service.id.casefold()
+        if key == "name":
+            return service.name.casefold()
+        if key == "tier":
+            return service.tier
+        if key in ("rto", "failover"):
+            value = service.rto_minutes if key == "rto" else service.failover_minutes
+            return math.inf if value is None else float(value)
+        if key == "restore":
+            return float(service.restore_minutes)
+        if key == "servers":
+            return (len(service.servers), len(service.standby_servers))
+        if key == "depends":
+            return (len(service.depends_on), ", ".join(service.depends_on).casefold())
+        if key == "needs":
+            return (sum(service.needs.values()), ", ".join(service.needs).casefold())
+        if key in ("owner", "team"):
+            value = service.owner if key == "owner" else service.team
+            return (value is None, (value or "").casefold())
+        state = self._results.get(service.id)
+        if key == "state":
+            return _STATE_ORDER.get(state.state, 9) if state is not None else 10
+        if key == "recovered":
+            return float(state.recovered) if state is not None else -1.0
+        # Met RTO: misses first, then met, then no RTO, then no result.
+        if state is None:
+            return 4
+        if state.meets_rto is None:
+            return 3
+        return 2 if state.meets_rto else (0 if state.miss_reason == "path" else 1)
+
+    # ------------------------------------------------------------------ Qt interface
+
+    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(COLUMNS)
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if orientation != Qt.Orientation.Horizontal:
+            return None
+        if role == Qt.ItemDataRole.DisplayRole:
+            return COLUMNS[section].title
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return COLUMNS[section].tip
+        return None
+
+    def flags(self, index: _Index) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.ItemIsDropEnabled
+        flags = (
+            Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemIsDragEnabled
+        )
+        if COLUMNS[index.column()].field is not None:
+            flags |= Qt.ItemFlag.ItemIsEditable
+        return flags
+
+    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        service = self._rows[index.row()]
+        key = COLUMNS[index.column()].key
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole):
+            return self._display(service, key, edit=role == Qt.ItemDataRole.EditRole)
+        if role == ID_ROLE:
+            return service.id
+        if role == SORT_ROLE:
+            return self._sort_value(service, index.column())
+        if role == Qt.ItemDataRole.TextAlignmentRole and key in (
+            "tier",
+            "rto",
+            "restore",
+            "failover",
+            "servers",
+            "recovered",
+        ):
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        state = self._results.get(service.id)
+        if role == Qt.ItemDataRole.DecorationRole and key == "state" and state is not None:
+            return self._swatches[state_name(state.state)]
+        if role == Qt.ItemDataRole.ForegroundRole:
+            if key == "id":
+                return self._muted
+            if key in ("met", "recovered") and state is not None and state.meets_rto is not None:
+                if not state.meets_rto:
+                    return self._missed
+                return self._met if key == "met" else None
+            if key in ("rto", "failover") and self._display(service, key) == "—":
+                return self._muted
+            return None
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return self._tooltip(service, key, state)
+        return None
+
+    def _display(self, service: Service, key: str, edit: bool = False) -> str:
+        if key == "id":
+            return service.id
+        if key == "name":
+            return service.name
+        if key == "tier":
+            return str(service.tier)
+        if key == "rto":
+            return _duration(service.rto_minutes, edit)
+        if key == "restore":
+            return format_minutes(service.restore_minutes)
+        if key == "failover":
+            return _duration(service.failover_minutes, edit)
+        if key == "servers":
+            return f"{len(service.servers)} / {len(service.standby_servers)}"
+        if key == "depends":
+            return ", ".join(service.depends_on)
+        if key == "needs":
+            return ", ".join(f"{pool} × {units}" for pool, units in service.needs.items())
+        if key == "owner":
+            return service.owner or ""
+        if key == "team":
+            return service.team or ""
+        state = self._results.get(service.id)
+        if state is None:
+            return ""
+        if key == "state":
+            return style.STATE_LABELS[state_name(state.state)]
+        if key == "recovered":
+            return format_minutes(state.recovered)
+        if state.meets_rto is None:
+            return "—"
+        if state.meets_rto:
+            return "✓"
+        return "✗ chain" if state.miss_reason == "path" else "✗ pools"
+
+    def _tooltip(self, service: Service, key: str, state: ServiceRecovery | None) -> str | None:
+        if key in ("id", "name"):
+            return f"{service.name}\nid: {service.id}"
+        if key == "servers":
+            active = ", ".join(service.servers) or "none"
+            standby = ", ".join(service.standby_servers) or "none"
+            return f"Active: {active}\nStandby: {standby}"
+        if key == "depends" and service.depends_on:
+            return "Depends on " + ", ".join(service.depends_on)
+        if key == "met" and state is not None and state.meets_rto is False:
+            if state.miss_reason == "path":
+                return "Even with unlimited crews the dependency chain takes longer than the RTO."
+            return "The dependency chain fits the RTO; the pools are too small (or busy)."
+        if COLUMNS[COLUMN[key]].field is not None:
+            return "Double-click to edit"
+        return None
+
+    # ------------------------------------------------------------------ editing
+
+    def setData(self, index: _Index, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:
+        """Parse ``value`` and push one edit; refuse (message, False) what does not parse."""
+        if not index.isValid() or role != Qt.ItemDataRole.EditRole:
+            return False
+        column = COLUMNS[index.column()]
+        if column.field is None:
+            return False
+        service = self._rows[index.row()]
+        try:
+            new = _parse(column.key, value)
+        except ValueError as refusal:
+            self.document.refused.emit(str(refusal))
+            return False
+        old = getattr(service, column.field)
+        if old == new and type(old) is type(new):
+            return True  # nothing to change: no undo step
+        label = f"Set {column.title.lower()} of {service.name.strip() or service.id}"
+        return self.document.push(
+            one_step(SetFields("service", service.id, label=label, **{column.field: new}))
+        )
+
+    # ------------------------------------------------------------------ drag
+
+    def mimeTypes(self) -> list[str]:
+        return [SERVICE_MIME, "text/plain"]
+
+    def mimeData(self, indexes: Sequence[QModelIndex]) -> QMimeData:
+        rows = sorted({index.row() for index in indexes if index.isValid()})
+        ids = list(dict.fromkeys(self._rows[row].id for row in rows))
+        mime = QMimeData()
+        payload = "\n".join(ids)
+        mime.setData(SERVICE_MIME, payload.encode("utf-8"))
+        mime.setText(payload)
+        return mime
+
+    def supportedDragActions(self) -> Qt.DropAction:
+        return Qt.DropAction.CopyAction | Qt.DropAction.LinkAction
+
+
+def one_step(edit: Edit) -> Edit:
+    """``edit`` as its own undo step: the document merges consecutive SetFields of the
+    same fields (typing), which would fold two separate gestures into one undo."""
+    return Composite(edit.label, [edit]) if isinstance(edit, SetFields) else edit
+
+
+def _duration(minutes: float | None, edit: bool) -> str:
+    if minutes is None:
+        return "" if edit else "—"
+    return format_minutes(minutes)
+
+
+def _parse(key: str, value: Any) -> Any:
+    """The field value for what was typed in column ``key``; ValueError says why not."""
+    text = "" if value is None else str(value).strip()
+    if key == "name":
+        if not text:
+            raise ValueError("A service needs a name")
+        return text
+    if key == "tier":
+        cleaned = text.lower().removeprefix("tier").removeprefix("t").strip()
+        if not cleaned.isdigit() or int(cleaned) not in TIERS:
+            allowed = ", ".join(map(str, TIERS))
+            raise ValueError(f"The tier must be one of {allowed}, not '{text}'")
+        return int(cleaned)
+    if key in ("owner", "team"):
+        return text or None
+    what = {"rto": "The RTO", "restore": "The restore time", "failover": "The failover time"}[key]
+    if not text or text in ("—", "-"):
+        if key == "restore":
+            raise ValueError(f"{what} is needed: minutes or h:mm, e.g. 90 or 1:30")
+        return None
+    try:
+        return parse_minutes(text)
+    except ValueError:
+        raise ValueError(
+            f"{what} must be a time: minutes or h:mm, e.g. 90 or 1:30, not '{text}'"
+        ) from None
+
+
+class ServicesProxy(QSortFilterProxyModel):
+    """Filters rows by text and tier; sorting is forwarded to :class:`ServicesModel`."""
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.setDynamicSortFilter(False)  # the model sorts and refilters itself
+        self._needle = ""
+        self._tier: int | None = None
+
+    def set_text(self, text: str) -> None:
+        needle = text.strip().casefold()
+        if needle != self._needle:
+            self._refilter(needle, self._tier)
+
+    def set_tier(self, tier: int | None) -> None:
+        if tier != self._tier:
+            self._refilter(self._needle, tier)
+
+    def _refilter(self, needle: str, tier: int | None) -> None:
+        # Qt 6.9 brought begin/endFilterChange and deprecated invalidateRowsFilter.
+        if hasattr(self, "beginFilterChange"):
+            self.beginFilterChange()
+            self._needle, self._tier = needle, tier
+            self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+        else:  # pragma: no cover - PySide6 < 6.9
+            self._needle, self._tier = needle, tier
+            self.invalidateRowsFilter()
+
+    @property
+    def text(self) -> str:
+        return self._needle
+
+    @property
+    def tier(self) -> int | None:
+        return self._tier
+
+    def filterAcceptsRow(self, source_row: int, source_parent: _Index) -> bool:
+        model = self.sourceModel()
+        if not isinstance(model, ServicesModel) or (not self._needle and self._tier is None):
+            return True
+        return model.matches(source_row, self._needle, self._tier)
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        model = self.sourceModel()
+        if isinstance(model, ServicesModel):
+            model.sort(column, order)
+
+
+__all__ = [
+    "COLUMNS",
+    "ID_ROLE",
+    "SERVICE_MIME",
+    "SORT_ROLE",
+    "ServicesModel",
+    "ServicesProxy",
+    "format_minutes",
+    "one_step",
+    "parse_minutes",
+    "service_ids_from_mime",
+]
