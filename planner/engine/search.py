@@ -20,8 +20,11 @@ Key = tuple[int, ...]
 
 # Tuning knobs (temporary, for experiments; overridable by T_<name> environment variables).
 TUNE = {
-    "pm": 0.05,
-    "shift": 0.0,
+    "pm": 0.02,
+    "shift": 1.0,
+    "stall": 0.2,
+    "nlo": 0.05,
+    "nhi": 0.6,
     "pop": 1.2,
     "fbith": 0.05,
     "wx": 0.0,
@@ -135,12 +138,28 @@ class GeneticSearch:
         self.seen: set[int] = set()
         self.best_at = 0
         self.fbi_limit = 1 << 62
+        self.patience = int(budget * TUNE["stall"])
+        self.dup_streak = 0
+        self.dup_limit = 200
 
     # -- evaluation -------------------------------------------------------------------
     def done(self) -> bool:
+        """Budget spent, optimum proven, or the search has stagnated.
+
+        Stagnation: no improvement during the last ``best_at + budget * stall`` passes
+        (the patience grows with the effort and with how late the last improvement
+        came), or ``dup_limit`` decodes in a row that only reproduced known schedules
+        (small problems whose distinct schedules are exhausted).
+        """
         if self.passes >= self.budget:
             return True
-        return self.best is not None and self.target is not None and self.best.key <= self.target
+        if self.best is None:
+            return False
+        if self.target is not None and self.best.key <= self.target:
+            return True
+        if self.passes > 2 * self.best_at + self.patience:
+            return True
+        return self.dup_streak >= self.dup_limit
 
     def _offer(self, ind: Individual) -> None:
         if self.best is None or ind.key < self.best.key:
@@ -158,7 +177,9 @@ class GeneticSearch:
         self.passes += 1
         sig = hash(tuple(starts))
         if sig in self.seen:
+            self.dup_streak += 1
             return None
+        self.dup_streak = 0
         self.seen.add(sig)
         ind = Individual(self.key(starts), starts, order)
         if (
@@ -332,9 +353,14 @@ class GeneticSearch:
         lft = c.lft()
         base = self._base_priority(lft)
         span = max(1, max(lft, default=1))
-        # Initial population: random perturbations of the LFT priority (biased sampling).
-        while len(pop) < size and not self.done():
-            noise = rng.uniform(0.05, 0.6) * span
+        # Initial population: random perturbations of the LFT priority (biased sampling),
+        # with a noise amplitude drawn per individual so that some lists stay close to
+        # LFT and some are nearly random. Small problems may have fewer distinct
+        # schedules than the population size: stop trying after a few rounds.
+        attempts = 0
+        while len(pop) < size and attempts < 3 * size and not self.done():
+            attempts += 1
+            noise = rng.uniform(TUNE["nlo"], TUNE["nhi"]) * span
             keys = [base[j] + noise * rng.random() for j in range(n)]
             ind = self.decode(topo_by_keys(c, keys))
             if ind is not None:
@@ -345,8 +371,12 @@ class GeneticSearch:
         while not self.done():
             rng.shuffle(pop)
             children: list[Individual] = []
-            for a in range(0, len(pop) - 1, 2):
-                mom, dad = pop[a], pop[a + 1]
+            # A population of one (tiny problems) mates with itself: crossover is then a
+            # no-op and the shift mutation does the work. Every generation decodes at
+            # least one child, so the budget always runs down.
+            mates = pop if len(pop) > 1 else pop * 2
+            for a in range(0, len(mates) - 1, 2):
+                mom, dad = mates[a], mates[a + 1]
                 for m, d in ((mom, dad), (dad, mom)):
                     if self.done():
                         break
