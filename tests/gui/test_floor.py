@@ -94,11 +94,12 @@ def test_drag_rack_into_another_site_changes_its_site(qtbot, floor: FloorView) -
     assert moved.site == "anyang" and moved.x == 1220
     assert floor.document.undo_stack.count() == 1
     assert "to 안양" in floor.document.undo_stack.text(0)
-    assert floor.scene.rack_items["pg-a04"].parentItem() is floor.scene.site_items["anyang"]
+    assert "pg-a04" in floor.scene.racks_by_site["anyang"]
 
     def before() -> None:
         assert (rack(floor, "pg-a04").site, rack(floor, "pg-a04").x) == ("pangyo", 520)
-        assert floor.scene.rack_items["pg-a04"].parentItem() is floor.scene.site_items["pangyo"]
+        assert "pg-a04" in floor.scene.racks_by_site["pangyo"]
+        assert floor.scene.rack_items["pg-a04"].scenePos().x() == 520
 
     def after() -> None:
         assert (rack(floor, "pg-a04").site, rack(floor, "pg-a04").x) == ("anyang", 1220)
@@ -309,7 +310,7 @@ def test_drop_a_new_rack_from_the_palette(qtbot, floor: FloorView) -> None:
     assert floor.document.selection == [("rack", "rack-1")]
     assert floor.document.undo_stack.count() == 1
     kinds = {type(item).__name__ for item in floor.scene.items()}
-    assert kinds == {"SiteItem", "RackItem", "RackDetail"}  # the drop ghost is gone
+    assert kinds == {"SiteItem", "SiteLabel", "RackItem", "RackDetail"}  # no drop ghost left
 
     def before() -> None:
         assert plan.rack("rack-1") is None and "rack-1" not in floor.scene.rack_items

@@ -137,6 +137,7 @@ class FloorScene(QGraphicsScene):
         self.setItemIndexMethod(QGraphicsScene.ItemIndexMethod.BspTreeIndex)
         self.site_by_id: dict[str, Site] = {}
         self.rack_by_id: dict[str, Rack] = {}
+        self.racks_by_site: dict[str, list[str]] = {}
         self.servers_by_rack: dict[str, list[Server]] = {}
         self.rack_of_server: dict[str, str] = {}
         self.site_items: dict[str, SiteItem] = {}
@@ -149,6 +150,8 @@ class FloorScene(QGraphicsScene):
         self.selected_servers: set[str] = set()
         #: True while the mouse drags items: positions snap to the grid only then.
         self.snapping = False
+        #: True while a dragged site carries its racks (they keep their offsets).
+        self.carrying = False
         #: True while the overview renders the scene: items skip labels and outlines.
         self.overview_rendering = False
         self._pictures: dict[str, RackPicture] = {}
@@ -157,6 +160,8 @@ class FloorScene(QGraphicsScene):
         self.state_brushes = brushes()
         self.server_brushes = brushes(0.22)
         self.server_brushes["lost"] = self.state_brushes["lost"]
+        self.slice_brushes = brushes(0.75)
+        self.slice_brushes["lost"] = self.state_brushes["lost"]
         self.rack_brush = QBrush(QColor(style.RACK_FILL))
         self.lost_rack_brush = QBrush(tint("lost", 0.2))
         self.header_brush = QBrush(QColor(style.RACK_BORDER))
@@ -169,6 +174,8 @@ class FloorScene(QGraphicsScene):
         self._fonts: dict[tuple[int, bool], tuple[QFont, QFontMetricsF]] = {}
         #: Whether racks draw their servers (the canvas sets it from its zoom).
         self.detail_on = False
+        #: The canvas's scale, for items that ignore it (the site name tabs).
+        self.zoom = 1.0
 
         document.changed.connect(self.apply_change)
         document.selectionChanged.connect(self.follow_selection)
@@ -234,6 +241,9 @@ class FloorScene(QGraphicsScene):
         self.rack_by_id = {}
         for rack in plan.racks:
             self.rack_by_id.setdefault(rack.id, rack)
+        self.racks_by_site = {}
+        for key, rack in self.rack_by_id.items():
+            self.racks_by_site.setdefault(rack.site, []).append(key)
 
     def _index_servers(self) -> None:
         by_rack: dict[str, list[Server]] = {}
@@ -285,15 +295,15 @@ class FloorScene(QGraphicsScene):
             self.contentChanged.emit()
 
     def _sync_items(self) -> None:
-        """Create, remove, reparent and place items to match the plan and its layout."""
+        """Create, remove and place items to match the plan and its layout.
+
+        Racks are top-level items (not children of their site's item), so that the
+        scene's index culls them one by one: a visible site does not make Qt visit
+        every rack it holds on every frame.
+        """
         self.layout = layout = compute_layout(self.document.plan)
         for key in [k for k in self.site_items if k not in self.site_by_id]:
-            item = self.site_items.pop(key)
-            for child in item.childItems():
-                position = child.scenePos()
-                child.setParentItem(None)  # its rack may stay (it is synced below)
-                child.setPos(position)
-            self.removeItem(item)
+            self.removeItem(self.site_items.pop(key))
         for key in [k for k in self.rack_items if k not in self.rack_by_id]:
             self.removeItem(self.rack_items.pop(key))
         for key, (x, y, width, height) in layout.sites.items():
@@ -312,12 +322,7 @@ class FloorScene(QGraphicsScene):
                 self.addItem(rack_item)
                 rack_item.refresh_look()
             rack_item.set_units(rack.units)
-            parent = self.site_items.get(rack.site)
-            if rack_item.parentItem() is not parent:
-                rack_item.setParentItem(parent)
             x, y = layout.racks[key]
-            if parent is not None:
-                x, y = x - parent.pos().x(), y - parent.pos().y()
             if _differs((rack_item.pos().x(), rack_item.pos().y()), (x, y)):
                 rack_item.setPos(x, y)
         left, top, right, bottom = layout.bounds()
@@ -327,6 +332,17 @@ class FloorScene(QGraphicsScene):
                 left - margin, top - margin, right - left + 2 * margin, bottom - top + 2 * margin
             )
         )
+
+    def carry_racks(self, site_id: str, dx: float, dy: float) -> None:
+        """A site is being dragged: its racks go along (those not dragged themselves)."""
+        self.carrying = True
+        try:
+            for key in self.racks_by_site.get(site_id, []):
+                item = self.rack_items.get(key)
+                if item is not None and not item.isSelected():
+                    item.moveBy(dx, dy)
+        finally:
+            self.carrying = False
 
     def restore_positions(self) -> None:
         """Put every item back where the layout says (after a refused or empty move)."""
@@ -404,7 +420,7 @@ class FloorScene(QGraphicsScene):
         site = None
         for item in self.items(scene_pos):
             if isinstance(item, RackDetail):
-                item = item.parentItem()
+                item = item.parentItem()  # the servers drawn over a rack are the rack
             if isinstance(item, RackItem):
                 return item
             if isinstance(item, SiteItem) and site is None:
@@ -552,6 +568,7 @@ class FloorCanvas(QGraphicsView):
         self._zoomed()
 
     def _zoomed(self) -> None:
+        self.floor.zoom = self.zoom
         self.floor.set_detail(self.zoom * UNIT_HEIGHT >= SLICES_FROM_PX)
         self.zoomChanged.emit(self.zoom)
         self.viewMoved.emit()
@@ -637,15 +654,9 @@ class FloorCanvas(QGraphicsView):
         if event.button() == Qt.MouseButton.LeftButton and not self._space_down:
             self.floor.snapping = True
         super().mousePressEvent(event)
-        # The site of what is dragged goes on top, so the drag is not hidden under a
-        # neighbouring site it passes over.
-        lifted = {
-            item.parentItem() or item
-            for item in self.floor.selectedItems()
-            if isinstance(item, RackItem | SiteItem)
-        }
+        # A dragged site goes over its neighbours (racks are above every site anyway).
         for site_item in self.floor.site_items.values():
-            site_item.setZValue(1.0 if site_item in lifted else 0.0)
+            site_item.setZValue(0.5 if site_item.isSelected() else 0.0)
 
     def mouseMoveEvent(self, event: QMouseEvent) -> None:
         if self._pan_from is not None:

@@ -296,7 +296,6 @@ class RackPicture:
     """Prepared drawing of one rack's servers, in rack-local coordinates."""
 
     fills: dict[str, list[QRectF]]  # state -> server rectangles
-    stripes: dict[str, list[QRectF]]  # state -> the thin bar at each server's left
     names: list[tuple[str, QRectF, str, str]]  # (server id, rect, name, state)
     units: dict[int, str]  # unit -> server id, for hit tests
 
@@ -304,7 +303,6 @@ class RackPicture:
 def rack_picture(rack: Rack, servers: list[Server], server_state: dict[str, str]) -> RackPicture:
     """Server rectangles by state, bottom-up units, clipped to the rack."""
     fills: dict[str, list[QRectF]] = {}
-    stripes: dict[str, list[QRectF]] = {}
     names: list[tuple[str, QRectF, str, str]] = []
     units: dict[int, str] = {}
     total = max(int(rack.units), 1)
@@ -317,14 +315,10 @@ def rack_picture(rack: Rack, servers: list[Server], server_state: dict[str, str]
         rect = QRectF(3.0, y + 0.5, RACK_WIDTH - 6.0, (top - bottom + 1) * UNIT_HEIGHT - 1.0)
         state = server_state.get(server.id, "up")
         fills.setdefault(state, []).append(rect)
-        if state != "lost":
-            stripes.setdefault(state, []).append(
-                QRectF(rect.left(), rect.top(), 4.0, rect.height())
-            )
         names.append((server.id, rect, server.name.strip() or server.id, state))
         for unit in range(bottom, top + 1):
             units.setdefault(unit, server.id)
-    return RackPicture(fills, stripes, names, units)
+    return RackPicture(fills, names, units)
 
 
 # --------------------------------------------------------------------------- items
@@ -346,6 +340,8 @@ class SiteItem(QGraphicsItem):
             | QGraphicsItem.GraphicsItemFlag.ItemIsMovable
             | QGraphicsItem.GraphicsItemFlag.ItemSendsGeometryChanges
         )
+        self.label = SiteLabel(self)
+        self._before: QPointF | None = None  # position before a drag step
 
     def set_size(self, width: float, height: float) -> None:
         if (width, height) != self._size:
@@ -389,39 +385,29 @@ class SiteItem(QGraphicsItem):
         self._paint_label(painter, header, site.name.strip() or site.id, accent)
 
     def _paint_label(self, painter: QPainter, header: QRectF, name: str, accent: QColor) -> None:
-        """The name at a readable screen size whatever the zoom, elided to the box."""
+        """The name in the header, when the header is tall enough on screen for it.
+
+        A thinner header leaves the name to the :class:`SiteLabel` tab above the box.
+        """
         screen = painter.worldTransform().mapRect(header)
-        if screen.width() < 30:
+        pixels = label_pixels(screen.height())
+        if pixels is None or screen.width() < 30:
             return
         painter.save()
         painter.resetTransform()
         font = QFont(painter.font())
         font.setBold(True)
-        font.setPixelSize(int(max(11.0, min(screen.height() * 0.42, 22.0))))
+        font.setPixelSize(pixels)
         metrics = QFontMetricsF(font)
-        pad = min(8.0, screen.height() * 0.25) if screen.height() >= metrics.height() else 3.0
+        pad = min(8.0, screen.height() * 0.25)
         text = metrics.elidedText(name, Qt.TextElideMode.ElideRight, screen.width() - 2 * pad)
         painter.setFont(font)
-        if screen.height() >= metrics.height() + 2:
-            painter.setPen(text_color_on(accent))
-            painter.drawText(
-                screen.adjusted(pad, 0, -pad, 0),
-                Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft,
-                text,
-            )
-        else:
-            # The header is thinner than the text: a label tab hanging from it.
-            tab = QRectF(
-                screen.left(),
-                screen.top(),
-                metrics.horizontalAdvance(text) + 2 * pad + 2,
-                metrics.height() + 4,
-            )
-            painter.setPen(Qt.PenStyle.NoPen)
-            painter.setBrush(accent)
-            painter.drawRect(tab)
-            painter.setPen(text_color_on(accent))
-            painter.drawText(tab, Qt.AlignmentFlag.AlignCenter, text)
+        painter.setPen(text_color_on(accent))
+        painter.drawText(
+            screen.adjusted(pad, 0, -pad, 0),
+            Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft,
+            text,
+        )
         painter.restore()
 
     def mousePressEvent(self, event: QGraphicsSceneMouseEvent) -> None:
@@ -431,22 +417,86 @@ class SiteItem(QGraphicsItem):
         super().mousePressEvent(event)
 
     def itemChange(self, change: QGraphicsItem.GraphicsItemChange, value: object) -> object:
+        dragged = self.scene() is not None and self.floor().snapping
         if (
             change == QGraphicsItem.GraphicsItemChange.ItemPositionChange
             and isinstance(value, QPointF)
-            and self.scene() is not None
-            and self.floor().snapping
+            and dragged
         ):
+            self._before = self.pos()
             return QPointF(snap(value.x()), snap(value.y()))
+        if (
+            change == QGraphicsItem.GraphicsItemChange.ItemPositionHasChanged
+            and dragged
+            and self._before is not None
+        ):
+            moved = self.pos() - self._before
+            self._before = None
+            self.floor().carry_racks(self.key, moved.x(), moved.y())
         return super().itemChange(change, value)
+
+
+def label_pixels(header_pixels: float) -> int | None:
+    """Font size for a site name in a header this tall on screen; None if it does not fit."""
+    size = int(min(header_pixels * 0.42, 22.0))
+    return size if size >= 11 else None
+
+
+class SiteLabel(QGraphicsItem):
+    """A site's name as a tab on top of its box, at screen size, when zoomed out.
+
+    Ignores the view's scaling (always readable) and sits above the box rather than on
+    it, so no rack hides it. Shown only while the header is too thin for the name.
+    """
+
+    HEIGHT = 20.0
+    MAX_WIDTH = 420.0
+
+    def __init__(self, site: SiteItem) -> None:
+        super().__init__(site)
+        self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIgnoresTransformations)
+        self.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
+        self.setZValue(5)
+
+    def boundingRect(self) -> QRectF:
+        return QRectF(0.0, -self.HEIGHT, self.MAX_WIDTH, self.HEIGHT)
+
+    def paint(
+        self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None
+    ) -> None:
+        site_item: SiteItem = self.parentItem()  # type: ignore[assignment]
+        floor = site_item.floor()
+        site = floor.site_by_id.get(site_item.key)
+        if site is None or floor.overview_rendering:
+            return
+        if label_pixels(SITE_HEADER * floor.zoom) is not None:
+            return  # the header shows the name
+        width = min(site_item.rect().width() * floor.zoom, self.MAX_WIDTH)
+        if width < 30:
+            return
+        font = floor.screen_font(11, bold=True)
+        metrics = floor.screen_metrics(11, bold=True)
+        text = metrics.elidedText(
+            site.name.strip() or site.id, Qt.TextElideMode.ElideRight, width - 12
+        )
+        tab = QRectF(
+            0.0, -self.HEIGHT, min(metrics.horizontalAdvance(text) + 12, width), self.HEIGHT
+        )
+        lost = site.id in floor.lost_sites
+        accent = QColor(style.STATE_COLORS["lost"] if lost else (site.color or style.SITE_BORDER))
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(accent)
+        painter.drawRect(tab)
+        painter.setFont(font)
+        painter.setPen(text_color_on(accent))
+        painter.drawText(tab, Qt.AlignmentFlag.AlignCenter, text)
 
 
 class RackItem(QGraphicsRectItem):
     """A rack: a block in its state colour, painted by Qt itself (no Python per frame).
 
-    Zoomed in, its :class:`RackDetail` child draws the servers over the block. Child
-    of its site's item (it moves with the site); its position in the model is
-    absolute, the item's is relative to the site.
+    Zoomed in, its :class:`RackDetail` child draws the servers over the block. A
+    top-level item at its floor position; a dragged site carries it along.
     """
 
     def __init__(self, key: str) -> None:
@@ -495,11 +545,9 @@ class RackItem(QGraphicsRectItem):
             and isinstance(value, QPointF)
             and self.scene() is not None
             and self.floor().snapping
+            and not self.floor().carrying
         ):
-            parent = self.parentItem()
-            origin = parent.scenePos() if parent is not None else QPointF()
-            x, y = snap(origin.x() + value.x()), snap(origin.y() + value.y())
-            return QPointF(x - origin.x(), y - origin.y())
+            return QPointF(snap(value.x()), snap(value.y()))
         if (
             change == QGraphicsItem.GraphicsItemChange.ItemSelectedHasChanged
             and self.scene() is not None
@@ -553,16 +601,22 @@ class RackDetail(QGraphicsItem):
             QRectF(0.0, RACK_HEADER - 4.0, RACK_WIDTH, 4.0), floor.state_brushes[state]
         )
         picture = floor.picture(key)
-        detailed = unit_px >= 5
-        painter.setPen(floor.server_pen if detailed else Qt.PenStyle.NoPen)
+        named = unit_px >= SERVER_TEXT_FROM_PX
+        # Far: servers in their state colour (as strong as the blocks further out).
+        # Near: a pale fill that names can sit on, and a state bar 6 px wide on screen.
+        fills = floor.server_brushes if named else floor.slice_brushes
+        painter.setPen(floor.server_pen if unit_px >= 5 else Qt.PenStyle.NoPen)
         for server_state, rects in picture.fills.items():
-            painter.setBrush(floor.server_brushes[server_state])
+            painter.setBrush(fills[server_state])
             painter.drawRects(rects)
-        if detailed:
+        if named:
+            bar = 6.0 * UNIT_HEIGHT / unit_px
+            exposed = option.exposedRect
             painter.setPen(Qt.PenStyle.NoPen)
-            for server_state, stripes in picture.stripes.items():
-                painter.setBrush(floor.state_brushes[server_state])
-                painter.drawRects(stripes)
+            for _, r, _, server_state in picture.names:
+                if server_state != "lost" and exposed.intersects(r):
+                    painter.setBrush(floor.state_brushes[server_state])
+                    painter.drawRect(QRectF(r.left(), r.top(), bar, r.height()))
         if floor.overview_rendering:
             return
         painter.setBrush(Qt.BrushStyle.NoBrush)
@@ -616,7 +670,7 @@ class RackDetail(QGraphicsItem):
                 if not exposed.intersects(r):
                     continue
                 painter.setPen(floor.light_pen if server_state == "lost" else floor.text_pen)
-                box = transform.mapRect(r).adjusted(4.0 * unit_px / UNIT_HEIGHT + 4, 0, -3, 0)
+                box = transform.mapRect(r).adjusted(12, 0, -3, 0)
                 text = metrics.elidedText(name, Qt.TextElideMode.ElideRight, box.width())
                 painter.drawText(box, Qt.AlignmentFlag.AlignVCenter, text)
         painter.restore()
