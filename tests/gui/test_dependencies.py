@@ -338,3 +338,26 @@ def test_two_gestures_on_one_service_are_two_undo_steps(make_view, qtbot) -> Non
     assert doc.undo_stack.count() == 2  # not merged like typing
     doc.undo_stack.undo()
     assert doc.plan.service("web").depends_on == ["api", "cache"]
+
+
+def test_delete_nodes_and_edges_together_is_one_step(make_view) -> None:
+    view = make_view(chain_plan())
+    doc = view.document
+    view.scene.nodes["db"].setSelected(True)
+    view.scene.edges[("api", "web")].setSelected(True)
+    assert view.delete_selected()
+    assert doc.plan.service("db") is None
+    assert doc.plan.service("api").depends_on == [] and doc.plan.service("web").depends_on == []
+    assert not view.scene.edges and doc.undo_stack.count() == 1
+    doc.undo_stack.undo()
+    assert doc.plan.service("api").depends_on == ["db"]
+    assert doc.plan.service("web").depends_on == ["api"]
+    assert set(view.scene.edges) == {("db", "api"), ("api", "web")}
+
+
+def test_a_plan_with_a_cycle_still_opens(make_view) -> None:
+    plan = chain_plan()
+    plan.services[0].depends_on = ["web"]  # as a hand-edited file might hold
+    view = make_view(plan)
+    assert set(view.scene.edges) == {("db", "api"), ("api", "web"), ("web", "db")}
+    view.grab()

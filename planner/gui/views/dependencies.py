@@ -27,6 +27,7 @@ Rules:
 from __future__ import annotations
 
 import functools
+import html
 import itertools
 from collections import deque
 from collections.abc import Iterable, Sequence
@@ -770,7 +771,6 @@ class DependencyCanvas(QGraphicsView):
         self.setTransformationAnchor(QGraphicsView.ViewportAnchor.AnchorUnderMouse)
         self.setResizeAnchor(QGraphicsView.ViewportAnchor.AnchorViewCenter)
         self.setViewportUpdateMode(QGraphicsView.ViewportUpdateMode.SmartViewportUpdate)
-        self.setOptimizationFlag(QGraphicsView.OptimizationFlag.DontSavePainterState, False)
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self._drag: tuple[QPointF, dict[str, QPointF]] | None = None
         self._dragged = False
@@ -1066,6 +1066,8 @@ class DependencyView(QWidget):
         self._document_selection_changed(self.document.selection)
         self.canvas.legend.set_states(self.recovery.result is not None)
         self.canvas.place_legend()
+        if self._fitted and self.isVisible():
+            self.fit()  # another plan: show all of it
 
     def _positions(
         self, services: dict[str, Service], edges: list[EdgeKey], fresh: bool
@@ -1114,11 +1116,14 @@ class DependencyView(QWidget):
 
     def _look(self, service: Service) -> NodeLook:
         state = self._states.get(service.id)
-        tooltip = [f"<b>{service.name}</b> ({service.id})", f"Tier {service.tier}"]
+        tooltip = [
+            f"<b>{html.escape(service.name)}</b> ({html.escape(service.id)})",
+            f"Tier {service.tier}",
+        ]
         if service.rto_minutes is not None:
             tooltip.append(f"RTO {hours_minutes(service.rto_minutes)}")
         if service.depends_on:
-            tooltip.append("Depends on " + ", ".join(service.depends_on))
+            tooltip.append("Depends on " + html.escape(", ".join(service.depends_on)))
         if state is None:
             strip = QColor(service.color) if service.color else QColor(style.SITE_BORDER)
             if not strip.isValid():
