@@ -406,3 +406,34 @@ def test_replacing_the_plan_rebuilds_the_floor(qtbot, floor: FloorView) -> None:
     floor.document.replace(unplaced_plan(), None)
     assert set(floor.scene.rack_items) == {f"r{i}" for i in range(5)}
     assert set(floor.scene.site_items) == {"a", "b"}
+
+
+def test_space_drag_pans_without_selecting(qtbot, floor: FloorView) -> None:
+    canvas = floor.canvas
+    canvas.setFocus()
+    bar = canvas.horizontalScrollBar()
+    before = bar.value()
+    qtbot.keyPress(canvas, Qt.Key.Key_Space)
+    drag(qtbot, floor, at(floor, 780, 300), at(floor, 780, 300) + QPoint(-120, 0))
+    qtbot.keyRelease(canvas, Qt.Key.Key_Space)
+    assert bar.value() == before + 120
+    assert floor.document.selection == [] and rack(floor, "ay-b01").x == 750
+    assert floor.document.undo_stack.count() == 0
+    assert canvas.isInteractive()
+
+
+def test_clicking_the_overview_looks_there(qtbot, floor: FloorView) -> None:
+    overview = floor.overview
+    overview.render_floor()
+    target = overview.mapFromScene(QPointF(1700, 270))
+    qtbot.mouseClick(overview.viewport(), LEFT, NO_MODIFIER, target)
+    centre = floor.canvas.mapToScene(floor.canvas.viewport().rect().center())
+    assert abs(centre.x() - 1700) < 30 and abs(centre.y() - 270) < 30
+
+
+def test_tooltips_name_what_is_under_the_cursor(floor: FloorView) -> None:
+    scene = floor.scene
+    assert "PG-A01" in scene.tooltip_at(QPointF(130, 300), servers_drawn=False)
+    assert "판교" in scene.tooltip_at(QPointF(600, 480), servers_drawn=False)
+    server_tip = scene.tooltip_at(QPointF(130, 110 + 26 + 41 * 8 + 4), servers_drawn=True)
+    assert "pg-infra-01" in server_tip and "unit 1" in server_tip

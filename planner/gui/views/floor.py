@@ -1007,6 +1007,7 @@ class FloorView(QWidget):
         column.addLayout(bar)
         column.addWidget(self.canvas, 1)
 
+        self.fail_action.toggled.connect(self._fail_mode)
         self.overview = Overview(self.canvas, self)
         self.overview_action.toggled.connect(self.overview.setVisible)
         self.canvas.installEventFilter(self)
@@ -1079,6 +1080,12 @@ class FloorView(QWidget):
         self.delete_action.setEnabled(has_selection)
         self.copy_action.setEnabled(has_selection)
         self.paste_action.setEnabled(bool(_clipboard))
+
+    def _fail_mode(self, on: bool) -> None:
+        if on:
+            self.canvas.viewport().setCursor(Qt.CursorShape.CrossCursor)
+        else:
+            self.canvas.viewport().unsetCursor()
 
     def _show_zoom(self, zoom: float) -> None:
         self.zoom_label.setText(f"{zoom * 100:.0f}%")
