@@ -438,7 +438,7 @@ class SiteItem(QGraphicsItem):
 
 def label_pixels(header_pixels: float) -> int | None:
     """Font size for a site name in a header this tall on screen; None if it does not fit."""
-    size = int(min(header_pixels * 0.42, 22.0))
+    size = int(min(header_pixels * 0.55, 20.0))
     return size if size >= 11 else None
 
 
