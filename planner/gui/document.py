@@ -17,7 +17,7 @@ from planner.model import Plan
 from planner.model.edits import Change, Edit, EditRefused, SetFields
 from planner.storage import save_plan
 
-_MERGE_ID = 0x5E7F  # one id for SetFields: consecutive edits of one field merge (typing)
+_MERGE_ID = 0x5E7F  # one id for mergeable SetFields (live typing into one field)
 
 Selection = list[tuple[str, str]]  # (kind, id), kind as in planner.model.edits.KINDS
 
@@ -25,10 +25,11 @@ Selection = list[tuple[str, str]]  # (kind, id), kind as in planner.model.edits.
 class EditCommand(QUndoCommand):
     """A Qt undo step around one edit; the first redo may be refused (then it vanishes)."""
 
-    def __init__(self, document: PlanDocument, edit: Edit) -> None:
+    def __init__(self, document: PlanDocument, edit: Edit, mergeable: bool = False) -> None:
         super().__init__(edit.label)
         self.document = document
         self.edit = edit
+        self.mergeable = mergeable
         self.refusal: str | None = None
 
     def redo(self) -> None:
@@ -45,10 +46,12 @@ class EditCommand(QUndoCommand):
         self.document.changed.emit(self.edit.revert(self.document.plan))
 
     def id(self) -> int:
-        return _MERGE_ID if isinstance(self.edit, SetFields) else -1
+        # Only edits pushed as mergeable (live typing) merge; discrete gestures on the
+        # same field (two dependency adds, say) stay separate undo steps.
+        return _MERGE_ID if self.mergeable and isinstance(self.edit, SetFields) else -1
 
     def mergeWith(self, other: QUndoCommand) -> bool:
-        if not isinstance(other, EditCommand) or other.refusal is not None:
+        if not isinstance(other, EditCommand) or not other.mergeable or other.refusal:
             return False
         merged = self.edit.merge(other.edit)
         if merged:
@@ -80,9 +83,13 @@ class PlanDocument(QObject):
 
     # ------------------------------------------------------------------ edits
 
-    def push(self, edit: Edit) -> bool:
-        """Apply ``edit`` as one undo step; False (and ``refused`` emitted) if refused."""
-        command = EditCommand(self, edit)
+    def push(self, edit: Edit, mergeable: bool = False) -> bool:
+        """Apply ``edit`` as one undo step; False (and ``refused`` emitted) if refused.
+
+        ``mergeable`` edits (keystrokes of live typing) merge into the previous step when
+        it set the same fields of the same item.
+        """
+        command = EditCommand(self, edit, mergeable)
         self.undo_stack.push(command)
         if command.refusal is not None:
             self.refused.emit(command.refusal)

@@ -40,8 +40,11 @@ def test_push_undo_redo_and_modified_flag(qtbot) -> None:
 def test_typing_merges_into_one_step(qtbot) -> None:
     doc = PlanDocument(small_plan())
     for text in ("D", "Da", "Dat"):
-        doc.push(SetFields("service", "db", name=text))
+        doc.push(SetFields("service", "db", name=text), mergeable=True)
     assert doc.undo_stack.count() == 1
+    doc.push(SetFields("service", "db", name="Data"))  # a separate gesture: its own step
+    assert doc.undo_stack.count() == 2
+    doc.undo_stack.undo()
     doc.undo_stack.undo()
     assert doc.plan.service("db").name == "DB"  # type: ignore[union-attr]
 
