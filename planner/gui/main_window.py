@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QMessageBox,
     QProgressBar,
+    QSplitter,
     QTabWidget,
     QWidget,
 )
@@ -30,7 +31,7 @@ from planner.gui.views.dependencies import DependencyView
 from planner.gui.views.floor import FloorView
 from planner.gui.views.rack import RackView
 from planner.gui.views.recovery import RecoveryView
-from planner.gui.views.services import ServicesView
+from planner.gui.views.services import ServiceAssignmentWidget, ServicesView
 from planner.model import Plan, Pool, Rack, Scenario, Server, Service, Site
 from planner.model.edits import AddItem, delete_items, new_id
 from planner.resources import resource_path
@@ -83,7 +84,15 @@ class MainWindow(QMainWindow):
             self.tabs.addTab(widget, icon(name), title)
         self.setCentralWidget(self.tabs)
         self._dock("Plan", self.tree, Qt.DockWidgetArea.LeftDockWidgetArea)
-        self._dock("Properties", self.properties, Qt.DockWidgetArea.RightDockWidgetArea)
+        self.assignment = ServiceAssignmentWidget(self.document)
+        side = QSplitter(Qt.Orientation.Vertical)
+        side.addWidget(self.properties)
+        side.addWidget(self.assignment)
+        side.setStretchFactor(0, 3)
+        side.setStretchFactor(1, 2)
+        self._dock("Properties", side, Qt.DockWidgetArea.RightDockWidgetArea)
+        self.document.selectionChanged.connect(self._show_assignment)
+        self._show_assignment(self.document.selection)
 
         self.busy = QProgressBar()
         self.busy.setRange(0, 0)
@@ -217,6 +226,9 @@ class MainWindow(QMainWindow):
             else:
                 toolbar.addAction(self.actions[name])
         toolbar.addAction(self.actions["fail_selected"])
+
+    def _show_assignment(self, selection: list) -> None:
+        self.assignment.setVisible(len(selection) == 1 and selection[0][0] == "service")
 
     # ------------------------------------------------------------------ status
 
