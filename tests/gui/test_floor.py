@@ -437,3 +437,11 @@ def test_tooltips_name_what_is_under_the_cursor(floor: FloorView) -> None:
     assert "판교" in scene.tooltip_at(QPointF(600, 480), servers_drawn=False)
     server_tip = scene.tooltip_at(QPointF(130, 110 + 26 + 41 * 8 + 4), servers_drawn=True)
     assert "pg-infra-01" in server_tip and "unit 1" in server_tip
+
+
+def test_fit_never_enlarges_a_small_floor_beyond_150_percent(qtbot, floor: FloorView) -> None:
+    floor.document.replace(Plan(sites=[Site("a", "A")]), None)
+    floor.canvas.fit_all()
+    assert floor.canvas.zoom == pytest.approx(1.5)
+    shown = floor.canvas.mapToScene(floor.canvas.viewport().rect()).boundingRect()
+    assert shown.contains(floor.scene.content_rect())

@@ -22,7 +22,18 @@ from __future__ import annotations
 
 import math
 
-from PySide6.QtCore import QEvent, QLine, QMimeData, QPoint, QPointF, QRectF, Qt, QTimer, Signal
+from PySide6.QtCore import (
+    QEvent,
+    QLine,
+    QMimeData,
+    QObject,
+    QPoint,
+    QPointF,
+    QRectF,
+    Qt,
+    QTimer,
+    Signal,
+)
 from PySide6.QtGui import (
     QAction,
     QBrush,
@@ -43,6 +54,7 @@ from PySide6.QtGui import (
     QPen,
     QPixmap,
     QResizeEvent,
+    QTransform,
     QWheelEvent,
 )
 from PySide6.QtWidgets import (
@@ -129,7 +141,7 @@ class FloorScene(QGraphicsScene):
     contentChanged = Signal()
 
     def __init__(
-        self, document: PlanDocument, recovery: RecoveryController, parent: QWidget | None = None
+        self, document: PlanDocument, recovery: RecoveryController, parent: QObject | None = None
     ) -> None:
         super().__init__(parent)
         self.document = document
@@ -587,7 +599,7 @@ class FloorCanvas(QGraphicsView):
             rect.adjusted(-margin, -margin, margin, margin), Qt.AspectRatioMode.KeepAspectRatio
         )
         if self.zoom > 1.5:
-            self.setTransform(self.transform().fromScale(1.5, 1.5))
+            self.setTransform(QTransform.fromScale(1.5, 1.5))
             self.centerOn(rect.center())
         self._zoomed()
 
@@ -1232,8 +1244,7 @@ class FloorView(QWidget):
         if kind == "rack":
             site = self.scene.site_at(centre)
             if site is None and self.scene.site_items:
-                # No site at the centre: the nearest one, at its first free spot is
-                # more than this needs; its centre will do.
+                # No site in the middle of the view: the nearest site, at its centre.
                 nearest = min(
                     self.scene.site_items.values(),
                     key=lambda s: (s.sceneBoundingRect().center() - centre).manhattanLength(),
