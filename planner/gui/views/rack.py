@@ -20,7 +20,7 @@ from __future__ import annotations
 import json
 import math
 
-from PySide6.QtCore import QEvent, QMimeData, QPoint, QPointF, QRectF, QSize, Qt, Signal
+from PySide6.QtCore import QEvent, QMimeData, QPoint, QPointF, QRectF, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QAction,
     QColor,
@@ -629,7 +629,13 @@ class RackView(QWidget):
         index = self.chooser.findData(rack_id) if rack_id is not None else -1
         self.chooser.setCurrentIndex(index)
         self._refresh()
+        # Racks fill from unit 1 up: show the bottom first (once the layout has settled).
+        QTimer.singleShot(0, self._show_bottom)
         self.rackChanged.emit(rack_id or "")
+
+    def _show_bottom(self) -> None:
+        bar = self.scroll.verticalScrollBar()
+        bar.setValue(bar.maximum())
 
     def _chosen(self, index: int) -> None:
         self.set_rack(self.chooser.itemData(index))
