@@ -48,11 +48,17 @@ def main() -> None:
     lost_racks = window.recovery.result.impact.lost_racks if window.recovery.result else ()
     rack_id = lost_racks[0] if lost_racks else plan.racks[0].id
     shots = [
-        ("floor", lambda: (window.tabs.setCurrentWidget(window.floor), window.floor.fit())),
+        (
+            "floor",
+            lambda: (window.tabs.setCurrentWidget(window.floor), window.floor.fit_action.trigger()),
+        ),
         ("rack", lambda: window.open_rack(rack_id)),
         (
             "dependencies",
-            lambda: (window.tabs.setCurrentWidget(window.dependencies), window.dependencies.fit()),
+            lambda: (
+                window.tabs.setCurrentWidget(window.dependencies),
+                window.dependencies.fit_action.trigger(),
+            ),
         ),
         ("services", lambda: window.tabs.setCurrentWidget(window.services)),
         ("recovery", lambda: window.tabs.setCurrentWidget(window.recovery_view)),

@@ -154,8 +154,11 @@ class PropertiesPanel(QWidget):
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QScrollArea.Shape.NoFrame)
         self.form_host = QWidget()
-        self.form = QFormLayout(self.form_host)
+        column = QVBoxLayout(self.form_host)
+        self.form = QFormLayout()
         self.form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        column.addLayout(self.form)
+        column.addStretch(1)  # fields stay at the top instead of spreading down the dock
         scroll.setWidget(self.form_host)
         outer.addWidget(scroll)
         self._shown: tuple[str, tuple[str, ...]] = ("", ())
