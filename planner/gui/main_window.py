@@ -237,7 +237,6 @@ class MainWindow(QMainWindow):
 
     def _update_title(self) -> None:
         self.setWindowTitle(f"{self.document.title} — DR Planner")
-        self.setWindowModified(self.document.modified)
 
     def _busy_changed(self, busy: bool) -> None:
         self.busy.setVisible(busy and self.recovery.active)
