@@ -1,7 +1,8 @@
 """The ``drplanner`` command: a thin shell over the core.
 
 Exit status: 0 success, 2 invalid input (one line per problem on stderr), 1 internal
-error. Bare ``drplanner`` is reserved for the desktop window.
+error. Bare ``drplanner`` opens the desktop window (on the last plan or the example),
+``drplanner PLAN`` opens the window on that plan.
 """
 
 from __future__ import annotations
@@ -31,7 +32,8 @@ def build_parser() -> argparse.ArgumentParser:
             "order do we bring it back, and how long does it take? Plans are .drplan "
             "(native) or .json (interchange format v1) files."
         ),
-        epilog="Run 'drplanner COMMAND --help' for the options of a command.",
+        epilog="Without a command, 'drplanner [PLAN]' opens the desktop window. "
+        "Run 'drplanner COMMAND --help' for the options of a command.",
     )
     parser.add_argument("--version", action="version", version=f"drplanner {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
@@ -110,17 +112,11 @@ def _positive_seconds(text: str) -> float:
 def main(argv: Sequence[str] | None = None) -> int:
     args_list = list(sys.argv[1:] if argv is None else argv)
     parser = build_parser()
-    if not args_list:
-        # Reserved for the desktop window (a later release); until then, help.
-        parser.print_help()
-        return EXIT_OK
-    first = args_list[0]
-    if (
-        len(args_list) == 1
-        and first not in _command_names(parser)
-        and Path(first).suffix.lower() in (".drplan", ".json")
-    ):
-        args_list = ["show", first]
+    if not args_list or _is_plan_argument(args_list, parser):
+        # The desktop window: bare ``drplanner`` or ``drplanner PLAN``.
+        from planner.gui.app import run
+
+        return run(args_list[0] if args_list else None)
     args = parser.parse_args(args_list)
     if getattr(args, "run", None) is None:
         parser.print_help()
@@ -138,12 +134,23 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as error:  # the promise is one line, never a traceback
         if os.environ.get("DRPLANNER_DEBUG"):
             raise
+        message = " ".join(str(error).split())  # a message may span lines; ours may not
         print(
-            f"drplanner: internal error: {type(error).__name__}: {error} "
+            f"drplanner: internal error: {type(error).__name__}: {message} "
             "(set DRPLANNER_DEBUG=1 for details)",
             file=sys.stderr,
         )
         return EXIT_INTERNAL
+
+
+def _is_plan_argument(args_list: list[str], parser: argparse.ArgumentParser) -> bool:
+    first = args_list[0]
+    return (
+        len(args_list) == 1
+        and not first.startswith("-")
+        and first not in _command_names(parser)
+        and (Path(first).suffix.lower() in (".drplan", ".json") or Path(first).exists())
+    )
 
 
 def _command_names(parser: argparse.ArgumentParser) -> set[str]:
