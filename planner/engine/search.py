@@ -8,9 +8,7 @@ in SGS passes ("schedules"), never in seconds, so a run is a pure function of
 from __future__ import annotations
 
 import heapq
-import os
 import random
-from bisect import bisect_right
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -18,30 +16,21 @@ from planner.engine.sgs import Compiled, fbi, order_by_start, serial_sgs
 
 Key = tuple[int, ...]
 
-# Tuning knobs (temporary, for experiments; overridable by T_<name> environment variables).
-TUNE = {
-    "pm": 0.02,
-    "shift": 1.0,
-    "stall": 0.2,
-    "nlo": 0.05,
-    "nhi": 0.6,
-    "pop": 1.2,
-    "fbith": 0.05,
-    "wx": 0.0,
-    "wlo": 0.1,
-    "whi": 0.5,
-    "peak": 0.0,
-}
-for _k in TUNE:
-    if os.environ.get("T_" + _k):
-        TUNE[_k] = float(os.environ["T_" + _k])
+# Parameters, tuned on PSPLIB J30/J120 subsets (see docs/engine-scheduler.md).
+MUTATION_RATE = 0.02  # per-position probability of swapping two neighbours
+SHIFT_RATE = 1.0  # probability of one shift move per child
+POP_FACTOR = 0.8  # population ~ POP_FACTOR * sqrt(children in the budget)
+FBI_SLACK = 0.02  # justify children within 2 % of the population's worst makespan
+STALL = 0.2  # patience: best_at + STALL * budget passes without improvement
+INIT_NOISE = (0.05, 0.6)  # range of the LFT perturbation amplitude (fraction of horizon)
 
 
 @dataclass
 class Individual:
-    key: Key
+    key: Key  # objective tuple, smaller is better
     starts: list[int]
-    order: list[int]
+    order: list[int]  # activity list in start order (decodes to this schedule or better)
+    ms: int  # makespan
 
 
 def topo_by_keys(c: Compiled, keys: Sequence[float]) -> list[int]:
@@ -138,7 +127,7 @@ class GeneticSearch:
         self.seen: set[int] = set()
         self.best_at = 0
         self.fbi_limit = 1 << 62
-        self.patience = int(budget * TUNE["stall"])
+        self.patience = int(budget * STALL)
         self.dup_streak = 0
         self.dup_limit = 200
 
@@ -181,18 +170,18 @@ class GeneticSearch:
             return None
         self.dup_streak = 0
         self.seen.add(sig)
-        ind = Individual(self.key(starts), starts, order)
+        ind = Individual(self.key(starts), starts, order, ms)
         if (
             justify
             and self.passes + 2 <= self.budget
             and not self._at_target(ind)
             and ms <= self.fbi_limit
         ):
-            s2, _ms2, o2, used = fbi(c, starts, ms)
+            s2, ms2, o2, used = fbi(c, starts, ms)
             self.passes += used
             k2 = self.key(s2)
             if k2 <= ind.key:
-                ind = Individual(k2, s2, o2)
+                ind = Individual(k2, s2, o2, ms2)
             else:
                 ind.order = order_by_start(starts, c.rank)
         else:
@@ -204,76 +193,6 @@ class GeneticSearch:
         return self.target is not None and ind.key <= self.target
 
     # -- operators --------------------------------------------------------------------
-    def window_crossover(self, mom: Individual, dad: Individual) -> list[int]:
-        """Keep the mother's schedule inside a time window, the father's elsewhere.
-
-        Keys are start times: the mother's for tasks starting inside the window, the
-        father's for the others; the child list takes eligible tasks by smallest key.
-        With ``peak`` the window is the one of highest resource utilisation in the
-        mother (in the spirit of the peak crossover of Valls et al. 2008).
-        """
-        c = self.c
-        rng = self.rng
-        ms = (
-            mom.key[0]
-            if self.objective != "tiers"
-            else max((s + d for s, d in zip(mom.starts, c.dur, strict=True)), default=0)
-        )
-        if ms <= 0:
-            return list(mom.order)
-        frac = rng.uniform(TUNE["wlo"], TUNE["whi"])
-        length = max(1, int(ms * frac))
-        if TUNE["peak"] and rng.random() < TUNE["peak"]:
-            t1 = self._peak(mom, length, ms)
-        else:
-            t1 = rng.randrange(0, max(1, ms - length + 1))
-        t2 = t1 + length
-        ms_ = mom.starts
-        ds = dad.starts
-        keys = [ms_[j] if t1 <= ms_[j] < t2 else ds[j] for j in range(c.n)]
-        return topo_by_keys(c, keys)
-
-    def _peak(self, ind: Individual, length: int, ms: int) -> int:
-        """Start of the window of given length with the most weighted resource use."""
-        c = self.c
-        caps = c.capacities
-        w = [sum(q / cap for q, cap in zip(c.demands[j], caps, strict=True)) for j in range(c.n)]
-        ev: dict[int, float] = {}
-        for j in range(c.n):
-            if c.dur[j] > 0 and w[j]:
-                s = ind.starts[j]
-                ev[s] = ev.get(s, 0.0) + w[j]
-                ev[s + c.dur[j]] = ev.get(s + c.dur[j], 0.0) - w[j]
-        pts = sorted(ev)
-        # Cumulative usage integral U(t) at breakpoints; window value U(t+L) - U(t).
-        cum = []
-        level = 0.0
-        acc = 0.0
-        prev = 0
-        for t in pts:
-            acc += level * (t - prev)
-            level += ev[t]
-            cum.append((t, acc, level))
-            prev = t
-
-        def integral(x: int) -> float:
-            k = bisect_right(cum, (x, float("inf"), float("inf"))) - 1
-            if k < 0:
-                return 0.0
-            t, a, lv = cum[k]
-            return a + lv * (x - t)
-
-        best_t = 0
-        best_v = -1.0
-        for t in [0, *pts]:
-            for t1 in (t, t - length):
-                if 0 <= t1 <= ms - length:
-                    v = integral(t1 + length) - integral(t1)
-                    if v > best_v + 1e-12:
-                        best_v = v
-                        best_t = t1
-        return best_t
-
     def crossover(self, mom: list[int], dad: list[int]) -> list[int]:
         """Two-point crossover of Hartmann (1998); keeps precedence feasibility."""
         n = self.c.n
@@ -314,7 +233,6 @@ class GeneticSearch:
         n = c.n
         i = self.rng.randrange(n)
         j = order[i]
-        pos = {t: k for k, t in enumerate(order)} if n < 0 else None
         lo = 0
         hi = n - 1
         pset = c.preds[j]
@@ -328,7 +246,6 @@ class GeneticSearch:
                 if order[k] in sset:
                     hi = k - 1
                     break
-        del pos
         t = self.rng.randint(lo, hi)
         if t != i:
             del order[i]
@@ -360,14 +277,14 @@ class GeneticSearch:
         attempts = 0
         while len(pop) < size and attempts < 3 * size and not self.done():
             attempts += 1
-            noise = rng.uniform(TUNE["nlo"], TUNE["nhi"]) * span
+            noise = rng.uniform(*INIT_NOISE) * span
             keys = [base[j] + noise * rng.random() for j in range(n)]
             ind = self.decode(topo_by_keys(c, keys))
             if ind is not None:
                 pop.append(ind)
         pop = self._select(pop, size)
-        self.fbi_limit = int(pop[-1].key[0] * (1 + TUNE["fbith"]))
-        pm = TUNE["pm"]
+        self.fbi_limit = self._fbi_limit(pop)
+        pm = MUTATION_RATE
         while not self.done():
             rng.shuffle(pop)
             children: list[Individual] = []
@@ -380,20 +297,24 @@ class GeneticSearch:
                 for m, d in ((mom, dad), (dad, mom)):
                     if self.done():
                         break
-                    if rng.random() < TUNE["wx"]:
-                        child = self.window_crossover(m, d)
-                    else:
-                        child = self.crossover(m.order, d.order)
+                    child = self.crossover(m.order, d.order)
                     self.mutate(child, pm)
-                    if TUNE["shift"] and rng.random() < TUNE["shift"]:
+                    if rng.random() < SHIFT_RATE:
                         self.shift(child)
                     ind = self.decode(child)
                     if ind is not None:
                         children.append(ind)
             pop = self._select(pop + children, size)
-            self.fbi_limit = int(pop[-1].key[0] * (1 + TUNE["fbith"]))
+            self.fbi_limit = self._fbi_limit(pop)
         assert self.best is not None
         return self.best
+
+    @staticmethod
+    def _fbi_limit(pop: list[Individual]) -> int:
+        """Children longer than this are not worth two justification passes: even
+        improved they would rarely enter the population."""
+        worst = max(ind.ms for ind in pop)
+        return int(worst * (1 + FBI_SLACK))
 
     def _base_priority(self, lft: list[int]) -> list[float]:
         if self.objective != "tiers" or not self.c.groups:
@@ -419,8 +340,9 @@ class GeneticSearch:
 
 
 def _pop_size(budget: int, n: int) -> int:
-    """Population size: ~40 at 1,000 schedules, growing slowly with the budget."""
+    """Population size: POP_FACTOR * sqrt(children), e.g. 14 at 1,000 schedules and 32
+    at 5,000 (a child costs about three SGS passes with its FBI)."""
     per_child = 3
     children = budget // per_child
-    size = round((children**0.5) * TUNE["pop"])
+    size = round((children**0.5) * POP_FACTOR)
     return max(4, min(80, size - size % 2))
