@@ -14,6 +14,7 @@ from planner.engine.rcpsp import (
     Problem,
     check_schedule,
     default_effort,
+    improve,
     lft_serial,
     lower_bound,
     solve,
@@ -377,3 +378,13 @@ def test_brute_force_helper_agrees_on_known_case() -> None:
     assert brute_force_optimum(p) == 7
     assert len(_topological_orders(((), (0,), ()))) == 3
     assert list(itertools.permutations([0]))  # keep itertools honest in this module
+
+
+def test_improve_justifies_a_given_schedule() -> None:
+    rng = random.Random(3)
+    p = _random_problem(rng, 30, 2)
+    base = lft_serial(p)
+    better = improve(p, base.starts)
+    assert check_schedule(p, better.starts) == []
+    assert better.makespan <= base.makespan
+    assert better.schedules_evaluated == 2

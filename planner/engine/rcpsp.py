@@ -127,9 +127,10 @@ def _make_schedule(
 def lft_serial(problem: Problem) -> Schedule:
     """Baseline: one serial SGS pass with the latest-finish-time priority rule."""
     c = compile_problem(problem)
-    starts, ms = serial_sgs(_lft_order(c), c.dur, c.preds, c.req, c.guard, c.full)
+    starts, _ms = serial_sgs(_lft_order(c), c.dur, c.preds, c.req, c.guard, c.full)
     lb = makespan_bound(c)
-    return _make_schedule(c, starts, lb, ms <= lb, "lft", 1)
+    proven = make_key_fn(c, "time")(starts) <= targets(c, "time", lb)
+    return _make_schedule(c, starts, lb, proven, "lft", 1)
 
 
 def targets(c: Compiled, objective: Objective, lb: int) -> tuple[int, ...]:
