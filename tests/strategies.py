@@ -1,0 +1,229 @@
+"""Hypothesis strategies for plans, for round-trip and fuzz tests.
+
+``plans()`` draws sites, racks, servers, pools, services and scenarios whose ids come
+from a small shared pool (so that references sometimes resolve, sometimes dangle, and
+ids sometimes repeat) mixed with arbitrary text: Korean, quotes, markup, control
+characters. The plans are well typed (a file decodes them without type problems) but
+need not be semantically valid.
+
+With ``canonical=True`` (the default) every number is already in the form a decoded
+plan holds: integral values are ints, floats are non-integral (or too large for an
+int64, which SQLite cannot hold as an integer), so ``plan -> file -> plan`` must give
+back the very same JSON bytes. With ``canonical=False`` integral floats (``3.0``,
+``-0.0``, ``2.0**60``) appear too, and callers compare canonical forms.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from hypothesis import strategies as st
+
+from planner.model.plan import Plan, Pool, Rack, Scenario, Server, Service, Site
+from planner.storage.records import SPECS
+
+INT64_MIN, INT64_MAX = -(2**63), 2**63 - 1
+
+ODD_IDS = [
+    "서울-DC1",
+    "판교 랙 A",
+    "웹서버-01",
+    "데이터베이스",
+    "it's",
+    'say "hi"',
+    "<b>&</b>",
+    "a\\b",
+    "tab\there",
+    "new\nline",
+    "🔥 fire",
+    "zero\u200bwidth",
+    "NUL\x00inside",
+    "'; DROP TABLE servers; --",
+    "x",
+    "y",
+    "1",
+    "ord",
+    "meta",
+]
+
+ODD_TEXT = [*ODD_IDS, "", " ", "장애 복구 계획", "<script>alert(1)</script>", "%s %d {0}"]
+
+# Keys a file may hold that DR Planner does not know: kept as they are.
+EXTRA_KEYS = st.one_of(
+    st.sampled_from(["vendor", "x-ticket", "담당자", "meta", "ord", "extra", "<b>&</b>"]),
+    st.text(min_size=1, max_size=8),
+)
+
+
+# Most ids come from a few shared ones, so that references often resolve and ids
+# sometimes repeat; the rest is arbitrary non-blank text.
+IDS: st.SearchStrategy[str] = st.one_of(
+    st.sampled_from(ODD_IDS[:5]),
+    st.sampled_from(ODD_IDS),
+    st.text(min_size=1, max_size=12).filter(lambda s: s.strip() != ""),
+)
+TEXTS: st.SearchStrategy[str] = st.one_of(st.sampled_from(ODD_TEXT), st.text(max_size=20))
+SMALL_INTS: st.SearchStrategy[int] = st.one_of(
+    st.integers(-3, 60), st.integers(INT64_MIN, INT64_MAX)
+)
+# Any JSON value: an extra field keeps numbers exactly as written, even 3.0 or 10**30.
+JSON_VALUES: st.SearchStrategy[Any] = st.recursive(
+    st.one_of(
+        st.none(),
+        st.booleans(),
+        st.integers(),
+        st.floats(allow_nan=False, allow_infinity=False),
+        TEXTS,
+    ),
+    lambda inner: st.one_of(st.lists(inner, max_size=3), st.dictionaries(TEXTS, inner, max_size=3)),
+    max_leaves=6,
+)
+
+
+def ids() -> st.SearchStrategy[str]:
+    """A usable id: any text that is not blank, often one of a few shared ids."""
+    return IDS
+
+
+def texts() -> st.SearchStrategy[str]:
+    return TEXTS
+
+
+def _is_canonical_float(value: float) -> bool:
+    return not value.is_integer() or not INT64_MIN < value < 2**63
+
+
+def numbers(canonical: bool = True) -> st.SearchStrategy[int | float]:
+    """A finite JSON number: ints (within int64) and floats, integral or not."""
+    finite = st.floats(allow_nan=False, allow_infinity=False)
+    floats = finite.filter(_is_canonical_float) if canonical else finite
+    special = [0.5, -0.25, 1e-300, 5e-324, 1e300, -1e300, 1.7976931348623157e308]
+    if not canonical:
+        special += [3.0, -0.0, 0.0, 2.0**53, 2.0**60, -(2.0**62), 1e18]
+    return st.one_of(
+        st.integers(-1000, 1000),
+        st.integers(INT64_MIN, INT64_MAX),
+        floats,
+        st.sampled_from(special),
+    )
+
+
+def durations(canonical: bool = True) -> st.SearchStrategy[int | float]:
+    """Minutes: whole or fractional; occasionally negative (a semantic problem only)."""
+    fractional = st.floats(0, 10_000, allow_nan=False)
+    if canonical:
+        fractional = fractional.filter(lambda v: not v.is_integer())
+    return st.one_of(st.integers(0, 10_000), fractional, st.sampled_from([0, 0.5, 90, -1]))
+
+
+def extras(known: set[str]) -> st.SearchStrategy[dict[str, Any]]:
+    """Unknown fields of an item (never a name the format knows)."""
+    return st.one_of(
+        st.just({}),
+        st.dictionaries(EXTRA_KEYS.filter(lambda k: k not in known), JSON_VALUES, max_size=3),
+    )
+
+
+def _known(list_name: str) -> set[str]:
+    return {spec.name for spec in SPECS[list_name][1]}
+
+
+def optional(strategy: st.SearchStrategy[Any]) -> st.SearchStrategy[Any]:
+    return st.one_of(st.none(), strategy)
+
+
+def _item_strategies(canonical: bool) -> dict[str, st.SearchStrategy[Any]]:
+    num = numbers(canonical)
+    minutes = durations(canonical)
+    return {
+        "sites": st.builds(
+            Site,
+            id=IDS,
+            name=TEXTS,
+            x=optional(num),
+            y=optional(num),
+            width=optional(num),
+            height=optional(num),
+            color=optional(st.sampled_from(["#ff0000", "red", "hsl(0, 100%, 50%)", ""])),
+            notes=optional(TEXTS),
+            extra=extras(_known("sites")),
+        ),
+        "racks": st.builds(
+            Rack,
+            id=IDS,
+            site=IDS,
+            name=TEXTS,
+            units=SMALL_INTS,
+            x=optional(num),
+            y=optional(num),
+            notes=optional(TEXTS),
+            extra=extras(_known("racks")),
+        ),
+        "servers": st.builds(
+            Server,
+            id=IDS,
+            rack=IDS,
+            name=TEXTS,
+            position=SMALL_INTS,
+            height=SMALL_INTS,
+            notes=optional(TEXTS),
+            extra=extras(_known("servers")),
+        ),
+        "pools": st.builds(
+            Pool,
+            id=IDS,
+            name=TEXTS,
+            capacity=SMALL_INTS,
+            notes=optional(TEXTS),
+            extra=extras(_known("pools")),
+        ),
+        "services": st.builds(
+            Service,
+            id=IDS,
+            name=TEXTS,
+            tier=SMALL_INTS,
+            rto_minutes=optional(minutes),
+            restore_minutes=minutes,
+            failover_minutes=optional(minutes),
+            servers=st.lists(IDS, max_size=3),
+            standby_servers=st.lists(IDS, max_size=2),
+            min_instances=SMALL_INTS,
+            needs=st.dictionaries(IDS, SMALL_INTS, max_size=2),
+            depends_on=st.lists(IDS, max_size=3),
+            owner=optional(TEXTS),
+            team=optional(TEXTS),
+            notes=optional(TEXTS),
+            steps=st.lists(TEXTS, max_size=3),
+            color=optional(st.sampled_from(["#00ff00", "blue"])),
+            x=optional(num),
+            y=optional(num),
+            extra=extras(_known("services")),
+        ),
+        "scenarios": st.builds(
+            Scenario,
+            id=IDS,
+            name=TEXTS,
+            failed=st.lists(IDS, max_size=3),
+            notes=optional(TEXTS),
+            extra=extras(_known("scenarios")),
+        ),
+    }
+
+
+_PLAN_KEYS = {"format", "version", "name", *SPECS, "notes"}
+_PLANS: dict[tuple[bool, int], st.SearchStrategy[Plan]] = {}
+
+
+def plans(canonical: bool = True, max_items: int = 4) -> st.SearchStrategy[Plan]:
+    """A well-typed plan; references and ids may dangle or repeat."""
+    key = (canonical, max_items)
+    if key not in _PLANS:
+        items = _item_strategies(canonical)
+        _PLANS[key] = st.builds(
+            Plan,
+            name=TEXTS,
+            **{name: st.lists(item, max_size=max_items) for name, item in items.items()},
+            notes=optional(TEXTS),
+            extra=extras(_PLAN_KEYS),
+        )
+    return _PLANS[key]

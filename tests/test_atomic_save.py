@@ -1,0 +1,58 @@
+"""A save killed at any moment leaves the old plan or the new one, never a broken file.
+
+A separate process saves a 20,000-server plan to one path in a loop and prints a line
+after each save; the test waits for that line, lets a random extra moment pass (so that
+the kill lands anywhere in the next save: writing rows, fsync, rename) and SIGKILLs it.
+The file must then open and hold exactly the last version confirmed, or the next one.
+"""
+
+from __future__ import annotations
+
+import random
+import sys
+from pathlib import Path
+
+import pytest
+from save_loop import kill_once, make_plan, temporaries
+
+from planner.storage import load_plan, plan_to_json, save_plan
+
+SERVERS = 20_000
+KILLS = 5
+
+pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="SIGKILL is POSIX")
+
+
+def test_make_plan_versions_differ_everywhere() -> None:
+    old, new = make_plan(3, 50), make_plan(4, 50)
+    assert len(new.servers) == len(old.servers) + 1
+    assert all(a.name != b.name for a, b in zip(old.servers, new.servers, strict=False))
+
+
+def test_a_killed_save_leaves_the_old_or_the_new_plan(tmp_path: Path) -> None:
+    seed = random.randrange(2**32)
+    rng = random.Random(seed)
+    path = tmp_path / "big plan.drplan"
+    seen = []
+    for kill in range(KILLS):
+        # The victim saves version 0 first (a fresh process each time), so the file
+        # before the kill is version 0, 1, ... of the loop just killed.
+        result = kill_once(path, SERVERS, delay=rng.uniform(0.0, 1.2))
+        where = f"kill {kill} (seed {seed}, delay {result.delay:.3f}s)"
+        assert result.openable, f"{where}: {result.error}"
+        assert result.which in ("old", "new"), f"{where}: {result.which}"
+        seen.append(result.which)
+        # Whatever a kill left behind is only ever a temporary beside the plan.
+        others = {p for p in tmp_path.iterdir() if p != path} - set(temporaries(path))
+        assert others == set(), f"{where}: unexpected files {others}"
+    assert len(seen) == KILLS
+
+
+def test_temporaries_left_by_a_kill_do_not_disturb_the_next_save(tmp_path: Path) -> None:
+    path = tmp_path / "plan.drplan"
+    stale = tmp_path / f".{path.name}.abc123.tmp"
+    stale.write_bytes(b"half a database")
+    plan = make_plan(7, 100)
+    save_plan(plan, path)
+    assert plan_to_json(load_plan(path)[0]) == plan_to_json(plan)
+    assert temporaries(path) == [stale]  # not mistaken for the plan, not in the way

@@ -1,0 +1,336 @@
+"""The ``drplanner`` command line: help, version, exit statuses, one-line errors."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from planner import __version__
+from planner.cli import commands
+from planner.cli.main import build_parser, main
+from planner.model import Plan, Rack, Scenario, Server, Service, Site
+from planner.storage import load_plan, plan_to_json, save_plan
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def small_plan() -> Plan:
+    return Plan(
+        name="판교 DR",
+        sites=[Site("pangyo", "Pangyo IDC"), Site("gasan", "Gasan IDC")],
+        racks=[Rack("r1", "pangyo", "Rack 1"), Rack("r2", "pangyo", "Rack 2")],
+        servers=[Server("s1", "r1", "web-1", position=1)],
+        services=[Service("web", "Web", restore_minutes=10, servers=["s1"])],
+        scenarios=[Scenario("fire", "Fire", failed=["pangyo", "s1"])],
+    )
+
+
+def run(*args: str) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if k != "DRPLANNER_DEBUG"}
+    return subprocess.run(
+        [sys.executable, "-m", "planner", *args],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env=env,
+        timeout=60,
+    )
+
+
+def command_names() -> list[str]:
+    parser = build_parser()
+    subparsers = parser._subparsers
+    assert subparsers is not None
+    (action,) = [a for a in subparsers._group_actions if a.choices]
+    assert action.choices is not None
+    return sorted(action.choices)
+
+
+def test_the_documented_commands_exist() -> None:
+    assert {"validate", "convert", "show"} <= set(command_names())
+
+
+def test_version(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exited:
+        main(["--version"])
+    assert exited.value.code == 0
+    assert capsys.readouterr().out == f"drplanner {__version__}\n"
+
+
+def test_version_in_a_real_process() -> None:
+    done = run("--version")
+    assert (done.returncode, done.stdout, done.stderr) == (0, f"drplanner {__version__}\n", "")
+
+
+def test_help(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exited:
+        main(["--help"])
+    assert exited.value.code == 0
+    out = capsys.readouterr().out
+    assert out.startswith("usage: drplanner")
+    for name in command_names():
+        assert name in out
+
+
+@pytest.mark.parametrize("name", command_names())
+def test_help_of_each_command(capsys: pytest.CaptureFixture[str], name: str) -> None:
+    with pytest.raises(SystemExit) as exited:
+        main([name, "--help"])
+    assert exited.value.code == 0
+    out, err = capsys.readouterr()
+    assert out.startswith(f"usage: drplanner {name} ")
+    assert "PLAN" in out or "IN" in out
+    assert err == ""
+
+
+class _FakeWindow:
+    """Stands in for ``planner.gui.app.run``: records what it was asked to open."""
+
+    def __init__(self) -> None:
+        self.opened: list[str | None] = []
+
+    def __call__(self, argument: str | None = None) -> int:
+        self.opened.append(argument)
+        return 0
+
+
+@pytest.fixture
+def window(monkeypatch: pytest.MonkeyPatch) -> _FakeWindow:
+    import planner.gui.app
+
+    fake = _FakeWindow()
+    monkeypatch.setattr(planner.gui.app, "run", fake)
+    return fake
+
+
+def test_bare_drplanner_opens_the_window(
+    window: _FakeWindow, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Since a48c189 bare ``drplanner`` is the desktop program, no longer help.
+    assert main([]) == 0
+    assert window.opened == [None]
+    assert capsys.readouterr() == ("", "")
+
+
+def test_unknown_command_exits_2(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exited:
+        main(["frobnicate", "x"])
+    assert exited.value.code == 2
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert "invalid choice: 'frobnicate'" in err
+
+
+def test_unknown_command_in_a_real_process() -> None:
+    done = run("frobnicate")
+    assert done.returncode == 2
+    assert "invalid choice" in done.stderr
+    assert "Traceback" not in done.stderr
+
+
+def test_unknown_option_exits_2(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exited:
+        main(["validate", "--frobnicate", "plan.json"])
+    assert exited.value.code == 2
+    assert "unrecognized arguments: --frobnicate" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("suffix", [".json", ".drplan", ".JSON"])
+def test_a_plan_alone_opens_it_in_the_window(
+    tmp_path: Path, window: _FakeWindow, capsys: pytest.CaptureFixture[str], suffix: str
+) -> None:
+    path = tmp_path / f"plan{suffix}"
+    save_plan(small_plan(), path)
+    assert main([str(path)]) == 0
+    assert window.opened == [str(path)]
+    assert capsys.readouterr() == ("", "")
+
+
+@pytest.mark.parametrize("suffix", [".json", ".drplan"])
+def test_show_prints_a_summary(
+    tmp_path: Path, window: _FakeWindow, capsys: pytest.CaptureFixture[str], suffix: str
+) -> None:
+    path = tmp_path / f"plan{suffix}"
+    save_plan(small_plan(), path)
+    assert main(["show", str(path)]) == 0
+    out, err = capsys.readouterr()
+    assert err == ""
+    assert out.splitlines() == [
+        f"판교 DR  ({path})",
+        "  2 sites, 2 racks, 1 server, 1 service, 0 pools, 1 scenario",
+        "  site pangyo: Pangyo IDC (2 racks)",
+        "  site gasan: Gasan IDC (0 racks)",
+        "  scenario fire: Fire (fails pangyo, s1)",
+    ]
+    assert window.opened == []
+
+
+def test_summary_mentions_problems(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    plan = small_plan()
+    plan.services[0].depends_on = ["nothing"]
+    path = tmp_path / "plan.json"
+    save_plan(plan, path)
+    assert main(["show", str(path)]) == 0
+    out = capsys.readouterr().out
+    assert out.splitlines()[-1] == f"  1 problem(s): run 'drplanner validate {path}'"
+
+
+def test_show_in_a_real_process(tmp_path: Path) -> None:
+    path = tmp_path / "plan.drplan"
+    save_plan(small_plan(), path)
+    done = run("show", str(path))
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith(f"판교 DR  ({path})\n")
+
+
+def _one_error_line(err: str, prefix: str) -> str:
+    assert err.count("\n") == 1 and err.endswith("\n"), err
+    assert err.startswith(prefix), err
+    assert "Traceback" not in err
+    return err.rstrip("\n")
+
+
+@pytest.mark.parametrize("output", ["out.txt", "out", "out.drplan.bak", "out.sqlite"])
+def test_convert_to_a_bad_extension_exits_2_with_one_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], output: str
+) -> None:
+    source = tmp_path / "plan.json"
+    save_plan(small_plan(), source)
+    target = tmp_path / output
+    assert main(["convert", str(source), str(target)]) == 2
+    out, err = capsys.readouterr()
+    assert out == ""
+    line = _one_error_line(err, f"drplanner: {target}: ")
+    assert line.endswith("the output name must end in .json or .drplan")
+    assert not target.exists()
+
+
+def test_convert_into_a_missing_folder_exits_2_with_one_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    source = tmp_path / "plan.json"
+    save_plan(small_plan(), source)
+    for name in ("plan.drplan", "plan.json"):
+        target = tmp_path / "no such folder" / name
+        assert main(["convert", str(source), str(target)]) == 2
+        line = _one_error_line(capsys.readouterr().err, f"drplanner: {target}: ")
+        assert "cannot" in line
+
+
+def test_convert_keeps_the_input_and_reports_type_problems(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    data = json.loads(plan_to_json(small_plan()))
+    data["services"][0]["restore_minutes"] = "ten"
+    source = tmp_path / "plan.json"
+    source.write_text(json.dumps(data), encoding="utf-8")
+    target = tmp_path / "plan.drplan"
+    assert main(["convert", str(source), str(target)]) == 2
+    err = capsys.readouterr().err
+    assert err == f"{source}: service 'web': restore_minutes: must be a number, got 'ten'\n"
+    assert not target.exists()
+
+
+def test_convert_writes_a_plan_with_problems_and_says_so(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    plan = small_plan()
+    plan.racks[0].site = "nowhere"
+    source, target = tmp_path / "plan.json", tmp_path / "plan.drplan"
+    save_plan(plan, source)
+    assert main(["convert", str(source), str(target)]) == 0
+    err = capsys.readouterr().err
+    assert err.startswith(f"{target}: written, but the plan has 1 problem(s)")
+    assert plan_to_json(load_plan(target)[0]) == plan_to_json(plan)
+
+
+def test_convert_a_number_too_large_for_drplan_exits_2_with_one_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # JSON numbers have no limit; SQLite integers stop at 2**63 - 1.
+    data = json.loads(plan_to_json(small_plan()))
+    data["sites"][0]["x"] = 10**20
+    source, target = tmp_path / "big.json", tmp_path / "big.drplan"
+    source.write_text(json.dumps(data), encoding="utf-8")
+    assert main(["convert", str(source), str(target)]) == 2
+    line = _one_error_line(capsys.readouterr().err, f"drplanner: {target}: ")
+    assert "too large" in line
+    assert not target.exists()
+    assert [p.name for p in tmp_path.iterdir()] == ["big.json"]  # no temporary left
+
+
+def test_internal_error_exits_1_with_one_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken(path: object) -> None:
+        raise RuntimeError("the storage layer broke")
+
+    monkeypatch.delenv("DRPLANNER_DEBUG", raising=False)
+    monkeypatch.setattr(commands, "load_plan", broken)
+    path = tmp_path / "plan.json"
+    save_plan(small_plan(), path)
+    for argv in (["validate", str(path)], ["show", str(path)], ["convert", str(path), "o.json"]):
+        assert main(argv) == 1
+        out, err = capsys.readouterr()
+        assert out == ""
+        line = _one_error_line(err, "drplanner: internal error: ")
+        assert line == (
+            "drplanner: internal error: RuntimeError: the storage layer broke "
+            "(set DRPLANNER_DEBUG=1 for details)"
+        )
+
+
+def test_internal_error_traceback_only_on_request(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken(path: object) -> None:
+        raise RuntimeError("the storage layer broke")
+
+    monkeypatch.setattr(commands, "load_plan", broken)
+    monkeypatch.setenv("DRPLANNER_DEBUG", "1")
+    with pytest.raises(RuntimeError, match="the storage layer broke"):
+        main(["validate", str(tmp_path / "plan.json")])
+
+
+def test_internal_error_in_a_real_process(tmp_path: Path) -> None:
+    path = tmp_path / "plan.json"
+    save_plan(small_plan(), path)
+    code = (
+        "import sys\n"
+        "from planner.cli import commands, main\n"
+        "def broken(*args):\n"
+        "    raise ZeroDivisionError('division by zero')\n"
+        "commands.validate_plan = broken\n"
+        f"sys.exit(main.main(['validate', {str(path)!r}]))\n"
+    )
+    env = {k: v for k, v in os.environ.items() if k != "DRPLANNER_DEBUG"}
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=60
+    )
+    assert done.returncode == 1
+    assert done.stdout == ""
+    assert done.stderr == (
+        "drplanner: internal error: ZeroDivisionError: division by zero "
+        "(set DRPLANNER_DEBUG=1 for details)\n"
+    )
+
+
+def test_internal_error_with_a_multi_line_message_is_still_one_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken(path: object) -> None:
+        raise ValueError("first line\nsecond line\n\tthird")
+
+    monkeypatch.delenv("DRPLANNER_DEBUG", raising=False)
+    monkeypatch.setattr(commands, "load_plan", broken)
+    assert main(["validate", str(tmp_path / "plan.json")]) == 1
+    line = _one_error_line(capsys.readouterr().err, "drplanner: internal error: ")
+    assert line == (
+        "drplanner: internal error: ValueError: first line second line third "
+        "(set DRPLANNER_DEBUG=1 for details)"
+    )

@@ -1,0 +1,507 @@
+"""Broken, foreign and hostile plan files: each gives one clean line, never a traceback.
+
+Every case checks three things: ``load_plan`` raises the right typed error from
+``planner.storage.errors``; ``drplanner validate`` exits 2 with exactly one line on
+stderr, ``drplanner: <path>: ...``; and the file's bytes are the same afterwards.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import shutil
+import sqlite3
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from planner.cli.main import main
+from planner.model import Plan, Pool, Rack, Scenario, Server, Service, Site
+from planner.storage import (
+    DamagedPlanError,
+    NewerVersionError,
+    NotAPlanError,
+    PlanFileError,
+    load_plan,
+    plan_to_json,
+    save_plan,
+)
+from planner.storage.drplan_format import APPLICATION_ID
+
+
+def sample_plan() -> Plan:
+    """Big enough to span several SQLite pages, so that truncation loses real rows."""
+    return Plan(
+        name="샘플 <b>&</b>",
+        sites=[Site("pangyo", "판교")],
+        racks=[Rack("r1", "pangyo", "Rack 1")],
+        servers=[
+            Server(f"s{i}", "r1", f"server {i} " + "x" * 40, position=i + 1) for i in range(40)
+        ],
+        pools=[Pool("vm", "VMs", capacity=4)],
+        services=[
+            Service(
+                "web",
+                "웹",
+                restore_minutes=5.5,
+                servers=["s0", "s1"],
+                needs={"vm": 1},
+                steps=[f"step {i}: " + "y" * 60 for i in range(60)],
+            ),
+            Service("db", "DB", restore_minutes=30, servers=["s2"], depends_on=[]),
+        ],
+        scenarios=[Scenario("fire", "화재", failed=["pangyo"])],
+    )
+
+
+@pytest.fixture
+def good(tmp_path: Path) -> Path:
+    path = tmp_path / "good.drplan"
+    save_plan(sample_plan(), path)
+    return path
+
+
+def _copy(good: Path, name: str = "broken.drplan") -> Path:
+    target = good.parent / name
+    shutil.copyfile(good, target)
+    return target
+
+
+def _edit(path: Path, *statements: str) -> Path:
+    """Change a plan file the way another SQLite tool would."""
+    conn = sqlite3.connect(path)
+    try:
+        for sql in statements:
+            conn.execute(sql)
+        conn.commit()
+    finally:
+        conn.close()
+    return path
+
+
+def assert_refused(
+    path: Path, error: type[PlanFileError], fragment: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    before = path.read_bytes() if path.is_file() else None
+    neighbours = sorted(os.listdir(path.parent))
+    with pytest.raises(error) as raised:
+        load_plan(path)
+    assert fragment in raised.value.message
+    assert str(raised.value).startswith(f"{path}: ")
+    assert "\n" not in str(raised.value)
+
+    capsys.readouterr()
+    assert main(["validate", str(path)]) == 2
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert err.count("\n") == 1 and err.endswith("\n"), err
+    assert err.startswith(f"drplanner: {path}: ")
+    assert fragment in err
+    assert "Traceback" not in err
+
+    if before is not None:
+        assert path.read_bytes() == before  # opening never writes
+    assert sorted(os.listdir(path.parent)) == neighbours  # nor leaves journals behind
+
+
+# ------------------------------------------------------------------- not plans at all
+
+
+@pytest.mark.parametrize(
+    ("name", "error", "fragment"),
+    [
+        ("empty.drplan", NotAPlanError, "not an SQLite database"),
+        ("empty.json", NotAPlanError, "not valid JSON"),
+        ("empty", NotAPlanError, "neither a .drplan file nor a JSON plan"),
+    ],
+)
+def test_empty_file(
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    name: str,
+    error: type[PlanFileError],
+    fragment: str,
+) -> None:
+    path = tmp_path / name
+    path.write_bytes(b"")
+    assert_refused(path, error, fragment, capsys)
+
+
+@pytest.mark.parametrize("seed", range(4))
+@pytest.mark.parametrize(
+    ("name", "fragments"),
+    [
+        ("noise.drplan", ["not an SQLite database"]),
+        ("noise.json", ["not UTF-8", "not valid JSON"]),
+    ],
+)
+def test_random_bytes(
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    seed: int,
+    name: str,
+    fragments: list[str],
+) -> None:
+    path = tmp_path / name
+    path.write_bytes(random.Random(seed).randbytes(3000 + seed))
+    with pytest.raises(NotAPlanError) as raised:
+        load_plan(path)
+    fragment = next(f for f in fragments if f in raised.value.message)
+    assert_refused(path, NotAPlanError, fragment, capsys)
+
+
+def test_sqlite_database_of_another_application(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = _edit(tmp_path / "photos.drplan", "CREATE TABLE photos (id INTEGER, data BLOB)")
+    assert_refused(path, NotAPlanError, "an SQLite database of another application", capsys)
+    other = _edit(tmp_path / "photos.sqlite", "CREATE TABLE photos (id INTEGER, data BLOB)")
+    # Without a telling extension the content decides; still not a plan.
+    assert_refused(other, NotAPlanError, "an SQLite database of another application", capsys)
+
+
+def test_another_database_claiming_to_be_a_plan(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = _edit(
+        tmp_path / "fake.drplan",
+        f"PRAGMA application_id={APPLICATION_ID}",
+        "PRAGMA user_version=1",
+        "CREATE TABLE photos (id INTEGER, data BLOB)",
+    )
+    assert_refused(path, DamagedPlanError, "unexpected schema item 'photos'", capsys)
+
+
+@pytest.mark.parametrize(
+    ("text", "fragment"),
+    [
+        ("[]", "the top level must be a JSON object"),
+        ("42", "the top level must be a JSON object"),
+        ('"plan"', "the top level must be a JSON object"),
+        ("null", "the top level must be a JSON object"),
+        ('{"format": "drplanner", "version": 2, "name": "x"}', "newer DR Planner"),
+        ('{"format": "drplanner", "version": "1"}', '"version" must be a whole number'),
+        ('{"format": "something else", "version": 1}', '"format" must be "drplanner"'),
+        ('{"format": "drplanner", "version": 1, "name": NaN}', "NaN is not a number in JSON"),
+        ('{"format": "drplanner", "version": 1,', "not valid JSON"),
+        ("[" * 100_000 + "]" * 100_000, "not valid JSON"),
+        ('{"format": "drplanner", "version": 1, "name": "\\ud800"}', "lone surrogate"),
+        ('{"format": "drplanner", "version": 1, "x": {"\\udc00": 1}}', "lone surrogate"),
+    ],
+)
+def test_json_that_is_not_a_version_1_plan(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], text: str, fragment: str
+) -> None:
+    path = tmp_path / "plan.json"
+    path.write_text(text, encoding="utf-8")
+    assert_refused(path, NotAPlanError, fragment, capsys)
+
+
+def test_a_folder_and_a_missing_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    folder = tmp_path / "folder.drplan"
+    folder.mkdir()
+    assert_refused(folder, PlanFileError, "is a folder", capsys)
+    assert_refused(tmp_path / "missing.drplan", PlanFileError, "no such file", capsys)
+    assert_refused(tmp_path / "missing.json", PlanFileError, "no such file", capsys)
+
+
+# ------------------------------------------------------------------- damaged .drplan
+
+
+def test_the_sample_file_itself_opens(good: Path) -> None:
+    plan, problems = load_plan(good)
+    assert problems == []
+    assert plan_to_json(plan) == plan_to_json(sample_plan())
+    assert good.stat().st_size >= 8 * 4096  # several pages, so truncation loses rows
+
+
+@pytest.mark.parametrize(
+    ("keep", "error", "fragment"),
+    [
+        (lambda n: 10, NotAPlanError, "not an SQLite database"),
+        (lambda n: 50, DamagedPlanError, "truncated header"),
+        (lambda n: 100, DamagedPlanError, "damaged plan file"),
+        (lambda n: 1000, DamagedPlanError, "damaged plan file"),
+        (lambda n: 4096, DamagedPlanError, "damaged plan file"),
+        (lambda n: 4096 * 3 + 17, DamagedPlanError, "damaged plan file"),
+        (lambda n: n // 2, DamagedPlanError, "damaged plan file"),
+        (lambda n: n - 4096, DamagedPlanError, "damaged plan file"),
+    ],
+    ids=["10", "50", "100", "1000", "4096", "3-pages", "half", "last-page"],
+)
+def test_truncated_drplan(
+    good: Path,
+    capsys: pytest.CaptureFixture[str],
+    keep: Callable[[int], int],
+    error: type[PlanFileError],
+    fragment: str,
+) -> None:
+    data = good.read_bytes()
+    path = good.parent / "truncated.drplan"
+    path.write_bytes(data[: keep(len(data))])
+    assert_refused(path, error, fragment, capsys)
+
+
+@pytest.mark.parametrize("seed", range(4))
+@pytest.mark.parametrize("kept", [100, 4096], ids=["header", "first-page"])
+def test_random_bytes_after_a_valid_header(
+    good: Path, capsys: pytest.CaptureFixture[str], seed: int, kept: int
+) -> None:
+    data = good.read_bytes()
+    path = good.parent / "noise.drplan"
+    path.write_bytes(data[:kept] + random.Random(seed).randbytes(len(data) - kept))
+    assert_refused(path, DamagedPlanError, "damaged plan file", capsys)
+
+
+EDITS: list[tuple[str, list[str], type[PlanFileError], str]] = [
+    (
+        "server-row-removed",
+        ["DELETE FROM servers WHERE id = 's7'"],
+        DamagedPlanError,
+        "a row of 'servers' is missing",
+    ),
+    (
+        "last-server-row-removed",
+        ["DELETE FROM servers WHERE ord = (SELECT max(ord) FROM servers)"],
+        DamagedPlanError,
+        "do not match the fingerprint",
+    ),
+    (
+        "step-row-removed",
+        ["DELETE FROM service_steps WHERE ord = 3"],
+        DamagedPlanError,
+        "do not match the fingerprint",
+    ),
+    (
+        "meta-version-row-removed",
+        ["DELETE FROM meta WHERE key = 'schema_version'"],
+        DamagedPlanError,
+        "version row is missing or wrong",
+    ),
+    (
+        "meta-fingerprint-row-removed",
+        ["DELETE FROM meta WHERE key = 'fingerprint'"],
+        DamagedPlanError,
+        "meta row 'fingerprint' is missing",
+    ),
+    (
+        "value-changed",
+        ["UPDATE services SET restore_minutes = 1 WHERE id = 'db'"],
+        DamagedPlanError,
+        "do not match the fingerprint",
+    ),
+    (
+        "child-of-missing-item",
+        ["INSERT INTO scenario_failed VALUES (99, 0, 'x')"],
+        DamagedPlanError,
+        "'scenario_failed' names a missing item",
+    ),
+    (
+        "bad-extra-json",
+        ["UPDATE sites SET extra = '{not json'"],
+        DamagedPlanError,
+        "'sites' row 1 has bad extra fields",
+    ),
+    (
+        "deeply-nested-extra-json",
+        ["UPDATE sites SET extra = '" + "[" * 100_000 + "]" * 100_000 + "'"],
+        DamagedPlanError,
+        "'sites' row 1 has bad extra fields",
+    ),
+    (
+        "deeply-nested-meta-json",
+        ["UPDATE meta SET value = '" + "[" * 100_000 + "]" * 100_000 + "' WHERE key = 'extra'"],
+        DamagedPlanError,
+        "meta rows are not valid JSON",
+    ),
+    (
+        "table-dropped",
+        ["DROP TABLE scenario_failed"],
+        DamagedPlanError,
+        "table 'scenario_failed' is missing",
+    ),
+    (
+        "column-added",
+        ["ALTER TABLE pools ADD COLUMN price REAL"],
+        DamagedPlanError,
+        "table 'pools' is different from the one expected",
+    ),
+    (
+        "table-added",
+        ["CREATE TABLE notes (body TEXT)"],
+        DamagedPlanError,
+        "unexpected schema item 'notes'",
+    ),
+    (
+        "index-added",
+        ["CREATE INDEX by_rack ON servers (rack)"],
+        DamagedPlanError,
+        "unexpected schema item 'by_rack'",
+    ),
+    (
+        "trigger-added",
+        ["CREATE TRIGGER wipe AFTER INSERT ON meta BEGIN DELETE FROM servers; END"],
+        DamagedPlanError,
+        "unexpected schema item 'wipe'",
+    ),
+    (
+        "view-added",
+        ["CREATE VIEW everything AS SELECT * FROM servers"],
+        DamagedPlanError,
+        "unexpected schema item 'everything'",
+    ),
+    (
+        "newer-schema-version",
+        ["PRAGMA user_version = 2"],
+        NewerVersionError,
+        "written by a newer DR Planner (file schema version 2",
+    ),
+    (
+        "other-application-id",
+        ["PRAGMA application_id = 1"],
+        NotAPlanError,
+        "an SQLite database of another application",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("edit", "error", "fragment"), [e[1:] for e in EDITS], ids=[e[0] for e in EDITS]
+)
+def test_drplan_edited_outside_dr_planner(
+    good: Path,
+    capsys: pytest.CaptureFixture[str],
+    edit: list[str],
+    error: type[PlanFileError],
+    fragment: str,
+) -> None:
+    path = _edit(_copy(good), *edit)
+    if error is DamagedPlanError:  # the header still says "a DR Planner plan, version 1"
+        header = path.read_bytes()[:100]
+        assert header[68:72] == APPLICATION_ID.to_bytes(4, "big")
+        assert header[60:64] == (1).to_bytes(4, "big")
+    assert_refused(path, error, fragment, capsys)
+
+
+def test_newer_file_says_newer_even_if_the_rest_is_unreadable(
+    good: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # A future version may change everything after the header; the user must still be
+    # told to upgrade, not that the file is damaged.
+    data = bytearray(good.read_bytes())
+    data[60:64] = (7).to_bytes(4, "big")
+    data[100:] = random.Random(1).randbytes(len(data) - 100)
+    path = good.parent / "future.drplan"
+    path.write_bytes(bytes(data))
+    assert_refused(path, NewerVersionError, "newer DR Planner (file schema version 7", capsys)
+
+
+# ------------------------------------------------------------------- opening is harmless
+
+
+def test_opening_never_modifies_the_file(good: Path) -> None:
+    os.chmod(good, 0o444)  # SQLite must not even need write access
+    before = (good.read_bytes(), good.stat().st_mtime_ns)
+    neighbours = sorted(os.listdir(good.parent))
+    for _ in range(2):
+        plan, _ = load_plan(good)
+        assert plan.name == sample_plan().name
+    assert (good.read_bytes(), good.stat().st_mtime_ns) == before
+    assert sorted(os.listdir(good.parent)) == neighbours
+
+
+def test_opening_a_wal_mode_file_leaves_no_wal_or_shm_files(good: Path) -> None:
+    # Another SQLite tool may switch the file to WAL mode; DR Planner never does, and
+    # opening such a file must not create side files next to the user's plan.
+    path = _edit(_copy(good), "PRAGMA journal_mode=WAL")
+    assert path.read_bytes()[18:20] == b"\x02\x02"
+    before = path.read_bytes()
+    neighbours = sorted(os.listdir(path.parent))
+    plan, problems = load_plan(path)
+    assert (plan_to_json(plan), problems) == (plan_to_json(sample_plan()), [])
+    assert path.read_bytes() == before
+    assert sorted(os.listdir(path.parent)) == neighbours
+
+
+class _Spy:
+    """Counts calls of an SQL function that a hostile file's schema tries to call."""
+
+    def __init__(self) -> None:
+        self.calls: list[Any] = []
+
+    def __call__(self, *args: Any) -> int:
+        self.calls.append(args)
+        return 1
+
+
+HOSTILE = [
+    # A view standing in for a table the reader selects from.
+    ["DROP TABLE meta", "CREATE VIEW meta AS SELECT spy() AS key, 'x' AS value"],
+    ["DROP TABLE servers", "CREATE VIEW servers AS SELECT spy() AS ord"],
+    # Triggers that would run if anything wrote to the file.
+    ["CREATE TRIGGER t1 BEFORE DELETE ON meta BEGIN SELECT spy(); END"],
+    ["CREATE TRIGGER t2 AFTER UPDATE ON servers BEGIN SELECT spy(); END"],
+    # A view over a real table, and an expression index.
+    ["CREATE VIEW v AS SELECT spy(id) FROM sites"],
+    ["CREATE INDEX spy_index ON sites (spy(id))"],
+]
+
+
+@pytest.mark.parametrize(
+    "statements",
+    HOSTILE,
+    ids=["view-as-meta", "view-as-servers", "trigger-1", "trigger-2", "view", "index"],
+)
+def test_hostile_schema_is_refused_without_executing_anything(
+    good: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    statements: list[str],
+) -> None:
+    path = _copy(good)
+    conn = sqlite3.connect(path)
+    conn.create_function("spy", -1, lambda *args: 1, deterministic=True)
+    for sql in statements:
+        conn.execute(sql)
+    conn.commit()
+    conn.close()
+
+    # Every connection the reader opens offers the function the schema calls.
+    spy = _Spy()
+    real_connect = sqlite3.connect
+
+    def connect(*args: Any, **kwargs: Any) -> sqlite3.Connection:
+        opened = real_connect(*args, **kwargs)
+        opened.create_function("spy", -1, spy, deterministic=True)
+        return opened
+
+    monkeypatch.setattr(sqlite3, "connect", connect)
+    assert_refused(path, DamagedPlanError, "damaged plan file", capsys)
+    assert spy.calls == []
+
+
+def test_the_spy_would_have_seen_a_call(good: Path) -> None:
+    # The hostile-schema test is only meaningful if the function really runs when used.
+    spy = _Spy()
+    conn = sqlite3.connect(good)
+    conn.create_function("spy", -1, spy, deterministic=True)
+    conn.execute("CREATE TEMP VIEW v AS SELECT spy(id) FROM sites").close()
+    assert conn.execute("SELECT * FROM v").fetchall() == [(1,)]
+    conn.close()
+    assert spy.calls == [("pangyo",)]
+
+
+def test_json_never_modifies_the_file_either(tmp_path: Path) -> None:
+    path = tmp_path / "plan.json"
+    text = plan_to_json(sample_plan())
+    data: dict[str, Any] = json.loads(text)
+    data["vendor"] = {"kept": True}
+    path.write_text(json.dumps(data), encoding="utf-8")
+    before = path.read_bytes()
+    plan, problems = load_plan(path)
+    assert problems == []
+    assert plan.extra == {"vendor": {"kept": True}}
+    assert path.read_bytes() == before

@@ -1,0 +1,429 @@
+"""Every validation rule, each with a plan that breaks it and the exact message it gives."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from planner.cli.main import main
+from planner.model import Plan, Pool, Rack, Scenario, Server, Service, Site, validate
+from planner.model.validate import dependency_cycles
+from planner.storage import plan_from_json, plan_to_json, save_plan
+
+
+def base_plan() -> Plan:
+    """A valid plan: two sites, two racks, four servers, a pool, three services."""
+    return Plan(
+        name="Pangyo",
+        sites=[Site("pangyo", "Pangyo IDC"), Site("gasan", "Gasan IDC")],
+        racks=[Rack("r1", "pangyo", "Rack 1"), Rack("r2", "gasan", "Rack 2", units=20)],
+        servers=[
+            Server("s1", "r1", "db-1", position=1, height=2),
+            Server("s2", "r1", "web-1", position=3),
+            Server("s3", "r2", "db-2", position=1, height=2),
+            Server("s4", "r2", "web-2", position=20),
+        ],
+        pools=[Pool("vm", "VM pool", capacity=8)],
+        services=[
+            Service(
+                "db",
+                "Database",
+                tier=0,
+                rto_minutes=60,
+                restore_minutes=30,
+                failover_minutes=5,
+                servers=["s1"],
+                standby_servers=["s3"],
+                needs={"vm": 2},
+            ),
+            Service(
+                "web",
+                "Web",
+                tier=1,
+                restore_minutes=12.5,
+                servers=["s2", "s4"],
+                min_instances=2,
+                needs={"vm": 8},
+                depends_on=["db"],
+            ),
+            Service("batch", "Batch", tier=3, depends_on=["web", "db"]),
+        ],
+        scenarios=[
+            Scenario("fire", "Fire in Pangyo", failed=["pangyo"]),
+            Scenario("rack", "Rack and server", failed=["r2", "s2"]),
+        ],
+    )
+
+
+def test_the_base_plan_is_valid() -> None:
+    assert validate(base_plan()) == []
+
+
+def _service(plan: Plan, service_id: str) -> Service:
+    service = plan.service(service_id)
+    assert service is not None
+    return service
+
+
+def _server(plan: Plan, server_id: str) -> Server:
+    server = plan.server(server_id)
+    assert server is not None
+    return server
+
+
+def dup_service(p: Plan) -> None:
+    p.services.append(Service("web", "Second web"))
+
+
+def dup_site_server(p: Plan) -> None:
+    p.servers.append(Server("pangyo", "r2", "named like the site", position=5))
+
+
+def dup_rack_server(p: Plan) -> None:
+    p.servers.append(Server("r1", "r2", "named like the rack", position=5))
+
+
+def dup_pool(p: Plan) -> None:
+    p.pools.append(Pool("vm", "again", capacity=8))
+
+
+def dup_scenario(p: Plan) -> None:
+    p.scenarios.append(Scenario("fire", "again", failed=["gasan"]))
+
+
+def three_times(p: Plan) -> None:
+    p.sites += [Site("gasan", "copy"), Site("gasan", "copy")]
+
+
+def rack_site(p: Plan) -> None:
+    p.racks.append(Rack("r9", "nowhere", "Rack 9"))
+
+
+def rack_units(p: Plan) -> None:
+    p.racks.append(Rack("r0", "gasan", "empty rack", units=0))
+
+
+def server_rack(p: Plan) -> None:
+    _server(p, "s2").rack = "r404"
+
+
+def server_height(p: Plan) -> None:
+    _server(p, "s2").height = 0
+
+
+def server_above(p: Plan) -> None:
+    _server(p, "s4").height = 2  # units 20-21 in a 20-unit rack
+
+
+def server_below(p: Plan) -> None:
+    _server(p, "s2").position = 0
+
+
+def server_overlap(p: Plan) -> None:
+    _server(p, "s2").position = 2  # s1 holds units 1-2
+
+
+def server_inside(p: Plan) -> None:
+    p.servers.append(Server("s5", "r2", "inside", position=2))  # s3 holds units 1-2
+
+
+def pool_capacity(p: Plan) -> None:
+    p.pools.append(Pool("gpu", "GPU pool", capacity=0))
+
+
+def tier_high(p: Plan) -> None:
+    _service(p, "db").tier = 4
+
+
+def tier_low(p: Plan) -> None:
+    _service(p, "batch").tier = -1
+
+
+def rto_negative(p: Plan) -> None:
+    _service(p, "db").rto_minutes = -1
+
+
+def restore_negative(p: Plan) -> None:
+    _service(p, "web").restore_minutes = -0.5
+
+
+def failover_negative(p: Plan) -> None:
+    _service(p, "db").failover_minutes = -3
+
+
+def restore_infinite(p: Plan) -> None:
+    _service(p, "db").restore_minutes = float("inf")
+
+
+def unknown_server(p: Plan) -> None:
+    _service(p, "db").servers.append("ghost")
+
+
+def unknown_standby(p: Plan) -> None:
+    _service(p, "db").standby_servers.append("phantom")
+
+
+def repeated_server(p: Plan) -> None:
+    _service(p, "web").servers.append("s2")
+
+
+def repeated_standby(p: Plan) -> None:
+    _service(p, "db").standby_servers.append("s3")
+
+
+def both_roles(p: Plan) -> None:
+    _service(p, "db").standby_servers.append("s1")
+
+
+def unknown_dependency(p: Plan) -> None:
+    _service(p, "web").depends_on.append("nosvc")
+
+
+def repeated_dependency(p: Plan) -> None:
+    _service(p, "batch").depends_on.append("db")
+
+
+def min_instances_zero(p: Plan) -> None:
+    _service(p, "db").min_instances = 0
+
+
+def min_instances_high(p: Plan) -> None:
+    _service(p, "web").min_instances = 3
+
+
+def needs_unknown_pool(p: Plan) -> None:
+    _service(p, "db").needs["gpu"] = 1
+
+
+def needs_zero(p: Plan) -> None:
+    _service(p, "db").needs["vm"] = 0
+
+
+def needs_too_many(p: Plan) -> None:
+    _service(p, "web").needs["vm"] = 9
+
+
+def scenario_unknown(p: Plan) -> None:
+    p.scenarios[1].failed.append("atlantis")
+
+
+def cycle_three(p: Plan) -> None:
+    _service(p, "db").depends_on.append("batch")  # batch -> web -> db -> batch
+
+
+def cycle_self(p: Plan) -> None:
+    _service(p, "db").depends_on.append("db")
+
+
+def cycle_two(p: Plan) -> None:
+    p.services += [
+        Service("a", "A", depends_on=["b"]),
+        Service("b", "B", depends_on=["a"]),
+    ]
+
+
+CASES: list[tuple[Callable[[Plan], None], list[str]]] = [
+    (dup_service, ["service 'web': id: duplicate id, 2 times"]),
+    (dup_site_server, ["site 'pangyo': id: duplicate id, 2 times (used by server and site)"]),
+    (dup_rack_server, ["rack 'r1': id: duplicate id, 2 times (used by rack and server)"]),
+    (dup_pool, ["pool 'vm': id: duplicate id, 2 times"]),
+    (dup_scenario, ["scenario 'fire': id: duplicate id, 2 times"]),
+    (three_times, ["site 'gasan': id: duplicate id, 3 times"]),
+    (rack_site, ["rack 'r9': site: unknown site 'nowhere'"]),
+    (rack_units, ["rack 'r0': units: must be >= 1, got 0"]),
+    (server_rack, ["server 's2': rack: unknown rack 'r404'"]),
+    (server_height, ["server 's2': height: must be >= 1, got 0"]),
+    (
+        server_above,
+        ["server 's4': position: units 20-21 lie outside rack 'r2' (units 1-20)"],
+    ),
+    (
+        server_below,
+        ["server 's2': position: units 0-0 lie outside rack 'r1' (units 1-42)"],
+    ),
+    (
+        server_overlap,
+        ["server 's2': position: overlaps server 's1' in rack 'r1' (units 2-2)"],
+    ),
+    (
+        server_inside,
+        ["server 's5': position: overlaps server 's3' in rack 'r2' (units 2-2)"],
+    ),
+    (pool_capacity, ["pool 'gpu': capacity: must be >= 1, got 0"]),
+    (tier_high, ["service 'db': tier: must be 0, 1, 2 or 3, got 4"]),
+    (tier_low, ["service 'batch': tier: must be 0, 1, 2 or 3, got -1"]),
+    (rto_negative, ["service 'db': rto_minutes: must be a number >= 0, got -1"]),
+    (restore_negative, ["service 'web': restore_minutes: must be a number >= 0, got -0.5"]),
+    (failover_negative, ["service 'db': failover_minutes: must be a number >= 0, got -3"]),
+    (restore_infinite, ["service 'db': restore_minutes: must be a number >= 0, got inf"]),
+    (unknown_server, ["service 'db': servers: unknown server 'ghost'"]),
+    (unknown_standby, ["service 'db': standby_servers: unknown server 'phantom'"]),
+    (repeated_server, ["service 'web': servers: 's2' is listed 2 times"]),
+    (repeated_standby, ["service 'db': standby_servers: 's3' is listed 2 times"]),
+    (both_roles, ["service 'db': standby_servers: server 's1' is both active and standby"]),
+    (unknown_dependency, ["service 'web': depends_on: unknown service 'nosvc'"]),
+    (repeated_dependency, ["service 'batch': depends_on: 'db' is listed 2 times"]),
+    (min_instances_zero, ["service 'db': min_instances: must be >= 1, got 0"]),
+    (
+        min_instances_high,
+        ["service 'web': min_instances: 3 is more than its 2 active and standby instances"],
+    ),
+    (needs_unknown_pool, ["service 'db': needs: unknown pool 'gpu'"]),
+    (needs_zero, ["service 'db': needs: 0 units of 'vm': must be >= 1"]),
+    (needs_too_many, ["service 'web': needs: 9 units of pool 'vm', which has only 8"]),
+    (scenario_unknown, ["scenario 'rack': failed: unknown site, rack or server 'atlantis'"]),
+    (cycle_three, ["service 'db': depends_on: dependency cycle db -> batch -> web -> db"]),
+    (cycle_self, ["service 'db': depends_on: dependency cycle db -> db"]),
+    (cycle_two, ["service 'a': depends_on: dependency cycle a -> b -> a"]),
+]
+
+
+@pytest.mark.parametrize(("break_it", "expected"), CASES, ids=[c[0].__name__ for c in CASES])
+def test_each_rule_reports_its_own_message(
+    break_it: Callable[[Plan], None], expected: list[str]
+) -> None:
+    plan = base_plan()
+    break_it(plan)
+    assert [str(problem) for problem in validate(plan)] == expected
+
+
+def test_cycles_are_printed_in_dependency_order() -> None:
+    plan = Plan(
+        services=[
+            Service("a", "A", depends_on=["b"]),
+            Service("b", "B", depends_on=["c"]),
+            Service("c", "C", depends_on=["a"]),
+            Service("d", "D", depends_on=["a"]),  # depends on the cycle, not in it
+        ]
+    )
+    assert dependency_cycles(plan) == [["a", "b", "c", "a"]]
+    assert [str(p) for p in validate(plan)] == [
+        "service 'a': depends_on: dependency cycle a -> b -> c -> a"
+    ]
+
+
+# ------------------------------------------------------------------- type problems
+
+
+def _json_plan(**service: Any) -> str:
+    record = {"id": "web", "name": "Web", "restore_minutes": 10, **service}
+    return json.dumps(
+        {"format": "drplanner", "version": 1, "name": "t", "services": [record]},
+        ensure_ascii=False,
+    )
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("restore_minutes", "soon", "service 'web': restore_minutes: must be a number, got 'soon'"),
+        ("rto_minutes", "1h", "service 'web': rto_minutes: must be a number, got '1h'"),
+        ("failover_minutes", True, "service 'web': failover_minutes: must be a number, got True"),
+        ("failover_minutes", [5], "service 'web': failover_minutes: must be a number, got [5]"),
+        ("min_instances", 1.5, "service 'web': min_instances: must be a whole number, got 1.5"),
+        ("tier", "gold", "service 'web': tier: must be a number, got 'gold'"),
+        ("servers", "s1", "service 'web': servers: must be a list of ids, got 's1'"),
+        ("needs", {"vm": "two"}, "service 'web': needs: pool 'vm': must be a number, got 'two'"),
+    ],
+)
+def test_non_numeric_and_mistyped_fields_are_type_problems_when_decoding(
+    field: str, value: Any, message: str
+) -> None:
+    plan, problems = plan_from_json(_json_plan(**{field: value}))
+    assert [str(p) for p in problems] == [message]
+    assert plan.service("web") is not None  # the item is kept, with a neutral value
+
+
+def test_whole_numbers_written_as_floats_are_accepted() -> None:
+    plan, problems = plan_from_json(_json_plan(min_instances=2.0, restore_minutes=7.0))
+    assert problems == []
+    service = _service(plan, "web")
+    assert (service.min_instances, service.restore_minutes) == (2, 7)
+    assert isinstance(service.restore_minutes, int)
+
+
+def test_missing_fields_and_non_objects_are_named_by_index() -> None:
+    text = json.dumps(
+        {
+            "format": "drplanner",
+            "version": 1,
+            "racks": "none",
+            "servers": [{"id": "s1", "name": "x", "position": 1}, 7, {"name": "no id"}],
+        }
+    )
+    _, problems = plan_from_json(text)
+    assert [str(p) for p in problems] == [
+        "plan: racks: must be a list, got 'none'",
+        "server 's1': rack: missing",
+        "server #2: must be an object",
+        "server #3: id: missing",
+        "server #3: rack: missing",
+        "server #3: position: missing",
+    ]
+
+
+# ------------------------------------------------------------------- through the CLI
+
+
+def ten_mistakes() -> dict[str, Any]:
+    plan = base_plan()
+    dup_site_server(plan)  # 1
+    rack_site(plan)  # 2
+    server_rack(plan)  # 3: s2 now in no rack, so no overlap with s1 either
+    server_inside(plan)  # 4
+    unknown_standby(plan)  # 5
+    needs_too_many(plan)  # 6
+    failover_negative(plan)  # 7
+    scenario_unknown(plan)  # 8
+    cycle_three(plan)  # 9
+    data = json.loads(plan_to_json(plan))
+    web = next(s for s in data["services"] if s["id"] == "web")
+    web["restore_minutes"] = "ten"  # 10: a type problem, found while reading
+    return data
+
+
+TEN = [
+    "service 'web': restore_minutes: must be a number, got 'ten'",
+    "site 'pangyo': id: duplicate id, 2 times (used by server and site)",
+    "rack 'r9': site: unknown site 'nowhere'",
+    "server 's2': rack: unknown rack 'r404'",
+    "server 's5': position: overlaps server 's3' in rack 'r2' (units 2-2)",
+    "service 'db': failover_minutes: must be a number >= 0, got -3",
+    "service 'db': standby_servers: unknown server 'phantom'",
+    "service 'web': needs: 9 units of pool 'vm', which has only 8",
+    "scenario 'rack': failed: unknown site, rack or server 'atlantis'",
+    "service 'db': depends_on: dependency cycle db -> batch -> web -> db",
+]
+
+
+def test_validate_reports_all_ten_mistakes(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "ten mistakes.json"
+    path.write_text(json.dumps(ten_mistakes(), ensure_ascii=False), encoding="utf-8")
+    assert main(["validate", str(path)]) == 2
+    out, err = capsys.readouterr()
+    assert out == ""
+    lines = err.splitlines()
+    assert len(lines) == 11
+    assert all(line.startswith(f"{path}: ") for line in lines)
+    messages = [line.removeprefix(f"{path}: ") for line in lines]
+    assert messages[:10] == TEN  # type problems first, then the rules in a stable order
+    assert messages[10] == "10 problems"
+
+
+def test_validate_accepts_a_valid_plan(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    for name in ("valid.json", "valid.drplan"):
+        path = tmp_path / name
+        save_plan(base_plan(), path)
+        assert main(["validate", str(path)]) == 0
+        out, err = capsys.readouterr()
+        assert err == ""
+        assert out == (
+            f"{path}: valid plan 'Pangyo' (2 sites, 2 racks, 4 servers, 3 services, "
+            "1 pool, 2 scenarios)\n"
+        )
