@@ -218,3 +218,38 @@ def test_no_rack_and_a_deleted_rack(qtbot, document, recovery) -> None:
     assert view.servers() == [] and view.rack() is None
     document.undo_stack.undo()
     assert view.rack() is not None and view.servers()
+
+
+def _drop_services(view: RackView, service_ids: list[str], at: QPoint) -> bool:
+    from planner.gui.models.services_model import SERVICE_MIME
+
+    data = QMimeData()
+    data.setData(SERVICE_MIME, "\n".join(service_ids).encode())
+    actions = Qt.DropAction.CopyAction
+    canvas = view.canvas
+    QApplication.sendEvent(canvas, QDragEnterEvent(at, actions, data, LEFT, NO_MODIFIER))
+    move = QDragMoveEvent(at, actions, data, LEFT, NO_MODIFIER)
+    QApplication.sendEvent(canvas, move)
+    if not move.isAccepted():
+        QApplication.sendEvent(canvas, QDragLeaveEvent())
+        return False
+    drop = QDropEvent(QPointF(at), actions, data, LEFT, NO_MODIFIER)
+    QApplication.sendEvent(canvas, drop)
+    return drop.isAccepted()
+
+
+def test_a_service_dropped_on_a_server_runs_there(qtbot, rack_view: RackView) -> None:
+    plan = rack_view.document.plan
+    before = list(plan.service("mail").servers)  # type: ignore[union-attr]
+    assert "pg-ops-02" not in before
+    assert _drop_services(rack_view, ["mail"], unit(rack_view, 3))  # pg-ops-02 is at U3
+    assert plan.service("mail").servers == [*before, "pg-ops-02"]  # type: ignore[union-attr]
+    stack = rack_view.document.undo_stack
+    assert stack.count() == 1
+    stack.undo()
+    assert plan.service("mail").servers == before  # type: ignore[union-attr]
+    stack.redo()
+    assert "pg-ops-02" in plan.service("mail").servers  # type: ignore[union-attr]
+    # On an empty unit there is no server to run on: refused, nothing pushed.
+    assert not _drop_services(rack_view, ["search"], unit(rack_view, 30))
+    assert stack.count() == 1

@@ -54,10 +54,20 @@ from PySide6.QtWidgets import (
 
 from planner.gui import style
 from planner.gui.document import PlanDocument
+from planner.gui.models.services_model import service_ids_from_mime
 from planner.gui.recovery_controller import RecoveryController
 from planner.gui.views.floor_items import services_by_server, state_maps, text_color_on, tint
 from planner.model import Rack, Server
-from planner.model.edits import AddItem, Change, EditRefused, delete_items, new_id, place_servers
+from planner.model.edits import (
+    AddItem,
+    Change,
+    Composite,
+    EditRefused,
+    assign_service,
+    delete_items,
+    new_id,
+    place_servers,
+)
 
 #: A server dragged from a rack view: JSON ``{"id": server id, "grab": unit offset}``
 #: (which of its units, counted from its bottom, is under the cursor).
@@ -438,7 +448,32 @@ class RackCanvas(QWidget):
             return self._ghost_for(None, height, 0, event.position().y()), None
         return None
 
+    def _service_target(self, event: QDropEvent | QDragMoveEvent) -> Server | None:
+        """The server under a dragged service (services are assigned by dropping them)."""
+        if not service_ids_from_mime(event.mimeData()):
+            return None
+        return self.server_at(event.position())
+
+    def _assign_dropped_services(self, event: QDropEvent) -> bool:
+        server = self._service_target(event)
+        if server is None:
+            return False
+        plan = self.view.document.plan
+        edits = [
+            assign_service(plan, service_id, [server.id])
+            for service_id in service_ids_from_mime(event.mimeData())
+            if plan.service(service_id) is not None
+            and server.id not in plan.service(service_id).servers  # type: ignore[union-attr]
+        ]
+        if not edits:
+            return False
+        edit = edits[0] if len(edits) == 1 else Composite(f"Assign {len(edits)} services", edits)
+        return self.view.document.push(edit)
+
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        if service_ids_from_mime(event.mimeData()) and self.view.rack() is not None:
+            event.acceptProposedAction()  # refused per position in dragMoveEvent
+            return
         # Accepted whatever the position: a widget that ignores the enter gets no moves.
         found = self._drop_ghost(event) if self.view.rack() is not None else None
         if found is None:
@@ -449,6 +484,12 @@ class RackCanvas(QWidget):
         event.acceptProposedAction()
 
     def dragMoveEvent(self, event: QDragMoveEvent) -> None:
+        if service_ids_from_mime(event.mimeData()):
+            if self._service_target(event) is not None:
+                event.acceptProposedAction()
+            else:
+                event.ignore()
+            return
         found = self._drop_ghost(event)
         if found is None:
             event.ignore()
@@ -465,6 +506,12 @@ class RackCanvas(QWidget):
         self.update()
 
     def dropEvent(self, event: QDropEvent) -> None:
+        if service_ids_from_mime(event.mimeData()):
+            if self._assign_dropped_services(event):
+                event.acceptProposedAction()
+            else:
+                event.ignore()
+            return
         found = self._drop_ghost(event)
         self.ghost = None
         self.update()
