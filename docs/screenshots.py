@@ -70,6 +70,27 @@ def main() -> None:
         target = args.out / f"{name}{suffix}.png"
         window.grab().save(str(target))
         print(target)
+    # The README's story: drag the operations rack out of the burning building.
+    from planner.model.edits import SetFields
+
+    anyang = plan.site("anyang")
+    if plan.rack("pg-a01") is not None and anyang is not None and anyang.x is not None:
+        window.document.push(
+            SetFields("rack", "pg-a01", site="anyang", x=anyang.x + 480, y=(anyang.y or 0) + 70)
+        )
+        window.recovery.wait_until_current()
+        for name, widget in (
+            ("after-move-floor", window.floor),
+            ("after-move-recovery", window.recovery_view),
+        ):
+            window.tabs.setCurrentWidget(widget)
+            if widget is window.floor:
+                window.floor.fit_action.trigger()
+            for _ in range(5):
+                app.processEvents()
+            target = args.out / f"{name}{suffix}.png"
+            window.grab().save(str(target))
+            print(target)
     settings_file.unlink(missing_ok=True)
     window.document.undo_stack.setClean()
     window.close()
