@@ -37,7 +37,7 @@ def test_a_killed_save_leaves_the_old_or_the_new_plan(tmp_path: Path) -> None:
     for kill in range(KILLS):
         # The victim saves version 0 first (a fresh process each time), so the file
         # before the kill is version 0, 1, ... of the loop just killed.
-        result = kill_once(path, SERVERS, delay=rng.uniform(0.0, 1.2))
+        result = kill_once(path, SERVERS, delay=rng.uniform(0.0, 0.8))
         where = f"kill {kill} (seed {seed}, delay {result.delay:.3f}s)"
         assert result.openable, f"{where}: {result.error}"
         assert result.which in ("old", "new"), f"{where}: {result.which}"

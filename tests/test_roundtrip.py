@@ -31,7 +31,7 @@ def canonical(plan: Plan) -> str:
     return plan_to_json(decoded)
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=150, deadline=None)
 @given(plans())
 def test_json_text_to_plan_to_json_text_is_identical(plan: Plan) -> None:
     text = plan_to_json(plan)
@@ -55,7 +55,7 @@ def test_json_to_drplan_to_json_is_byte_identical(workdir: Path, plan: Plan) -> 
     assert reread == decoded
 
 
-@IO_SETTINGS
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(plans(), plans())
 def test_save_plan_overwrites_and_load_plan_reads_both_formats(
     workdir: Path, first: Plan, second: Plan
