@@ -99,8 +99,8 @@ def references(root: Path, size: int) -> dict[tuple[int, int], tuple[int, bool]]
     return ub
 
 
-def run_one(args: tuple[str, int, int, bool, float | None, int | None, int]) -> Row:
-    path_s, ref_ub, _size, known, exact_s, effort, seed = args
+def run_one(args: tuple[str, int, int, bool, float | None, int | None, int, int]) -> Row:
+    path_s, ref_ub, _size, known, exact_s, effort, seed, workers = args
     path = Path(path_s)
     problem, mpm = to_problem(path)
     base = lft_serial(problem)
@@ -123,7 +123,7 @@ def run_one(args: tuple[str, int, int, bool, float | None, int | None, int]) -> 
         from planner.engine.exact import solve_exact
 
         t0 = time.perf_counter()
-        ex = solve_exact(problem, exact_s, start=sched, workers=1, seed=seed)
+        ex = solve_exact(problem, exact_s, start=sched, workers=workers, seed=seed)
         row.exact_time = time.perf_counter() - t0
         row.exact = ex.makespan
         row.exact_lb = ex.lower_bound
@@ -178,6 +178,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--limit", type=int, default=0, help="at most N instances per set")
     ap.add_argument("--exact", type=float, default=None, metavar="SECONDS")
     ap.add_argument("--jobs", type=int, default=1)
+    ap.add_argument("--workers", type=int, default=1, help="CP-SAT workers per instance")
     ap.add_argument("--effort", type=int, default=None, help="schedules (default: by size)")
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--dir", type=Path, default=None, help="PSPLIB folder")
@@ -201,7 +202,7 @@ def main(argv: list[str] | None = None) -> int:
         tasks = []
         for f in files:
             ub, known = refs[instance_key(size, f)]
-            tasks.append((str(f), ub, size, known, a.exact, a.effort, a.seed))
+            tasks.append((str(f), ub, size, known, a.exact, a.effort, a.seed, a.workers))
         t0 = time.perf_counter()
         if a.jobs > 1:
             with ProcessPoolExecutor(a.jobs) as ex:
