@@ -56,3 +56,22 @@ def test_temporaries_left_by_a_kill_do_not_disturb_the_next_save(tmp_path: Path)
     save_plan(plan, path)
     assert plan_to_json(load_plan(path)[0]) == plan_to_json(plan)
     assert temporaries(path) == [stale]  # not mistaken for the plan, not in the way
+
+
+def test_a_save_removes_temporaries_left_by_old_killed_saves(tmp_path: Path) -> None:
+    import os
+    import time
+
+    from planner.model import Plan
+    from planner.storage import save_plan
+    from planner.storage.atomic import STALE_AFTER_S
+
+    target = tmp_path / "p.drplan"
+    old = tmp_path / ".p.drplan.abc123.tmp"
+    fresh = tmp_path / ".p.drplan.def456.tmp"  # may belong to a save still running
+    for leftover in (old, fresh):
+        leftover.write_bytes(b"partial")
+    long_ago = time.time() - STALE_AFTER_S - 60
+    os.utime(old, (long_ago, long_ago))
+    save_plan(Plan(name="x"), target)
+    assert not old.exists() and fresh.exists() and target.exists()

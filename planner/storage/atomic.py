@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import contextlib
+import glob
 import os
 import tempfile
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -52,6 +54,21 @@ def replace_atomically(target: str | Path, write: Callable[[Path], None]) -> Non
             os.chmod(temporary, 0o666 & ~_umask())
         os.replace(temporary, target)
     _fsync_path(target.parent, directory=True)
+    _remove_stale_temporaries(target)
+
+
+STALE_AFTER_S = 600  # a save still writing after ten minutes is not ours to race
+
+
+def _remove_stale_temporaries(target: Path) -> None:
+    """Delete temporaries that a killed save left beside ``target`` (old ones only)."""
+    now = time.time()
+    for leftover in target.parent.glob(f".{glob.escape(target.name)}.*.tmp"):
+        try:
+            if now - leftover.stat().st_mtime > STALE_AFTER_S:
+                leftover.unlink()
+        except OSError:
+            pass  # gone already, or not ours to delete: harmless either way
 
 
 def _umask() -> int:
