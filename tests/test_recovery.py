@@ -258,3 +258,15 @@ def test_cli_compute_text_is_a_table(tmp_path, capsys) -> None:
     out = capsys.readouterr().out
     assert "recovery time 1:30 (90 min)" in out
     assert any(line.startswith("db ") and "restore" in line for line in out.splitlines())
+
+
+def test_cli_exact_without_ortools_says_so_plainly(tmp_path, capsys, monkeypatch) -> None:
+    import sys
+
+    for name in ("ortools", "ortools.sat", "ortools.sat.python"):
+        monkeypatch.setitem(sys.modules, name, None)  # as if the extra were not installed
+    path = tmp_path / "p.json"
+    save_plan(floor(svc("db", servers=["a1"], restore_minutes=90)), path)
+    assert main(["compute", str(path), "--fail", "a1", "--exact", "1"]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "exact mode needs OR-Tools" in err[0] and "drplanner[exact]" in err[0]

@@ -60,6 +60,7 @@ def convert(args: argparse.Namespace) -> int:
 
 def compute(args: argparse.Namespace) -> int:
     from planner.cli.report import result_to_json_text, result_to_text
+    from planner.engine.exact import ExactUnavailable
     from planner.engine.impact import ScenarioError
     from planner.engine.recovery import compute as compute_recovery
 
@@ -83,7 +84,7 @@ def compute(args: argparse.Namespace) -> int:
         for line in error.lines:
             print(f"{args.plan}: {line}", file=sys.stderr)
         return EXIT_INVALID
-    except ImportError as error:
+    except (ExactUnavailable, ImportError) as error:
         # Only the optional exact mode imports lazily; say plainly what is missing.
         print(f"drplanner compute: {error}", file=sys.stderr)
         return EXIT_INVALID
