@@ -26,6 +26,7 @@ from planner.gui.autosave import Autosaver
 from planner.gui.document import PlanDocument
 from planner.gui.properties import PropertiesPanel
 from planner.gui.recovery_controller import RecoveryController
+from planner.gui.runbook_export import RunbookExporter
 from planner.gui.tree import PlanTree
 from planner.gui.views.dependencies import DependencyView
 from planner.gui.views.floor import FloorView
@@ -102,6 +103,8 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.headline)
         self.statusBar().addPermanentWidget(self.busy)
 
+        self.runbook_exporter = RunbookExporter(self)
+        self.runbook_exporter.done.connect(self.show_message)
         self.actions: dict[str, QAction] = {}
         self._build_actions()
         self._build_menus()
@@ -153,6 +156,13 @@ class MainWindow(QMainWindow):
         self._action("save_as", "Save &As…", self.save_as, keys.SaveAs)
         self._action("import_json", "&Import JSON…", self.import_json)
         self._action("export_json", "&Export JSON…", self.export_json)
+        self._action(
+            "export_runbook",
+            "Export &runbook PDF…",
+            self.export_runbook,
+            "Ctrl+Shift+P",
+            "export-pdf",
+        )
         self._action("quit", "&Quit", self.close, keys.Quit)
         undo = self.document.undo_stack.createUndoAction(self, "&Undo")
         undo.setShortcut(QKeySequence(keys.Undo))
@@ -190,6 +200,8 @@ class MainWindow(QMainWindow):
         file_menu.addSeparator()
         for name in ("import_json", "export_json"):
             file_menu.addAction(self.actions[name])
+        if runbook_available():
+            file_menu.addAction(self.actions["export_runbook"])
         file_menu.addSeparator()
         file_menu.addAction(self.actions["quit"])
         edit_menu = bar.addMenu("&Edit")
@@ -393,6 +405,20 @@ class MainWindow(QMainWindow):
             return
         self.show_message(f"Exported {target}")
 
+    def export_runbook(self) -> bool:
+        """Write the PDF runbook of the scenario shown in the Recovery view."""
+        result = self.recovery.result
+        if result is None or not self.recovery.is_current:
+            self.show_message("Pick a scenario (or fail some items) and wait for its result first")
+            self.tabs.setCurrentWidget(self.recovery_view)
+            return False
+        path = self.ask_save_path("Export runbook", "PDF files (*.pdf)")
+        if not path:
+            return False
+        target = Path(path) if path.lower().endswith(".pdf") else Path(path + ".pdf")
+        self.runbook_exporter.start(self.document.plan, result, target)
+        return True
+
     def _last_dir(self) -> str:
         return str(self.document.path.parent) if self.document.path else str(Path.home())
 
@@ -552,6 +578,13 @@ class MainWindow(QMainWindow):
 
     def about(self) -> None:
         QMessageBox.about(self, "About DR Planner", about_text())
+
+
+def runbook_available() -> bool:
+    """The runbook module is part of this build (File > Export runbook is shown)."""
+    import importlib.util
+
+    return importlib.util.find_spec("planner.runbook.export") is not None
 
 
 def about_text() -> str:
