@@ -10,6 +10,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from planner.engine import sgs
 from planner.engine.rcpsp import (
     Problem,
     check_schedule,
@@ -19,7 +20,8 @@ from planner.engine.rcpsp import (
     lower_bound,
     solve,
 )
-from planner.engine.sgs import time_scale
+from planner.engine.search import topo_by_keys
+from planner.engine.sgs import Compiled, compile_problem, serial_sgs, time_scale
 
 # -- an independent brute force -------------------------------------------------------
 
@@ -388,3 +390,46 @@ def test_improve_justifies_a_given_schedule() -> None:
     assert check_schedule(p, better.starts) == []
     assert better.makespan <= base.makespan
     assert better.schedules_evaluated == 2
+
+
+def _reference_sgs(c: Compiled, order: list[int]) -> list[int]:
+    """Serial SGS by brute force: candidate starts are the earliest start and the finishes
+    after it; the usage is checked at the window's start and at every start inside it."""
+    start = [0] * c.n
+    placed: list[int] = []
+
+    def usage(r: int, u: int) -> int:
+        return sum(
+            c.demands[i][r] for i in placed if c.dur[i] > 0 and start[i] <= u < start[i] + c.dur[i]
+        )
+
+    for j in order:
+        es = max((start[i] + c.dur[i] for i in c.preds[j]), default=0)
+        finishes = {start[i] + c.dur[i] for i in placed}
+        for t in sorted({es} | {f for f in finishes if f > es}):
+            end = t + c.dur[j]
+            points = {t} | {start[i] for i in placed if t < start[i] < end}
+            if c.dur[j] == 0 or all(
+                usage(r, u) + c.demands[j][r] <= cap
+                for r, cap in enumerate(c.capacities)
+                for u in points
+            ):
+                start[j] = t
+                break
+        placed.append(j)
+    return start
+
+
+@pytest.mark.parametrize("plain_scan", [0, 2, 32])
+def test_skip_pointers_match_a_plain_scan(monkeypatch: pytest.MonkeyPatch, plain_scan: int) -> None:
+    """The skip pointers of congested scans never change a placement."""
+    monkeypatch.setattr(sgs, "_PLAIN_SCAN", plain_scan)
+    rng = random.Random(plain_scan)
+    for _ in range(12):
+        p = _random_problem(rng, 120, rng.randint(1, 3), max_preds=2, window=120)
+        c = compile_problem(p)
+        for _ in range(2):
+            order = topo_by_keys(c, [rng.random() for _ in range(c.n)])
+            starts, ms = serial_sgs(order, c.dur, c.preds, c.req, c.guard, c.full)
+            assert starts == _reference_sgs(c, order)
+            assert ms == max(s + d for s, d in zip(starts, c.dur, strict=True))

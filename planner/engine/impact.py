@@ -41,14 +41,15 @@ def failed_set_of(plan: Plan, scenario_id: str | None, failed: Iterable[str] = (
             raise ScenarioError([f"unknown scenario '{scenario_id}' (known: {known})"])
         ids += scenario.failed
     ids += list(failed)
-    locations = {s.id for s in plan.sites} | {r.id for r in plan.racks}
-    locations |= {s.id for s in plan.servers}
-    unknown = [
-        f"unknown site, rack or server '{i}'" for i in dict.fromkeys(ids) if i not in locations
-    ]
+    ids = list(dict.fromkeys(ids))
+    # Sites and racks first: the 30,000-odd server ids are only gathered when needed.
+    rest = set(ids).difference([s.id for s in plan.sites], [r.id for r in plan.racks])
+    if rest:
+        rest.difference_update([s.id for s in plan.servers])
+    unknown = [f"unknown site, rack or server '{i}'" for i in ids if i in rest]
     if unknown:
         raise ScenarioError(unknown)
-    return list(dict.fromkeys(ids))
+    return ids
 
 
 def analyse(plan: Plan, failed: Iterable[str]) -> Impact:
@@ -66,7 +67,7 @@ def analyse(plan: Plan, failed: Iterable[str]) -> Impact:
     lost_racks = tuple(r.id for r in plan.racks if r.id in failed_set or r.site in lost_site_set)
     lost_rack_set = set(lost_racks)
     lost_servers = tuple(
-        s.id for s in plan.servers if s.id in failed_set or s.rack in lost_rack_set
+        [s.id for s in plan.servers if s.rack in lost_rack_set or s.id in failed_set]
     )
     lost_server_set = set(lost_servers)
     actions: dict[str, Action] = {}
@@ -80,10 +81,10 @@ def analyse(plan: Plan, failed: Iterable[str]) -> Impact:
 def _action(service: Service, lost: set[str]) -> Action | None:
     if not service.servers and not service.standby_servers:
         return None
-    active = sum(1 for s in set(service.servers) if s not in lost)
+    active = len(set(service.servers).difference(lost))  # distinct surviving servers
     if active >= service.min_instances:
         return None
-    standby = sum(1 for s in set(service.standby_servers) if s not in lost)
+    standby = len(set(service.standby_servers).difference(lost))
     if service.failover_minutes is not None and active + standby >= service.min_instances:
         return "failover"
     return "restore"

@@ -169,6 +169,8 @@ def compute(
 
 def _clean(value: float) -> float:
     """Integral floats as ints, so that minutes print as 90, not 90.0."""
+    if type(value) is int:
+        return value
     return int(value) if float(value).is_integer() else value
 
 
@@ -189,17 +191,24 @@ def _result(
     # first; the same pass with unlimited pools gives the dependency chain alone.
     recovered: dict[str, float] = {}
     unlimited: dict[str, float] = {}
+    durations = problem.durations
     for sid in graph.order:
-        deps = services[sid].depends_on
-        ready = max((recovered[d] for d in deps), default=0)
-        ready_unlimited = max((unlimited[d] for d in deps), default=0)
+        ready = ready_unlimited = 0
+        for d in services[sid].depends_on:
+            if recovered[d] > ready:
+                ready = recovered[d]
+            if unlimited[d] > ready_unlimited:
+                ready_unlimited = unlimited[d]
         own = index.get(sid)
         if own is None:
             recovered[sid], unlimited[sid] = ready, ready_unlimited
         else:
             recovered[sid] = max(ready, finishes[own])
-            unlimited[sid] = ready_unlimited + problem.durations[own]
+            unlimited[sid] = ready_unlimited + durations[own]
+    task_services = graph.task_services
     results = []
+    recovery: float = 0
+    tiers: dict[int, float] = {}
     for service in plan.services:
         own = index.get(service.id)
         waits = graph.frontier[service.id]
@@ -210,7 +219,7 @@ def _result(
         else:
             state = "unaffected"
         rto = service.rto_minutes
-        done = recovered[service.id]
+        done = _clean(recovered[service.id])
         meets = None if rto is None else done <= rto
         reason: MissReason | None = None
         if meets is False:
@@ -223,19 +232,18 @@ def _result(
                 state=state,
                 start=_clean(starts[own]) if own is not None else None,
                 finish=_clean(finishes[own]) if own is not None else None,
-                recovered=_clean(done),
+                recovered=done,
                 rto_minutes=rto,
                 meets_rto=meets,
                 recovered_unlimited=_clean(unlimited[service.id]),
                 miss_reason=reason,
                 needs=dict(service.needs) if own is not None else {},
-                waits_for=tuple(graph.task_services[i] for i in sorted(waits)),
+                waits_for=tuple([task_services[i] for i in sorted(waits)]) if waits else (),
             )
         )
-    recovery = max((r.recovered for r in results), default=0)
-    tiers: dict[int, float] = {}
-    for r in results:
-        tiers[r.tier] = max(tiers.get(r.tier, 0), r.recovered)
+        if done > recovery:
+            recovery = done
+        tiers[service.tier] = max(tiers.get(service.tier, 0), done)
     return RecoveryResult(
         scenario=scenario_id,
         failed=impact.failed,

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import heapq
 import math
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
 from fractions import Fraction
@@ -145,7 +145,8 @@ def compile_problem(p: ProblemLike) -> Compiled:
     preds: list[tuple[int, ...]] = []
     succ_l: list[list[int]] = [[] for _ in range(n)]
     for j, pl in enumerate(p.predecessors):
-        seen = tuple(dict.fromkeys(pl))  # drop duplicates, keep order (determinism)
+        # Drop duplicates, keep order (determinism).
+        seen = tuple(dict.fromkeys(pl)) if len(pl) > 1 else tuple(pl)
         for i in seen:
             if not 0 <= i < n or i == j:
                 raise ValueError(f"task {j}: bad predecessor {i}")
@@ -172,10 +173,15 @@ def compile_problem(p: ProblemLike) -> Compiled:
         g = 1 << (r * bits + bits - 1)
         guard |= g
         full |= g | (c << (r * bits))
+    shifts = [r * bits for r in range(nres)]
     req = [0] * n
     for j in range(n):
         if dur[j] > 0:
-            req[j] = sum(x << (r * bits) for r, x in enumerate(demands[j]))
+            packed = 0
+            for x, shift in zip(demands[j], shifts, strict=True):
+                if x:
+                    packed |= x << shift
+            req[j] = packed
 
     # Kahn's algorithm, smallest index first among ready tasks: a deterministic order.
     indeg = [len(pl) for pl in preds]
@@ -209,7 +215,7 @@ def compile_problem(p: ProblemLike) -> Compiled:
             if x > t:
                 t = x
         tail[j] = t
-    cp = max((head[j] + dur[j] for j in range(n)), default=0)
+    cp = max([h + d for h, d in zip(head, dur, strict=True)], default=0)
     return Compiled(
         n=n,
         dur=dur,
@@ -251,6 +257,7 @@ def serial_sgs(
     free = [full]
     nt = 1
     ms = 0
+    skips: dict[int, dict[int, tuple[int, int]]] = {}  # per packed demand, see below
     for j in order:
         es = 0
         for i in preds[j]:
@@ -289,6 +296,7 @@ def serial_sgs(
         t = es
         end = es + d
         i = k
+        far = k + _PLAIN_SCAN
         while True:
             if (free[i] - q) & guard != guard:
                 # Segment i lacks capacity: the earliest candidate is where i ends. The last
@@ -297,6 +305,14 @@ def serial_sgs(
                 t = times[i]
                 end = t + d
                 k = i
+                if i > far:
+                    # A long scan (a congested profile): go on with the skip pointers.
+                    skip = skips.get(q)
+                    if skip is None:
+                        skip = skips[q] = {}
+                    k, t, i = _skip_scan(times, free, k, t, d, q, guard, skip)
+                    end = t + d
+                    break
             else:
                 i += 1
                 if i == nt or times[i] >= end:
@@ -318,6 +334,70 @@ def serial_sgs(
         if end > ms:
             ms = end
     return start, ms
+
+
+# How far (in segments) a placement scans plainly before it switches to the skip pointers.
+_PLAIN_SCAN = 32
+
+
+def _skip_scan(
+    times: list[int],
+    free: list[int],
+    k: int,
+    t: int,
+    d: int,
+    q: int,
+    guard: int,
+    skip: dict[int, tuple[int, int]],
+) -> tuple[int, int, int]:
+    """Earliest window for demand ``q`` and duration ``d`` from start ``t`` in segment ``k``.
+
+    Returns (k, t, i): the window starts at t inside segment k, and i is the first segment
+    at or after its end (``len(times)`` if none). ``skip`` holds the skip pointers of this
+    demand: ``skip[a] = (limit, b)`` says that no window longer than ``limit`` fits when it
+    starts in [a, b). Free capacity only decreases during a pass, so a claim stays true
+    once made; this scan both uses and extends them.
+    """
+    nt = len(times)
+    # Claims (a, limit) under construction, limits non-increasing towards the top: each
+    # holds as far as the scan has gone, through failures of no larger limit.
+    pend: list[tuple[int, int]] = []
+    while True:
+        # Candidate window: start t inside segment k, whose start is a.
+        a = times[k]
+        known = skip.get(a)
+        if known is not None and d > known[0]:
+            lim = known[0]
+            while pend and pend[-1][1] < lim:
+                key, held = pend.pop()
+                skip[key] = (held, a)
+            pend.append((a, lim))
+            t = known[1]
+            k = bisect_left(times, t, k + 1)
+            continue
+        end = t + d
+        i = k
+        while True:
+            if (free[i] - q) & guard != guard:
+                break
+            i += 1
+            if i == nt or times[i] >= end:
+                break
+        if i == nt or times[i] >= end:
+            break
+        # Segment i lacks capacity: every start in [a, times[i]) fails for windows longer
+        # than times[i] - a (they all overlap segment i). The last segment (everything
+        # finished) always fits, so times[i + 1] exists.
+        lim = times[i] - a
+        while pend and pend[-1][1] < lim:
+            key, held = pend.pop()
+            skip[key] = (held, a)
+        pend.append((a, lim))
+        k = i + 1
+        t = times[k]
+    for key, held in pend:
+        skip[key] = (held, a)
+    return k, t, i
 
 
 def order_by_start(starts: Sequence[int], rank: Sequence[int]) -> list[int]:

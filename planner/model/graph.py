@@ -21,14 +21,20 @@ def dependency_order(services: Sequence[Service]) -> list[str]:
 
     Ties keep plan order, so the result is deterministic. Raises :class:`CycleError`.
     """
-    known = {s.id for s in services}
     waiting = {s.id: 0 for s in services}
     users: dict[str, list[str]] = {s.id: [] for s in services}
     for service in services:
-        for dep in dict.fromkeys(service.depends_on):
-            if dep in known:
-                waiting[service.id] += 1
-                users[dep].append(service.id)
+        deps = service.depends_on
+        if len(deps) > 1:
+            deps = dict.fromkeys(deps)  # each dependency counted once
+        sid = service.id
+        count = 0
+        for dep in deps:
+            waiters = users.get(dep)
+            if waiters is not None:
+                count += 1
+                waiters.append(sid)
+        waiting[sid] += count
     order = [sid for sid, count in waiting.items() if count == 0]
     for sid in order:  # the list grows while it is walked: a queue without pops
         for user in users[sid]:
