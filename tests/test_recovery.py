@@ -270,3 +270,31 @@ def test_cli_exact_without_ortools_says_so_plainly(tmp_path, capsys, monkeypatch
     assert main(["compute", str(path), "--fail", "a1", "--exact", "1"]) == 2
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and "exact mode needs OR-Tools" in err[0] and "drplanner[exact]" in err[0]
+
+
+def test_fast_service_recovery_equals_the_dataclass() -> None:
+    from dataclasses import FrozenInstanceError, fields
+
+    from planner.engine.recovery import ServiceRecovery, _service_recovery
+
+    values = dict(
+        id="a",
+        name="A",
+        tier=1,
+        state="restore",
+        start=0,
+        finish=30,
+        recovered=30,
+        rto_minutes=60,
+        meets_rto=True,
+        recovered_unlimited=30,
+        miss_reason=None,
+        needs={"dba": 1},
+        waits_for=("b",),
+    )
+    assert [f.name for f in fields(ServiceRecovery)] == list(values)
+    fast = _service_recovery(**values)
+    assert fast == ServiceRecovery(**values)  # type: ignore[arg-type]
+    assert repr(fast) == repr(ServiceRecovery(**values))  # type: ignore[arg-type]
+    with pytest.raises(FrozenInstanceError):
+        fast.tier = 2  # type: ignore[misc]
