@@ -1,0 +1,337 @@
+"""Vector drawings of the runbook: Gantt pages, the layered dependency graph, rack elevations.
+
+Each function is pure: data in, :class:`reportlab.graphics.shapes.Drawing` objects out.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from reportlab.graphics.shapes import Drawing, Line, Polygon, Rect, String
+from reportlab.lib import colors
+from reportlab.lib.colors import Color
+from reportlab.pdfbase.pdfmetrics import stringWidth
+
+from planner.runbook.fonts import BOLD, REGULAR, plain
+
+FAILOVER = Color(0.27, 0.51, 0.71)
+RESTORE = Color(0.9, 0.6, 0.2)
+CRITICAL = Color(0.8, 0.1, 0.1)
+DEPENDENCY = Color(0.75, 0.75, 0.75)
+LOST = Color(0.85, 0.2, 0.2)
+KEPT = Color(0.82, 0.85, 0.88)
+GRID = Color(0.85, 0.85, 0.85)
+INK = Color(0.15, 0.15, 0.15)
+
+STATE_COLOURS = {"failover": FAILOVER, "restore": RESTORE, "dependency": DEPENDENCY}
+
+
+def fit(text: str, font: str, size: float, width: float) -> str:
+    """``text`` (chart-safe) cut with an ellipsis to fit ``width`` points."""
+    value = plain(text)
+    if stringWidth(value, font, size) <= width:
+        return value
+    while value and stringWidth(value + "…", font, size) > width:
+        value = value[:-1]
+    return value + "…"
+
+
+def hm(minutes: float) -> str:
+    total = round(minutes)
+    return f"{total // 60}:{total % 60:02d}"
+
+
+@dataclass(frozen=True)
+class Bar:
+    step: int
+    label: str
+    action: str  # "failover" | "restore"
+    start: float
+    finish: float
+    rto: float | None
+    critical: bool
+
+
+def _tick_step(span: float) -> float:
+    """Minutes between axis ticks: about eight ticks across ``span``."""
+    for step in (15, 30, 60, 120, 180, 240, 360, 480, 720, 1440, 2880, 5760):
+        if span / step <= 10:
+            return step
+    return 10080
+
+
+def gantt_pages(
+    bars: Sequence[Bar], width: float, rows_per_page: int, horizon: float
+) -> list[Drawing]:
+    """The schedule as Gantt drawings of at most ``rows_per_page`` rows, one axis for all."""
+    pages = []
+    for first in range(0, len(bars), rows_per_page):
+        pages.append(_gantt(bars[first : first + rows_per_page], width, horizon))
+    return pages
+
+
+def _gantt(bars: Sequence[Bar], width: float, horizon: float) -> Drawing:
+    row = 15.0
+    label_w = 170.0
+    axis_h = 22.0
+    legend_h = 18.0
+    height = axis_h + legend_h + row * len(bars) + 4
+    d = Drawing(width, height)
+    x0, x1 = label_w + 6, width - 8
+    span = max(horizon, 1.0)
+
+    def x(minutes: float) -> float:
+        return x0 + (x1 - x0) * min(minutes, span) / span
+
+    top = height - axis_h
+    tick = _tick_step(span)
+    t = 0.0
+    while t <= span + 1e-9:
+        d.add(Line(x(t), top, x(t), legend_h, strokeColor=GRID, strokeWidth=0.4))
+        d.add(String(x(t), top + 6, f"T+{hm(t)}", fontName=REGULAR, fontSize=6.5, textAnchor="middle"))
+        t += tick
+    for i, bar in enumerate(bars):
+        y = top - (i + 1) * row
+        if i % 2 == 0:
+            d.add(Rect(0, y, width, row, fillColor=Color(0.96, 0.96, 0.96), strokeColor=None))
+        label = fit(f"{bar.step}. {bar.label}", REGULAR, 7, label_w)
+        d.add(String(2, y + 4.5, label, fontName=REGULAR, fontSize=7, fillColor=INK))
+        fill = FAILOVER if bar.action == "failover" else RESTORE
+        w = max(x(bar.finish) - x(bar.start), 1.2)
+        d.add(
+            Rect(
+                x(bar.start),
+                y + 3,
+                w,
+                row - 6,
+                fillColor=fill,
+                strokeColor=CRITICAL if bar.critical else None,
+                strokeWidth=1.6 if bar.critical else 0,
+            )
+        )
+        if bar.rto is not None and bar.rto <= span:
+            rx = x(bar.rto)
+            d.add(Line(rx, y + 1, rx, y + row - 1, strokeColor=CRITICAL, strokeWidth=1.2))
+            d.add(
+                Polygon(
+                    [rx - 2.5, y + row - 1, rx + 2.5, y + row - 1, rx, y + row - 4],
+                    fillColor=CRITICAL,
+                    strokeColor=None,
+                )
+            )
+    _legend(d, 2, 3)
+    return d
+
+
+def _legend(d: Drawing, x: float, y: float) -> None:
+    items = [
+        (FAILOVER, None, "failover"),
+        (RESTORE, None, "restore"),
+        (colors.white, CRITICAL, "critical path (red outline)"),
+    ]
+    for fill, stroke, text in items:
+        d.add(Rect(x, y, 14, 8, fillColor=fill, strokeColor=stroke, strokeWidth=1.4))
+        d.add(String(x + 18, y + 1.5, text, fontName=REGULAR, fontSize=7))
+        x += 24 + stringWidth(text, REGULAR, 7) + 10
+    d.add(Line(x + 4, y - 1, x + 4, y + 10, strokeColor=CRITICAL, strokeWidth=1.2))
+    d.add(String(x + 10, y + 1.5, "RTO of the service", fontName=REGULAR, fontSize=7))
+
+
+@dataclass(frozen=True)
+class Node:
+    id: str
+    label: str
+    state: str
+    critical: bool
+
+
+def dependency_drawing(
+    layers: Sequence[Sequence[Node]], edges: Sequence[tuple[str, str]], width: float
+) -> Drawing:
+    """Layers left to right (dependencies first); an edge (a, b) means b depends on a."""
+    columns = max(len(layers), 1)
+    gap = 14.0
+    box_w = min(110.0, (width - gap * (columns - 1)) / columns)
+    box_h = 24.0
+    pitch = 30.0
+    tallest = max((len(layer) for layer in layers), default=1)
+    height = tallest * pitch + 30
+    d = Drawing(width, height)
+    where: dict[str, tuple[float, float]] = {}
+    for c, layer in enumerate(layers):
+        x = c * (box_w + gap)
+        d.add(
+            String(
+                x + box_w / 2,
+                height - 10,
+                f"layer {c + 1}",
+                fontName=BOLD,
+                fontSize=7,
+                textAnchor="middle",
+                fillColor=INK,
+            )
+        )
+        offset = (tallest - len(layer)) * pitch / 2
+        for r, node in enumerate(layer):
+            y = height - 24 - offset - (r + 1) * pitch + (pitch - box_h)
+            where[node.id] = (x, y)
+    for a, b in edges:
+        if a in where and b in where:
+            ax, ay = where[a]
+            bx, by = where[b]
+            d.add(
+                Line(
+                    ax + box_w,
+                    ay + box_h / 2,
+                    bx,
+                    by + box_h / 2,
+                    strokeColor=Color(0.55, 0.55, 0.55),
+                    strokeWidth=0.5,
+                )
+            )
+            d.add(
+                Polygon(
+                    [bx, by + box_h / 2, bx - 4, by + box_h / 2 + 2, bx - 4, by + box_h / 2 - 2],
+                    fillColor=Color(0.45, 0.45, 0.45),
+                    strokeColor=None,
+                )
+            )
+    for layer in layers:
+        for node in layer:
+            x, y = where[node.id]
+            d.add(
+                Rect(
+                    x,
+                    y,
+                    box_w,
+                    box_h,
+                    rx=3,
+                    ry=3,
+                    fillColor=STATE_COLOURS.get(node.state, colors.white),
+                    strokeColor=CRITICAL if node.critical else INK,
+                    strokeWidth=1.8 if node.critical else 0.4,
+                )
+            )
+            ink = colors.white if node.state in ("failover",) else INK
+            first, _, second = node.label.partition(" / ")
+            d.add(
+                String(
+                    x + 3,
+                    y + 14,
+                    fit(first, BOLD, 6.5, box_w - 6),
+                    fontName=BOLD,
+                    fontSize=6.5,
+                    fillColor=ink,
+                )
+            )
+            d.add(
+                String(
+                    x + 3,
+                    y + 4.5,
+                    fit(second or node.id, REGULAR, 6, box_w - 6),
+                    fontName=REGULAR,
+                    fontSize=6,
+                    fillColor=ink,
+                )
+            )
+    return d
+
+
+@dataclass(frozen=True)
+class Slot:
+    name: str
+    position: int
+    height: int
+    lost: bool
+
+
+@dataclass(frozen=True)
+class RackView:
+    title: str
+    units: int
+    slots: tuple[Slot, ...]
+    lost: bool
+
+
+def rack_row(racks: Sequence[RackView], width: float, unit_h: float = 6.5) -> Drawing:
+    """Elevations of up to four racks side by side: U1 at the bottom, lost servers red."""
+    per = 4
+    gap = 16.0
+    rack_w = (width - gap * (per - 1)) / per
+    tallest = max((r.units for r in racks), default=42)
+    height = tallest * unit_h + 34
+    d = Drawing(width, height)
+    for i, rack in enumerate(racks):
+        x = i * (rack_w + gap)
+        base = 4.0
+        body_h = rack.units * unit_h
+        d.add(
+            String(
+                x + rack_w / 2,
+                base + body_h + 16,
+                fit(rack.title, BOLD, 8, rack_w),
+                fontName=BOLD,
+                fontSize=8,
+                textAnchor="middle",
+            )
+        )
+        note = "rack lost" if rack.lost else "some servers lost"
+        d.add(
+            String(
+                x + rack_w / 2,
+                base + body_h + 6,
+                f"{rack.units}U, {note}",
+                fontName=REGULAR,
+                fontSize=6.5,
+                textAnchor="middle",
+                fillColor=LOST if rack.lost else INK,
+            )
+        )
+        inner = x + 12
+        inner_w = rack_w - 14
+        d.add(Rect(x, base - 2, rack_w, body_h + 4, fillColor=Color(0.3, 0.3, 0.32), strokeColor=None))
+        d.add(Rect(inner, base, inner_w, body_h, fillColor=colors.white, strokeColor=None))
+        for u in range(1, rack.units + 1):
+            if u % 5 == 0 or u == 1:
+                d.add(
+                    String(
+                        x + 6,
+                        base + (u - 1) * unit_h + 1,
+                        str(u),
+                        fontName=REGULAR,
+                        fontSize=4.5,
+                        textAnchor="middle",
+                        fillColor=colors.white,
+                    )
+                )
+        for slot in rack.slots:
+            if slot.position < 1 or slot.position > rack.units:
+                continue
+            h = min(slot.height, rack.units - slot.position + 1) * unit_h
+            y = base + (slot.position - 1) * unit_h
+            d.add(
+                Rect(
+                    inner + 1,
+                    y + 0.4,
+                    inner_w - 2,
+                    h - 0.8,
+                    fillColor=LOST if slot.lost else KEPT,
+                    strokeColor=INK,
+                    strokeWidth=0.3,
+                )
+            )
+            size = min(5.5, h - 1.5)
+            if size >= 3:
+                text = ("X " if slot.lost else "") + slot.name
+                d.add(
+                    String(
+                        inner + 3,
+                        y + (h - size) / 2 + 0.6,
+                        fit(text, REGULAR, size, inner_w - 6),
+                        fontName=REGULAR,
+                        fontSize=size,
+                        fillColor=colors.white if slot.lost else INK,
+                    )
+                )
+    return d

@@ -1,0 +1,118 @@
+"""Write the runbook PDF: compute nothing, lay out the story, write the file atomically."""
+
+from __future__ import annotations
+
+import datetime as _dt
+import io
+import os
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import Literal
+
+from reportlab.lib.pagesizes import A4, LETTER
+
+from planner.engine.recovery import RecoveryResult
+from planner.model.plan import Plan
+from planner.runbook.fonts import register_fonts
+from planner.runbook.story import Meta, build_story
+from planner.runbook.template import PageCount, RunbookCancelled, RunbookDoc
+
+Paper = Literal["a4", "letter"]
+PAPERS: dict[str, tuple[float, float]] = {"a4": A4, "letter": LETTER}
+ESTIMATED_PASSES = 3
+
+__all__ = ["RunbookCancelled", "export_runbook", "render_runbook"]
+
+
+def _scenario_title(plan: Plan, result: RecoveryResult) -> str:
+    if result.scenario:
+        scenario = plan.scenario(result.scenario)
+        name = scenario.name if scenario else result.scenario
+        return f"{name} ({result.scenario})"
+    return "ad hoc: " + ", ".join(result.failed)
+
+
+def render_runbook(
+    plan: Plan,
+    result: RecoveryResult,
+    paper: Paper = "a4",
+    date: _dt.date | str | None = None,
+    progress: Callable[[int, int], bool] | None = None,
+) -> bytes:
+    """The runbook of ``result`` as PDF bytes; the same inputs give the same bytes.
+
+    ``date`` is printed as the generation date (today, UTC, when None); the PDF's own
+    creation date is reportlab's invariant one, so only ``date`` varies the output.
+    ``progress(done, total)`` is called as pages are laid out; returning False cancels
+    with :class:`RunbookCancelled`.
+    """
+    from planner.storage.drplan_format import fingerprint
+
+    register_fonts()
+    if paper not in PAPERS:
+        raise ValueError(f"unknown paper '{paper}' (a4 or letter)")
+    if date is None:
+        date = _dt.datetime.now(_dt.UTC).date()
+    date_text = date.isoformat() if isinstance(date, _dt.date) else str(date)
+    pagesize = PAPERS[paper]
+    plan_print = fingerprint(plan)
+    scenario = _scenario_title(plan, result)
+    buffer = io.BytesIO()
+    page_count = PageCount()
+    doc = RunbookDoc(
+        buffer,
+        pagesize=pagesize,
+        plan_name=plan.name,
+        scenario=scenario,
+        fingerprint=plan_print,
+        page_count=page_count,
+        progress=progress,
+        title=f"Recovery runbook: {plan.name}",
+        subject=scenario,
+        author="DR Planner",
+        creator="DR Planner",
+        producer="DR Planner",
+    )
+    meta = Meta(scenario, date_text, plan_print, doc.width, doc.height)
+    story = build_story(plan, result, meta)
+    # The story's last flowable counts pages; the template's footer reads it.
+    story[-1] = page_count
+    doc.total_hint = len(story) * ESTIMATED_PASSES
+    doc.multiBuild(story)
+    if progress is not None:
+        progress(doc.total_hint, doc.total_hint)
+    return buffer.getvalue()
+
+
+def export_runbook(
+    plan: Plan,
+    result: RecoveryResult,
+    path: str | os.PathLike[str],
+    paper: Paper = "a4",
+    date: _dt.date | str | None = None,
+    progress: Callable[[int, int], bool] | None = None,
+) -> int:
+    """Write the runbook to ``path`` (atomically) and return its page count."""
+    data = render_runbook(plan, result, paper=paper, date=date, progress=progress)
+    target = Path(path)
+    fd, tmp = tempfile.mkstemp(prefix=".runbook-", suffix=".pdf", dir=target.parent or ".")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return page_count_of(data)
+
+
+def page_count_of(data: bytes) -> int:
+    """Pages of a runbook we wrote (reportlab writes one ``/Type /Page`` per page)."""
+    return data.count(b"/Type /Page\n") or data.count(b"/Type /Page ") or _count_pages(data)
+
+
+def _count_pages(data: bytes) -> int:
+    import re
+
+    return len(re.findall(rb"/Type\s*/Page(?![s\w])", data))

@@ -1,0 +1,984 @@
+"""The runbook's content: a pure function from plan and result to platypus flowables.
+
+Every user string passes through :func:`planner.runbook.fonts.markup` (escaped, with
+the fallback face for glyphs NanumGothic lacks). Large plans switch to compact forms
+so that a 32,000-server plan still prints in reasonable size: the procedure becomes one
+table row per step, and the dependency drawing, rack elevations and server lists are
+capped, each saying what it leaves out.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from itertools import groupby
+
+from reportlab.lib import colors
+from reportlab.lib.colors import Color
+from reportlab.lib.enums import TA_CENTER
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.platypus import (
+    CondPageBreak,
+    Flowable,
+    KeepTogether,
+    PageBreak,
+    Paragraph,
+    Spacer,
+    Table,
+    TableStyle,
+)
+from reportlab.platypus.tableofcontents import TableOfContents
+
+from planner.engine.recovery import RecoveryResult, ServiceRecovery
+from planner.model.plan import Plan
+from planner.runbook import drawings
+from planner.runbook.fonts import BOLD, REGULAR, markup, register_fonts
+from planner.runbook.template import OutlineMark, PageCount
+
+# Above these sizes the compact forms are used (see the module docstring).
+FULL_PROCEDURE_MAX = 300
+TOC_STEPS_MAX = 120
+DEPENDENCY_DRAWING_MAX = 60
+RACKS_DRAWN_MAX = 24
+SERVERS_LISTED_MAX = 400
+SERVICES_LISTED_MAX = 400
+COMPACT_CHUNK = 40
+
+SHADE = Color(0.93, 0.94, 0.96)
+HEAD = Color(0.2, 0.27, 0.36)
+ALERT = Color(0.75, 0.1, 0.1)
+LINE = Color(0.6, 0.6, 0.6)
+
+SECTIONS = (
+    "Contents",
+    "Summary",
+    "Impact",
+    "Restore procedure",
+    "Timeline",
+    "Dependencies",
+    "Racks",
+    "Contacts",
+    "Sign-off",
+)
+
+
+@dataclass(frozen=True)
+class Meta:
+    """What the runbook says about itself."""
+
+    scenario_title: str
+    date: str
+    fingerprint: str
+    frame_width: float
+    frame_height: float
+
+
+def hm(minutes: float | None) -> str:
+    """``T+h:mm``, or a dash when there is no time."""
+    if minutes is None:
+        return "-"
+    total = round(minutes)
+    return f"T+{total // 60}:{total % 60:02d}"
+
+
+def duration(minutes: float | None) -> str:
+    if minutes is None:
+        return "-"
+    total = round(minutes)
+    return f"{total // 60}:{total % 60:02d}"
+
+
+def _styles() -> dict[str, ParagraphStyle]:
+    register_fonts()
+    base = ParagraphStyle("Body", fontName=REGULAR, fontSize=9.5, leading=12.5, spaceAfter=4)
+    return {
+        "body": base,
+        "small": ParagraphStyle("Small", parent=base, fontSize=8, leading=10, spaceAfter=0),
+        "cell": ParagraphStyle("Cell", parent=base, fontSize=8.5, leading=10.5, spaceAfter=0),
+        "cellb": ParagraphStyle(
+            "CellBold", parent=base, fontName=BOLD, fontSize=8.5, leading=10.5, spaceAfter=0
+        ),
+        "head": ParagraphStyle(
+            "HeadCell",
+            parent=base,
+            fontName=BOLD,
+            fontSize=8.5,
+            leading=10.5,
+            spaceAfter=0,
+            textColor=colors.white,
+        ),
+        "h1": ParagraphStyle(
+            "H1",
+            parent=base,
+            fontName=BOLD,
+            fontSize=17,
+            leading=21,
+            spaceBefore=2,
+            spaceAfter=10,
+            textColor=HEAD,
+            keepWithNext=1,
+        ),
+        "h2": ParagraphStyle(
+            "H2",
+            parent=base,
+            fontName=BOLD,
+            fontSize=12,
+            leading=15,
+            spaceBefore=10,
+            spaceAfter=5,
+            textColor=HEAD,
+            keepWithNext=1,
+        ),
+        "group": ParagraphStyle(
+            "Group",
+            parent=base,
+            fontName=BOLD,
+            fontSize=10,
+            leading=13,
+            spaceBefore=8,
+            spaceAfter=3,
+            backColor=SHADE,
+            borderPadding=(3, 4, 3, 4),
+            textColor=HEAD,
+            keepWithNext=1,
+        ),
+        "title": ParagraphStyle(
+            "Title", parent=base, fontName=BOLD, fontSize=26, leading=32, spaceAfter=8
+        ),
+        "subtitle": ParagraphStyle(
+            "Subtitle", parent=base, fontName=BOLD, fontSize=15, leading=20, spaceAfter=6
+        ),
+        "stepno": ParagraphStyle(
+            "StepNo",
+            parent=base,
+            fontName=BOLD,
+            fontSize=15,
+            leading=18,
+            alignment=TA_CENTER,
+            spaceAfter=0,
+        ),
+        "toc0": ParagraphStyle(
+            "TOC0", parent=base, fontName=BOLD, fontSize=10.5, leading=15, leftIndent=0
+        ),
+        "toc1": ParagraphStyle(
+            "TOC1", parent=base, fontSize=8.5, leading=11, leftIndent=16, spaceAfter=0
+        ),
+    }
+
+
+# Named table styles: one look per kind of table.
+GRID_STYLE = TableStyle(
+    [
+        ("BACKGROUND", (0, 0), (-1, 0), HEAD),
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("GRID", (0, 0), (-1, -1), 0.4, LINE),
+        ("ROWBACKGROUNDS", (0, 1), (-1, -1), [colors.white, Color(0.97, 0.97, 0.98)]),
+        ("TOPPADDING", (0, 0), (-1, -1), 3),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
+    ]
+)
+FORM_STYLE = TableStyle(
+    [
+        ("BACKGROUND", (0, 0), (-1, 0), HEAD),
+        ("GRID", (0, 0), (-1, -1), 0.6, LINE),
+        ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+        ("ROWBACKGROUNDS", (0, 1), (-1, -1), [colors.white]),
+    ]
+)
+KEY_VALUE_STYLE = TableStyle(
+    [
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("LINEBELOW", (0, 0), (-1, -1), 0.3, Color(0.8, 0.8, 0.8)),
+        ("TOPPADDING", (0, 0), (-1, -1), 3),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
+    ]
+)
+STEP_STYLE = TableStyle(
+    [
+        ("BOX", (0, 0), (-1, -1), 0.8, Color(0.4, 0.4, 0.45)),
+        ("BACKGROUND", (0, 0), (0, -1), SHADE),
+        ("LINEAFTER", (0, 0), (0, -1), 0.5, LINE),
+        ("LINEABOVE", (1, -1), (-1, -1), 0.4, LINE),
+        ("SPAN", (0, 0), (0, -1)),
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("TOPPADDING", (0, 0), (-1, -1), 4),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 4),
+    ]
+)
+
+
+class CheckBox(Flowable):
+    """An empty square to tick with a pen."""
+
+    def __init__(self, size: float = 13) -> None:
+        super().__init__()
+        self.size = size
+
+    def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
+        return self.size, self.size
+
+    def draw(self) -> None:
+        self.canv.setLineWidth(1)
+        self.canv.rect(0, 0, self.size, self.size)
+
+
+def _marked(flowable: Flowable, mark: OutlineMark) -> Flowable:
+    flowable.outline = mark  # type: ignore[attr-defined]
+    return flowable
+
+
+class _Ctx:
+    """What the section builders share: plan, result, styles, step numbers."""
+
+    def __init__(self, plan: Plan, result: RecoveryResult, meta: Meta) -> None:
+        self.plan = plan
+        self.result = result
+        self.meta = meta
+        self.s = _styles()
+        self.tasks = result.tasks
+        self.step_of = {t.id: n for n, t in enumerate(self.tasks, start=1)}
+        self.services = {s.id: s for s in plan.services}
+        self.pools = {p.id: p for p in plan.pools}
+        self.width = meta.frame_width
+
+    def p(self, text: str, style: str = "body") -> Paragraph:
+        return Paragraph(text, self.s[style])
+
+    def name(self, service_id: str) -> str:
+        service = self.services.get(service_id)
+        return markup(service.name if service else service_id)
+
+    def heading(self, title: str, key: str) -> Paragraph:
+        return _marked(self.p(markup(title), "h1"), OutlineMark(key, title, 0))
+
+    def table(
+        self, rows: list[list[object]], widths: list[float], style: TableStyle = GRID_STYLE
+    ) -> Table:
+        table = Table(rows, colWidths=widths, repeatRows=1, style=style, splitInRow=1)
+        return table
+
+    def header_row(self, *titles: str) -> list[object]:
+        return [self.p(markup(t), "head") for t in titles]
+
+
+def build_story(plan: Plan, result: RecoveryResult, meta: Meta) -> list[Flowable]:
+    """The runbook as flowables, in the order of the issue: cover to sign-off."""
+    ctx = _Ctx(plan, result, meta)
+    story: list[Flowable] = []
+    story += _cover(ctx)
+    story += _contents(ctx)
+    story += _summary(ctx)
+    story += _impact(ctx)
+    story += _procedure(ctx)
+    story += _timeline(ctx)
+    story += _dependencies(ctx)
+    story += _racks(ctx)
+    story += _contacts(ctx)
+    story += _sign_off(ctx)
+    story.append(PageCount())
+    return story
+
+
+# ---------------------------------------------------------------- cover and contents
+
+
+def _cover(ctx: _Ctx) -> list[Flowable]:
+    r = ctx.result
+    out: list[Flowable] = [Spacer(1, 30)]
+    out.append(_marked(ctx.p("Recovery runbook", "title"), OutlineMark("cover", "Cover", 0, False)))
+    out.append(ctx.p(markup(ctx.plan.name), "subtitle"))
+    out.append(Spacer(1, 12))
+    failed = ", ".join(r.failed) or "nothing"
+    rows = [
+        ["Scenario", markup(ctx.meta.scenario_title)],
+        ["Failed", markup(failed)],
+        ["Generated", markup(ctx.meta.date)],
+        ["Plan fingerprint", f"<font size=7.5>{markup(ctx.meta.fingerprint)}</font>"],
+        ["Recovery time", f"<b>{duration(r.recovery_minutes)}</b> (h:mm) after the disaster"],
+        ["Steps", f"{len(ctx.tasks)} restore and failover steps"],
+    ]
+    out.append(
+        Table(
+            [[ctx.p(k, "cellb"), ctx.p(v, "cell")] for k, v in rows],
+            colWidths=[110, ctx.width - 110],
+            style=KEY_VALUE_STYLE,
+        )
+    )
+    out.append(Spacer(1, 14))
+    out.append(
+        ctx.p(
+            "Times are hours:minutes after the disaster (T+h:mm). Work through the restore "
+            "procedure in step order; steps under one start time may run at the same time "
+            "when crews allow. Write down what really happened in the blanks.",
+            "body",
+        )
+    )
+    out.append(Spacer(1, 16))
+    out.append(ctx.p("Approval", "h2"))
+    head = ctx.header_row("", "Name", "Role", "Date", "Signature")
+    rows_a: list[list[object]] = [head]
+    for what in ("Prepared by", "Reviewed by", "Approved by"):
+        rows_a.append([ctx.p(what, "cellb"), "", "", "", ""])
+    w = ctx.width
+    table = Table(
+        rows_a,
+        colWidths=[80, w * 0.26, w * 0.2, 70, w - 150 - w * 0.46],
+        rowHeights=[None, 34, 34, 34],
+        repeatRows=1,
+        style=FORM_STYLE,
+    )
+    out.append(table)
+    out.append(PageBreak())
+    return out
+
+
+def _contents(ctx: _Ctx) -> list[Flowable]:
+    toc = TableOfContents(dotsMinLevel=0)
+    toc.levelStyles = [ctx.s["toc0"], ctx.s["toc1"]]
+    out: list[Flowable] = [ctx.heading("Contents", "contents")]
+    if len(ctx.tasks) > TOC_STEPS_MAX:
+        out.append(
+            ctx.p(
+                f"The {len(ctx.tasks)} steps are listed in the PDF outline (bookmarks), "
+                "not here.",
+                "small",
+            )
+        )
+    out += [toc, PageBreak()]
+    return out
+
+
+# ---------------------------------------------------------------- summary and impact
+
+
+def _summary(ctx: _Ctx) -> list[Flowable]:
+    r = ctx.result
+    out: list[Flowable] = [ctx.heading("Summary", "summary")]
+    gap = r.recovery_minutes - r.lower_bound_minutes
+    if gap <= 0:
+        quality = "This schedule equals the lower bound: no schedule can be shorter."
+    elif r.proven_optimal:
+        quality = "This schedule is proven optimal."
+    else:
+        quality = f"This schedule is at most {duration(gap)} (h:mm) above the best possible."
+    rows = [
+        ["Recovery time", f"<b>{duration(r.recovery_minutes)}</b> ({r.recovery_minutes:g} min)"],
+        ["Lower bound", f"{duration(r.lower_bound_minutes)} ({r.lower_bound_minutes:g} min)"],
+        ["Schedule", markup(f"{quality} Objective: {r.objective}; method: {r.method}.")],
+    ]
+    out.append(
+        Table(
+            [[ctx.p(k, "cellb"), ctx.p(v, "cell")] for k, v in rows],
+            colWidths=[110, ctx.width - 110],
+            style=KEY_VALUE_STYLE,
+        )
+    )
+    out.append(ctx.p("Recovery time per tier", "h2"))
+    tier_rows: list[list[object]] = [ctx.header_row("Tier", "All services of the tier back by")]
+    for tier, minutes in r.tier_minutes.items():
+        tier_rows.append([ctx.p(str(tier), "cell"), ctx.p(duration(minutes), "cell")])
+    out.append(ctx.table(tier_rows, [60, 200]))
+    misses = r.rto_misses
+    out.append(ctx.p(f"RTO misses ({len(misses)})", "h2"))
+    if misses:
+        out.append(
+            ctx.p(
+                "<i>Chain too long</i>: even with unlimited crews the dependency chain takes "
+                "longer than the RTO. <i>Too few crews</i>: the chain fits, but the pools "
+                "cannot run everything at once.",
+                "small",
+            )
+        )
+        out.append(Spacer(1, 4))
+        rows_m: list[list[object]] = [
+            ctx.header_row("Step", "Service", "Tier", "RTO", "Recovered", "Reason")
+        ]
+        for s in sorted(misses, key=lambda m: (m.recovered, m.id)):
+            reason = "chain too long" if s.miss_reason == "path" else "too few crews"
+            step = ctx.step_of.get(s.id)
+            rows_m.append(
+                [
+                    ctx.p(str(step) if step else "-", "cell"),
+                    ctx.p(f"{ctx.name(s.id)} <font size=7>({markup(s.id)})</font>", "cell"),
+                    ctx.p(str(s.tier), "cell"),
+                    ctx.p(duration(s.rto_minutes), "cell"),
+                    ctx.p(duration(s.recovered), "cell"),
+                    ctx.p(reason, "cell"),
+                ]
+            )
+        w = ctx.width
+        out.append(ctx.table(rows_m, [34, w - 34 - 34 - 50 - 60 - 90, 34, 50, 60, 90]))
+    else:
+        out.append(ctx.p("Every service meets its RTO.", "body"))
+    out.append(ctx.p("Critical path", "h2"))
+    if r.critical_path:
+        out.append(
+            ctx.p(
+                "The chain of steps that sets the recovery time: any delay here delays "
+                "the whole recovery.",
+                "small",
+            )
+        )
+        out.append(Spacer(1, 4))
+        rows_c: list[list[object]] = [ctx.header_row("Step", "Service", "Start", "Finish")]
+        for sid in r.critical_path:
+            s = r.service(sid)
+            rows_c.append(
+                [
+                    ctx.p(str(ctx.step_of.get(sid, "-")), "cell"),
+                    ctx.p(f"{ctx.name(sid)} <font size=7>({markup(sid)})</font>", "cell"),
+                    ctx.p(hm(s.start if s else None), "cell"),
+                    ctx.p(hm(s.finish if s else None), "cell"),
+                ]
+            )
+        w = ctx.width
+        out.append(ctx.table(rows_c, [40, w - 40 - 140, 70, 70]))
+    else:
+        out.append(ctx.p("No step: nothing to recover.", "body"))
+    out.append(PageBreak())
+    return out
+
+
+def _impact(ctx: _Ctx) -> list[Flowable]:
+    r, plan = ctx.result, ctx.plan
+    imp = r.impact
+    out: list[Flowable] = [ctx.heading("Impact", "impact")]
+    out.append(
+        ctx.p(
+            f"Lost: <b>{len(imp.lost_sites)}</b> site(s), <b>{len(imp.lost_racks)}</b> "
+            f"rack(s), <b>{len(imp.lost_servers)}</b> server(s).",
+            "body",
+        )
+    )
+    if imp.lost_sites:
+        names = ", ".join(
+            markup(f"{s.name} ({s.id})") for s in plan.sites if s.id in set(imp.lost_sites)
+        )
+        out.append(ctx.p(f"<b>Sites:</b> {names}", "body"))
+    lost_by_rack: dict[str, list[str]] = {}
+    servers = {s.id: s for s in plan.servers}
+    for sid in imp.lost_servers:
+        server = servers.get(sid)
+        if server is not None:
+            lost_by_rack.setdefault(server.rack, []).append(server.name)
+    racks = {rk.id: rk for rk in plan.racks}
+    out.append(ctx.p("Racks and servers lost", "h2"))
+    listed = len(imp.lost_servers) <= SERVERS_LISTED_MAX
+    if not listed:
+        out.append(
+            ctx.p(
+                f"{len(imp.lost_servers)} servers are lost: too many to list; each rack "
+                "shows its count.",
+                "small",
+            )
+        )
+        out.append(Spacer(1, 3))
+    rows: list[list[object]] = [
+        ctx.header_row("Rack", "Site", "Lost servers" if listed else "Lost servers (count)")
+    ]
+    for rack_id, names in lost_by_rack.items():
+        rack = racks.get(rack_id)
+        label = f"{rack.name} ({rack_id})" if rack else rack_id
+        what = ", ".join(names) if listed else str(len(names))
+        rows.append(
+            [
+                ctx.p(markup(label), "cell"),
+                ctx.p(markup(rack.site if rack else "-"), "cell"),
+                ctx.p(markup(what), "cell"),
+            ]
+        )
+    w = ctx.width
+    out.append(ctx.table(rows, [130, 70, w - 200]))
+    out.append(ctx.p("Services by state", "h2"))
+    meaning = {
+        "restore": "rebuilt or restored from backup (a step of its own)",
+        "failover": "switched to standby instances (a step of its own)",
+        "dependency": "not lost itself, but waits for a lost service it depends on",
+        "unaffected": "keeps running",
+    }
+    rows_s: list[list[object]] = [ctx.header_row("State", "Count", "Services")]
+    for state in ("restore", "failover", "dependency", "unaffected"):
+        members = [s for s in r.services if s.state == state]
+        if len(members) <= SERVICES_LISTED_MAX:
+            names = ", ".join(markup(s.name) for s in members) or "-"
+        else:
+            names = f"{len(members)} services (see the restore procedure)"
+        rows_s.append(
+            [
+                ctx.p(f"<b>{state}</b><br/><font size=7>{meaning[state]}</font>", "cell"),
+                ctx.p(str(len(members)), "cell"),
+                ctx.p(names, "cell"),
+            ]
+        )
+    out.append(ctx.table(rows_s, [130, 40, w - 170]))
+    out.append(PageBreak())
+    return out
+
+
+# ---------------------------------------------------------------- restore procedure
+
+
+def _needs_text(ctx: _Ctx, task: ServiceRecovery) -> str:
+    parts = []
+    for pool_id, units in task.needs.items():
+        pool = ctx.pools.get(pool_id)
+        parts.append(f"{units} × {markup(pool.name if pool else pool_id)}")
+    return "; ".join(parts) or "none"
+
+
+def _confirm_text(ctx: _Ctx, task: ServiceRecovery) -> str:
+    if not task.waits_for:
+        return "nothing: may start at once"
+    return "; ".join(
+        f"<b>step {ctx.step_of.get(d, '?')}</b> {ctx.name(d)}" for d in task.waits_for
+    )
+
+
+def _procedure(ctx: _Ctx) -> list[Flowable]:
+    tasks = ctx.tasks
+    out: list[Flowable] = [ctx.heading("Restore procedure", "procedure")]
+    out.append(
+        ctx.p(
+            f"{len(tasks)} steps in schedule order. Steps under one start time have no "
+            "dependency between them and may run in parallel when the crews are free. "
+            "Before a step, confirm that the steps it waits for are done; tick the box "
+            "when the service is back and write down the real times.",
+            "body",
+        )
+    )
+    if not tasks:
+        out.append(ctx.p("Nothing to recover in this scenario.", "body"))
+        out.append(PageBreak())
+        return out
+    compact = len(tasks) > FULL_PROCEDURE_MAX
+    if compact:
+        out += _procedure_compact(ctx)
+    else:
+        out += _procedure_full(ctx)
+    out.append(PageBreak())
+    return out
+
+
+def _groups(tasks: list[ServiceRecovery]) -> Iterable[tuple[float, list[ServiceRecovery]]]:
+    for start, members in groupby(tasks, key=lambda t: t.start):
+        yield (start or 0), list(members)
+
+
+def _group_title(start: float, count: int) -> str:
+    if count == 1:
+        return f"Start at {hm(start)}: 1 step"
+    return f"Start at {hm(start)}: {count} steps in parallel"
+
+
+def _procedure_full(ctx: _Ctx) -> list[Flowable]:
+    out: list[Flowable] = []
+    w = ctx.width
+    critical = set(ctx.result.critical_path)
+    for start, members in _groups(ctx.tasks):
+        out.append(ctx.p(_group_title(start, len(members)), "group"))
+        for task in members:
+            n = ctx.step_of[task.id]
+            service = ctx.services[task.id]
+            action = "Fail over" if task.state == "failover" else "Restore"
+            title = f"{ctx.name(task.id)} <font size=8 color='#555555'>({markup(task.id)})</font>"
+            flags = []
+            if task.id in critical:
+                flags.append("<font color='#b00000'><b>critical path</b></font>")
+            if task.meets_rto is False:
+                why = "chain too long" if task.miss_reason == "path" else "too few crews"
+                flags.append(f"<font color='#b00000'>misses RTO ({why})</font>")
+            rto = f"RTO {duration(task.rto_minutes)}" if task.rto_minutes is not None else ""
+            when = (
+                f"<b>{action}</b> · tier {task.tier} · planned <b>{hm(task.start)}</b> to "
+                f"<b>{hm(task.finish)}</b> ({duration((task.finish or 0) - (task.start or 0))})"
+                + (f" · {rto}" if rto else "")
+                + (" · " + " · ".join(flags) if flags else "")
+            )
+            body: list[Flowable] = [
+                ctx.p(f"<b>{title}</b>", "body"),
+                ctx.p(when, "cell"),
+                ctx.p(f"<b>Crews:</b> {_needs_text(ctx, task)}", "cell"),
+                ctx.p(f"<b>Confirm first:</b> {_confirm_text(ctx, task)}", "cell"),
+            ]
+            if service.steps:
+                items = "".join(
+                    f"<br/>&nbsp;&nbsp;{i}. {markup(step)}"
+                    for i, step in enumerate(service.steps, start=1)
+                )
+                body.append(ctx.p(f"<b>Do:</b>{items}", "cell"))
+            if service.notes:
+                body.append(ctx.p(f"<b>Notes:</b> {markup(service.notes)}", "cell"))
+            owner = " · ".join(markup(x) for x in (service.owner, service.team) if x)
+            if owner:
+                body.append(ctx.p(f"<b>Owner:</b> {owner}", "cell"))
+            blanks = ctx.p(
+                "Started ______________ &nbsp; Finished ______________ &nbsp; "
+                "By ________________________",
+                "cell",
+            )
+            number = [ctx.p(str(n), "stepno"), Spacer(1, 6), CheckBox()]
+            table = Table(
+                [[number, body], ["", blanks]],
+                colWidths=[44, w - 44],
+                style=STEP_STYLE,
+                splitInRow=1,
+            )
+            mark = OutlineMark(
+                f"step-{n}",
+                f"{n}. {service.name} ({task.id})",
+                1,
+                toc=len(ctx.tasks) <= TOC_STEPS_MAX,
+                toc_text=f"{n}. {ctx.name(task.id)}",
+            )
+            table.hAlign = "LEFT"
+            out.append(_marked(table, mark))
+            out.append(Spacer(1, 5))
+    return out
+
+
+def _procedure_compact(ctx: _Ctx) -> list[Flowable]:
+    out: list[Flowable] = [
+        ctx.p(
+            f"This plan has {len(ctx.tasks)} steps: each is one row. Rows with the same "
+            "group letter start together and may run in parallel.",
+            "small",
+        ),
+        Spacer(1, 4),
+    ]
+    w = ctx.width
+    widths = [30, w - 30 - 46 - 84 - 150 - 20, 46, 84, 150, 20]
+    head = ctx.header_row("Step", "Service", "Action", "Planned", "Confirm first (steps)", "")
+    rows: list[list[object]] = []
+    marks: list[OutlineMark] = []
+    shading: list[tuple[str, tuple[int, int], tuple[int, int], Color]] = []
+    group_no = 0
+
+    def flush() -> None:
+        if not rows:
+            return
+        table = Table([head, *rows], colWidths=widths, repeatRows=1, style=GRID_STYLE)
+        table.setStyle(TableStyle(list(shading)))
+        table.hAlign = "LEFT"
+        out.append(table)
+        # Bookmarks of the chunk's steps point at the chunk (one table, one page).
+        for mark in marks:
+            out.append(_marked(Spacer(0, 0), mark))
+        rows.clear()
+        marks.clear()
+        shading.clear()
+
+    for _start, members in _groups(ctx.tasks):
+        group_no += 1
+        tint = SHADE if group_no % 2 else colors.white
+        for task in members:
+            n = ctx.step_of[task.id]
+            deps = ", ".join(str(ctx.step_of.get(d, "?")) for d in task.waits_for) or "-"
+            rows.append(
+                [
+                    ctx.p(str(n), "cellb"),
+                    ctx.p(f"{ctx.name(task.id)} <font size=7>({markup(task.id)})</font>", "cell"),
+                    ctx.p(task.state, "cell"),
+                    ctx.p(f"{hm(task.start)}–{hm(task.finish)}", "cell"),
+                    ctx.p(deps, "cell"),
+                    CheckBox(10),
+                ]
+            )
+            row = len(rows)
+            shading.append(("BACKGROUND", (0, row), (-1, row), tint))
+            marks.append(OutlineMark(f"step-{n}", f"{n}. {task.name} ({task.id})", 1, False))
+            if len(rows) >= COMPACT_CHUNK:
+                flush()
+    flush()
+    return out
+
+
+# ---------------------------------------------------------------- drawings
+
+
+def _timeline(ctx: _Ctx) -> list[Flowable]:
+    r = ctx.result
+    out: list[Flowable] = [ctx.heading("Timeline", "timeline")]
+    critical = set(r.critical_path)
+    bars = [
+        drawings.Bar(
+            step=ctx.step_of[t.id],
+            label=t.name,
+            action=t.state,
+            start=float(t.start or 0),
+            finish=float(t.finish or 0),
+            rto=float(t.rto_minutes) if t.rto_minutes is not None else None,
+            critical=t.id in critical,
+        )
+        for t in ctx.tasks
+    ]
+    if not bars:
+        out.append(ctx.p("Nothing to schedule.", "body"))
+        out.append(PageBreak())
+        return out
+    out.append(
+        ctx.p(
+            "Planned steps over time (T+h:mm). Bars are failovers (blue) and restores "
+            "(orange); a red outline marks the critical path; a red tick marks the "
+            "service's RTO.",
+            "small",
+        )
+    )
+    out.append(Spacer(1, 6))
+    horizon = max(float(r.recovery_minutes), max(b.finish for b in bars), 1.0)
+    rows = int((ctx.meta.frame_height - 90) // 15)
+    pages = drawings.gantt_pages(bars, ctx.width, rows, horizon)
+    for i, page in enumerate(pages):
+        if i:
+            out.append(PageBreak())
+            out.append(
+                ctx.p(f"Timeline, continued ({i + 1} of {len(pages)})", "small")
+            )
+        out.append(page)
+    out.append(PageBreak())
+    return out
+
+
+def _layers(ctx: _Ctx, ids: list[str]) -> list[list[str]]:
+    chosen = set(ids)
+    depth: dict[str, int] = {}
+    for sid in _dependency_order(ctx, ids):
+        deps = [d for d in ctx.services[sid].depends_on if d in chosen]
+        depth[sid] = 1 + max((depth[d] for d in deps), default=-1)
+    layers: list[list[str]] = [[] for _ in range(max(depth.values(), default=-1) + 1)]
+    order = {sid: i for i, sid in enumerate(ids)}
+    for sid in ids:
+        layers[depth[sid]].append(sid)
+    # One barycentre pass: place each node near its dependencies to uncross edges.
+    position: dict[str, float] = {}
+    for layer in layers:
+        def key(sid: str) -> tuple[float, int]:
+            deps = [position[d] for d in ctx.services[sid].depends_on if d in position]
+            return (sum(deps) / len(deps) if deps else -1.0, order[sid])
+
+        layer.sort(key=key)
+        for i, sid in enumerate(layer):
+            position[sid] = i
+    return layers
+
+
+def _dependency_order(ctx: _Ctx, ids: list[str]) -> list[str]:
+    chosen = set(ids)
+    seen: set[str] = set()
+    result: list[str] = []
+    for root in ids:
+        stack: list[tuple[str, bool]] = [(root, False)]
+        while stack:
+            sid, done = stack.pop()
+            if done:
+                if sid not in seen:
+                    seen.add(sid)
+                    result.append(sid)
+                continue
+            if sid in seen:
+                continue
+            stack.append((sid, True))
+            for dep in ctx.services[sid].depends_on:
+                if dep in chosen and dep not in seen:
+                    stack.append((dep, False))
+    return result
+
+
+def _dependencies(ctx: _Ctx) -> list[Flowable]:
+    r = ctx.result
+    out: list[Flowable] = [ctx.heading("Dependencies", "dependencies")]
+    impacted = [s.id for s in r.services if s.state != "unaffected"]
+    if not impacted:
+        out.append(ctx.p("No service is impacted.", "body"))
+        out.append(PageBreak())
+        return out
+    critical = set(r.critical_path)
+    if len(impacted) > DEPENDENCY_DRAWING_MAX:
+        layers_all = _layers(ctx, impacted)
+        shown_set = set(r.critical_path)
+        for sid in r.critical_path:
+            shown_set.update(d for d in ctx.services[sid].depends_on if d in set(impacted))
+        shown = [sid for sid in impacted if sid in shown_set]
+        out.append(
+            ctx.p(
+                f"{len(impacted)} services are impacted, in {len(layers_all)} layers: too "
+                f"many to draw. The drawing shows the critical path and its direct "
+                f"dependencies ({len(shown)} services); the table counts every layer.",
+                "body",
+            )
+        )
+        rows: list[list[object]] = [ctx.header_row("Layer", "Services")]
+        for i, layer in enumerate(layers_all, start=1):
+            rows.append([ctx.p(str(i), "cell"), ctx.p(str(len(layer)), "cell")])
+        out.append(ctx.table(rows, [60, 100]))
+        out.append(Spacer(1, 8))
+    else:
+        shown = impacted
+        out.append(
+            ctx.p(
+                "Impacted services in layers, dependencies on the left: a service can "
+                "come back only after every service it points from. Blue: failover; "
+                "orange: restore; grey: waits for a dependency; red outline: critical path.",
+                "small",
+            )
+        )
+        out.append(Spacer(1, 6))
+    layers = _layers(ctx, shown)
+    state = {s.id: s.state for s in r.services}
+    nodes = [
+        [drawings.Node(sid, ctx.services[sid].name, state[sid], sid in critical) for sid in layer]
+        for layer in layers
+    ]
+    shown_set2 = set(shown)
+    edges = [(d, sid) for sid in shown for d in ctx.services[sid].depends_on if d in shown_set2]
+    max_rows = int((ctx.meta.frame_height - 120) // 30)
+    if max(len(layer) for layer in layers) > max_rows:
+        # Too tall for one page: split each layer into columns of at most max_rows.
+        split: list[list[drawings.Node]] = []
+        for layer in nodes:
+            for first in range(0, len(layer), max_rows):
+                split.append(layer[first : first + max_rows])
+        nodes = split
+    out.append(drawings.dependency_drawing(nodes, edges, ctx.width))
+    out.append(PageBreak())
+    return out
+
+
+def _racks(ctx: _Ctx) -> list[Flowable]:
+    r, plan = ctx.result, ctx.plan
+    out: list[Flowable] = [ctx.heading("Racks", "racks")]
+    lost_servers = set(r.impact.lost_servers)
+    lost_racks = set(r.impact.lost_racks)
+    by_rack: dict[str, list[drawings.Slot]] = {}
+    touched: set[str] = set(lost_racks)
+    for server in plan.servers:
+        lost = server.id in lost_servers
+        if lost:
+            touched.add(server.rack)
+        by_rack.setdefault(server.rack, []).append(
+            drawings.Slot(server.name, server.position, server.height, lost)
+        )
+    affected = [rk for rk in plan.racks if rk.id in touched]
+    if not affected:
+        out.append(ctx.p("No rack is affected.", "body"))
+        out.append(PageBreak())
+        return out
+    drawn = affected[:RACKS_DRAWN_MAX]
+    text = (
+        f"Elevations of the {len(affected)} affected rack(s), unit 1 at the bottom. "
+        "Red with an X: lost server; grey: server still running."
+    )
+    if len(drawn) < len(affected):
+        text += (
+            f" Only the first {len(drawn)} of {len(affected)} affected racks are drawn; "
+            "the impact section lists the rest."
+        )
+    out.append(ctx.p(text, "small"))
+    out.append(Spacer(1, 6))
+    views = [
+        drawings.RackView(
+            f"{rk.name} ({rk.id})",
+            rk.units,
+            tuple(by_rack.get(rk.id, ())),
+            rk.id in lost_racks,
+        )
+        for rk in drawn
+    ]
+    for first in range(0, len(views), 4):
+        out.append(drawings.rack_row(views[first : first + 4], ctx.width))
+        out.append(Spacer(1, 10))
+    out.append(PageBreak())
+    return out
+
+
+# ---------------------------------------------------------------- contacts and sign-off
+
+
+def _contacts(ctx: _Ctx) -> list[Flowable]:
+    r = ctx.result
+    out: list[Flowable] = [ctx.heading("Contacts", "contacts")]
+    impacted = {s.id for s in r.services if s.state != "unaffected"}
+    people: dict[tuple[str, str], list[str]] = {}
+    for service in ctx.plan.services:
+        if service.owner or service.team:
+            key = (service.owner or "-", service.team or "-")
+            people.setdefault(key, []).append(service.id)
+    if not people:
+        out.append(ctx.p("The plan records no owners or teams.", "body"))
+    else:
+        out.append(
+            ctx.p(
+                "Owners and teams recorded in the plan; <b>bold</b> services are impacted "
+                "by this scenario. Write phone numbers in by hand if the plan has none.",
+                "small",
+            )
+        )
+        out.append(Spacer(1, 4))
+        rows: list[list[object]] = [ctx.header_row("Owner", "Team", "Services", "Phone")]
+        ordered = sorted(people.items(), key=lambda kv: (kv[0][1], kv[0][0]))
+        for (owner, team), ids in ordered:
+            names = ", ".join(
+                f"<b>{ctx.name(i)}</b>" if i in impacted else ctx.name(i) for i in ids
+            )
+            rows.append(
+                [
+                    ctx.p(markup(owner), "cell"),
+                    ctx.p(markup(team), "cell"),
+                    ctx.p(names, "cell"),
+                    "",
+                ]
+            )
+        w = ctx.width
+        out.append(ctx.table(rows, [110, 100, w - 290, 80]))
+    out.append(PageBreak())
+    return out
+
+
+def _sign_off(ctx: _Ctx) -> list[Flowable]:
+    out: list[Flowable] = [ctx.heading("Sign-off", "sign-off")]
+    out.append(
+        ctx.p(
+            f"Planned recovery time: <b>{duration(ctx.result.recovery_minutes)}</b> (h:mm). "
+            "Recovery declared complete at: ____________________ &nbsp; "
+            "Actual recovery time: ______________",
+            "body",
+        )
+    )
+    out.append(Spacer(1, 8))
+    out.append(
+        ctx.p(
+            "Every step above is ticked, every service owner has confirmed their service, "
+            "and the deviations from the plan are written down below.",
+            "body",
+        )
+    )
+    out.append(Spacer(1, 8))
+    rows: list[list[object]] = [ctx.header_row("Role", "Name", "Date and time", "Signature")]
+    for role in (
+        "Incident commander",
+        "Recovery lead",
+        "Service owners' representative",
+        "Security / compliance",
+        "Management",
+    ):
+        rows.append([ctx.p(role, "cellb"), "", "", ""])
+    w = ctx.width
+    out.append(
+        Table(
+            rows,
+            colWidths=[130, (w - 130) * 0.35, (w - 130) * 0.25, (w - 130) * 0.4],
+            rowHeights=[None] + [36] * (len(rows) - 1),
+            repeatRows=1,
+            style=FORM_STYLE,
+        )
+    )
+    out.append(Spacer(1, 14))
+    out.append(CondPageBreak(200))
+    out.append(ctx.p("Deviations from the plan", "h2"))
+    lined = Table(
+        [[""] for _ in range(8)],
+        colWidths=[w],
+        rowHeights=[24] * 8,
+        style=TableStyle([("LINEBELOW", (0, 0), (-1, -1), 0.5, LINE)]),
+    )
+    out.append(lined)
+    return out

@@ -1,0 +1,167 @@
+"""The page layout: one frame, header and footer on every page, TOC entries and bookmarks.
+
+Flowables that should appear in the table of contents or the PDF outline carry an
+``outline`` attribute (an :class:`OutlineMark`); :meth:`RunbookDoc.afterFlowable`
+registers them. The total page count for "page n of N" comes from the previous
+``multiBuild`` pass through :class:`PageCount`, an indexing flowable that is only
+satisfied once the count stops changing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from reportlab.lib.colors import Color
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate
+
+from planner.runbook.fonts import BOLD, REGULAR, plain
+
+MARGIN = 42.0
+HEADER_GAP = 24.0
+GREY = Color(0.35, 0.35, 0.35)
+RULE = Color(0.7, 0.7, 0.7)
+
+
+class RunbookCancelled(Exception):
+    """The progress callback asked to stop; nothing is written."""
+
+
+@dataclass(frozen=True)
+class OutlineMark:
+    """Where a flowable goes in the outline (``level``) and, if ``toc``, the contents."""
+
+    key: str
+    title: str  # plain text for the outline
+    level: int
+    toc: bool = True
+    toc_text: str | None = None  # Paragraph markup for the contents (escaped)
+
+
+class PageCount(Flowable):
+    """Zero-size marker at the end of the story: records the page count of each pass."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.previous: int | None = None
+        self.current: int | None = None
+
+    def isIndexing(self) -> int:  # noqa: N802 (reportlab's name)
+        return 1
+
+    def beforeBuild(self) -> None:  # noqa: N802
+        self.previous, self.current = self.current, None
+
+    def afterBuild(self) -> None:  # noqa: N802
+        pass
+
+    def notify(self, kind: str, stuff: object) -> None:
+        pass  # multiBuild tells every indexing flowable of every entry; we need none
+
+    def isSatisfied(self) -> bool:  # noqa: N802
+        return self.current is not None and self.current == self.previous
+
+    def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
+        return 0.0, 0.0
+
+    def draw(self) -> None:
+        self.current = self.canv.getPageNumber()
+
+
+class RunbookDoc(BaseDocTemplate):
+    """A :class:`BaseDocTemplate` with the runbook's page furniture and bookkeeping."""
+
+    def __init__(
+        self,
+        target: Any,
+        *,
+        pagesize: tuple[float, float],
+        plan_name: str,
+        scenario: str,
+        fingerprint: str,
+        page_count: PageCount,
+        progress: Callable[[int, int], bool] | None = None,
+        total_hint: int = 1,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(
+            target,
+            pagesize=pagesize,
+            leftMargin=MARGIN,
+            rightMargin=MARGIN,
+            topMargin=MARGIN + HEADER_GAP,
+            bottomMargin=MARGIN + HEADER_GAP,
+            invariant=1,
+            **kwargs,
+        )
+        self.plan_name = plan_name
+        self.scenario = scenario
+        self.fingerprint = fingerprint
+        self.page_count = page_count
+        self.progress = progress
+        self.total_hint = max(1, total_hint)
+        self.done = 0
+        self._outline_levels_seen: set[str] = set()
+        frame = Frame(
+            self.leftMargin, self.bottomMargin, self.width, self.height, id="body", showBoundary=0
+        )
+        self.addPageTemplates([PageTemplate(id="page", frames=[frame], onPage=self._furniture)])
+
+    # -- page furniture
+    def _furniture(self, canvas: Canvas, doc: BaseDocTemplate) -> None:
+        width, height = self.pagesize
+        canvas.saveState()
+        canvas.setFillColor(GREY)
+        canvas.setStrokeColor(RULE)
+        canvas.setLineWidth(0.5)
+        top = height - MARGIN
+        canvas.setFont(BOLD, 8)
+        canvas.drawString(MARGIN, top, _fit(self.plan_name, BOLD, 8, (width - 2 * MARGIN) * 0.62))
+        canvas.setFont(REGULAR, 8)
+        canvas.drawRightString(
+            width - MARGIN, top, _fit(self.scenario, REGULAR, 8, (width - 2 * MARGIN) * 0.36)
+        )
+        canvas.line(MARGIN, top - 5, width - MARGIN, top - 5)
+        bottom = MARGIN
+        canvas.line(MARGIN, bottom + 10, width - MARGIN, bottom + 10)
+        total = self.page_count.previous
+        page = canvas.getPageNumber()
+        canvas.drawString(MARGIN, bottom, f"plan fingerprint {self.fingerprint[:12]}")
+        canvas.drawCentredString(width / 2, bottom, "DR Planner recovery runbook")
+        label = f"page {page} of {total}" if total else f"page {page}"
+        canvas.setFont(BOLD, 8)
+        canvas.drawRightString(width - MARGIN, bottom, label)
+        canvas.restoreState()
+
+    # -- bookkeeping
+    def beforeDocument(self) -> None:  # noqa: N802
+        self._outline_levels_seen = set()
+
+    def afterFlowable(self, flowable: Flowable) -> None:  # noqa: N802
+        self.done += 1
+        if self.progress is not None and self.done % 25 == 0:
+            shown = min(self.done, self.total_hint - 1)
+            if self.progress(shown, self.total_hint) is False:
+                raise RunbookCancelled("runbook export cancelled")
+        mark: OutlineMark | None = getattr(flowable, "outline", None)
+        if mark is None:
+            return
+        self.canv.bookmarkPage(mark.key)
+        self.canv.addOutlineEntry(mark.title, mark.key, level=mark.level, closed=mark.level > 0)
+        if mark.toc:
+            text = mark.toc_text if mark.toc_text is not None else mark.title
+            self.notify("TOCEntry", (mark.level, text, self.page, mark.key))
+
+
+def _fit(text: str, font: str, size: float, width: float) -> str:
+    """``text`` cut with an ellipsis to fit ``width`` points."""
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    value = plain(text)
+    if stringWidth(value, font, size) <= width:
+        return value
+    while value and stringWidth(value + "…", font, size) > width:
+        value = value[:-1]
+    return value + "…"
