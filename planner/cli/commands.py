@@ -95,6 +95,39 @@ def compute(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def export(args: argparse.Namespace) -> int:
+    from planner.engine.impact import ScenarioError
+    from planner.engine.recovery import compute as compute_recovery
+    from planner.runbook.export import export_runbook
+
+    if args.scenario is None and not args.fail:
+        print("drplanner export: give --scenario ID or --fail ID", file=sys.stderr)
+        return EXIT_INVALID
+    output = Path(args.output)
+    if output.suffix.lower() != ".pdf":
+        print(f"drplanner export: the output name must end in .pdf: {output}", file=sys.stderr)
+        return EXIT_INVALID
+    if not output.parent.is_dir():
+        print(f"drplanner export: no such folder: {output.parent}", file=sys.stderr)
+        return EXIT_INVALID
+    plan, problems = load_plan(args.plan)
+    if problems:
+        for problem in problems:
+            print(f"{args.plan}: {problem}", file=sys.stderr)
+        return EXIT_INVALID
+    try:
+        result = compute_recovery(
+            plan, scenario_id=args.scenario, failed=args.fail, objective=args.objective
+        )
+    except ScenarioError as error:
+        for line in error.lines:
+            print(f"{args.plan}: {line}", file=sys.stderr)
+        return EXIT_INVALID
+    pages = export_runbook(plan, result, output, paper=args.paper, date=args.date)
+    print(f"{output}: runbook, {pages} pages, {len(result.tasks)} steps")
+    return EXIT_OK
+
+
 def show(args: argparse.Namespace) -> int:
     plan, problems = load_plan(args.plan)
     print(f"{plan.name}  ({args.plan})")

@@ -89,6 +89,31 @@ def build_parser() -> argparse.ArgumentParser:
     )
     compute.set_defaults(run=commands.compute)
 
+    export = sub.add_parser(
+        "export",
+        help="write the printable recovery runbook (PDF) of a scenario",
+        description="Write the recovery runbook of a scenario as a PDF: cover, summary, "
+        "impact, the numbered restore procedure, timeline, dependencies, racks, contacts "
+        "and sign-off.",
+    )
+    export.add_argument("plan", metavar="PLAN", help="a .drplan or .json plan")
+    which = export.add_argument_group("scenario (one or both)")
+    which.add_argument("--scenario", metavar="ID", help="a scenario of the plan")
+    which.add_argument(
+        "--fail",
+        metavar="ID",
+        action="append",
+        default=[],
+        help="a site, rack or server to fail (repeatable)",
+    )
+    export.add_argument("-o", "--output", metavar="FILE.pdf", required=True)
+    export.add_argument("--paper", choices=("a4", "letter"), default="a4")
+    export.add_argument("--objective", choices=("time", "tiers"), default="time")
+    export.add_argument(
+        "--date", metavar="YYYY-MM-DD", type=_iso_date, help="generation date to print"
+    )
+    export.set_defaults(run=commands.export)
+
     show = sub.add_parser(
         "show",
         help="print a summary of a plan",
@@ -107,6 +132,15 @@ def _positive_seconds(text: str) -> float:
     if not 0 < value <= 86_400:
         raise argparse.ArgumentTypeError(f"must be between 0 and 86400 seconds, got {text}")
     return value
+
+
+def _iso_date(text: str) -> str:
+    import datetime
+
+    try:
+        return datetime.date.fromisoformat(text).isoformat()
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date YYYY-MM-DD: '{text}'") from None
 
 
 def main(argv: Sequence[str] | None = None) -> int:
