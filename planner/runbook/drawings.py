@@ -89,7 +89,9 @@ def _gantt(bars: Sequence[Bar], width: float, horizon: float) -> Drawing:
     t = 0.0
     while t <= span + 1e-9:
         d.add(Line(x(t), top, x(t), legend_h, strokeColor=GRID, strokeWidth=0.4))
-        d.add(String(x(t), top + 6, f"T+{hm(t)}", fontName=REGULAR, fontSize=6.5, textAnchor="middle"))
+        d.add(
+            String(x(t), top + 6, f"T+{hm(t)}", fontName=REGULAR, fontSize=6.5, textAnchor="middle")
+        )
         t += tick
     for i, bar in enumerate(bars):
         y = top - (i + 1) * row
@@ -249,6 +251,7 @@ class Slot:
 @dataclass(frozen=True)
 class RackView:
     title: str
+    id: str
     units: int
     slots: tuple[Slot, ...]
     lost: bool
@@ -281,7 +284,7 @@ def rack_row(racks: Sequence[RackView], width: float, unit_h: float = 6.5) -> Dr
             String(
                 x + rack_w / 2,
                 base + body_h + 6,
-                f"{rack.units}U, {note}",
+                fit(f"{rack.id} · {rack.units}U · {note}", REGULAR, 6.5, rack_w),
                 fontName=REGULAR,
                 fontSize=6.5,
                 textAnchor="middle",
@@ -290,7 +293,9 @@ def rack_row(racks: Sequence[RackView], width: float, unit_h: float = 6.5) -> Dr
         )
         inner = x + 12
         inner_w = rack_w - 14
-        d.add(Rect(x, base - 2, rack_w, body_h + 4, fillColor=Color(0.3, 0.3, 0.32), strokeColor=None))
+        d.add(
+            Rect(x, base - 2, rack_w, body_h + 4, fillColor=Color(0.3, 0.3, 0.32), strokeColor=None)
+        )
         d.add(Rect(inner, base, inner_w, body_h, fillColor=colors.white, strokeColor=None))
         for u in range(1, rack.units + 1):
             if u % 5 == 0 or u == 1:

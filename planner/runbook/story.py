@@ -20,7 +20,6 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.platypus import (
     CondPageBreak,
     Flowable,
-    KeepTogether,
     PageBreak,
     Paragraph,
     Spacer,
@@ -335,12 +334,12 @@ def _cover(ctx: _Ctx) -> list[Flowable]:
 def _contents(ctx: _Ctx) -> list[Flowable]:
     toc = TableOfContents(dotsMinLevel=0)
     toc.levelStyles = [ctx.s["toc0"], ctx.s["toc1"]]
-    out: list[Flowable] = [ctx.heading("Contents", "contents")]
+    contents = ctx.p("Contents", "h1")
+    out: list[Flowable] = [_marked(contents, OutlineMark("contents", "Contents", 0, False))]
     if len(ctx.tasks) > TOC_STEPS_MAX:
         out.append(
             ctx.p(
-                f"The {len(ctx.tasks)} steps are listed in the PDF outline (bookmarks), "
-                "not here.",
+                f"The {len(ctx.tasks)} steps are listed in the PDF outline (bookmarks), not here.",
                 "small",
             )
         )
@@ -529,9 +528,7 @@ def _needs_text(ctx: _Ctx, task: ServiceRecovery) -> str:
 def _confirm_text(ctx: _Ctx, task: ServiceRecovery) -> str:
     if not task.waits_for:
         return "nothing: may start at once"
-    return "; ".join(
-        f"<b>step {ctx.step_of.get(d, '?')}</b> {ctx.name(d)}" for d in task.waits_for
-    )
+    return "; ".join(f"<b>step {ctx.step_of.get(d, '?')}</b> {ctx.name(d)}" for d in task.waits_for)
 
 
 def _procedure(ctx: _Ctx) -> list[Flowable]:
@@ -651,7 +648,6 @@ def _procedure_compact(ctx: _Ctx) -> list[Flowable]:
     rows: list[list[object]] = []
     marks: list[OutlineMark] = []
     shading: list[tuple[str, tuple[int, int], tuple[int, int], Color]] = []
-    group_no = 0
 
     def flush() -> None:
         if not rows:
@@ -667,8 +663,7 @@ def _procedure_compact(ctx: _Ctx) -> list[Flowable]:
         marks.clear()
         shading.clear()
 
-    for _start, members in _groups(ctx.tasks):
-        group_no += 1
+    for group_no, (_start, members) in enumerate(_groups(ctx.tasks), start=1):
         tint = SHADE if group_no % 2 else colors.white
         for task in members:
             n = ctx.step_of[task.id]
@@ -730,9 +725,7 @@ def _timeline(ctx: _Ctx) -> list[Flowable]:
     for i, page in enumerate(pages):
         if i:
             out.append(PageBreak())
-            out.append(
-                ctx.p(f"Timeline, continued ({i + 1} of {len(pages)})", "small")
-            )
+            out.append(ctx.p(f"Timeline, continued ({i + 1} of {len(pages)})", "small"))
         out.append(page)
     out.append(PageBreak())
     return out
@@ -751,6 +744,7 @@ def _layers(ctx: _Ctx, ids: list[str]) -> list[list[str]]:
     # One barycentre pass: place each node near its dependencies to uncross edges.
     position: dict[str, float] = {}
     for layer in layers:
+
         def key(sid: str) -> tuple[float, int]:
             deps = [position[d] for d in ctx.services[sid].depends_on if d in position]
             return (sum(deps) / len(deps) if deps else -1.0, order[sid])
@@ -876,7 +870,8 @@ def _racks(ctx: _Ctx) -> list[Flowable]:
     out.append(Spacer(1, 6))
     views = [
         drawings.RackView(
-            f"{rk.name} ({rk.id})",
+            rk.name,
+            rk.id,
             rk.units,
             tuple(by_rack.get(rk.id, ())),
             rk.id in lost_racks,
@@ -938,7 +933,7 @@ def _sign_off(ctx: _Ctx) -> list[Flowable]:
     out.append(
         ctx.p(
             f"Planned recovery time: <b>{duration(ctx.result.recovery_minutes)}</b> (h:mm). "
-            "Recovery declared complete at: ____________________ &nbsp; "
+            "<br/>Recovery declared complete at: ______________________ &nbsp; "
             "Actual recovery time: ______________",
             "body",
         )

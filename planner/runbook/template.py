@@ -48,19 +48,19 @@ class PageCount(Flowable):
         self.previous: int | None = None
         self.current: int | None = None
 
-    def isIndexing(self) -> int:  # noqa: N802 (reportlab's name)
+    def isIndexing(self) -> int:
         return 1
 
-    def beforeBuild(self) -> None:  # noqa: N802
+    def beforeBuild(self) -> None:
         self.previous, self.current = self.current, None
 
-    def afterBuild(self) -> None:  # noqa: N802
+    def afterBuild(self) -> None:
         pass
 
     def notify(self, kind: str, stuff: object) -> None:
         pass  # multiBuild tells every indexing flowable of every entry; we need none
 
-    def isSatisfied(self) -> bool:  # noqa: N802
+    def isSatisfied(self) -> bool:
         return self.current is not None and self.current == self.previous
 
     def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
@@ -118,10 +118,10 @@ class RunbookDoc(BaseDocTemplate):
         canvas.setLineWidth(0.5)
         top = height - MARGIN
         canvas.setFont(BOLD, 8)
-        canvas.drawString(MARGIN, top, _fit(self.plan_name, BOLD, 8, (width - 2 * MARGIN) * 0.62))
+        canvas.drawString(MARGIN, top, _fit(self.plan_name, BOLD, 8, (width - 2 * MARGIN) * 0.5))
         canvas.setFont(REGULAR, 8)
         canvas.drawRightString(
-            width - MARGIN, top, _fit(self.scenario, REGULAR, 8, (width - 2 * MARGIN) * 0.36)
+            width - MARGIN, top, _fit(self.scenario, REGULAR, 8, (width - 2 * MARGIN) * 0.48)
         )
         canvas.line(MARGIN, top - 5, width - MARGIN, top - 5)
         bottom = MARGIN
@@ -136,10 +136,10 @@ class RunbookDoc(BaseDocTemplate):
         canvas.restoreState()
 
     # -- bookkeeping
-    def beforeDocument(self) -> None:  # noqa: N802
+    def beforeDocument(self) -> None:
         self._outline_levels_seen = set()
 
-    def afterFlowable(self, flowable: Flowable) -> None:  # noqa: N802
+    def afterFlowable(self, flowable: Flowable) -> None:
         self.done += 1
         if self.progress is not None and self.done % 25 == 0:
             shown = min(self.done, self.total_hint - 1)
