@@ -41,7 +41,10 @@ DEPENDENCY_DRAWING_MAX = 60
 RACKS_DRAWN_MAX = 24
 SERVERS_LISTED_MAX = 400
 SERVICES_LISTED_MAX = 400
-COMPACT_CHUNK = 40
+MISSES_LISTED_MAX = 60
+DRAWN_NEIGHBOURS = 40
+DRAWN_LAYERS = 6
+RACKS_LISTED_MAX = 60
 
 SHADE = Color(0.93, 0.94, 0.96)
 HEAD = Color(0.2, 0.27, 0.36)
@@ -240,6 +243,10 @@ class _Ctx:
         self.pools = {p.id: p for p in plan.pools}
         self.width = meta.frame_width
 
+    def h2(self, text: str) -> list[Flowable]:
+        """A subheading that never ends a page: it moves on unless 120 pt remain."""
+        return [CondPageBreak(120), Paragraph(text, self.s["h2"])]
+
     def p(self, text: str, style: str = "body") -> Paragraph:
         return Paragraph(text, self.s[style])
 
@@ -313,7 +320,7 @@ def _cover(ctx: _Ctx) -> list[Flowable]:
         )
     )
     out.append(Spacer(1, 16))
-    out.append(ctx.p("Approval", "h2"))
+    out += ctx.h2("Approval")
     head = ctx.header_row("", "Name", "Role", "Date", "Signature")
     rows_a: list[list[object]] = [head]
     for what in ("Prepared by", "Reviewed by", "Approved by"):
@@ -372,13 +379,13 @@ def _summary(ctx: _Ctx) -> list[Flowable]:
             style=KEY_VALUE_STYLE,
         )
     )
-    out.append(ctx.p("Recovery time per tier", "h2"))
+    out += ctx.h2("Recovery time per tier")
     tier_rows: list[list[object]] = [ctx.header_row("Tier", "All services of the tier back by")]
     for tier, minutes in r.tier_minutes.items():
         tier_rows.append([ctx.p(str(tier), "cell"), ctx.p(duration(minutes), "cell")])
     out.append(ctx.table(tier_rows, [60, 200]))
     misses = r.rto_misses
-    out.append(ctx.p(f"RTO misses ({len(misses)})", "h2"))
+    out += ctx.h2(f"RTO misses ({len(misses)})")
     if misses:
         out.append(
             ctx.p(
@@ -392,7 +399,19 @@ def _summary(ctx: _Ctx) -> list[Flowable]:
         rows_m: list[list[object]] = [
             ctx.header_row("Step", "Service", "Tier", "RTO", "Recovered", "Reason")
         ]
-        for s in sorted(misses, key=lambda m: (m.recovered, m.id)):
+        ordered = sorted(misses, key=lambda m: (m.recovered, m.id))
+        if len(ordered) > MISSES_LISTED_MAX:
+            by_path = sum(1 for m in misses if m.miss_reason == "path")
+            out.append(
+                ctx.p(
+                    f"{by_path} misses because the chain is too long, "
+                    f"{len(misses) - by_path} because of too few crews. The table lists the "
+                    f"first {MISSES_LISTED_MAX} by recovery time.",
+                    "small",
+                )
+            )
+            out.append(Spacer(1, 4))
+        for s in ordered[:MISSES_LISTED_MAX]:
             reason = "chain too long" if s.miss_reason == "path" else "too few crews"
             step = ctx.step_of.get(s.id)
             rows_m.append(
@@ -409,7 +428,7 @@ def _summary(ctx: _Ctx) -> list[Flowable]:
         out.append(ctx.table(rows_m, [34, w - 34 - 34 - 50 - 60 - 90, 34, 50, 60, 90]))
     else:
         out.append(ctx.p("Every service meets its RTO.", "body"))
-    out.append(ctx.p("Critical path", "h2"))
+    out += ctx.h2("Critical path")
     if r.critical_path:
         out.append(
             ctx.p(
@@ -461,7 +480,7 @@ def _impact(ctx: _Ctx) -> list[Flowable]:
         if server is not None:
             lost_by_rack.setdefault(server.rack, []).append(server.name)
     racks = {rk.id: rk for rk in plan.racks}
-    out.append(ctx.p("Racks and servers lost", "h2"))
+    out += ctx.h2("Racks and servers lost")
     listed = len(imp.lost_servers) <= SERVERS_LISTED_MAX
     if not listed:
         out.append(
@@ -472,6 +491,23 @@ def _impact(ctx: _Ctx) -> list[Flowable]:
             )
         )
         out.append(Spacer(1, 3))
+    if len(lost_by_rack) > RACKS_LISTED_MAX:
+        per_site: dict[str, list[str]] = {}
+        for rack_id, names in lost_by_rack.items():
+            rack = racks.get(rack_id)
+            site = rack.site if rack else "-"
+            per_site.setdefault(site, []).append(f"{rack_id} ({len(names)})")
+        out.append(
+            ctx.p(
+                f"{len(lost_by_rack)} racks hold lost servers; per site, each rack with its "
+                "count of lost servers:",
+                "small",
+            )
+        )
+        for site, items in per_site.items():
+            out.append(ctx.p(f"<b>{markup(site)}</b>: {markup(', '.join(items))}", "small"))
+            out.append(Spacer(1, 3))
+        lost_by_rack = {}
     rows: list[list[object]] = [
         ctx.header_row("Rack", "Site", "Lost servers" if listed else "Lost servers (count)")
     ]
@@ -487,8 +523,9 @@ def _impact(ctx: _Ctx) -> list[Flowable]:
             ]
         )
     w = ctx.width
-    out.append(ctx.table(rows, [130, 70, w - 200]))
-    out.append(ctx.p("Services by state", "h2"))
+    if len(rows) > 1:
+        out.append(ctx.table(rows, [130, 70, w - 200]))
+    out += ctx.h2("Services by state")
     meaning = {
         "restore": "rebuilt or restored from backup (a step of its own)",
         "failover": "switched to standby instances (a step of its own)",
@@ -633,57 +670,57 @@ def _procedure_full(ctx: _Ctx) -> list[Flowable]:
     return out
 
 
+class OutlinedParagraph(Paragraph):
+    """A paragraph that bookmarks its page when drawn: outline entries for table rows."""
+
+    def __init__(self, text: str, style: ParagraphStyle, mark: OutlineMark) -> None:
+        super().__init__(text, style)
+        self.mark = mark
+
+    def draw(self) -> None:
+        super().draw()
+        self.canv.bookmarkPage(self.mark.key)
+        self.canv.addOutlineEntry(self.mark.title, self.mark.key, level=self.mark.level)
+
+
 def _procedure_compact(ctx: _Ctx) -> list[Flowable]:
     out: list[Flowable] = [
         ctx.p(
-            f"This plan has {len(ctx.tasks)} steps: each is one row. Rows with the same "
-            "group letter start together and may run in parallel.",
+            f"This plan has {len(ctx.tasks)} steps, one row each. Consecutive rows in one "
+            "shaded band start at the same time and may run in parallel. Each step is in "
+            "the PDF outline (bookmarks).",
             "small",
         ),
         Spacer(1, 4),
     ]
     w = ctx.width
-    widths = [30, w - 30 - 46 - 84 - 150 - 20, 46, 84, 150, 20]
+    widths = [34, w - 34 - 50 - 96 - 120 - 22, 50, 96, 120, 22]
     head = ctx.header_row("Step", "Service", "Action", "Planned", "Confirm first (steps)", "")
-    rows: list[list[object]] = []
-    marks: list[OutlineMark] = []
+    rows: list[list[object]] = [head]
     shading: list[tuple[str, tuple[int, int], tuple[int, int], Color]] = []
-
-    def flush() -> None:
-        if not rows:
-            return
-        table = Table([head, *rows], colWidths=widths, repeatRows=1, style=GRID_STYLE)
-        table.setStyle(TableStyle(list(shading)))
-        table.hAlign = "LEFT"
-        out.append(table)
-        # Bookmarks of the chunk's steps point at the chunk (one table, one page).
-        for mark in marks:
-            out.append(_marked(Spacer(0, 0), mark))
-        rows.clear()
-        marks.clear()
-        shading.clear()
-
     for group_no, (_start, members) in enumerate(_groups(ctx.tasks), start=1):
         tint = SHADE if group_no % 2 else colors.white
         for task in members:
             n = ctx.step_of[task.id]
             deps = ", ".join(str(ctx.step_of.get(d, "?")) for d in task.waits_for) or "-"
+            mark = OutlineMark(f"step-{n}", f"{n}. {task.name} ({task.id})", 1, False)
             rows.append(
                 [
-                    ctx.p(str(n), "cellb"),
+                    OutlinedParagraph(str(n), ctx.s["cellb"], mark),
                     ctx.p(f"{ctx.name(task.id)} <font size=7>({markup(task.id)})</font>", "cell"),
                     ctx.p(task.state, "cell"),
-                    ctx.p(f"{hm(task.start)}–{hm(task.finish)}", "cell"),
+                    ctx.p(f"{hm(task.start)} to {hm(task.finish)}", "cell"),
                     ctx.p(deps, "cell"),
                     CheckBox(10),
                 ]
             )
-            row = len(rows)
+            row = len(rows) - 1
             shading.append(("BACKGROUND", (0, row), (-1, row), tint))
-            marks.append(OutlineMark(f"step-{n}", f"{n}. {task.name} ({task.id})", 1, False))
-            if len(rows) >= COMPACT_CHUNK:
-                flush()
-    flush()
+    # One table: reportlab splits it page by page and repeats the header row.
+    table = Table(rows, colWidths=widths, repeatRows=1, style=GRID_STYLE)
+    table.setStyle(TableStyle(shading))
+    table.hAlign = "LEFT"
+    out.append(table)
     return out
 
 
@@ -720,8 +757,13 @@ def _timeline(ctx: _Ctx) -> list[Flowable]:
     )
     out.append(Spacer(1, 6))
     horizon = max(float(r.recovery_minutes), max(b.finish for b in bars), 1.0)
-    rows = int((ctx.meta.frame_height - 90) // 15)
-    pages = drawings.gantt_pages(bars, ctx.width, rows, horizon)
+    # Drawing height: 44 pt of axis and legend plus 15 pt a row. The first page also
+    # carries the heading and the legend text; later ones a "continued" line.
+    first = int((ctx.meta.frame_height - 110 - 48) // 15)
+    rows = int((ctx.meta.frame_height - 30 - 48) // 15)
+    pages = drawings.gantt_pages(bars[:first], ctx.width, first, horizon)
+    if len(bars) > first:
+        pages += drawings.gantt_pages(bars[first:], ctx.width, rows, horizon)
     for i, page in enumerate(pages):
         if i:
             out.append(PageBreak())
@@ -777,6 +819,22 @@ def _dependency_order(ctx: _Ctx, ids: list[str]) -> list[str]:
     return result
 
 
+def _neighbourhood(ctx: _Ctx, roots: Iterable[str], impacted: set[str]) -> list[str]:
+    """Up to ``DRAWN_NEIGHBOURS`` services: ``roots`` then their dependencies, breadth first,
+    stopping before the drawing would need more than ``DRAWN_LAYERS`` layers."""
+    chosen: list[str] = []
+    frontier = list(roots)
+    while frontier and len(chosen) < DRAWN_NEIGHBOURS:
+        ring = [sid for sid in dict.fromkeys(frontier) if sid not in chosen]
+        ring = ring[: DRAWN_NEIGHBOURS - len(chosen)]
+        trial = chosen + ring
+        if chosen and len(_layers(ctx, trial)) > DRAWN_LAYERS:
+            break
+        chosen = trial
+        frontier = [d for sid in ring for d in ctx.services[sid].depends_on if d in impacted]
+    return chosen
+
+
 def _dependencies(ctx: _Ctx) -> list[Flowable]:
     r = ctx.result
     out: list[Flowable] = [ctx.heading("Dependencies", "dependencies")]
@@ -788,15 +846,14 @@ def _dependencies(ctx: _Ctx) -> list[Flowable]:
     critical = set(r.critical_path)
     if len(impacted) > DEPENDENCY_DRAWING_MAX:
         layers_all = _layers(ctx, impacted)
-        shown_set = set(r.critical_path)
-        for sid in r.critical_path:
-            shown_set.update(d for d in ctx.services[sid].depends_on if d in set(impacted))
-        shown = [sid for sid in impacted if sid in shown_set]
+        shown = _neighbourhood(ctx, r.critical_path[-1:] or impacted[:1], set(impacted))
+        last = r.critical_path[-1] if r.critical_path else impacted[0]
         out.append(
             ctx.p(
                 f"{len(impacted)} services are impacted, in {len(layers_all)} layers: too "
-                f"many to draw. The drawing shows the critical path and its direct "
-                f"dependencies ({len(shown)} services); the table counts every layer.",
+                f"many to draw. The drawing shows the last step of the critical path, "
+                f"{ctx.name(last)}, and what it waits for, nearest first "
+                f"({len(shown)} services); the table counts every layer.",
                 "body",
             )
         )
@@ -967,8 +1024,7 @@ def _sign_off(ctx: _Ctx) -> list[Flowable]:
         )
     )
     out.append(Spacer(1, 14))
-    out.append(CondPageBreak(200))
-    out.append(ctx.p("Deviations from the plan", "h2"))
+    out += ctx.h2("Deviations from the plan")
     lined = Table(
         [[""] for _ in range(8)],
         colWidths=[w],
