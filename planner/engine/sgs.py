@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import heapq
 import math
-from bisect import bisect_left, bisect_right
+from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
 from fractions import Fraction
@@ -296,7 +296,10 @@ def serial_sgs(
         t = es
         end = es + d
         i = k
-        far = k + _PLAIN_SCAN
+        # Demands that have needed the skip pointers before use them from the first busy
+        # segment on; the others only once the scan has gone far.
+        skip = skips.get(q)
+        far = k if skip is not None else k + _PLAIN_SCAN
         while True:
             if (free[i] - q) & guard != guard:
                 # Segment i lacks capacity: the earliest candidate is where i ends. The last
@@ -307,7 +310,6 @@ def serial_sgs(
                 k = i
                 if i > far:
                     # A long scan (a congested profile): go on with the skip pointers.
-                    skip = skips.get(q)
                     if skip is None:
                         skip = skips[q] = {}
                     k, t, i = _skip_scan(times, free, k, t, d, q, guard, skip)
@@ -329,6 +331,15 @@ def serial_sgs(
             nt += 1
         for m in range(k, i):
             free[m] -= q
+        # Merge equal neighbours: fewer segments to scan later.
+        if i < nt and free[i] == free[i - 1]:
+            del times[i]
+            del free[i]
+            nt -= 1
+        if k and free[k] == free[k - 1]:
+            del times[k]
+            del free[k]
+            nt -= 1
         start[j] = t
         fin[j] = end
         if end > ms:
@@ -356,7 +367,8 @@ def _skip_scan(
     at or after its end (``len(times)`` if none). ``skip`` holds the skip pointers of this
     demand: ``skip[a] = (limit, b)`` says that no window longer than ``limit`` fits when it
     starts in [a, b). Free capacity only decreases during a pass, so a claim stays true
-    once made; this scan both uses and extends them.
+    once made; this scan both uses and extends them. Claims are about times, not segments:
+    a breakpoint merged away later only means that a jump may land inside a segment.
     """
     nt = len(times)
     # Claims (a, limit) under construction, limits non-increasing towards the top: each
@@ -366,14 +378,14 @@ def _skip_scan(
         # Candidate window: start t inside segment k, whose start is a.
         a = times[k]
         known = skip.get(a)
-        if known is not None and d > known[0]:
+        if known is not None and d > known[0] and known[1] > t:
             lim = known[0]
             while pend and pend[-1][1] < lim:
                 key, held = pend.pop()
-                skip[key] = (held, a)
+                skip[key] = (held, t)
             pend.append((a, lim))
             t = known[1]
-            k = bisect_left(times, t, k + 1)
+            k = bisect_right(times, t, k) - 1
             continue
         end = t + d
         i = k
@@ -391,12 +403,12 @@ def _skip_scan(
         lim = times[i] - a
         while pend and pend[-1][1] < lim:
             key, held = pend.pop()
-            skip[key] = (held, a)
+            skip[key] = (held, t)
         pend.append((a, lim))
         k = i + 1
         t = times[k]
     for key, held in pend:
-        skip[key] = (held, a)
+        skip[key] = (held, t)
     return k, t, i
 
 
