@@ -21,6 +21,7 @@ from planner.storage import load_plan
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "resources" / "examples" / "pangyo.drplan"
 MARKUP_NAME = "<b>&</b> 메일 / mail"
+FALLBACK_NAME = "검색 / Ärger-Suche ✓ Ωμέγα"  # Ä, ✓ and έ are not in NanumGothic
 
 
 def _plan() -> Plan:
@@ -29,6 +30,9 @@ def _plan() -> Plan:
     mail = plan.service("mail")
     assert mail is not None
     mail.name = MARKUP_NAME  # markup characters must print literally
+    search = plan.service("search")
+    assert search is not None
+    search.name = FALLBACK_NAME
     return plan
 
 
@@ -78,6 +82,7 @@ def test_korean_and_markup_print_literally(built: tuple[Plan, RecoveryResult, by
     assert "메시지 전송" in text
     assert "판교 데이터센터 화재" in text
     assert "<b>&</b> 메일" in text
+    assert FALLBACK_NAME in text
 
 
 def test_outline_has_every_section_and_step(built: tuple[Plan, RecoveryResult, bytes]) -> None:

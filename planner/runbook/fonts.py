@@ -4,7 +4,7 @@ NanumGothic covers Hangul, Latin and common punctuation. Glyphs it lacks (Cyrill
 Greek, arrows, ...) are set in a fallback face: DejaVu Sans when the system has it,
 else reportlab's own Bitstream Vera, which is always installed. Only Paragraph text
 gets the fallback (through :func:`markup`); strings drawn in charts use NanumGothic
-alone, and a glyph it lacks prints as an empty box there.
+alone, and :func:`plain` replaces a glyph it lacks with ``?`` there.
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ from planner.resources import resource_path
 REGULAR = "RunbookSans"
 BOLD = "RunbookSans-Bold"
 FALLBACK = "RunbookFallback"
+FALLBACK_BOLD = "RunbookFallback-Bold"
 
 _SYSTEM_FALLBACKS = (
     Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"),
@@ -33,11 +34,14 @@ _registered = False
 _covered: frozenset[int] = frozenset()
 
 
-def _fallback_file() -> Path:
+def _fallback_files() -> tuple[Path, Path]:
+    """Regular and bold fallback faces (the regular one twice if no bold is found)."""
     for candidate in _SYSTEM_FALLBACKS:
         if candidate.is_file():
-            return candidate
-    return Path(os.path.dirname(reportlab.__file__)) / "fonts" / "Vera.ttf"
+            bold = candidate.with_name("DejaVuSans-Bold.ttf")
+            return candidate, bold if bold.is_file() else candidate
+    vera = Path(os.path.dirname(reportlab.__file__)) / "fonts"
+    return vera / "Vera.ttf", vera / "VeraBd.ttf"
 
 
 def register_fonts() -> None:
@@ -48,15 +52,17 @@ def register_fonts() -> None:
     regular = TTFont(REGULAR, str(resource_path("fonts", "NanumGothic.ttf")))
     pdfmetrics.registerFont(regular)
     pdfmetrics.registerFont(TTFont(BOLD, str(resource_path("fonts", "NanumGothicBold.ttf"))))
-    pdfmetrics.registerFont(TTFont(FALLBACK, str(_fallback_file())))
+    fallback, fallback_bold = _fallback_files()
+    pdfmetrics.registerFont(TTFont(FALLBACK, str(fallback)))
+    pdfmetrics.registerFont(TTFont(FALLBACK_BOLD, str(fallback_bold)))
     addMapping(REGULAR, 0, 0, REGULAR)
     addMapping(REGULAR, 1, 0, BOLD)
     addMapping(REGULAR, 0, 1, REGULAR)
     addMapping(REGULAR, 1, 1, BOLD)
     addMapping(FALLBACK, 0, 0, FALLBACK)
-    addMapping(FALLBACK, 1, 0, FALLBACK)
+    addMapping(FALLBACK, 1, 0, FALLBACK_BOLD)
     addMapping(FALLBACK, 0, 1, FALLBACK)
-    addMapping(FALLBACK, 1, 1, FALLBACK)
+    addMapping(FALLBACK, 1, 1, FALLBACK_BOLD)
     _covered = frozenset(regular.face.charToGlyph)
     _registered = True
 
