@@ -119,16 +119,24 @@ def disjunctive_bound(c: Compiled) -> int:
     """
     best = 0
     for r, cap in enumerate(c.capacities):
-        cand = sorted(
-            (j for j in range(c.n) if c.dur[j] > 0 and c.demands[j][r] > 0),
-            key=lambda j: (-c.demands[j][r], j),
-        )
-        k = 1 if cand and 2 * c.demands[cand[0]][r] > cap else 0
-        while k < len(cand) and c.demands[cand[k - 1]][r] + c.demands[cand[k]][r] > cap:
-            k += 1
-        if k >= 2:
-            jobs = [(c.head[j], c.dur[j], c.tail[j]) for j in cand[:k]]
-            v = jackson_bound(jobs)
+        # Demands above half the capacity are pairwise incompatible; after them, the
+        # prefix can take at most one more task: the largest smaller demand (lowest index
+        # first) if it exceeds the capacity together with the smallest large one.
+        big: list[int] = []
+        extra = -1
+        for j in range(c.n):
+            q = c.demands[j][r]
+            if q > 0 and c.dur[j] > 0:
+                if 2 * q > cap:
+                    big.append(j)
+                elif extra < 0 or q > c.demands[extra][r]:
+                    extra = j
+        if not big:
+            continue
+        if extra >= 0 and min(c.demands[j][r] for j in big) + c.demands[extra][r] > cap:
+            big.append(extra)
+        if len(big) >= 2:
+            v = jackson_bound([(c.head[j], c.dur[j], c.tail[j]) for j in big])
             if v > best:
                 best = v
     return best
@@ -165,10 +173,15 @@ def group_bounds(c: Compiled) -> list[int]:
             out.append(0)
             continue
         cp = max(c.head[j] + c.dur[j] for j in g)
-        members = closure(c, g)
+        energy = [0] * len(c.capacities)
+        for j in closure(c, g):
+            d = c.dur[j]
+            if d:
+                for r, q in enumerate(c.demands[j]):
+                    if q:
+                        energy[r] += d * q
         e = 0
-        for r, cap in enumerate(c.capacities):
-            w = sum(c.dur[j] * c.demands[j][r] for j in members)
+        for w, cap in zip(energy, c.capacities, strict=True):
             e = max(e, _ceil_div(w, cap))
         out.append(max(cp, e))
     return out
