@@ -81,10 +81,17 @@ def analyse(plan: Plan, failed: Iterable[str]) -> Impact:
 def _action(service: Service, lost: set[str]) -> Action | None:
     if not service.servers and not service.standby_servers:
         return None
-    active = len(set(service.servers).difference(lost))  # distinct surviving servers
+    active = _surviving(service.servers, lost)
     if active >= service.min_instances:
         return None
-    standby = len(set(service.standby_servers).difference(lost))
+    standby = _surviving(service.standby_servers, lost)
     if service.failover_minutes is not None and active + standby >= service.min_instances:
         return "failover"
     return "restore"
+
+
+def _surviving(servers: list[str], lost: set[str]) -> int:
+    """How many distinct servers of ``servers`` are not lost."""
+    if lost.issuperset(servers):  # the common case in a large scenario: no set to build
+        return 0
+    return len(set(servers).difference(lost))

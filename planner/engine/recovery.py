@@ -218,6 +218,7 @@ def _result(
             recovered[sid] = max(ready, finishes[own])
             unlimited[sid] = ready_unlimited + durations[own]
     task_services = graph.task_services
+    preds = problem.predecessors  # sorted frontiers of the services with a task
     results = []
     recovery: float = 0
     tiers: dict[int, float] = {}
@@ -250,7 +251,11 @@ def _result(
                 recovered_unlimited=_clean(unlimited[service.id]),
                 miss_reason=reason,
                 needs=dict(service.needs) if own is not None else {},
-                waits_for=tuple([task_services[i] for i in sorted(waits)]) if waits else (),
+                waits_for=tuple(
+                    [task_services[i] for i in (preds[own] if own is not None else sorted(waits))]
+                )
+                if waits
+                else (),
             )
         )
         if done > recovery:
@@ -282,11 +287,11 @@ def _critical_chain(problem: Problem, starts: tuple[float, ...]) -> list[int]:
     n = len(starts)
     if n == 0:
         return []
-    finishes = [starts[i] + problem.durations[i] for i in range(n)]
+    finishes = [s + d for s, d in zip(starts, problem.durations, strict=True)]
     ending_at: dict[float, list[int]] = {}
     for task, finish in enumerate(finishes):
         ending_at.setdefault(finish, []).append(task)
-    last = max(range(n), key=lambda i: (finishes[i], -i))
+    last = finishes.index(max(finishes))  # the latest finish, lowest index among ties
     chain = [last]
     seen = {last}
     current = last
