@@ -20,6 +20,7 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.platypus import (
     CondPageBreak,
     Flowable,
+    KeepTogether,
     PageBreak,
     Paragraph,
     Spacer,
@@ -32,7 +33,7 @@ from planner.engine.recovery import RecoveryResult, ServiceRecovery
 from planner.model.plan import Plan
 from planner.runbook import drawings
 from planner.runbook.fonts import BOLD, REGULAR, markup, register_fonts
-from planner.runbook.template import OutlineMark, PageCount
+from planner.runbook.template import Anchor, OutlineMark, PageCount
 
 # Above these sizes the compact forms are used (see the module docstring).
 FULL_PROCEDURE_MAX = 300
@@ -609,11 +610,13 @@ def _procedure_full(ctx: _Ctx) -> list[Flowable]:
     w = ctx.width
     critical = set(ctx.result.critical_path)
     for start, members in _groups(ctx.tasks):
-        out.append(ctx.p(_group_title(start, len(members)), "group"))
-        for task in members:
+        # The group's title travels with its first step: never alone at a page foot.
+        lead: list[Flowable] = [ctx.p(_group_title(start, len(members)), "group")]
+        for place, task in enumerate(members, start=1):
             n = ctx.step_of[task.id]
             service = ctx.services[task.id]
             action = "Fail over" if task.state == "failover" else "Restore"
+            together = f" · {place} of {len(members)} starting together" if len(members) > 1 else ""
             title = f"{ctx.name(task.id)} <font size=8 color='#555555'>({markup(task.id)})</font>"
             flags = []
             if task.id in critical:
@@ -626,6 +629,7 @@ def _procedure_full(ctx: _Ctx) -> list[Flowable]:
                 f"<b>{action}</b> · tier {task.tier} · planned <b>{hm(task.start)}</b> to "
                 f"<b>{hm(task.finish)}</b> ({duration((task.finish or 0) - (task.start or 0))})"
                 + (f" · {rto}" if rto else "")
+                + together
                 + (" · " + " · ".join(flags) if flags else "")
             )
             body: list[Flowable] = [
@@ -665,7 +669,9 @@ def _procedure_full(ctx: _Ctx) -> list[Flowable]:
                 toc_text=f"{n}. {ctx.name(task.id)}",
             )
             table.hAlign = "LEFT"
-            out.append(_marked(table, mark))
+            # Whole on one page when it fits; the anchor bookmarks where the block starts.
+            out.append(KeepTogether([*lead, Anchor(mark), table]))
+            lead = []
             out.append(Spacer(1, 5))
     return out
 

@@ -70,6 +70,23 @@ class PageCount(Flowable):
         self.current = self.canv.getPageNumber()
 
 
+class Anchor(Flowable):
+    """Zero-size flowable that registers its mark where it is drawn (inside containers
+    such as KeepTogether, whose parts :meth:`RunbookDoc.afterFlowable` never sees whole)."""
+
+    def __init__(self, mark: OutlineMark) -> None:
+        super().__init__()
+        self.mark = mark
+
+    def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
+        return 0.0, 0.0
+
+    def draw(self) -> None:
+        doc = getattr(self.canv, "_doctemplate", None)
+        if isinstance(doc, RunbookDoc):
+            doc.register(self.mark)
+
+
 class RunbookDoc(BaseDocTemplate):
     """A :class:`BaseDocTemplate` with the runbook's page furniture and bookkeeping."""
 
@@ -146,8 +163,11 @@ class RunbookDoc(BaseDocTemplate):
             if self.progress(shown, self.total_hint) is False:
                 raise RunbookCancelled("runbook export cancelled")
         mark: OutlineMark | None = getattr(flowable, "outline", None)
-        if mark is None:
-            return
+        if mark is not None:
+            self.register(mark)
+
+    def register(self, mark: OutlineMark) -> None:
+        """Bookmark the current page under ``mark`` and list it in the contents."""
         self.canv.bookmarkPage(mark.key)
         self.canv.addOutlineEntry(mark.title, mark.key, level=mark.level, closed=mark.level > 0)
         if mark.toc:
