@@ -262,6 +262,7 @@ class _Ctx:
         self, rows: list[list[object]], widths: list[float], style: TableStyle = GRID_STYLE
     ) -> Table:
         table = Table(rows, colWidths=widths, repeatRows=1, style=style, splitInRow=1)
+        table.hAlign = "LEFT"
         return table
 
     def header_row(self, *titles: str) -> list[object]:
@@ -381,9 +382,9 @@ def _summary(ctx: _Ctx) -> list[Flowable]:
         )
     )
     out += ctx.h2("Recovery time per tier")
-    tier_rows: list[list[object]] = [ctx.header_row("Tier", "All services of the tier back by")]
+    tier_rows: list[list[object]] = [ctx.header_row("Tier", "Every service of the tier back by")]
     for tier, minutes in r.tier_minutes.items():
-        tier_rows.append([ctx.p(str(tier), "cell"), ctx.p(duration(minutes), "cell")])
+        tier_rows.append([ctx.p(str(tier), "cell"), ctx.p(hm(minutes), "cell")])
     out.append(ctx.table(tier_rows, [60, 200]))
     misses = r.rto_misses
     out += ctx.h2(f"RTO misses ({len(misses)})")
