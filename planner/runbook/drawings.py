@@ -263,22 +263,26 @@ def rack_row(racks: Sequence[RackView], width: float, unit_h: float = 6.5) -> Dr
     gap = 16.0
     rack_w = (width - gap * (per - 1)) / per
     tallest = max((r.units for r in racks), default=42)
-    height = tallest * unit_h + 34
+    height = tallest * unit_h + 44
     d = Drawing(width, height)
     for i, rack in enumerate(racks):
         x = i * (rack_w + gap)
         base = 4.0
         body_h = rack.units * unit_h
-        d.add(
-            String(
-                x + rack_w / 2,
-                base + body_h + 16,
-                fit(rack.title, BOLD, 8, rack_w),
-                fontName=BOLD,
-                fontSize=8,
-                textAnchor="middle",
+        first, _, second = rack.title.partition(" / ")
+        for line, (text, font, size) in enumerate(
+            ((first, BOLD, 8.0), (second, REGULAR, 7.0)) if second else ((first, BOLD, 8.0),)
+        ):
+            d.add(
+                String(
+                    x + rack_w / 2,
+                    base + body_h + 25 - line * 9,
+                    fit(text, font, size, rack_w),
+                    fontName=font,
+                    fontSize=size,
+                    textAnchor="middle",
+                )
             )
-        )
         note = "rack lost" if rack.lost else "some servers lost"
         d.add(
             String(
