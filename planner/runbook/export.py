@@ -59,14 +59,12 @@ def render_runbook(
     plan_print = fingerprint(plan)
     scenario = _scenario_title(plan, result)
     buffer = io.BytesIO()
-    page_count = PageCount()
     doc = RunbookDoc(
         buffer,
         pagesize=pagesize,
         plan_name=plan.name,
         scenario=scenario,
         fingerprint=plan_print,
-        page_count=page_count,
         progress=progress,
         title=f"Recovery runbook: {plan.name}",
         subject=scenario,
@@ -77,7 +75,9 @@ def render_runbook(
     meta = Meta(scenario, date_text, plan_print, doc.width, doc.height)
     story = build_story(plan, result, meta)
     # The story's last flowable counts pages; the template's footer reads it.
-    story[-1] = page_count
+    counter = story[-1]
+    assert isinstance(counter, PageCount)
+    doc.page_count = counter
     doc.total_hint = len(story) * ESTIMATED_PASSES
     doc.multiBuild(story)
     if progress is not None:

@@ -98,7 +98,7 @@ class RunbookDoc(BaseDocTemplate):
         plan_name: str,
         scenario: str,
         fingerprint: str,
-        page_count: PageCount,
+        page_count: PageCount | None = None,
         progress: Callable[[int, int], bool] | None = None,
         total_hint: int = 1,
         **kwargs: Any,
@@ -116,11 +116,10 @@ class RunbookDoc(BaseDocTemplate):
         self.plan_name = plan_name
         self.scenario = scenario
         self.fingerprint = fingerprint
-        self.page_count = page_count
+        self.page_count = page_count if page_count is not None else PageCount()
         self.progress = progress
         self.total_hint = max(1, total_hint)
         self.done = 0
-        self._outline_levels_seen: set[str] = set()
         frame = Frame(
             self.leftMargin, self.bottomMargin, self.width, self.height, id="body", showBoundary=0
         )
@@ -153,9 +152,6 @@ class RunbookDoc(BaseDocTemplate):
         canvas.restoreState()
 
     # -- bookkeeping
-    def beforeDocument(self) -> None:
-        self._outline_levels_seen = set()
-
     def afterFlowable(self, flowable: Flowable) -> None:
         self.done += 1
         if self.progress is not None and self.done % 25 == 0:
