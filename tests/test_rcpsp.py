@@ -420,11 +420,14 @@ def _reference_sgs(c: Compiled, order: list[int]) -> list[int]:
     return start
 
 
-@pytest.mark.parametrize("plain_scan", [0, 2, 32])
-def test_skip_pointers_match_a_plain_scan(monkeypatch: pytest.MonkeyPatch, plain_scan: int) -> None:
-    """The skip pointers of congested scans never change a placement."""
+@pytest.mark.parametrize(("plain_scan", "skip_min"), [(0, 0), (2, 0), (32, 0), (32, 10_000)])
+def test_skip_pointers_match_a_plain_scan(
+    monkeypatch: pytest.MonkeyPatch, plain_scan: int, skip_min: int
+) -> None:
+    """Skip pointers and merged segments never change a placement (nor does the plain scan)."""
     monkeypatch.setattr(sgs, "_PLAIN_SCAN", plain_scan)
-    rng = random.Random(plain_scan)
+    monkeypatch.setattr(sgs, "_SKIP_MIN_TASKS", skip_min)
+    rng = random.Random(plain_scan + skip_min)
     for _ in range(12):
         p = _random_problem(rng, 120, rng.randint(1, 3), max_preds=2, window=120)
         c = compile_problem(p)

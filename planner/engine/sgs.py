@@ -248,9 +248,13 @@ def serial_sgs(
     """Serial SGS: each task of ``order`` (precedence-feasible) at its earliest feasible start.
 
     Returns (starts, makespan). The same routine serves the backward pass of FBI with
-    successors passed as ``preds``.
+    successors passed as ``preds``. Problems under ``_SKIP_MIN_TASKS`` tasks take the plain
+    scan (:func:`_plain_sgs`, the same placements without the bookkeeping of skip pointers
+    and merged segments, which only pays off on large congested plans).
     """
     n = len(dur)
+    if n < _SKIP_MIN_TASKS:
+        return _plain_sgs(order, dur, preds, req, guard, full)
     start = [0] * n
     fin = [0] * n
     times = [0]
@@ -349,6 +353,93 @@ def serial_sgs(
 
 # How far (in segments) a placement scans plainly before it switches to the skip pointers.
 _PLAIN_SCAN = 32
+# Smaller problems (PSPLIB: at most 122 tasks) use the plain scan throughout.
+_SKIP_MIN_TASKS = 250
+
+
+def _plain_sgs(
+    order: Sequence[int],
+    dur: Sequence[int],
+    preds: Sequence[Sequence[int]],
+    req: Sequence[int],
+    guard: int,
+    full: int,
+) -> tuple[list[int], int]:
+    """:func:`serial_sgs` with the plain scan only: cheaper on small problems."""
+    n = len(dur)
+    start = [0] * n
+    fin = [0] * n
+    times = [0]
+    free = [full]
+    nt = 1
+    ms = 0
+    for j in order:
+        es = 0
+        for i in preds[j]:
+            f = fin[i]
+            if f > es:
+                es = f
+        q = req[j]
+        d = dur[j]
+        if q == 0:
+            # Holds nothing (no demand, or zero duration): starts as soon as precedence allows.
+            start[j] = es
+            e = es + d
+            fin[j] = e
+            if e > ms:
+                ms = e
+            continue
+        last = times[-1]
+        if es >= last:
+            # At or after the last breakpoint everything is free: append, no scan.
+            end = es + d
+            if es > last:
+                times.append(es)
+                free.append(full - q)
+                nt += 1
+            else:
+                free[-1] = full - q
+            times.append(end)
+            free.append(full)
+            nt += 1
+            start[j] = es
+            fin[j] = end
+            if end > ms:
+                ms = end
+            continue
+        k = bisect_right(times, es) - 1
+        t = es
+        end = es + d
+        i = k
+        while True:
+            if (free[i] - q) & guard != guard:
+                # Segment i lacks capacity: the earliest candidate is where i ends. The last
+                # segment (everything finished) always fits, so times[i + 1] exists.
+                i += 1
+                t = times[i]
+                end = t + d
+                k = i
+            else:
+                i += 1
+                if i == nt or times[i] >= end:
+                    break
+        if times[k] != t:
+            k += 1
+            times.insert(k, t)
+            free.insert(k, free[k - 1])
+            i += 1
+            nt += 1
+        if i == nt or times[i] != end:
+            times.insert(i, end)
+            free.insert(i, free[i - 1])
+            nt += 1
+        for m in range(k, i):
+            free[m] -= q
+        start[j] = t
+        fin[j] = end
+        if end > ms:
+            ms = end
+    return start, ms
 
 
 def _skip_scan(
