@@ -163,3 +163,20 @@ def test_cli_export_wrong_scenario_is_one_line(tmp_path: Path) -> None:
     assert len(done.stderr.strip().splitlines()) == 1
     assert "unknown scenario 'nope'" in done.stderr
     assert not out.exists()
+
+
+def test_large_plan_uses_the_compact_forms() -> None:
+    from benchmarks.scale_plan import scale_plan
+
+    plan = scale_plan(sites=2, racks=80, servers_per_rack=8, services=400, dependencies=800)
+    result = compute(plan, "everything")
+    assert len(result.tasks) > 300  # above FULL_PROCEDURE_MAX: one row per step
+    data = render_runbook(plan, result, date="2026-01-02")
+    reader = PdfReader(io.BytesIO(data))
+    text = _flat(_text(data))
+    assert "one row each" in text
+    assert "too many to draw" in text
+    assert f"Only the first 24 of {len(plan.racks)} affected racks are drawn" in text
+    steps = next(item for item in reader.outline if isinstance(item, list))
+    assert len(steps) == len(result.tasks)
+    assert steps[0].title == f"1. {result.tasks[0].name} ({result.tasks[0].id})"
