@@ -296,7 +296,12 @@ def _cover(ctx: _Ctx) -> list[Flowable]:
     out.append(_marked(ctx.p("Recovery runbook", "title"), OutlineMark("cover", "Cover", 0, False)))
     out.append(ctx.p(markup(ctx.plan.name), "subtitle"))
     out.append(Spacer(1, 12))
-    failed = ", ".join(r.failed) or "nothing"
+    named = {x.id: x.name for x in (*ctx.plan.sites, *ctx.plan.racks)}
+    if len(r.failed) <= 30:
+        named.update((x.id, x.name) for x in ctx.plan.servers if x.id in set(r.failed))
+    shown = [f"{named[i]} ({i})" if named.get(i, i) != i else i for i in r.failed[:30]]
+    more = f" and {len(r.failed) - 30} more" if len(r.failed) > 30 else ""
+    failed = (", ".join(shown) or "nothing") + more
     rows = [
         ["Scenario", markup(ctx.meta.scenario_title)],
         ["Failed", markup(failed)],
