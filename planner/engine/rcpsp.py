@@ -101,8 +101,10 @@ def default_effort(n: int) -> int:
 
 
 def _lft_order(c: Compiled) -> list[int]:
-    lft = c.lft()
-    return sorted(range(c.n), key=lambda j: (lft[j], c.rank[j]))
+    # By (LFT, topological rank) as one exact int key: 0 <= rank < n and LFT >= 0.
+    n = c.n
+    keys = [f * n + r for f, r in zip(c.lft(), c.rank, strict=True)]
+    return sorted(range(n), key=keys.__getitem__)
 
 
 def _make_schedule(
