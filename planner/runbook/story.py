@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from itertools import groupby
+from typing import TypeVar
 
 from reportlab.lib import colors
 from reportlab.lib.colors import Color
@@ -225,7 +226,10 @@ class CheckBox(Flowable):
         self.canv.rect(0, 0, self.size, self.size)
 
 
-def _marked(flowable: Flowable, mark: OutlineMark) -> Flowable:
+F = TypeVar("F", bound=Flowable)
+
+
+def _marked(flowable: F, mark: OutlineMark) -> F:
     flowable.outline = mark  # type: ignore[attr-defined]
     return flowable
 
@@ -296,7 +300,8 @@ def _cover(ctx: _Ctx) -> list[Flowable]:
     out.append(_marked(ctx.p("Recovery runbook", "title"), OutlineMark("cover", "Cover", 0, False)))
     out.append(ctx.p(markup(ctx.plan.name), "subtitle"))
     out.append(Spacer(1, 12))
-    named = {x.id: x.name for x in (*ctx.plan.sites, *ctx.plan.racks)}
+    named = {x.id: x.name for x in ctx.plan.sites}
+    named.update((x.id, x.name) for x in ctx.plan.racks)
     if len(r.failed) <= 30:
         named.update((x.id, x.name) for x in ctx.plan.servers if x.id in set(r.failed))
     shown = [f"{named[i]} ({i})" if named.get(i, i) != i else i for i in r.failed[:30]]
@@ -447,13 +452,13 @@ def _summary(ctx: _Ctx) -> list[Flowable]:
         out.append(Spacer(1, 4))
         rows_c: list[list[object]] = [ctx.header_row("Step", "Service", "Start", "Finish")]
         for sid in r.critical_path:
-            s = r.service(sid)
+            on_path = r.service(sid)
             rows_c.append(
                 [
                     ctx.p(str(ctx.step_of.get(sid, "-")), "cell"),
                     ctx.p(f"{ctx.name(sid)} <font size=7>({markup(sid)})</font>", "cell"),
-                    ctx.p(hm(s.start if s else None), "cell"),
-                    ctx.p(hm(s.finish if s else None), "cell"),
+                    ctx.p(hm(on_path.start if on_path else None), "cell"),
+                    ctx.p(hm(on_path.finish if on_path else None), "cell"),
                 ]
             )
         w = ctx.width
@@ -500,10 +505,10 @@ def _impact(ctx: _Ctx) -> list[Flowable]:
         out.append(Spacer(1, 3))
     if len(lost_by_rack) > RACKS_LISTED_MAX:
         per_site: dict[str, list[str]] = {}
-        for rack_id, names in lost_by_rack.items():
+        for rack_id, lost_names in lost_by_rack.items():
             rack = racks.get(rack_id)
             site = rack.site if rack else "-"
-            per_site.setdefault(site, []).append(f"{rack_id} ({len(names)})")
+            per_site.setdefault(site, []).append(f"{rack_id} ({len(lost_names)})")
         out.append(
             ctx.p(
                 f"{len(lost_by_rack)} racks hold lost servers; per site, each rack with its "
@@ -518,10 +523,10 @@ def _impact(ctx: _Ctx) -> list[Flowable]:
     rows: list[list[object]] = [
         ctx.header_row("Rack", "Site", "Lost servers" if listed else "Lost servers (count)")
     ]
-    for rack_id, names in lost_by_rack.items():
+    for rack_id, lost_names in lost_by_rack.items():
         rack = racks.get(rack_id)
         label = f"{rack.name} ({rack_id})" if rack else rack_id
-        what = ", ".join(names) if listed else str(len(names))
+        what = ", ".join(lost_names) if listed else str(len(lost_names))
         rows.append(
             [
                 ctx.p(markup(label), "cell"),
@@ -897,9 +902,9 @@ def _dependencies(ctx: _Ctx) -> list[Flowable]:
     if max(len(layer) for layer in layers) > max_rows:
         # Too tall for one page: split each layer into columns of at most max_rows.
         split: list[list[drawings.Node]] = []
-        for layer in nodes:
-            for first in range(0, len(layer), max_rows):
-                split.append(layer[first : first + max_rows])
+        for column in nodes:
+            for first in range(0, len(column), max_rows):
+                split.append(column[first : first + max_rows])
         nodes = split
     out.append(drawings.dependency_drawing(nodes, edges, ctx.width))
     out.append(PageBreak())
