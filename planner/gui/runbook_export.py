@@ -13,10 +13,6 @@ from planner.gui.recovery_controller import snapshot
 from planner.model import Plan
 
 
-class ExportCancelled(Exception):
-    """The user pressed Cancel; the partial file is not kept."""
-
-
 class _Relay(QObject):
     progress = Signal(int, int)
     finished = Signal(str)  # "" on success, else the error text
@@ -45,15 +41,11 @@ class _ExportJob(QRunnable):
         try:
             export_runbook(self.plan, self.result, self.path, progress=progress)
         except Exception as error:  # shown in the window; the program never dies on it
-            if self.cancelled():
-                self.path.unlink(missing_ok=True)
+            # A cancelled export writes nothing (the PDF is moved into place only when
+            # complete), so a file the user already had under that name is kept.
             self.relay.finished.emit("cancelled" if self.cancelled() else str(error))
             return
-        if self.cancelled():
-            self.path.unlink(missing_ok=True)
-            self.relay.finished.emit("cancelled")
-        else:
-            self.relay.finished.emit("")
+        self.relay.finished.emit("cancelled" if self.cancelled() else "")
 
 
 class RunbookExporter(QObject):
