@@ -97,6 +97,9 @@ def test_missing_ortools_raises(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setitem(sys.modules, "ortools.sat.python.cp_model", None)
     with pytest.raises(ExactUnavailable, match="pip install 'drplanner\\[exact\\]'"):
         solve_exact(_hard_small(), 1.0)
+    # An ImportError too, so callers that catch ImportError print the message plainly.
+    with pytest.raises(ImportError):
+        solve_exact(_hard_small(), 1.0)
 
 
 @needs_psplib

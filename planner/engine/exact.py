@@ -27,8 +27,8 @@ from planner.engine.sgs import Compiled, compile_problem, to_units
 _MAX_HORIZON_UNITS = 2**40
 
 
-class ExactUnavailable(RuntimeError):
-    """OR-Tools (CP-SAT) is not installed."""
+class ExactUnavailable(RuntimeError, ImportError):
+    """OR-Tools (CP-SAT) is not installed (an ImportError, so callers can report it plainly)."""
 
 
 def _cp_model() -> Any:
@@ -43,7 +43,9 @@ def _ms(c: Compiled, starts: Sequence[int]) -> int:
     return max((s + d for s, d in zip(starts, c.dur, strict=True)), default=0)
 
 
-def _build(cp_model: Any, c: Compiled, horizon: int) -> tuple[Any, list[Any], Any, list[Any]]:
+def _build(
+    cp_model: Any, c: Compiled, horizon: int, ms_lb: int
+) -> tuple[Any, list[Any], Any, list[Any]]:
     """Model with start variables, the makespan and one completion variable per group."""
     m = cp_model.CpModel()
     starts = []
@@ -66,7 +68,8 @@ def _build(cp_model: Any, c: Compiled, horizon: int) -> tuple[Any, list[Any], An
                 dem.append(q)
         if ivs and sum(dem) > cap:
             m.add_cumulative(ivs, dem, cap)
-    makespan = m.new_int_var(c.cp, horizon, "makespan")
+    # Redundant but useful: our own makespan bound as the makespan's lower bound.
+    makespan = m.new_int_var(min(max(c.cp, ms_lb), horizon), horizon, "makespan")
     for j in range(c.n):
         if not c.succs[j]:
             m.add(makespan >= starts[j] + c.dur[j])
@@ -129,7 +132,7 @@ def solve_exact(
             start.schedules_evaluated,
         )
 
-    m, sv, makespan, gv = _build(cp_model, c, horizon)
+    m, sv, makespan, gv = _build(cp_model, c, horizon, own_lb)
     components = [*gv, makespan] if objective == "tiers" else [makespan, *gv]
     for j, s in enumerate(hint):
         m.add_hint(sv[j], s)
