@@ -1,0 +1,53 @@
+"""Render resources/icons/drplanner.svg into the hicolor PNG sizes (run after changing the SVG).
+
+    QT_QPA_PLATFORM=offscreen .venv/bin/python packaging/linux/render_icons.py
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+from pathlib import Path
+
+APP_ID = "io.github.drplanner.DRPlanner"
+SIZES = (16, 22, 24, 32, 48, 64, 128, 256)
+HERE = Path(__file__).resolve().parent
+SOURCE = HERE.parent.parent / "resources" / "icons" / "drplanner.svg"
+
+
+def main() -> int:
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from PySide6.QtCore import Qt
+    from PySide6.QtGui import QGuiApplication, QImage, QPainter
+    from PySide6.QtSvg import QSvgRenderer
+
+    app = QGuiApplication.instance() or QGuiApplication(sys.argv[:1])  # noqa: F841
+    renderer = QSvgRenderer(str(SOURCE))
+    if not renderer.isValid():
+        print(f"cannot read {SOURCE}", file=sys.stderr)
+        return 1
+    root = HERE / "icons" / "hicolor"
+    for size in SIZES:
+        image = QImage(size, size, QImage.Format.Format_ARGB32)
+        image.fill(Qt.GlobalColor.transparent)
+        painter = QPainter(image)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
+        renderer.render(painter)
+        painter.end()
+        target = root / f"{size}x{size}" / "apps" / f"{APP_ID}.png"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if not image.save(str(target), "PNG"):
+            print(f"cannot write {target}", file=sys.stderr)
+            return 1
+        print(target.relative_to(HERE))
+    scalable = root / "scalable" / "apps" / f"{APP_ID}.svg"
+    scalable.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(SOURCE, scalable)
+    print(scalable.relative_to(HERE))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
