@@ -29,3 +29,15 @@ lint: $(VENV)/.installed-test
 
 clean:
 	rm -rf $(VENV) build *.egg-info
+
+# Maintainers: the installable one-folder build (PyInstaller, about 20-30 s here) and its
+# headless check. Not part of `make test`. See packaging/README.md.
+.PHONY: package package-check
+
+package: $(BIN)/activate
+	$(BIN)/python -m pip install --quiet -e '.[packaging]'
+	$(BIN)/pyinstaller --noconfirm --log-level WARN --distpath dist --workpath build/pyinstaller packaging/drplanner.spec
+	@du -sh dist/drplanner
+
+package-check:
+	packaging/check-package.sh dist/drplanner
