@@ -6,7 +6,8 @@
 set -eu
 BUNDLE=${1:-dist/drplanner}
 [ -x "$BUNDLE/drplanner" ] || { echo "no built program at $BUNDLE/drplanner (run 'make package')" >&2; exit 1; }
-VERSION=$(sed -n 's/^__version__ = "\(.*\)"/\1/p' planner/__init__.py)
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+VERSION=$(sed -n 's/^__version__ = "\(.*\)"/\1/p' "$ROOT/planner/__init__.py")
 WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT
 cp -a "$BUNDLE" "$WORK/drplanner"
