@@ -67,7 +67,10 @@ class RunbookExporter(QObject):
         self.dialog.setWindowTitle("Export runbook")
         self.dialog.setMinimumDuration(500)  # only shown when it takes a while
         self.dialog.canceled.connect(self._cancelled)
-        relay = _Relay(self)
+        # No Qt parent: the job keeps the relay alive until it has emitted, even if the
+        # window (and this exporter) is destroyed while a PDF is still being written.
+        relay = _Relay()
+        self._relays = [relay]
         relay.progress.connect(self._progress)
         relay.finished.connect(lambda error, p=path: self._finished(error, p))
         self.pool.start(_ExportJob(snapshot(plan), result, path, relay, lambda: self._cancel))
