@@ -23,7 +23,7 @@ step() { printf '== %s\n' "$*"; }
 step "drplanner --version"
 out=$(run "$PROGRAM" --version)
 echo "$out"
-[ "$out" = "drplanner $VERSION" ] || { echo "expected 'drplanner $VERSION'" >&2; exit 1; }
+[ "$(printf '%s\n' "$out" | head -n 1)" = "drplanner $VERSION" ] || { echo "expected 'drplanner $VERSION'" >&2; exit 1; }
 
 step "drplanner validate (bundled example)"
 run "$PROGRAM" validate "$EXAMPLE"

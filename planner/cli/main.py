@@ -24,6 +24,29 @@ class UsageError(Exception):
     """A wrong argument the parser could not catch; printed as one line, exit 2."""
 
 
+def version_text() -> str:
+    """``drplanner X.Y.Z`` then the Python, PySide6 and Qt versions it runs on."""
+    import platform
+
+    try:
+        from PySide6 import __version__ as pyside
+        from PySide6.QtCore import qVersion
+
+        qt = f"PySide6 {pyside}, Qt {qVersion()}"
+    except ImportError:
+        qt = "Qt not installed"
+    return f"drplanner {__version__}\nPython {platform.python_version()}, {qt}"
+
+
+class _VersionAction(argparse.Action):
+    def __init__(self, option_strings: list[str], dest: str, **kwargs: object) -> None:
+        super().__init__(option_strings, dest, nargs=0, **kwargs)  # type: ignore[arg-type]
+
+    def __call__(self, parser: argparse.ArgumentParser, *_args: object) -> None:
+        print(version_text())
+        parser.exit()
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="drplanner",
@@ -35,7 +58,9 @@ def build_parser() -> argparse.ArgumentParser:
         epilog="Without a command, 'drplanner [PLAN]' opens the desktop window. "
         "Run 'drplanner COMMAND --help' for the options of a command.",
     )
-    parser.add_argument("--version", action="version", version=f"drplanner {__version__}")
+    parser.add_argument(
+        "--version", action=_VersionAction, help="show the version with the Python and Qt versions"
+    )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     validate = sub.add_parser(
