@@ -47,6 +47,27 @@ class _VersionAction(argparse.Action):
         parser.exit()
 
 
+def _add_scenario_arguments(command: argparse.ArgumentParser) -> None:
+    """PLAN, the scenario (named and/or ad hoc) and the objective: compute and export."""
+    command.add_argument("plan", metavar="PLAN", help="a .drplan or .json plan")
+    which = command.add_argument_group("scenario (one or both)")
+    which.add_argument("--scenario", metavar="ID", help="a scenario of the plan")
+    which.add_argument(
+        "--fail",
+        metavar="ID",
+        action="append",
+        default=[],
+        help="a site, rack or server to fail (repeatable)",
+    )
+    command.add_argument(
+        "--objective",
+        choices=("time", "tiers"),
+        default="time",
+        help="time: shortest total recovery, critical tiers first among equals; "
+        "tiers: tier 0 as early as possible, then tier 1, ...",
+    )
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="drplanner",
@@ -88,24 +109,8 @@ def build_parser() -> argparse.ArgumentParser:
         "each service's recovery time against its RTO, the critical path and a lower "
         "bound on the recovery time.",
     )
-    compute.add_argument("plan", metavar="PLAN", help="a .drplan or .json plan")
-    which = compute.add_argument_group("scenario (one or both)")
-    which.add_argument("--scenario", metavar="ID", help="a scenario of the plan")
-    which.add_argument(
-        "--fail",
-        metavar="ID",
-        action="append",
-        default=[],
-        help="a site, rack or server to fail (repeatable)",
-    )
+    _add_scenario_arguments(compute)
     compute.add_argument("--format", choices=("text", "json"), default="text")
-    compute.add_argument(
-        "--objective",
-        choices=("time", "tiers"),
-        default="time",
-        help="time: shortest total recovery, critical tiers first among equals; "
-        "tiers: tier 0 as early as possible, then tier 1, ...",
-    )
     compute.add_argument(
         "--exact",
         metavar="SECONDS",
@@ -121,19 +126,9 @@ def build_parser() -> argparse.ArgumentParser:
         "impact, the numbered restore procedure, timeline, dependencies, racks, contacts "
         "and sign-off.",
     )
-    export.add_argument("plan", metavar="PLAN", help="a .drplan or .json plan")
-    which = export.add_argument_group("scenario (one or both)")
-    which.add_argument("--scenario", metavar="ID", help="a scenario of the plan")
-    which.add_argument(
-        "--fail",
-        metavar="ID",
-        action="append",
-        default=[],
-        help="a site, rack or server to fail (repeatable)",
-    )
+    _add_scenario_arguments(export)
     export.add_argument("-o", "--output", metavar="FILE.pdf", required=True)
     export.add_argument("--paper", choices=("a4", "letter"), default="a4")
-    export.add_argument("--objective", choices=("time", "tiers"), default="time")
     export.add_argument(
         "--date", metavar="YYYY-MM-DD", type=_iso_date, help="generation date to print"
     )
