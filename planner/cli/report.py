@@ -6,14 +6,12 @@ import json
 from typing import Any
 
 from planner.engine.recovery import RecoveryResult
+from planner.model.clock import clock
 
 
 def hours_minutes(minutes: float | None) -> str:
-    """``T+h:mm`` style clock for a number of minutes (seconds rounded)."""
-    if minutes is None:
-        return "-"
-    total = round(minutes)
-    return f"{total // 60}:{total % 60:02d}"
+    """``h:mm`` after the disaster, ``-`` for no value."""
+    return clock(minutes, "-")
 
 
 def result_to_json(result: RecoveryResult) -> dict[str, Any]:

@@ -34,6 +34,7 @@ from planner.gui.views.rack import RackView
 from planner.gui.views.recovery import RecoveryView
 from planner.gui.views.services import ServiceAssignmentWidget, ServicesView
 from planner.model import Plan, Pool, Rack, Scenario, Server, Service, Site
+from planner.model.clock import clock
 from planner.model.edits import AddItem, delete_items, new_id
 from planner.resources import resource_path
 from planner.storage import PlanFileError, load_plan
@@ -260,12 +261,10 @@ class MainWindow(QMainWindow):
                 self.recovery.error.splitlines()[0] if self.recovery.error else ""
             )
             return
-        from planner.cli.report import hours_minutes
-
         misses = len(result.rto_misses)
         self.headline.setText(
-            f"Recovery {hours_minutes(result.recovery_minutes)}  ·  "
-            f"bound {hours_minutes(result.lower_bound_minutes)}  ·  RTO misses {misses}"
+            f"Recovery {clock(result.recovery_minutes)}  ·  "
+            f"bound {clock(result.lower_bound_minutes)}  ·  RTO misses {misses}"
         )
 
     # ------------------------------------------------------------------ files

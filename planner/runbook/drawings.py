@@ -13,6 +13,7 @@ from reportlab.lib import colors
 from reportlab.lib.colors import Color
 from reportlab.pdfbase.pdfmetrics import stringWidth
 
+from planner.model.clock import clock
 from planner.runbook.fonts import BOLD, REGULAR, plain
 
 FAILOVER = Color(0.27, 0.51, 0.71)
@@ -38,8 +39,7 @@ def fit(text: str, font: str, size: float, width: float) -> str:
 
 
 def hm(minutes: float) -> str:
-    total = round(minutes)
-    return f"{total // 60}:{total % 60:02d}"
+    return clock(minutes)
 
 
 @dataclass(frozen=True)

@@ -31,6 +31,7 @@ from reportlab.platypus import (
 from reportlab.platypus.tableofcontents import TableOfContents
 
 from planner.engine.recovery import RecoveryResult, ServiceRecovery
+from planner.model.clock import clock
 from planner.model.plan import Plan
 from planner.runbook import drawings
 from planner.runbook.fonts import BOLD, REGULAR, markup, register_fonts
@@ -79,17 +80,11 @@ class Meta:
 
 def hm(minutes: float | None) -> str:
     """``T+h:mm``, or a dash when there is no time."""
-    if minutes is None:
-        return "-"
-    total = round(minutes)
-    return f"T+{total // 60}:{total % 60:02d}"
+    return "-" if minutes is None else f"T+{clock(minutes)}"
 
 
 def duration(minutes: float | None) -> str:
-    if minutes is None:
-        return "-"
-    total = round(minutes)
-    return f"{total // 60}:{total % 60:02d}"
+    return clock(minutes, "-")
 
 
 def _styles() -> dict[str, ParagraphStyle]:

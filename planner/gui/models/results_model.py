@@ -26,6 +26,7 @@ from PySide6.QtGui import QBrush, QColor, QFont
 
 from planner.engine.recovery import RecoveryResult, ServiceRecovery
 from planner.gui import style
+from planner.model.clock import clock
 
 ID_ROLE = Qt.ItemDataRole.UserRole  # the service id, on every column
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1  # a raw value to sort by
@@ -45,16 +46,8 @@ _Index = QModelIndex | QPersistentModelIndex
 
 
 def format_minutes(minutes: float | None) -> str:
-    """Minutes as ``h:mm`` (hours unbounded: 5040 -> ``84:00``); None as an em dash.
-
-    Fractions of a minute are rounded to the nearest minute.
-    """
-    if minutes is None:
-        return "—"
-    total = math.floor(float(minutes) + 0.5)
-    sign = "-" if total < 0 else ""
-    hours, mins = divmod(abs(total), 60)
-    return f"{sign}{hours}:{mins:02d}"
+    """Minutes as ``h:mm`` (5040 -> ``84:00``); None as an em dash."""
+    return clock(minutes)
 
 
 def state_label(state: str) -> str:

@@ -41,6 +41,7 @@ from planner.gui import style
 from planner.gui.document import PlanDocument
 from planner.gui.recovery_controller import RecoveryController
 from planner.model import TIERS, Service
+from planner.model.clock import clock
 from planner.model.edits import Change, Composite, Edit, SetFields
 
 SERVICE_MIME = "application/x-drplanner-service"
@@ -100,13 +101,8 @@ _DURATION = re.compile(r"^(?:(?P<h>\d+(?:\.\d+)?)\s*h)?\s*(?:(?P<m>\d+(?:\.\d+)?
 
 
 def format_minutes(minutes: float | None) -> str:
-    """Minutes as ``h:mm`` (hours unbounded, minutes rounded); None as an em dash."""
-    if minutes is None:
-        return "—"
-    total = math.floor(float(minutes) + 0.5)
-    sign = "-" if total < 0 else ""
-    hours, mins = divmod(abs(total), 60)
-    return f"{sign}{hours}:{mins:02d}"
+    """Minutes as ``h:mm``; None as an em dash."""
+    return clock(minutes)
 
 
 def parse_minutes(text: str) -> int | float:

@@ -76,6 +76,7 @@ from planner.gui.views.dependency_layout import (
     place_nodes,
 )
 from planner.model import Service
+from planner.model.clock import clock
 from planner.model.edits import (
     Change,
     Composite,
@@ -107,11 +108,8 @@ _SHORT_STATE = {"up": "Up", "failover": "Failover", "restore": "Restore", "depen
 
 
 def hours_minutes(minutes: float | None) -> str:
-    """``h:mm`` (minutes rounded); an em dash for no value."""
-    if minutes is None:
-        return "—"
-    total = round(minutes)
-    return f"{total // 60}:{total % 60:02d}"
+    """``h:mm``; an em dash for no value."""
+    return clock(minutes)
 
 
 def _blend(color: QColor, toward: QColor, amount: float) -> QColor:

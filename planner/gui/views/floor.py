@@ -38,7 +38,6 @@ from PySide6.QtGui import (
     QAction,
     QBrush,
     QColor,
-    QDrag,
     QDragEnterEvent,
     QDragLeaveEvent,
     QDragMoveEvent,
@@ -74,6 +73,7 @@ from PySide6.QtWidgets import (
 
 from planner.gui import style
 from planner.gui.document import PlanDocument
+from planner.gui.palette import DragSourceButton
 from planner.gui.recovery_controller import RecoveryController
 from planner.gui.views.floor_items import (
     NEW_SITE_SIZE,
@@ -921,7 +921,7 @@ class Overview(QGraphicsView):
 # --------------------------------------------------------------------------- palette
 
 
-class PaletteButton(QToolButton):
+class PaletteButton(DragSourceButton):
     """A palette entry: drag it onto the floor to create one; a click creates one too."""
 
     def __init__(self, kind: str, text: str, parent: QWidget | None = None) -> None:
@@ -929,37 +929,11 @@ class PaletteButton(QToolButton):
         self.kind = kind
         self.setText(text)
         self.setToolTip(f"Drag onto the floor to add a {kind} (or click to add one in view)")
-        self.setCursor(Qt.CursorShape.OpenHandCursor)
-        self._press: QPoint | None = None
 
     def mime_data(self) -> QMimeData:
         data = QMimeData()
         data.setData(FLOOR_MIME, self.kind.encode())
         return data
-
-    def mousePressEvent(self, event: QMouseEvent) -> None:
-        if event.button() == Qt.MouseButton.LeftButton:
-            self._press = event.position().toPoint()
-        super().mousePressEvent(event)
-
-    def mouseMoveEvent(self, event: QMouseEvent) -> None:
-        if (
-            self._press is not None
-            and event.buttons() & Qt.MouseButton.LeftButton
-            and (event.position().toPoint() - self._press).manhattanLength()
-            >= QApplication.startDragDistance()
-        ):
-            self._press = None
-            self.setDown(False)
-            drag = QDrag(self)
-            drag.setMimeData(self.mime_data())
-            drag.exec(Qt.DropAction.CopyAction)
-            return
-        super().mouseMoveEvent(event)
-
-    def mouseReleaseEvent(self, event: QMouseEvent) -> None:
-        self._press = None
-        super().mouseReleaseEvent(event)
 
 
 # --------------------------------------------------------------------------- widget

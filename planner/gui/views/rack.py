@@ -46,7 +46,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QScrollArea,
     QSizePolicy,
-    QToolButton,
     QToolTip,
     QVBoxLayout,
     QWidget,
@@ -55,6 +54,7 @@ from PySide6.QtWidgets import (
 from planner.gui import style
 from planner.gui.document import PlanDocument
 from planner.gui.models.services_model import service_ids_from_mime
+from planner.gui.palette import DragSourceButton
 from planner.gui.recovery_controller import RecoveryController
 from planner.gui.views.floor_items import services_by_server, state_maps, text_color_on, tint
 from planner.model import Rack, Server
@@ -538,7 +538,7 @@ class RackCanvas(QWidget):
         return super().event(event)
 
 
-class ServerPaletteButton(QToolButton):
+class ServerPaletteButton(DragSourceButton):
     """ "New 1U server" and the like: drag onto a rack; a click adds one at the lowest gap."""
 
     def __init__(self, height: int, parent: QWidget | None = None) -> None:
@@ -546,37 +546,11 @@ class ServerPaletteButton(QToolButton):
         self.units = height
         self.setText(f"New {height}U server")
         self.setToolTip(f"Drag onto the rack to add a {height}U server (or click: lowest free gap)")
-        self.setCursor(Qt.CursorShape.OpenHandCursor)
-        self._press: QPoint | None = None
 
     def mime_data(self) -> QMimeData:
         data = QMimeData()
         data.setData(NEW_SERVER_MIME, json.dumps({"height": self.units}).encode())
         return data
-
-    def mousePressEvent(self, event: QMouseEvent) -> None:
-        if event.button() == Qt.MouseButton.LeftButton:
-            self._press = event.position().toPoint()
-        super().mousePressEvent(event)
-
-    def mouseMoveEvent(self, event: QMouseEvent) -> None:
-        if (
-            self._press is not None
-            and event.buttons() & Qt.MouseButton.LeftButton
-            and (event.position().toPoint() - self._press).manhattanLength()
-            >= QApplication.startDragDistance()
-        ):
-            self._press = None
-            self.setDown(False)
-            drag = QDrag(self)
-            drag.setMimeData(self.mime_data())
-            drag.exec(Qt.DropAction.CopyAction)
-            return
-        super().mouseMoveEvent(event)
-
-    def mouseReleaseEvent(self, event: QMouseEvent) -> None:
-        self._press = None
-        super().mouseReleaseEvent(event)
 
 
 class RackView(QWidget):
