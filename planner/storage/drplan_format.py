@@ -30,7 +30,7 @@ from planner.storage.errors import (
     NotAPlanError,
     PlanFileError,
 )
-from planner.storage.json_format import plan_to_json
+from planner.storage.json_format import records_to_json
 from planner.storage.records import (
     FORMAT_NAME,
     FORMAT_VERSION,
@@ -122,7 +122,13 @@ SCHEMA = _schema_sql()
 
 def fingerprint(plan: Plan) -> str:
     """SHA-256 of the plan's canonical JSON: equal plans, equal fingerprints."""
-    return hashlib.sha256(plan_to_json(plan).encode("utf-8")).hexdigest()
+    return _fingerprint_of(encode_plan(plan))
+
+
+def _fingerprint_of(records: dict[str, Any]) -> str:
+    # encode_plan already writes numbers as SQLite will give them back (3.0 as 3), so the
+    # records about to be saved hash like the plan that will be read.
+    return hashlib.sha256(records_to_json(records).encode("utf-8")).hexdigest()
 
 
 # ---------------------------------------------------------------- writing
@@ -177,8 +183,7 @@ def _meta_rows(plan: Plan, records: dict[str, Any]) -> list[dict[str, Any]]:
         {"key": "name", "value": plan.name},
         {"key": "notes", "value": json.dumps(plan.notes, ensure_ascii=False)},
         {"key": "extra", "value": json.dumps(extra, ensure_ascii=False)},
-        # Of the plan as it will be read back: SQLite stores 3.0 as 3, and so on.
-        {"key": "fingerprint", "value": fingerprint(decode_plan(records)[0])},
+        {"key": "fingerprint", "value": _fingerprint_of(records)},
     ]
 
 

@@ -22,7 +22,12 @@ def _reject_constant(name: str) -> Any:
 
 def plan_to_json(plan: Plan) -> str:
     """Canonical JSON text of ``plan``: same plan, same bytes."""
-    return json.dumps(encode_plan(plan), ensure_ascii=False, indent=2, allow_nan=False) + "\n"
+    return records_to_json(encode_plan(plan))
+
+
+def records_to_json(records: dict[str, Any]) -> str:
+    """Format-v1 records as canonical JSON text (2-space indent, UTF-8, final newline)."""
+    return json.dumps(records, ensure_ascii=False, indent=2, allow_nan=False) + "\n"
 
 
 def plan_from_json(text: str, path: str | Path = "<json>") -> tuple[Plan, list[Problem]]:

@@ -66,9 +66,14 @@ def as_number(value: Any) -> int | float:
     if isinstance(value, float):
         if not math.isfinite(value):
             raise FieldError(f"must be a finite number, got {value}")
-        if value.is_integer() and -(2**63) < value < 2**63:
+        if _stored_as_int(value):
             return int(value)
     return value
+
+
+def _stored_as_int(value: float) -> bool:
+    """SQLite's rule: a NUMERIC column keeps an integral float within int64 as an int."""
+    return value.is_integer() and -(2**63) < value < 2**63
 
 
 def as_optional_number(value: Any) -> int | float | None:
@@ -302,7 +307,7 @@ def _decode_item(
 
 def _canonical(value: Any) -> Any:
     """A copy with integral floats as ints, as the reader normalises them (60.0 -> 60)."""
-    if isinstance(value, float) and value.is_integer() and abs(value) < 2**53:
+    if isinstance(value, float) and _stored_as_int(value):
         return int(value)
     return _copy(value)
 
