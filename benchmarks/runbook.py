@@ -11,6 +11,9 @@ import tempfile
 import time
 from pathlib import Path
 
+# Runnable as a script too: the repository root holds the benchmarks package.
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
 from benchmarks.scale_plan import scale_plan
 from planner.engine.recovery import compute
 from planner.runbook.export import export_runbook

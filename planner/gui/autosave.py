@@ -68,7 +68,10 @@ class Autosaver(QObject):
         document.fileChanged.connect(self._file_changed)
 
     def copy_paths(self, path: Path | None) -> tuple[Path, Path]:
-        key = _key(path)
+        return self._paths_for(_key(path))
+
+    def _paths_for(self, key: str) -> tuple[Path, Path]:
+        """The recovery copy and its note, for a plan's key."""
         return self.directory / f"{key}.drplan", self.directory / f"{key}.json"
 
     def save_copy(self) -> Path | None:
@@ -93,9 +96,8 @@ class Autosaver(QObject):
     def _file_changed(self) -> None:
         if _key(self.document.path) != self._copy_key:
             # Saved under a new name: the copy kept under the old name is obsolete.
-            for stale in (self.directory / f"{self._copy_key}.drplan",):
+            for stale in self._paths_for(self._copy_key):
                 stale.unlink(missing_ok=True)
-            (self.directory / f"{self._copy_key}.json").unlink(missing_ok=True)
             self._copy_key = _key(self.document.path)
         if not self.document.modified:
             self.discard()
