@@ -35,12 +35,12 @@ def energy_bound(c: Compiled, tasks: Iterable[int] | None = None) -> int:
     best = 0
     dur, head, tail = c.dur, c.head, c.tail
     pool = range(c.n) if tasks is None else list(tasks)
-    for r, cap in enumerate(c.capacities):
-        items = [
-            (head[j], tail[j], dur[j] * c.demands[j][r])
-            for j in pool
-            if dur[j] > 0 and c.demands[j][r] > 0
-        ]
+    per_resource: list[list[tuple[int, int, int]]] = [[] for _ in c.capacities]
+    uses = c.uses
+    for j in pool:
+        for r, q in uses[j]:
+            per_resource[r].append((head[j], tail[j], dur[j] * q))
+    for items, cap in zip(per_resource, c.capacities, strict=True):
         if not items:
             continue
         # One threshold on heads: tasks with head >= a, the smallest of their tails.
@@ -147,41 +147,56 @@ def makespan_bound(c: Compiled) -> int:
     return max(c.cp, energy_bound(c), disjunctive_bound(c))
 
 
-def closure(c: Compiled, tasks: Iterable[int]) -> list[int]:
-    """The tasks plus all their (transitive) predecessors, sorted."""
-    seen = set()
-    stack = list(tasks)
-    while stack:
-        j = stack.pop()
-        if j in seen:
-            continue
-        seen.add(j)
-        stack.extend(c.preds[j])
-    return sorted(seen)
-
-
 def group_bounds(c: Compiled) -> list[int]:
     """Lower bound on each group's completion time.
 
     A group completes when its last task finishes, so at least the largest earliest
-    finish of its tasks; and every predecessor-closure task must be done by then, which
-    gives an energy bound on the closure (a group ends at its completion, so tails are 0).
+    finish of its tasks; and every task of its predecessor closure must be done by then,
+    which gives an energy bound on the closure (a group ends at its completion, so tails
+    are 0). One backward pass finds every closure at once: a task is in a group's closure
+    when it is a member or one of its successors is, so its bit mask of groups is its own
+    bits or'ed with its successors' masks.
     """
+    ng = len(c.groups)
+    if not ng:
+        return []
+    mask = [0] * c.n
+    for k, g in enumerate(c.groups):
+        bit = 1 << k
+        for j in g:
+            mask[j] |= bit
+    succs = c.succs
+    for j in reversed(c.topo):
+        m = mask[j]
+        for s in succs[j]:
+            m |= mask[s]
+        mask[j] = m
+    nres = len(c.capacities)
+    energy = [[0] * nres for _ in range(ng)]
+    dur = c.dur
+    for j, held in enumerate(c.uses):
+        m = mask[j]
+        if not m or not held:
+            continue
+        d = dur[j]
+        k = 0
+        while m:
+            if m & 1:
+                row = energy[k]
+                for r, q in held:
+                    row[r] += d * q
+            m >>= 1
+            k += 1
     out = []
-    for g in c.groups:
+    head = c.head
+    for k, g in enumerate(c.groups):
         if not g:
             out.append(0)
             continue
-        cp = max(c.head[j] + c.dur[j] for j in g)
-        energy = [0] * len(c.capacities)
-        for j in closure(c, g):
-            d = c.dur[j]
-            if d:
-                for r, q in enumerate(c.demands[j]):
-                    if q:
-                        energy[r] += d * q
-        e = 0
-        for w, cap in zip(energy, c.capacities, strict=True):
-            e = max(e, _ceil_div(w, cap))
+        cp = max(head[j] + dur[j] for j in g)
+        e = max(
+            (_ceil_div(w, cap) for w, cap in zip(energy[k], c.capacities, strict=True)),
+            default=0,
+        )
         out.append(max(cp, e))
     return out

@@ -66,9 +66,15 @@ def analyse(plan: Plan, failed: Iterable[str]) -> Impact:
     lost_site_set = set(lost_sites)
     lost_racks = tuple(r.id for r in plan.racks if r.id in failed_set or r.site in lost_site_set)
     lost_rack_set = set(lost_racks)
-    lost_servers = tuple(
-        [s.id for s in plan.servers if s.rack in lost_rack_set or s.id in failed_set]
-    )
+    # Failed ids that are neither sites nor racks may name servers; without any, a server
+    # is lost only through its rack (the common case, and one set look-up per server less).
+    maybe_servers = failed_set.difference(lost_sites, lost_racks)
+    if maybe_servers:
+        lost_servers = tuple(
+            [s.id for s in plan.servers if s.rack in lost_rack_set or s.id in maybe_servers]
+        )
+    else:
+        lost_servers = tuple([s.id for s in plan.servers if s.rack in lost_rack_set])
     lost_server_set = set(lost_servers)
     actions: dict[str, Action] = {}
     for service in plan.services:

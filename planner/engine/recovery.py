@@ -80,6 +80,7 @@ class TaskGraph:
     frontier: dict[str, frozenset[int]]  # service id -> tasks its recovery waits for
     order: tuple[str, ...]  # service ids, dependencies first
     pools: tuple[str, ...]
+    task_order: tuple[int, ...] = ()  # task indices, dependencies first
 
 
 def check_computable(plan: Plan) -> None:
@@ -97,20 +98,31 @@ def build_task_graph(plan: Plan, actions: dict[str, Action]) -> TaskGraph:
     what lies behind it), one without is looked through.
     """
     services = {s.id: s for s in plan.services}
-    task_services = tuple(s.id for s in plan.services if s.id in actions)
+    task_services = tuple([s.id for s in plan.services if s.id in actions])
     index = {sid: i for i, sid in enumerate(task_services)}
     order = dependency_order(plan.services)
     frontier: dict[str, frozenset[int]] = {}
+    task_order: list[int] = []
+    nothing: frozenset[int] = frozenset()
     for sid in order:  # dependencies first, so each frontier is built from finished ones
+        own = index.get(sid)
+        if own is not None:
+            task_order.append(own)
+        deps = services[sid].depends_on
+        if not deps:
+            frontier[sid] = nothing
+            continue
         reach: set[int] = set()
-        for dep in services[sid].depends_on:
-            if dep in index:
-                reach.add(index[dep])
+        for dep in deps:
+            i = index.get(dep)
+            if i is not None:
+                reach.add(i)
             else:
                 reach |= frontier[dep]
         frontier[sid] = frozenset(reach)
     pools = tuple(p.id for p in plan.pools)
     pool_index = {p: i for i, p in enumerate(pools)}
+    no_demand = (0,) * len(pools)
     durations, predecessors, demands = [], [], []
     for sid in task_services:
         service = services[sid]
@@ -119,16 +131,24 @@ def build_task_graph(plan: Plan, actions: dict[str, Action]) -> TaskGraph:
         )
         durations.append(minutes if minutes is not None else 0)
         predecessors.append(tuple(sorted(frontier[sid])))
-        demand = [0] * len(pools)
-        for pool_id, units in service.needs.items():
-            demand[pool_index[pool_id]] = units
-        demands.append(tuple(demand))
+        if service.needs:
+            demand = list(no_demand)
+            for pool_id, units in service.needs.items():
+                demand[pool_index[pool_id]] = units
+            demands.append(tuple(demand))
+        else:
+            demands.append(no_demand)
     members: dict[int, set[int]] = {tier: set() for tier in TIERS}
     for service in plan.services:
-        group = members.setdefault(service.tier, set())
-        group |= frontier[service.id]
-        if service.id in index:
-            group.add(index[service.id])
+        group = members.get(service.tier)
+        if group is None:
+            group = members[service.tier] = set()
+        reach = frontier[service.id]
+        if reach:
+            group |= reach
+        own = index.get(service.id)
+        if own is not None:
+            group.add(own)
     problem = Problem(
         durations=tuple(durations),
         predecessors=tuple(predecessors),
@@ -136,7 +156,7 @@ def build_task_graph(plan: Plan, actions: dict[str, Action]) -> TaskGraph:
         capacities=tuple(p.capacity for p in plan.pools),
         groups=tuple(tuple(sorted(members[tier])) for tier in TIERS),
     )
-    return TaskGraph(problem, task_services, frontier, tuple(order), pools)
+    return TaskGraph(problem, task_services, frontier, tuple(order), pools, tuple(task_order))
 
 
 def compute(
@@ -154,17 +174,34 @@ def compute(
     be computed (a dependency cycle, a need above a pool's capacity, ...). ``check=False``
     skips validating the plan, for callers that have just validated it.
     """
-    failed_ids = failed_set_of(plan, scenario_id, failed)
     if check:
+        failed_set_of(plan, scenario_id, failed)  # an unknown id is reported first
         check_computable(plan)
-    impact = analyse(plan, failed_ids)
+    impact, graph, schedule = schedule_scenario(
+        plan, scenario_id, failed, objective, exact_seconds, effort
+    )
+    return _result(plan, scenario_id, impact, graph, schedule, objective)
+
+
+def schedule_scenario(
+    plan: Plan,
+    scenario_id: str | None = None,
+    failed: Iterable[str] = (),
+    objective: Objective = "time",
+    exact_seconds: float | None = None,
+    effort: int | None = None,
+) -> tuple[Impact, TaskGraph, Schedule]:
+    """Impact, task graph, and the schedule with its lower bound: :func:`compute` without
+    validating the plan and without the per-service results (recovered times, RTO
+    checks, critical path, tiers) that it builds from these."""
+    impact = analyse(plan, failed_set_of(plan, scenario_id, failed))
     graph = build_task_graph(plan, impact.actions)
     schedule = solve(graph.problem, objective=objective, effort=effort)
     if exact_seconds is not None:
         from planner.engine.exact import solve_exact
 
         schedule = solve_exact(graph.problem, exact_seconds, start=schedule, objective=objective)
-    return _result(plan, scenario_id, impact, graph, schedule, objective)
+    return impact, graph, schedule
 
 
 def _service_recovery(**fields: object) -> ServiceRecovery:
@@ -196,71 +233,87 @@ def _result(
 ) -> RecoveryResult:
     problem = graph.problem
     starts = schedule.starts
-    finishes = [s + d for s, d in zip(starts, problem.durations, strict=True)]
-    index = {sid: i for i, sid in enumerate(graph.task_services)}
-    services = {s.id: s for s in plan.services}
-    # recovered(s) = max(own finish, recovered(d) for d in depends_on), dependencies
-    # first; the same pass with unlimited pools gives the dependency chain alone.
-    recovered: dict[str, float] = {}
-    unlimited: dict[str, float] = {}
     durations = problem.durations
-    for sid in graph.order:
-        ready = ready_unlimited = 0
-        for d in services[sid].depends_on:
-            if recovered[d] > ready:
-                ready = recovered[d]
-            if unlimited[d] > ready_unlimited:
-                ready_unlimited = unlimited[d]
-        own = index.get(sid)
-        if own is None:
-            recovered[sid], unlimited[sid] = ready, ready_unlimited
-        else:
-            recovered[sid] = max(ready, finishes[own])
-            unlimited[sid] = ready_unlimited + durations[own]
-    task_services = graph.task_services
+    finishes = [s + d for s, d in zip(starts, durations, strict=True)]
     preds = problem.predecessors  # sorted frontiers of the services with a task
+    # recovered(s) = max(own finish, recovered(d) for d in depends_on): for a service with
+    # a task, the maximum over the tasks it waits for (its frontier) and its own finish;
+    # for one without, the maximum over its frontier. The same pass with unlimited pools
+    # gives the dependency chain alone. Tasks go dependencies first.
+    recovered = list(finishes)
+    unlimited = [0] * len(starts)
+    for own in graph.task_order:
+        ready = ready_unlimited = 0
+        for p in preds[own]:
+            if recovered[p] > ready:
+                ready = recovered[p]
+            if unlimited[p] > ready_unlimited:
+                ready_unlimited = unlimited[p]
+        if ready > recovered[own]:
+            recovered[own] = ready
+        unlimited[own] = ready_unlimited + durations[own]
+    if not all(type(v) is int for v in (*starts, *durations)):
+        # Integral floats as ints, once per list rather than once per service.
+        starts = [_clean(v) for v in starts]
+        finishes = [_clean(v) for v in finishes]
+        recovered = [_clean(v) for v in recovered]
+        unlimited = [_clean(v) for v in unlimited]
+    index = {sid: i for i, sid in enumerate(graph.task_services)}
+    task_services = graph.task_services
+    actions = impact.actions
+    frontier = graph.frontier
     results = []
     recovery: float = 0
     tiers: dict[int, float] = {}
     for service in plan.services:
-        own = index.get(service.id)
-        waits = graph.frontier[service.id]
+        sid = service.id
+        own = index.get(sid)
         if own is not None:
-            state: State = impact.actions[service.id]
-        elif waits:
-            state = "dependency"
+            state: State = actions[sid]
+            done = recovered[own]
+            chain = unlimited[own]
+            start = starts[own]
+            finish = finishes[own]
+            needs = dict(service.needs)
+            waits = preds[own]
         else:
-            state = "unaffected"
+            waits = frontier[sid]
+            start = finish = None
+            needs = {}
+            if waits:
+                state = "dependency"
+                done = max([recovered[i] for i in waits])
+                chain = max([unlimited[i] for i in waits])
+                waits = sorted(waits)
+            else:
+                state = "unaffected"
+                done = chain = 0
         rto = service.rto_minutes
-        done = _clean(recovered[service.id])
         meets = None if rto is None else done <= rto
         reason: MissReason | None = None
         if meets is False:
-            reason = "path" if unlimited[service.id] > rto else "resources"
+            reason = "path" if chain > rto else "resources"
         results.append(
             _service_recovery(
-                id=service.id,
+                id=sid,
                 name=service.name,
                 tier=service.tier,
                 state=state,
-                start=_clean(starts[own]) if own is not None else None,
-                finish=_clean(finishes[own]) if own is not None else None,
+                start=start,
+                finish=finish,
                 recovered=done,
                 rto_minutes=rto,
                 meets_rto=meets,
-                recovered_unlimited=_clean(unlimited[service.id]),
+                recovered_unlimited=chain,
                 miss_reason=reason,
-                needs=dict(service.needs) if own is not None else {},
-                waits_for=tuple(
-                    [task_services[i] for i in (preds[own] if own is not None else sorted(waits))]
-                )
-                if waits
-                else (),
+                needs=needs,
+                waits_for=tuple([task_services[i] for i in waits]) if waits else (),
             )
         )
         if done > recovery:
             recovery = done
-        tiers[service.tier] = max(tiers.get(service.tier, 0), done)
+        if done > tiers.get(service.tier, -1):
+            tiers[service.tier] = done
     return RecoveryResult(
         scenario=scenario_id,
         failed=impact.failed,

@@ -162,7 +162,7 @@ class GeneticSearch:
         only repeat known work (FBI is deterministic), so those two passes are saved.
         """
         c = self.c
-        starts, ms = serial_sgs(order, c.dur, c.preds, c.req, c.guard, c.full)
+        starts, ms = serial_sgs(c, order, c.preds)
         self.passes += 1
         sig = hash(tuple(starts))
         if sig in self.seen:
@@ -184,8 +184,9 @@ class GeneticSearch:
                 ind = Individual(k2, s2, o2, ms2)
             else:
                 ind.order = order_by_start(starts, c.rank)
-        else:
+        elif self.passes < self.budget:
             ind.order = order_by_start(starts, c.rank)
+        # else: the budget is spent, so this list will never be bred from
         self._offer(ind)
         return ind
 

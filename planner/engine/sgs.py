@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import heapq
 import math
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
 from fractions import Fraction
@@ -112,6 +112,7 @@ class Compiled:
     scale: int
     int_output: bool
     req: list[int]  # packed demand, 0 for tasks that hold nothing (no demand or d == 0)
+    uses: list[tuple[tuple[int, int], ...]]  # (resource, units) held; () as for req == 0
     guard: int
     full: int
     topo: list[int]
@@ -145,21 +146,30 @@ def compile_problem(p: ProblemLike) -> Compiled:
     preds: list[tuple[int, ...]] = []
     succ_l: list[list[int]] = [[] for _ in range(n)]
     for j, pl in enumerate(p.predecessors):
+        if not pl:
+            preds.append(())
+            continue
         # Drop duplicates, keep order (determinism).
-        seen = tuple(dict.fromkeys(pl)) if len(pl) > 1 else tuple(pl)
+        seen = tuple(dict.fromkeys(pl)) if len(pl) > 1 else (pl if type(pl) is tuple else tuple(pl))
+        if min(seen) < 0 or max(seen) >= n or j in seen:
+            bad = next(i for i in seen if not 0 <= i < n or i == j)
+            raise ValueError(f"task {j}: bad predecessor {bad}")
         for i in seen:
-            if not 0 <= i < n or i == j:
-                raise ValueError(f"task {j}: bad predecessor {i}")
             succ_l[i].append(j)
         preds.append(seen)
     succs = [tuple(s) for s in succ_l]
-    demands = [tuple(q) for q in p.demands]
+    demands = [q if type(q) is tuple else tuple(q) for q in p.demands]
+    # Plans repeat a few demand vectors thousands of times: check and pack each once.
+    held_by_demand: dict[tuple[int, ...], tuple[tuple[int, int], ...]] = {}
     for j, q in enumerate(demands):
+        if q in held_by_demand:
+            continue
         if len(q) != nres:
             raise ValueError(f"task {j}: {len(q)} demands for {nres} resources")
         for r, x in enumerate(q):
             if x < 0 or x > caps[r]:
                 raise ValueError(f"task {j}: demand {x} on resource {r} outside 0..{caps[r]}")
+        held_by_demand[q] = tuple([(r, x) for r, x in enumerate(q) if x])
     groups = tuple(tuple(g) for g in p.groups)
     for g in groups:
         for j in g:
@@ -174,14 +184,20 @@ def compile_problem(p: ProblemLike) -> Compiled:
         guard |= g
         full |= g | (c << (r * bits))
     shifts = [r * bits for r in range(nres)]
+    packed_by_demand: dict[tuple[int, ...], int] = {}
+    for q, held in held_by_demand.items():
+        packed = 0
+        for r, x in held:
+            packed |= x << shifts[r]
+        packed_by_demand[q] = packed
     req = [0] * n
-    for j in range(n):
+    uses: list[tuple[tuple[int, int], ...]] = [()] * n
+    for j, q in enumerate(demands):
         if dur[j] > 0:
-            packed = 0
-            for x, shift in zip(demands[j], shifts, strict=True):
-                if x:
-                    packed |= x << shift
-            req[j] = packed
+            held = held_by_demand[q]
+            if held:
+                req[j] = packed_by_demand[q]
+                uses[j] = held
 
     # Kahn's algorithm, smallest index first among ready tasks: a deterministic order.
     indeg = [len(pl) for pl in preds]
@@ -227,6 +243,7 @@ def compile_problem(p: ProblemLike) -> Compiled:
         scale=scale,
         int_output=all(type(d) is int for d in p.durations),
         req=req,
+        uses=uses,
         guard=guard,
         full=full,
         topo=topo,
@@ -238,39 +255,49 @@ def compile_problem(p: ProblemLike) -> Compiled:
 
 
 def serial_sgs(
-    order: Sequence[int],
-    dur: Sequence[int],
-    preds: Sequence[Sequence[int]],
-    req: Sequence[int],
-    guard: int,
-    full: int,
+    c: Compiled, order: Sequence[int], preds: Sequence[Sequence[int]]
 ) -> tuple[list[int], int]:
     """Serial SGS: each task of ``order`` (precedence-feasible) at its earliest feasible start.
 
     Returns (starts, makespan). The same routine serves the backward pass of FBI with
-    successors passed as ``preds``. Problems under ``_SKIP_MIN_TASKS`` tasks take the plain
-    scan (:func:`_plain_sgs`, the same placements without the bookkeeping of skip pointers
-    and merged segments, which only pays off on large congested plans).
+    successors passed as ``preds``. Problems under ``_POOL_MIN_TASKS`` tasks take one packed
+    profile for all resources (:func:`_plain_sgs`); larger ones keep a profile per resource
+    with skip pointers (:func:`_pool_sgs`), which only pays off on large congested plans.
     """
-    n = len(dur)
-    if n < _SKIP_MIN_TASKS:
-        return _plain_sgs(order, dur, preds, req, guard, full)
+    if c.n < _POOL_MIN_TASKS:
+        return _plain_sgs(order, c.dur, preds, c.req, c.guard, c.full)
+    return _pool_sgs(c, order, preds)
+
+
+def _pool_sgs(
+    c: Compiled, order: Sequence[int], preds: Sequence[Sequence[int]]
+) -> tuple[list[int], int]:
+    """:func:`serial_sgs` with one profile per resource.
+
+    A task scans only the profiles of the resources it holds, so a task of one pool never
+    walks over the breakpoints of the others. A task holding several resources moves its
+    candidate start from profile to profile until every one of them accepts the same
+    window: each profile answers the earliest start at or after the candidate, so the
+    first start they all accept is the earliest feasible one.
+    """
+    n = c.n
+    dur = c.dur
+    uses = c.uses
     start = [0] * n
     fin = [0] * n
-    times = [0]
-    free = [full]
-    nt = 1
     ms = 0
-    skips: dict[int, dict[int, tuple[int, int]]] = {}  # per packed demand, see below
+    times: list[list[int]] = [[0] for _ in c.capacities]
+    free: list[list[int]] = [[cap] for cap in c.capacities]
+    skips: list[dict[int, dict[int, tuple[int, int]]]] = [{} for _ in c.capacities]
     for j in order:
         es = 0
         for i in preds[j]:
             f = fin[i]
             if f > es:
                 es = f
-        q = req[j]
         d = dur[j]
-        if q == 0:
+        held = uses[j]
+        if not held:
             # Holds nothing (no demand, or zero duration): starts as soon as precedence allows.
             start[j] = es
             e = es + d
@@ -278,72 +305,27 @@ def serial_sgs(
             if e > ms:
                 ms = e
             continue
-        last = times[-1]
-        if es >= last:
-            # At or after the last breakpoint everything is free: append, no scan.
-            end = es + d
-            if es > last:
-                times.append(es)
-                free.append(full - q)
-                nt += 1
-            else:
-                free[-1] = full - q
-            times.append(end)
-            free.append(full)
-            nt += 1
-            start[j] = es
-            fin[j] = end
-            if end > ms:
-                ms = end
-            continue
-        k = bisect_right(times, es) - 1
         t = es
-        end = es + d
-        i = k
-        # Demands that have needed the skip pointers before use them from the first busy
-        # segment on; the others only once the scan has gone far.
-        skip = skips.get(q)
-        far = k if skip is not None else k + _PLAIN_SCAN
-        while True:
-            if (free[i] - q) & guard != guard:
-                # Segment i lacks capacity: the earliest candidate is where i ends. The last
-                # segment (everything finished) always fits, so times[i + 1] exists.
-                i += 1
-                t = times[i]
-                end = t + d
-                k = i
-                if i > far:
-                    # A long scan (a congested profile): go on with the skip pointers.
-                    if skip is None:
-                        skip = skips[q] = {}
-                    k, t, i = _skip_scan(times, free, k, t, d, q, guard, skip)
-                    end = t + d
-                    break
-            else:
-                i += 1
-                if i == nt or times[i] >= end:
-                    break
-        if times[k] != t:
-            k += 1
-            times.insert(k, t)
-            free.insert(k, free[k - 1])
-            i += 1
-            nt += 1
-        if i == nt or times[i] != end:
-            times.insert(i, end)
-            free.insert(i, free[i - 1])
-            nt += 1
-        for m in range(k, i):
-            free[m] -= q
-        # Merge equal neighbours: fewer segments to scan later.
-        if i < nt and free[i] == free[i - 1]:
-            del times[i]
-            del free[i]
-            nt -= 1
-        if k and free[k] == free[k - 1]:
-            del times[k]
-            del free[k]
-            nt -= 1
+        if len(held) == 1:
+            r, q = held[0]
+            if t < times[r][-1]:
+                t = _window(times[r], free[r], t, d, q, skips[r])
+        else:
+            # Round robin until len(held) profiles in a row accept the candidate.
+            accepted = 0
+            k = 0
+            while accepted < len(held):
+                r, q = held[k]
+                t2 = _window(times[r], free[r], t, d, q, skips[r]) if t < times[r][-1] else t
+                if t2 == t:
+                    accepted += 1
+                else:
+                    t = t2
+                    accepted = 1
+                k = k + 1 if k + 1 < len(held) else 0
+        end = t + d
+        for r, q in held:
+            _reserve(times[r], free[r], t, end, q)
         start[j] = t
         fin[j] = end
         if end > ms:
@@ -351,10 +333,79 @@ def serial_sgs(
     return start, ms
 
 
+def _window(
+    times: list[int],
+    free: list[int],
+    t: int,
+    d: int,
+    q: int,
+    skips: dict[int, dict[int, tuple[int, int]]],
+) -> int:
+    """Earliest start >= t of a window of length d with q free units in one profile.
+
+    The profile's last segment (everything finished) is at full capacity, so a window
+    always exists. Demands that have needed the skip pointers before use them from the
+    first busy segment on; the others only once the plain scan has gone far.
+    """
+    nt = len(times)
+    k = bisect_right(times, t) - 1
+    end = t + d
+    i = k
+    skip = skips.get(q)
+    far = k if skip is not None else k + _PLAIN_SCAN
+    while True:
+        if free[i] < q:
+            # Segment i lacks capacity: the earliest candidate is where i ends.
+            i += 1
+            t = times[i]
+            end = t + d
+            if i > far:
+                if skip is None:
+                    skip = skips[q] = {}
+                return _skip_scan(times, free, i, t, d, q, skip)
+        else:
+            i += 1
+            if i == nt or times[i] >= end:
+                return t
+
+
+def _reserve(times: list[int], free: list[int], t: int, end: int, q: int) -> None:
+    """Take q units on [t, end) in one profile; merge equal neighbours (fewer to scan)."""
+    last = times[-1]
+    if t >= last:
+        # At or after the last breakpoint everything is free: append, no bisection.
+        cap = free[-1]  # the last segment is always at full capacity
+        if t > last:
+            times.append(t)
+            free.append(cap - q)
+        else:
+            free[-1] = cap - q
+        times.append(end)
+        free.append(cap)
+        return
+    k = bisect_right(times, t) - 1
+    if times[k] != t:
+        k += 1
+        times.insert(k, t)
+        free.insert(k, free[k - 1])
+    i = bisect_left(times, end, k)
+    if i == len(times) or times[i] != end:
+        times.insert(i, end)
+        free.insert(i, free[i - 1])
+    for m in range(k, i):
+        free[m] -= q
+    if i < len(times) and free[i] == free[i - 1]:
+        del times[i]
+        del free[i]
+    if k and free[k] == free[k - 1]:
+        del times[k]
+        del free[k]
+
+
 # How far (in segments) a placement scans plainly before it switches to the skip pointers.
 _PLAIN_SCAN = 32
-# Smaller problems (PSPLIB: at most 122 tasks) use the plain scan throughout.
-_SKIP_MIN_TASKS = 250
+# Smaller problems (PSPLIB: at most 122 tasks) use the packed profile throughout.
+_POOL_MIN_TASKS = 250
 
 
 def _plain_sgs(
@@ -449,17 +500,15 @@ def _skip_scan(
     t: int,
     d: int,
     q: int,
-    guard: int,
     skip: dict[int, tuple[int, int]],
-) -> tuple[int, int, int]:
-    """Earliest window for demand ``q`` and duration ``d`` from start ``t`` in segment ``k``.
+) -> int:
+    """Earliest window start >= t (inside segment k) for demand ``q`` and duration ``d``.
 
-    Returns (k, t, i): the window starts at t inside segment k, and i is the first segment
-    at or after its end (``len(times)`` if none). ``skip`` holds the skip pointers of this
-    demand: ``skip[a] = (limit, b)`` says that no window longer than ``limit`` fits when it
-    starts in [a, b). Free capacity only decreases during a pass, so a claim stays true
-    once made; this scan both uses and extends them. Claims are about times, not segments:
-    a breakpoint merged away later only means that a jump may land inside a segment.
+    ``skip`` holds the skip pointers of this demand in this profile: ``skip[a] = (limit,
+    b)`` says that no window longer than ``limit`` fits when it starts in [a, b). Free
+    capacity only decreases during a pass, so a claim stays true once made; this scan both
+    uses and extends them. Claims are about times, not segments: a breakpoint merged away
+    later only means that a jump may land inside a segment.
     """
     nt = len(times)
     # Claims (a, limit) under construction, limits non-increasing towards the top: each
@@ -481,7 +530,7 @@ def _skip_scan(
         end = t + d
         i = k
         while True:
-            if (free[i] - q) & guard != guard:
+            if free[i] < q:
                 break
             i += 1
             if i == nt or times[i] >= end:
@@ -500,7 +549,7 @@ def _skip_scan(
         t = times[k]
     for key, held in pend:
         skip[key] = (held, t)
-    return k, t, i
+    return t
 
 
 def order_by_start(starts: Sequence[int], rank: Sequence[int]) -> list[int]:
@@ -532,11 +581,11 @@ def fbi(
         # Backward: latest finish first; ties by reverse rank (successor before predecessor).
         keys = [-(s + d) * n - r for s, d, r in zip(starts, dur, rank, strict=True)]
         border = sorted(range(n), key=keys.__getitem__)
-        rs, bms = serial_sgs(border, dur, c.succs, c.req, c.guard, c.full)
+        rs, bms = serial_sgs(c, border, c.succs)
         # Mirror: real start = bms - (reverse start + duration).
         bstart = [bms - s - d for s, d in zip(rs, dur, strict=True)]
         order = order_by_start(bstart, rank)
-        fs, fms = serial_sgs(order, dur, c.preds, c.req, c.guard, c.full)
+        fs, fms = serial_sgs(c, order, c.preds)
         passes += 2
         improved = fms < makespan
         starts, makespan = fs, fms
