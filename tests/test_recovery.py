@@ -298,3 +298,22 @@ def test_fast_service_recovery_equals_the_dataclass() -> None:
     assert repr(fast) == repr(ServiceRecovery(**values))  # type: ignore[arg-type]
     with pytest.raises(FrozenInstanceError):
         fast.tier = 2  # type: ignore[misc]
+
+
+def test_schedule_scenario_is_what_compute_reports() -> None:
+    """The part the scale benchmark times is the schedule compute builds its results from."""
+    from pathlib import Path
+
+    from planner.engine.recovery import schedule_scenario
+    from planner.storage import read_plan
+
+    plan = read_plan(Path(__file__).parent.parent / "resources/examples/pangyo.json")
+    for scenario in plan.scenarios:
+        impact, graph, schedule = schedule_scenario(plan, scenario.id)
+        result = compute(plan, scenario.id)
+        assert impact.actions == result.impact.actions
+        assert graph.task_services
+        for task, service_id in enumerate(graph.task_services):
+            assert result.service(service_id).start == schedule.starts[task]
+        assert result.recovery_minutes >= schedule.makespan
+        assert result.lower_bound_minutes == min(schedule.lower_bound, result.recovery_minutes)
