@@ -78,9 +78,8 @@ class TaskGraph:
     problem: Problem
     task_services: tuple[str, ...]  # task index -> service id
     frontier: dict[str, frozenset[int]]  # service id -> tasks its recovery waits for
-    order: tuple[str, ...]  # service ids, dependencies first
+    task_order: tuple[int, ...]  # task indices, dependencies first
     pools: tuple[str, ...]
-    task_order: tuple[int, ...] = ()  # task indices, dependencies first
 
 
 def check_computable(plan: Plan) -> None:
@@ -156,7 +155,7 @@ def build_task_graph(plan: Plan, actions: dict[str, Action]) -> TaskGraph:
         capacities=tuple(p.capacity for p in plan.pools),
         groups=tuple(tuple(sorted(members[tier])) for tier in TIERS),
     )
-    return TaskGraph(problem, task_services, frontier, tuple(order), pools, tuple(task_order))
+    return TaskGraph(problem, task_services, frontier, tuple(task_order), pools)
 
 
 def compute(
@@ -174,11 +173,8 @@ def compute(
     be computed (a dependency cycle, a need above a pool's capacity, ...). ``check=False``
     skips validating the plan, for callers that have just validated it.
     """
-    if check:
-        failed_set_of(plan, scenario_id, failed)  # an unknown id is reported first
-        check_computable(plan)
     impact, graph, schedule = schedule_scenario(
-        plan, scenario_id, failed, objective, exact_seconds, effort
+        plan, scenario_id, failed, objective, exact_seconds, effort, check
     )
     return _result(plan, scenario_id, impact, graph, schedule, objective)
 
@@ -190,11 +186,15 @@ def schedule_scenario(
     objective: Objective = "time",
     exact_seconds: float | None = None,
     effort: int | None = None,
+    check: bool = False,
 ) -> tuple[Impact, TaskGraph, Schedule]:
     """Impact, task graph, and the schedule with its lower bound: :func:`compute` without
-    validating the plan and without the per-service results (recovered times, RTO
-    checks, critical path, tiers) that it builds from these."""
-    impact = analyse(plan, failed_set_of(plan, scenario_id, failed))
+    the per-service results (recovered times, RTO checks, critical path, tiers) that it
+    builds from these. ``check=True`` validates the plan first, as ``compute`` does."""
+    failed_ids = failed_set_of(plan, scenario_id, failed)  # an unknown id is reported first
+    if check:
+        check_computable(plan)
+    impact = analyse(plan, failed_ids)
     graph = build_task_graph(plan, impact.actions)
     schedule = solve(graph.problem, objective=objective, effort=effort)
     if exact_seconds is not None:
