@@ -23,6 +23,7 @@ run: $(VENV)/.installed
 test: $(VENV)/.installed-test
 	$(BIN)/ruff check planner tests benchmarks docs
 	$(BIN)/python -m pytest -q
+	DRPLANNER_REALWINDOW=1 $(BIN)/python -m pytest -q tests/realwindow
 
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check planner tests benchmarks docs
