@@ -361,3 +361,39 @@ def test_a_plan_with_a_cycle_still_opens(make_view) -> None:
     view = make_view(plan)
     assert set(view.scene.edges) == {("db", "api"), ("api", "web"), ("web", "db")}
     view.grab()
+
+
+def test_an_edge_without_a_route_paints_nothing_and_raises_nothing(make_view) -> None:
+    # The connect line used to join the scene before its first route; a repaint in
+    # between raised IndexError in paint, which killed a real window (SIGSEGV).
+    from PySide6.QtGui import QImage, QPainter
+    from PySide6.QtWidgets import QStyleOptionGraphicsItem
+
+    from planner.gui.views.dependencies import EdgeItem
+
+    view = make_view(chain_plan())
+    line = EdgeItem(("", ""), proposed=True)
+    image = QImage(50, 50, QImage.Format.Format_ARGB32)
+    painter = QPainter(image)
+    try:
+        line.paint(painter, QStyleOptionGraphicsItem())
+    finally:
+        painter.end()
+    assert line.path().isEmpty() and line.shape().isEmpty()
+    view.scene.addItem(line)
+    view.grab()  # the scene paints it (or skips it) without error
+    view.scene.removeItem(line)
+
+
+def test_the_connect_line_is_routed_before_it_is_shown(make_view, qtbot) -> None:
+    view = make_view(chain_plan())
+    viewport = view.canvas.viewport()
+    qtbot.mousePress(
+        viewport, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.ShiftModifier, centre(view, "db")
+    )
+    line = view.canvas._connect_line
+    assert line is not None and line.points.size() == 2
+    qtbot.mouseRelease(
+        viewport, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.ShiftModifier, centre(view, "db")
+    )
+    assert view.canvas._connect_line is None and view.document.undo_stack.count() == 0

@@ -369,7 +369,7 @@ class EdgeItem(QGraphicsItem):
         xs = [p.x() for p in points]
         ys = [p.y() for p in points]
         # The control points stick out horizontally by at most the bend (>= 40).
-        reach = max(40.0, max(abs(b - a) for a, b in itertools.pairwise(xs)) / 2)
+        reach = max(40.0, max((abs(b - a) for a, b in itertools.pairwise(xs)), default=0) / 2)
         self._bounds = QRectF(
             min(xs) - reach - 6,
             min(ys) - 6,
@@ -381,8 +381,21 @@ class EdgeItem(QGraphicsItem):
         self._shape = None
         self.update()
 
+    @property
+    def routed(self) -> bool:
+        """A route has two ends at least; before that there is nothing to draw or hit.
+
+        Qt paints an item as soon as it is in a scene and its (empty) bounds touch an
+        exposed area (a zero-sized box at the origin does, in a small fresh graph), and
+        an exception raised in ``paint`` during a real window's repaint kills PySide6.
+        """
+        return self.points.size() >= 2
+
     def _build(self) -> None:
         points = list(self.points)
+        if len(points) < 2:
+            self.pieces, self._path = [], QPainterPath()
+            return
         path = QPainterPath(points[0])
         pieces = []
         for p, q in itertools.pairwise(points):
@@ -396,7 +409,7 @@ class EdgeItem(QGraphicsItem):
         self._path = path
 
     def path(self) -> QPainterPath:
-        if not self.pieces:
+        if not self.pieces and self.routed:
             self._build()
         return self._path
 
@@ -414,6 +427,8 @@ class EdgeItem(QGraphicsItem):
     def paint(
         self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None
     ) -> None:
+        if not self.routed:
+            return
         lod = option.levelOfDetailFromTransform(painter.worldTransform())
         selected = self.isSelected()
         if self.in_cycle:
@@ -825,7 +840,7 @@ class DependencyCanvas(QGraphicsView):
                 or event.modifiers() & Qt.KeyboardModifier.ShiftModifier
                 or node.on_handle(scene_pos)
             ):
-                self._start_connect(node)
+                self._start_connect(node, scene_pos)
                 event.accept()
                 return
             super().mousePressEvent(event)
@@ -899,11 +914,13 @@ class DependencyCanvas(QGraphicsView):
 
     # ------------------------------------------------------------------ connect
 
-    def _start_connect(self, node: NodeItem) -> None:
+    def _start_connect(self, node: NodeItem, scene_pos: QPointF) -> None:
         self._connect_from = node.service_id
         line = EdgeItem(("", ""), proposed=True)
         line.in_cycle = False
         line.highlighted = True
+        # Routed before it joins the scene: it may be painted before the first move.
+        line.set_route([QPointF(node.x() + NODE_W, node.y() + NODE_H / 2), scene_pos])
         self.owner.scene.addItem(line)
         self._connect_line = line
         self.viewport().setCursor(Qt.CursorShape.CrossCursor)

@@ -1,0 +1,165 @@
+"""Real drags in each canvas of a real window: xdotool moves the X pointer, Qt on xcb
+sees exactly what a person's mouse would make.
+
+The dependency drags run in a child pytest process: the first dependency drawn on a
+fresh plan used to kill the program (SIGSEGV), and a crash must fail one test, not end
+the suite. The child is this module again, with ``DRPLANNER_CANVAS_CHILD=1``.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QEvent, QObject, QPoint, QPointF, QSettings
+
+from PySide6.QtWidgets import QMessageBox
+
+from planner.gui.main_window import MainWindow
+from planner.model import Rack, Server, Site
+from planner.model.edits import AddItem, Composite
+from tests.realwindow import xdo
+
+CHILD = os.environ.get("DRPLANNER_CANVAS_CHILD") == "1"
+child_only = pytest.mark.skipif(not CHILD, reason="runs in the child process (see the parent)")
+REPO = Path(__file__).resolve().parents[2]
+
+
+def _window(qtbot, tmp_path: Path) -> MainWindow:  # type: ignore[no-untyped-def]
+    settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
+    window = MainWindow(settings=settings, autosave_dir=tmp_path / "autosave")
+    qtbot.addWidget(window)
+    # Closing at the end of a test drops the edits without asking.
+    window.ask_unsaved = lambda: QMessageBox.StandardButton.Discard  # type: ignore[method-assign]
+    window.resize(1366, 740)
+    window.move(0, 0)
+    window.show()
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow, timeout=10_000)
+    return window
+
+
+def _on_screen(view, scene_point: QPointF) -> tuple[int, int]:  # type: ignore[no-untyped-def]
+    """The screen pixel showing a scene point of a QGraphicsView."""
+    point: QPoint = view.viewport().mapToGlobal(view.mapFromScene(scene_point))
+    return point.x(), point.y()
+
+
+def _shot(tmp_path: Path, name: str) -> Path:
+    """A screenshot to look at; kept in DRPLANNER_SHOTS when set (else in tmp_path)."""
+    folder = Path(os.environ.get("DRPLANNER_SHOTS", tmp_path))
+    folder.mkdir(parents=True, exist_ok=True)
+    return xdo.screenshot(folder / f"{name}.png")
+
+
+class _Paints(QObject):
+    """Counts the paint events a widget gets."""
+
+    def __init__(self, widget: QObject) -> None:
+        super().__init__()
+        self.count = 0
+        widget.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Paint:
+            self.count += 1
+        return False
+
+
+def _press_paint_drag(qtbot, widget, start, end, armed: Callable[[], bool]) -> None:  # type: ignore[no-untyped-def]
+    """Press at ``start``; once ``armed()`` and the widget has painted again, move in
+    steps to ``end`` and release: a person's press is always painted before it moves."""
+    paints = _Paints(widget)
+    # No --sync here: xdotool waits for the pointer to move, forever if it is there.
+    xdo.xdotool("mousemove", *start, "mousedown", 1)
+    try:
+        qtbot.waitUntil(armed, timeout=10_000)
+        painted = paints.count
+        widget.update()
+        qtbot.waitUntil(lambda: paints.count > painted, timeout=10_000)
+        (x0, y0), (x1, y1) = start, end
+        moves: list[object] = []
+        for step in range(1, 9):
+            x, y = x0 + (x1 - x0) * step // 8, y0 + (y1 - y0) * step // 8
+            moves += ["mousemove", "--sync", x, y]
+        xdo.xdotool(*moves)
+    finally:
+        xdo.xdotool("mouseup", 1)
+
+
+# ---------------------------------------------------------------------- dependencies
+
+
+def _fresh_dependency_plan(qtbot, tmp_path: Path):  # type: ignore[no-untyped-def]
+    """New plan, Add > Add service three times, Dependencies tab: as a new user does."""
+    window = _window(qtbot, tmp_path)
+    window.new_plan()
+    for _ in range(3):
+        window.actions["add_service"].trigger()
+    window.tabs.setCurrentWidget(window.dependencies)
+    view = window.dependencies
+    qtbot.waitUntil(lambda: view.canvas.viewport().isVisible(), timeout=10_000)
+    qtbot.waitUntil(lambda: view._fitted, timeout=10_000)
+    view.fit()  # what the fit queued on show does, done now, so the nodes stay put
+    return window, view
+
+
+@child_only
+def test_child_shift_drag_draws_the_first_dependency(qtbot, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    window, view = _fresh_dependency_plan(qtbot, tmp_path)
+    nodes = view.scene.nodes
+    first, _, third = sorted(nodes)
+    start = _on_screen(view.canvas, nodes[first].sceneBoundingRect().center())
+    end = _on_screen(view.canvas, nodes[third].sceneBoundingRect().center())
+    xdo.xdotool("keydown", "shift")
+    try:
+        _press_paint_drag(
+            qtbot, view.canvas.viewport(), start, end, lambda: view.canvas._connect_line is not None
+        )
+    finally:
+        xdo.xdotool("keyup", "shift")
+    plan = window.document.plan
+    qtbot.waitUntil(lambda: plan.service(third).depends_on == [first], timeout=10_000)
+    assert (first, third) in view.scene.edges
+    assert view.canvas._connect_line is None
+    _shot(tmp_path, "dependencies-shift-drag")
+
+
+@child_only
+def test_child_handle_drag_draws_a_dependency(qtbot, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    window, view = _fresh_dependency_plan(qtbot, tmp_path)
+    nodes = view.scene.nodes
+    _, second, third = sorted(nodes)
+    source = nodes[second]
+    handle = _on_screen(view.canvas, source.mapToScene(source.handle_center()))
+    end = _on_screen(view.canvas, nodes[third].sceneBoundingRect().center())
+    xdo.move(*handle)
+    qtbot.waitUntil(lambda: source.hovered, timeout=10_000)  # the handle shows on hover
+    _press_paint_drag(
+        qtbot, view.canvas.viewport(), handle, end, lambda: view.canvas._connect_line is not None
+    )
+    plan = window.document.plan
+    qtbot.waitUntil(lambda: plan.service(third).depends_on == [second], timeout=10_000)
+    assert window.document.undo_stack.count() == 4  # three adds and the dependency
+    _shot(tmp_path, "dependencies-handle-drag")
+
+
+@pytest.mark.skipif(CHILD, reason="the parent of the child tests")
+def test_drawing_dependencies_on_a_fresh_plan_keeps_the_program_alive(tmp_path: Path) -> None:
+    env = dict(os.environ, DRPLANNER_CANVAS_CHILD="1", PYTHONFAULTHANDLER="1")
+    env.setdefault("DRPLANNER_SHOTS", str(tmp_path))
+    done = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-k", "child", __file__],
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=240,
+    )
+    output = done.stdout + done.stderr
+    assert done.returncode == 0, f"the child ended with {done.returncode}:\n{output[-6000:]}"
+    assert "2 passed" in output, output[-3000:]
