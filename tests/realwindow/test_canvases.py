@@ -16,12 +16,10 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QEvent, QObject, QPoint, QPointF, QSettings
-
-from PySide6.QtWidgets import QMessageBox
+from PySide6.QtWidgets import QApplication, QMessageBox
 
 from planner.gui.main_window import MainWindow
-from planner.model import Rack, Server, Site
-from planner.model.edits import AddItem, Composite
+from planner.model import Plan, Rack, Server, Site
 from tests.realwindow import xdo
 
 CHILD = os.environ.get("DRPLANNER_CANVAS_CHILD") == "1"
@@ -49,8 +47,10 @@ def _on_screen(view, scene_point: QPointF) -> tuple[int, int]:  # type: ignore[n
     return point.x(), point.y()
 
 
-def _shot(tmp_path: Path, name: str) -> Path:
+def _shot(window: MainWindow, tmp_path: Path, name: str) -> Path:
     """A screenshot to look at; kept in DRPLANNER_SHOTS when set (else in tmp_path)."""
+    QApplication.processEvents()
+    window.repaint()  # what the last gesture changed is on the screen, not only queued
     folder = Path(os.environ.get("DRPLANNER_SHOTS", tmp_path))
     folder.mkdir(parents=True, exist_ok=True)
     return xdo.screenshot(folder / f"{name}.png")
@@ -126,7 +126,7 @@ def test_child_shift_drag_draws_the_first_dependency(qtbot, tmp_path: Path) -> N
     qtbot.waitUntil(lambda: plan.service(third).depends_on == [first], timeout=10_000)
     assert (first, third) in view.scene.edges
     assert view.canvas._connect_line is None
-    _shot(tmp_path, "dependencies-shift-drag")
+    _shot(window, tmp_path, "dependencies-shift-drag")
 
 
 @child_only
@@ -145,7 +145,7 @@ def test_child_handle_drag_draws_a_dependency(qtbot, tmp_path: Path) -> None:  #
     plan = window.document.plan
     qtbot.waitUntil(lambda: plan.service(third).depends_on == [second], timeout=10_000)
     assert window.document.undo_stack.count() == 4  # three adds and the dependency
-    _shot(tmp_path, "dependencies-handle-drag")
+    _shot(window, tmp_path, "dependencies-handle-drag")
 
 
 @pytest.mark.skipif(CHILD, reason="the parent of the child tests")
@@ -163,3 +163,74 @@ def test_drawing_dependencies_on_a_fresh_plan_keeps_the_program_alive(tmp_path: 
     output = done.stdout + done.stderr
     assert done.returncode == 0, f"the child ended with {done.returncode}:\n{output[-6000:]}"
     assert "2 passed" in output, output[-3000:]
+
+
+# ---------------------------------------------------------------------- floor and rack
+
+
+def _small_plan() -> Plan:
+    """One site holding one rack with two servers, all placed by hand."""
+    return Plan(
+        name="small",
+        sites=[Site("s1", "Site one", x=0, y=0, width=640, height=460)],
+        racks=[Rack("r1", "s1", "Rack one", x=40, y=80)],
+        servers=[Server("a", "r1", "Alpha", 1), Server("b", "r1", "Beta", 3, height=2)],
+    )
+
+
+def _open(qtbot, tmp_path: Path, plan: Plan) -> MainWindow:  # type: ignore[no-untyped-def]
+    window = _window(qtbot, tmp_path)
+    window.document.replace(plan, None)
+    return window
+
+
+def test_a_real_drag_moves_a_rack_on_the_floor(qtbot, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    window = _open(qtbot, tmp_path, _small_plan())
+    window.tabs.setCurrentWidget(window.floor)
+    canvas = window.floor.canvas
+    qtbot.waitUntil(canvas.viewport().isVisible, timeout=10_000)
+    canvas.set_zoom(1.0)
+    canvas.centerOn(320, 230)
+    item = window.floor.scene.rack_items["r1"]
+    start = _on_screen(canvas, item.sceneBoundingRect().center())
+    end = (start[0] + 200, start[1] + 40)  # 200 x 40 floor units at 100%
+    xdo.drag(start, end)
+    rack = window.document.plan.rack("r1")
+    assert rack is not None
+    qtbot.waitUntil(lambda: (rack.x, rack.y) != (40, 80), timeout=10_000)
+    assert (rack.x, rack.y, rack.site) == (240, 120, "s1")
+    assert window.document.undo_stack.count() == 1
+    _shot(window, tmp_path, "floor-rack-moved")
+
+
+def test_a_real_drag_from_the_palette_adds_a_site(qtbot, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    window = _open(qtbot, tmp_path, _small_plan())
+    window.tabs.setCurrentWidget(window.floor)
+    floor = window.floor
+    qtbot.waitUntil(floor.canvas.viewport().isVisible, timeout=10_000)
+    button = floor.new_site_button
+    start = button.mapToGlobal(button.rect().center())
+    target = floor.canvas.viewport().mapToGlobal(floor.canvas.viewport().rect().center())
+    xdo.drag((start.x(), start.y()), (target.x() + 250, target.y()), steps=20)
+    qtbot.waitUntil(lambda: len(window.document.plan.sites) == 2, timeout=10_000)
+    assert window.document.undo_stack.count() == 1
+    _shot(window, tmp_path, "floor-palette-drop")
+
+
+def test_a_real_drag_moves_a_server_between_units(qtbot, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    window = _open(qtbot, tmp_path, _small_plan())
+    window.open_rack("r1")
+    canvas = window.rack_view.canvas
+    qtbot.waitUntil(canvas.isVisible, timeout=10_000)
+    bar = window.rack_view.scroll.verticalScrollBar()
+    qtbot.waitUntil(lambda: bar.value() == bar.maximum(), timeout=10_000)  # the bottom
+    source = canvas.unit_rect(1).center().toPoint()
+    target = canvas.unit_rect(10).center().toPoint()
+    assert canvas.visibleRegion().contains(source) and canvas.visibleRegion().contains(target)
+    start, end = canvas.mapToGlobal(source), canvas.mapToGlobal(target)
+    xdo.drag((start.x(), start.y()), (end.x(), end.y()))
+    server = window.document.plan.server("a")
+    assert server is not None
+    qtbot.waitUntil(lambda: server.position == 10, timeout=10_000)
+    assert window.document.undo_stack.count() == 1
+    _shot(window, tmp_path, "rack-server-moved")
