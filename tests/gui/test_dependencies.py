@@ -397,3 +397,27 @@ def test_the_connect_line_is_routed_before_it_is_shown(make_view, qtbot) -> None
         viewport, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.ShiftModifier, centre(view, "db")
     )
     assert view.canvas._connect_line is None and view.document.undo_stack.count() == 0
+
+
+def test_a_new_plan_opened_while_hidden_is_fitted_when_shown(make_view, qtbot) -> None:
+    from PySide6.QtWidgets import QApplication
+
+    view = make_view(chain_plan())
+    QApplication.processEvents()  # the fit queued by the first show is done
+    view.set_zoom(4.0)
+    view.hide()
+    six = Plan(name="six", services=[Service(f"s{i}", f"S{i}") for i in range(6)])
+    view.document.replace(six, None)
+    view.show()
+    qtbot.waitUntil(lambda: view.zoom() < 4.0)
+    shown = view.canvas.mapToScene(view.canvas.viewport().rect()).boundingRect()
+    assert shown.contains(view.nodes_rect())  # the whole graph, not a corner of it
+    assert view.zoom() <= 1.0
+
+
+def test_a_new_plan_opened_while_shown_is_fitted_at_once(make_view) -> None:
+    view = make_view(chain_plan())
+    view.set_zoom(0.05)
+    six = Plan(name="six", services=[Service(f"s{i}", f"S{i}") for i in range(6)])
+    view.document.replace(six, None)
+    assert view.zoom() == pytest.approx(1.0)  # fitted, capped at 100 %, not a speck

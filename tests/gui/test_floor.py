@@ -445,3 +445,14 @@ def test_fit_never_enlarges_a_small_floor_beyond_150_percent(qtbot, floor: Floor
     assert floor.canvas.zoom == pytest.approx(1.5)
     shown = floor.canvas.mapToScene(floor.canvas.viewport().rect()).boundingRect()
     assert shown.contains(floor.scene.content_rect())
+
+
+def test_a_plan_opened_while_the_floor_is_hidden_is_fitted_when_shown(qtbot, floor) -> None:
+    floor.canvas.set_zoom(8.0)
+    floor.hide()
+    plan = Plan(name="one", sites=[Site("s", "S", x=5000, y=5000, width=600, height=400)])
+    floor.document.replace(plan, None)
+    floor.show()
+    qtbot.waitExposed(floor)
+    shown = floor.canvas.mapToScene(floor.canvas.viewport().rect()).boundingRect()
+    assert shown.contains(floor.scene.content_rect())

@@ -1081,8 +1081,12 @@ class DependencyView(QWidget):
         self._document_selection_changed(self.document.selection)
         self.canvas.legend.set_states(self.recovery.result is not None)
         self.canvas.place_legend()
-        if self._fitted and self.isVisible():
-            self.fit()  # another plan: show all of it
+
+    def _plan_replaced(self) -> None:
+        """Another plan: show all of it, now or (hidden, its size unknown) when shown."""
+        self._fitted = self.isVisible()
+        if self._fitted:
+            self.fit()
 
     def _positions(
         self, services: dict[str, Service], edges: list[EdgeKey], fresh: bool
@@ -1193,6 +1197,7 @@ class DependencyView(QWidget):
     def _document_changed(self, change: Change | None) -> None:
         if change is None:
             self.rebuild()
+            self._plan_replaced()
             return
         if "service" not in change.kinds:
             return
@@ -1406,7 +1411,7 @@ class DependencyView(QWidget):
             return False
         pushed = self.document.push(MoveItems("service", positions))
         if not pushed:  # put the nodes back where the model says they are
-            self._document_changed(None)
+            self.rebuild()
         self._update_scene_rect()
         return pushed
 

@@ -1105,8 +1105,11 @@ class FloorView(QWidget):
 
     def _plan_replaced(self, change: Change | None) -> None:
         self._update_actions()
-        if change is None and self.isVisible():
-            self.canvas.fit_all()
+        if change is None:
+            # Another plan: show all of it, now or (hidden, its size unknown) when shown.
+            self._fitted = self.isVisible()
+            if self._fitted:
+                self.canvas.fit_all()
 
     # ------------------------------------------------------------------ gestures
 
