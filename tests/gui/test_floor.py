@@ -456,3 +456,33 @@ def test_a_plan_opened_while_the_floor_is_hidden_is_fitted_when_shown(qtbot, flo
     qtbot.waitExposed(floor)
     shown = floor.canvas.mapToScene(floor.canvas.viewport().rect()).boundingRect()
     assert shown.contains(floor.scene.content_rect())
+
+
+def test_a_rack_whose_site_changes_is_drawn_in_its_new_site(qtbot) -> None:
+    # As Properties does it: only the rack's site changes; its stored x, y stay in A.
+    from planner.model.edits import SetFields
+
+    plan = Plan(
+        name="two sites",
+        sites=[
+            Site("a", "A", x=0, y=0, width=600, height=400),
+            Site("b", "B", x=640, y=0, width=600, height=400),
+        ],
+        racks=[Rack("r", "a", "R", x=40, y=60), Rack("free", "a", "Free", x=0, y=900)],
+    )
+    document = PlanDocument(plan)
+    view = FloorView(document, RecoveryController(document, debounce_ms=5))
+    qtbot.addWidget(view)
+    scene = view.scene
+
+    def drawn_in(rack_id: str) -> str | None:
+        return scene.site_at(scene.rack_items[rack_id].sceneBoundingRect().center())
+
+    assert drawn_in("r") == "a"
+    assert document.push(SetFields("rack", "r", site="b"))
+    assert drawn_in("r") == "b"
+    document.undo_stack.undo()
+    assert drawn_in("r") == "a"
+    # A rack stood by hand on free floor, in no site's box, stays where it was put.
+    assert document.push(SetFields("rack", "free", site="b"))
+    assert scene.rack_items["free"].pos() == QPointF(0, 900)

@@ -7,6 +7,9 @@ position; racks without ``x, y`` fill a grid of slots inside their site, one slo
 rack of the site in plan order, so that a rack placed by hand leaves its slot empty
 and no other rack moves. A site without ``width, height`` is as large as its grid.
 Rack positions are floor coordinates (not relative to the site), as in the format.
+A rack is drawn in the site the plan puts it in: a stored position whose centre lies
+in another site's box (the rack's site was changed, in Properties say) is left out,
+and the rack takes its slot in its own site.
 
 Items are keyed by id and hold no domain data: they read the model and the derived
 view state (servers per rack, states) from the :class:`FloorScene` that owns them.
@@ -34,7 +37,7 @@ from PySide6.QtWidgets import (
 
 from planner.engine.recovery import RecoveryResult
 from planner.gui import style
-from planner.model import DEFAULT_RACK_UNITS, Plan, Rack, Server
+from planner.model import DEFAULT_RACK_UNITS, Plan, Rack, Server, Site
 
 if TYPE_CHECKING:
     from planner.gui.views.floor import FloorScene
@@ -117,6 +120,43 @@ def _columns(count: int, row_pitch: float, aspect: float) -> int:
     return max(1, min(count, math.ceil(math.sqrt(count * row_pitch * aspect / RACK_PITCH_X))))
 
 
+def _grid_size(site: Site, racks: list[Rack], aspect: float) -> tuple[float, float]:
+    """A site's box size from its own width and height, else from its grid of racks."""
+    tallest = max((rack_height(r.units) for r in racks), default=0.0)
+    row_pitch = max(tallest, rack_height(DEFAULT_RACK_UNITS)) + RACK_GAP_Y
+    if _set(site.width) and site.width > 0:  # type: ignore[operator]
+        usable = float(site.width) - 2 * SITE_PAD_X + RACK_GAP_X  # type: ignore[arg-type]
+        cols = max(1, int(usable // RACK_PITCH_X))
+    else:
+        cols = _columns(len(racks), row_pitch, aspect)
+    rows = math.ceil(len(racks) / cols) if racks else 0
+    width = 2 * SITE_PAD_X + min(cols, len(racks)) * RACK_PITCH_X - RACK_GAP_X
+    height = SITE_PAD_TOP + rows * row_pitch - RACK_GAP_Y + SITE_PAD_BOTTOM
+    width, height = max(width, MIN_SITE_SIZE[0]), max(height, MIN_SITE_SIZE[1])
+    if _set(site.width) and site.width > 0:  # type: ignore[operator]
+        width = float(site.width)  # type: ignore[arg-type]
+    if _set(site.height) and site.height > 0:  # type: ignore[operator]
+        height = float(site.height)  # type: ignore[arg-type]
+    return width, height
+
+
+def _in_other_site(
+    rack: Rack, site_id: str, boxes: dict[str, tuple[float, float, float, float]]
+) -> bool:
+    """True when the rack's stored centre is in another site's box and not in its own."""
+    cx = float(rack.x) + RACK_WIDTH / 2  # type: ignore[arg-type]
+    cy = float(rack.y) + rack_height(rack.units) / 2  # type: ignore[arg-type]
+
+    def inside(box: tuple[float, float, float, float]) -> bool:
+        x, y, w, h = box
+        return x <= cx <= x + w and y <= cy <= y + h
+
+    own = boxes.get(site_id)
+    if own is not None and inside(own):
+        return False
+    return any(inside(box) for key, box in boxes.items() if key != site_id)
+
+
 def compute_layout(plan: Plan) -> FloorLayout:
     """Apply the layout rules (module docstring) to ``plan``; never changes it.
 
@@ -142,6 +182,10 @@ def compute_layout(plan: Plan) -> FloorLayout:
 
     slots: dict[str, tuple[float, float]] = {}
     sizes: dict[str, tuple[float, float]] = {}
+    grid_sizes = {site.id: _grid_size(site, racks_of.get(site.id, []), aspect) for site in sites}
+    # Placed sites' boxes before they grow around hand-placed racks: where a rack whose
+    # site was changed still stands.
+    base_boxes = {s.id: (float(s.x), float(s.y), *grid_sizes[s.id]) for s in placed}  # type: ignore[arg-type]
     for site in sites:
         racks = racks_of.get(site.id, [])
         tallest = max((rack_height(r.units) for r in racks), default=0.0)
@@ -156,14 +200,11 @@ def compute_layout(plan: Plan) -> FloorLayout:
                 SITE_PAD_X + (i % cols) * RACK_PITCH_X,
                 SITE_PAD_TOP + (i // cols) * row_pitch,
             )
-        rows = math.ceil(len(racks) / cols) if racks else 0
-        width = 2 * SITE_PAD_X + min(cols, len(racks)) * RACK_PITCH_X - RACK_GAP_X
-        height = SITE_PAD_TOP + rows * row_pitch - RACK_GAP_Y + SITE_PAD_BOTTOM
-        width, height = max(width, MIN_SITE_SIZE[0]), max(height, MIN_SITE_SIZE[1])
+        width, height = grid_sizes[site.id]
         if _set(site.x) and _set(site.y):
             # A placed site without a size also holds the racks placed by hand in it.
             for rack in racks:
-                if _set(rack.x) and _set(rack.y):
+                if _set(rack.x) and _set(rack.y) and not _in_other_site(rack, site.id, base_boxes):
                     width = max(width, float(rack.x) + RACK_WIDTH + SITE_PAD_X - float(site.x))  # type: ignore[arg-type]
                     height = max(
                         height,
@@ -193,7 +234,7 @@ def compute_layout(plan: Plan) -> FloorLayout:
     for site_id, racks in racks_of.items():
         box = layout.sites.get(site_id)
         for rack in racks:
-            if _set(rack.x) and _set(rack.y):
+            if _set(rack.x) and _set(rack.y) and not _in_other_site(rack, site_id, layout.sites):
                 layout.racks[rack.id] = (float(rack.x), float(rack.y))  # type: ignore[arg-type]
                 continue
             layout.auto_racks.add(rack.id)
