@@ -253,3 +253,26 @@ def test_a_service_dropped_on_a_server_runs_there(qtbot, rack_view: RackView) ->
     # On an empty unit there is no server to run on: refused, nothing pushed.
     assert not _drop_services(rack_view, ["search"], unit(rack_view, 30))
     assert stack.count() == 1
+
+
+def test_the_header_subtitle_counts_right_and_is_never_cut_off(qtbot, rack_view) -> None:
+    from PySide6.QtGui import QFontMetrics
+
+    from planner.model.edits import SetFields, delete_items
+
+    label = rack_view.subtitle
+    assert "9 servers" in label.text()
+    site = rack_view.rack().site
+    long_name = "판교 / Pangyo (leased colocation, primary), second floor, room 2"
+    rack_view.document.push(SetFields("site", site, name=long_name))
+    rack_view.resize(520, 700)  # narrower than the subtitle on one line
+    qtbot.waitUntil(lambda: rack_view.width() == 520)
+    QApplication.processEvents()
+    one_line = QFontMetrics(label.font()).horizontalAdvance(label.text())
+    assert one_line > label.width()  # it does not fit on one line here...
+    # ...so it wraps: it needs no more width than it has, and has the height it needs.
+    assert label.minimumSizeHint().width() <= label.width()
+    assert label.height() >= label.heightForWidth(label.width())
+    others = [s.id for s in rack_view.servers()[1:]]
+    rack_view.document.push(delete_items(rack_view.document.plan, [("server", i) for i in others]))
+    assert "1 server ·" in label.text() and "servers" not in label.text()

@@ -83,6 +83,11 @@ def _html(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
+def _count(number: int, noun: str) -> str:
+    """``1 server``, ``9 servers``."""
+    return f"{number} {noun}{'' if number == 1 else 's'}"
+
+
 def _payload(data: QMimeData, mime: str) -> dict[str, object] | None:
     if not data.hasFormat(mime):
         return None
@@ -583,6 +588,7 @@ class RackView(QWidget):
         self.subtitle = QLabel(self)
         self.subtitle.setTextFormat(Qt.TextFormat.PlainText)
         self.subtitle.setMinimumWidth(40)
+        self.subtitle.setWordWrap(True)  # a narrow view wraps it, never cuts it off
         self.subtitle.setStyleSheet(f"color: {style.MUTED_TEXT};")
         self.chooser = QComboBox(self)
         self.chooser.setToolTip("Rack to show")
@@ -602,13 +608,9 @@ class RackView(QWidget):
         self.scroll.setFrameShape(QFrame.Shape.NoFrame)
         self.scroll.setWidget(self.canvas)
 
-        names = QVBoxLayout()
-        names.setSpacing(0)
-        names.addWidget(self.title)
-        names.addWidget(self.subtitle)
         top = QHBoxLayout()
-        top.setContentsMargins(10, 6, 8, 6)
-        top.addLayout(names, 1)
+        top.setContentsMargins(10, 6, 8, 0)
+        top.addWidget(self.title, 1)
         top.addWidget(self.chooser)
         top.addWidget(self.new_1u_button)
         top.addWidget(self.new_2u_button)
@@ -616,6 +618,9 @@ class RackView(QWidget):
         column.setContentsMargins(0, 0, 0, 0)
         column.setSpacing(0)
         column.addLayout(top)
+        # The whole width below the controls: a long site name leaves the counts readable.
+        self.subtitle.setContentsMargins(10, 0, 8, 6)
+        column.addWidget(self.subtitle)
         column.addWidget(self.scroll, 1)
 
         self.delete_action = QAction("Delete server", self)
@@ -690,8 +695,8 @@ class RackView(QWidget):
             used = sum(max(s.height, 1) for s in self._servers)
             self.title.setText(rack.name or rack.id)
             self.subtitle.setText(
-                f"{site.name if site else rack.site} · {rack.units} units, {used} used, "
-                f"{len(self._servers)} servers"
+                f"{site.name if site else rack.site} · {_count(len(self._servers), 'server')} · "
+                f"{used} of {_count(rack.units, 'unit')} used"
             )
         self.services_of = services_by_server(plan, [s.id for s in self._servers])
         self._refresh_states()
