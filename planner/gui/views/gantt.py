@@ -92,6 +92,33 @@ def _hours_label(minutes: float, step: float) -> str:
     return "T+" + format_minutes(minutes)
 
 
+def label_rect(
+    bar: QRectF, text_width: float, avoid: tuple[float, float] | None = None
+) -> QRectF | None:
+    """Where a bar's duration label goes: centred on the bar, else (the RTO diamond,
+    spanning ``avoid``, is in the way) centred in the wider part of the bar beside the
+    diamond; None when it fits nowhere, so no label is drawn over a diamond."""
+    need = text_width + 8
+    parts = [bar]
+    if avoid is not None and avoid[0] - 2 < bar.right() and avoid[1] + 2 > bar.left():
+        left, right = avoid[0] - 2, avoid[1] + 2
+        centred = QRectF(bar.center().x() - need / 2, bar.top(), need, bar.height())
+        if centred.right() <= left or centred.left() >= right:
+            parts = [centred]
+        else:
+            parts = sorted(
+                (
+                    QRectF(bar.left(), bar.top(), left - bar.left(), bar.height()),
+                    QRectF(right, bar.top(), bar.right() - right, bar.height()),
+                ),
+                key=lambda part: -part.width(),
+            )
+    for part in parts:
+        if part.width() >= need:
+            return part
+    return None
+
+
 def _text_on(fill: QColor) -> QColor:
     """Black or white, whichever reads better on ``fill``."""
     luminance = 0.299 * fill.redF() + 0.587 * fill.greenF() + 0.114 * fill.blueF()
@@ -209,6 +236,39 @@ class GanttView(QAbstractScrollArea):
             if row.service is not None and row.service.id == service_id:
                 return self._bar_rect(row)
         return None
+
+    def bar_label(self, service_id: str) -> tuple[str, QRectF | None, QRectF | None]:
+        """A service's first bar: its duration label, where it is drawn (None: not at
+        all) and its RTO diamond's box (None: no RTO), in viewport coordinates."""
+        for row in self._rows:
+            service = row.service
+            if service is not None and service.id == service_id and not row.waiting:
+                text, where = self._label(row, self._bar_rect(row), self._small_metrics())
+                diamond = None
+                if service.rto_minutes is not None:
+                    left, right = self._rto_span(row)
+                    cy, r = self._y(row) + row.height / 2, self._rto_radius(row)
+                    diamond = QRectF(left, cy - r, right - left, 2 * r)
+                return text, where, diamond
+        return "", None, None
+
+    def _small_metrics(self) -> QFontMetrics:
+        return QFontMetrics(self._small_font())
+
+    def _small_font(self) -> QFont:
+        small = QFont(self.font())
+        small.setPointSizeF(max(6.0, self.font().pointSizeF() * 0.85))
+        return small
+
+    def _label(self, row: _Row, rect: QRectF, metrics: QFontMetrics) -> tuple[str, QRectF | None]:
+        """A task bar's duration and where it goes, clear of the RTO diamond."""
+        service = row.service
+        assert service is not None
+        if row.waiting or service.finish is None or service.start is None:
+            return "", None
+        text = format_minutes(float(service.finish) - float(service.start))
+        diamond = self._rto_span(row) if service.rto_minutes is not None else None
+        return text, label_rect(rect, metrics.horizontalAdvance(text), diamond)
 
     def ensure_visible(self, service_id: str) -> None:
         """Scroll so the first row of ``service_id`` is in view, and its bar when zoomed in."""
@@ -581,8 +641,7 @@ class GanttView(QAbstractScrollArea):
             painter.drawLine(QPointF(done, self._axis_height), QPointF(done, bottom))
         bold = QFont(self.font())
         bold.setBold(True)
-        small = QFont(self.font())
-        small.setPointSizeF(max(6.0, self.font().pointSizeF() * 0.85))
+        small = self._small_font()
         small_metrics = QFontMetrics(small)
         for row in rows:
             if row.service is not None:
@@ -613,14 +672,22 @@ class GanttView(QAbstractScrollArea):
             painter.setPen(QPen(QColor(style.CRITICAL), 1.5))
             painter.setBrush(Qt.BrushStyle.NoBrush)
             painter.drawRoundedRect(rect.adjusted(2.5, 2.5, -2.5, -2.5), 2, 2)
-        if not row.waiting and service.finish is not None and service.start is not None:
-            text = format_minutes(float(service.finish) - float(service.start))
-            if metrics.horizontalAdvance(text) + 8 <= rect.width():
-                painter.setFont(font)
-                painter.setPen(_text_on(fill))
-                painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, text)
+        text, where = self._label(row, rect, metrics)
+        if where is not None:
+            painter.setFont(font)
+            painter.setPen(_text_on(fill))
+            painter.drawText(where, Qt.AlignmentFlag.AlignCenter, text)
         if service.rto_minutes is not None:
             self._paint_rto(painter, row, rect)
+
+    def _rto_radius(self, row: _Row) -> float:
+        return max(3.5, row.height * 0.22)
+
+    def _rto_span(self, row: _Row) -> tuple[float, float]:
+        """Left and right x of the row's RTO diamond."""
+        assert row.service is not None and row.service.rto_minutes is not None
+        x, r = self._x(float(row.service.rto_minutes)), self._rto_radius(row)
+        return x - r, x + r
 
     def _paint_offscreen(
         self,
@@ -676,7 +743,7 @@ class GanttView(QAbstractScrollArea):
         assert service is not None and service.rto_minutes is not None
         x = self._x(float(service.rto_minutes))
         cy = self._y(row) + row.height / 2
-        r = max(3.5, row.height * 0.22)
+        r = self._rto_radius(row)
         diamond = QPolygonF(
             [QPointF(x, cy - r), QPointF(x + r, cy), QPointF(x, cy + r), QPointF(x - r, cy)]
         )
@@ -819,4 +886,4 @@ class GanttView(QAbstractScrollArea):
         painter.drawText(box, Qt.AlignmentFlag.AlignCenter, text)
 
 
-__all__ = ["Bar", "GanttView", "LaneMode"]
+__all__ = ["Bar", "GanttView", "LaneMode", "label_rect"]
