@@ -421,3 +421,27 @@ def test_a_new_plan_opened_while_shown_is_fitted_at_once(make_view) -> None:
     six = Plan(name="six", services=[Service(f"s{i}", f"S{i}") for i in range(6)])
     view.document.replace(six, None)
     assert view.zoom() == pytest.approx(1.0)  # fitted, capped at 100 %, not a speck
+
+
+@pytest.mark.parametrize("replace", [True, False])
+def test_a_connect_drag_survives_its_items_going_mid_gesture(make_view, qtbot, replace) -> None:
+    # The button is still down when the plan is replaced (rebuild) or the nodes the
+    # gesture holds are deleted (undo, say): the gesture is dropped, nothing raises.
+    from planner.model.edits import delete_items
+
+    view = make_view(chain_plan())
+    viewport = view.canvas.viewport()
+    shift = Qt.KeyboardModifier.ShiftModifier
+    start, end = centre(view, "cache"), centre(view, "web")
+    qtbot.mousePress(viewport, Qt.MouseButton.LeftButton, shift, start)
+    qtbot.mouseMove(viewport, end)  # web is the highlighted target now
+    if replace:
+        view.document.replace(chain_plan(positions=True), None)
+    else:
+        plan = view.document.plan
+        view.document.push(delete_items(plan, [("service", "cache"), ("service", "web")]))
+    qtbot.mouseMove(viewport, (start + end) / 2)
+    qtbot.mouseRelease(viewport, Qt.MouseButton.LeftButton, shift, end)
+    assert view.canvas._connect_line is None
+    web = view.document.plan.service("web")
+    assert web is None or web.depends_on == ["api"]

@@ -948,8 +948,15 @@ class DependencyCanvas(QGraphicsView):
             end = self.mapToScene(view_pos)
         line.set_route([start, end])
 
+    def abandon_gesture(self) -> None:
+        """Drop a drag or connect in progress: the items it holds are about to go (the
+        scene is rebuilt, or nodes removed, while the button is still down)."""
+        self._end_connect()
+        self._drag = None
+        self._dragged = False
+
     def _end_connect(self) -> None:
-        if self._connect_line is not None:
+        if self._connect_line is not None and self._connect_line.scene() is not None:
             self.owner.scene.removeItem(self._connect_line)
         if self._connect_target is not None:
             self._connect_target.connect_target = False
@@ -1064,6 +1071,7 @@ class DependencyView(QWidget):
 
     def rebuild(self) -> None:
         """Build every item again (a new plan, or ``changed(None)``)."""
+        self.canvas.abandon_gesture()
         self.clear_cycle()
         scene = self.scene
         scene.clear_all()
@@ -1207,6 +1215,8 @@ class DependencyView(QWidget):
         removed = change.removed_ids("service")
         added = [sid for sid in change.added_ids("service") if sid in services]
         changed = change.changed_ids("service")
+        if any(sid not in services for sid in removed):
+            self.canvas.abandon_gesture()  # it may hold a node that goes now
         for sid in removed:
             if sid not in services:
                 for key in [k for k in scene.edges if sid in k]:
