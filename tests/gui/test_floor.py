@@ -486,3 +486,19 @@ def test_a_rack_whose_site_changes_is_drawn_in_its_new_site(qtbot) -> None:
     # A rack stood by hand on free floor, in no site's box, stays where it was put.
     assert document.push(SetFields("rack", "free", site="b"))
     assert scene.rack_items["free"].pos() == QPointF(0, 900)
+
+
+def test_a_palette_drag_survives_the_plan_being_replaced_under_it(qtbot, floor) -> None:
+    data = QMimeData()
+    data.setData(FLOOR_MIME, b"site")
+    viewport = floor.canvas.viewport()
+    point = at(floor, 900, 300)
+    actions = Qt.DropAction.CopyAction
+    QApplication.sendEvent(viewport, QDragEnterEvent(point, actions, data, LEFT, NO_MODIFIER))
+    floor.document.replace(Plan(name="empty"), None)  # File > Open by shortcut, say
+    move = QDragMoveEvent(point, actions, data, LEFT, NO_MODIFIER)
+    QApplication.sendEvent(viewport, move)
+    drop = QDropEvent(QPointF(point), actions, data, LEFT, NO_MODIFIER)
+    QApplication.sendEvent(viewport, drop)
+    assert drop.isAccepted() and len(floor.document.plan.sites) == 1
+    assert not any(type(item).__name__ == "QGraphicsRectItem" for item in floor.scene.items())

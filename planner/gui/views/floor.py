@@ -271,7 +271,10 @@ class FloorScene(QGraphicsScene):
         """Forget every item and build the floor again from the plan."""
         self._following_selection = True
         try:
-            self.clear()
+            # Only the items it made: the canvas's drop ghost, shown during a palette
+            # drag, must outlive a plan replaced under it.
+            for item in [*self.rack_items.values(), *self.site_items.values()]:
+                self.removeItem(item)
             self.site_items.clear()
             self.rack_items.clear()
             self._index_locations()
