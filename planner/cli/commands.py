@@ -42,6 +42,12 @@ def _plan_argument(text: str, what: str = "PLAN") -> Path:
         raise UsageError(f"{what} is an empty name; give a plan file")
     if text == "-":
         raise UsageError(f"{what} '-': plans are read from a file, not from standard input")
+    return _file_name(text, what)
+
+
+def _file_name(text: str, what: str) -> Path:
+    if "\0" in text:  # no file name holds one; the OS calls would raise ValueError
+        raise UsageError(f"{what} '{text}': a file name cannot hold a NUL character")
     return Path(text)
 
 
@@ -97,7 +103,7 @@ def convert(args: argparse.Namespace) -> int:
     source = _plan_argument(args.input, "IN")
     if not args.output:
         raise UsageError("OUT is an empty name; give a .json or .drplan file name")
-    output = Path(args.output)
+    output = _file_name(args.output, "OUT")
     if output.suffix.lower() not in (".json", ".drplan"):
         raise PlanFileError(output, "the output name must end in .json or .drplan")
     replacing = _check_output(source, output)
@@ -161,7 +167,7 @@ def export(args: argparse.Namespace) -> int:
         warn("drplanner export: give --scenario ID or --fail ID")
         return EXIT_INVALID
     source = _plan_argument(args.plan)
-    output = Path(args.output)
+    output = _file_name(args.output, "FILE.pdf")
     if output.suffix.lower() != ".pdf":
         warn(f"drplanner export: the output name must end in .pdf: {shown(output)}")
         return EXIT_INVALID

@@ -95,6 +95,7 @@ BAD_PATHS = {
     "a 300-character name": "{tmp}/" + "p" * 300 + ".json",
     "a path through a file": "{plan}/inner.drplan",
     "a name with ESC and RLO": "{tmp}/\x1b[2J\u202emissing.json",
+    "a name with NUL": "{tmp}/nul\x00.drplan",  # only in-process: argv cannot hold one
 }
 
 BAD_OPTIONS: dict[str, list[tuple[str, ...]]] = {
@@ -162,6 +163,10 @@ def _cases() -> Iterator[Case]:
     yield Case("an unknown command", ("frobnicate", "{plan}"), codes=(2,))
     yield Case("an unknown command with ESC", ("\x1b[2Jfrob", "x"), codes=(2,))
     yield Case("an unknown top-level option", ("--frobnicate",), codes=(2,))
+    yield Case("convert: OUT with NUL", ("convert", "{plan}", "{tmp}/o\x00.json"), codes=(2,))
+    yield Case(
+        "export: -o with NUL", ("export", "{plan}", "--fail", "r1", "-o", "x\x00.pdf"), codes=(2,)
+    )
     # A plan full of controls: every command prints names and ids from it.
     for command in ("validate", "show", "compute", "export"):
         yield Case(f"{command}: a plan of control characters", _plan_args(command, "{hostile}"))
