@@ -3,15 +3,20 @@
 Every character is set in the first bundled face that has it: NanumGothic (Hangul, Latin,
 common punctuation), then DejaVu Sans (Arabic, Hebrew, Greek, Cyrillic, combining marks,
 many symbols and some emoji). Both are bundled under ``resources/fonts`` so the PDF does
-not depend on the machine. What neither face has, and every control character (C0/C1,
+not depend on the machine. What neither face has, characters past U+FFFF (most emoji:
+see :func:`kind`), and every control character (C0/C1,
 the bidirectional overrides and isolates, lone surrogates), is printed as a visible
 marker such as ``[U+1F525]``: never a silent ``?`` or an empty box, and never a raw
 control that could reorder or hide the text around it. Tab, newline and carriage return
 become spaces.
 
 reportlab here neither shapes nor reorders right-to-left text (that needs the optional
-``uharfbuzz`` and ``rlbidi`` packages): Arabic and Hebrew print as the right letters in
-logical order, Arabic in isolated forms.
+``uharfbuzz`` and ``rlbidi`` packages), so :func:`visual` puts each right-to-left run of a
+string in display order itself (a light form of the Unicode bidi algorithm with a
+left-to-right base: runs reversed, numbers inside them kept left to right, brackets
+mirrored, combining marks kept after their letter). Arabic prints in isolated forms
+(unjoined); text extraction (pypdf, poppler) gives the logical order back. A right-to-left
+run longer than a line wraps from its end.
 
 :func:`markup` is for Paragraph text, :func:`fit` for strings drawn in charts and page
 furniture (cut with an ellipsis to a width), :func:`plain` for the PDF outline and
@@ -87,7 +92,9 @@ def kind(char: str) -> int:
     """Which face sets ``char`` (:data:`PRIMARY`, :data:`SECOND`) or :data:`MARKER`."""
     register_fonts()
     code = ord(char)
-    if _is_control(char):
+    if _is_control(char) or code > 0xFFFF:
+        # Past the BMP, reportlab 5.1 writes a broken ToUnicode entry (<1F600> is read as
+        # U+1F60), so the glyph would copy and search as another character: a marker.
         return MARKER
     if code in _primary or char == " ":
         return PRIMARY
@@ -101,12 +108,64 @@ def covered(char: str) -> bool:
     return char.isspace() or kind(char) == PRIMARY
 
 
+_RTL = frozenset(("R", "AL"))
+_IN_RTL_RUN = frozenset(("R", "AL", "NSM", "WS", "ON", "CS", "ES", "ET", "BN", "EN", "AN"))
+_NUMBER = frozenset(("EN", "AN"))
+_MIRROR = dict(zip("()[]{}<>«»", ")(][}{><»«", strict=True))
+
+
+def visual(text: str) -> str:
+    """``text`` with each right-to-left run in display order (left to right on the page)."""
+    if not any(unicodedata.bidirectional(c) in _RTL for c in text):
+        return text
+    classes = [unicodedata.bidirectional(c) for c in text]
+    out: list[str] = []
+    i = 0
+    while i < len(text):
+        if classes[i] not in _RTL:
+            out.append(text[i])
+            i += 1
+            continue
+        end = i  # the run: from an RTL letter to the last RTL letter or number it reaches
+        j = i
+        while j < len(text) and classes[j] in _IN_RTL_RUN:
+            # Numbers after right-to-left letters join their run (rules W2, W7, N1, I1).
+            if classes[j] in _RTL | _NUMBER or (classes[j] == "NSM" and j == end + 1):
+                end = j
+            j += 1
+        out.append(_reverse_run(text[i : end + 1], classes[i : end + 1]))
+        i = end + 1
+    return "".join(out)
+
+
+def _reverse_run(run: str, classes: list[str]) -> str:
+    """A right-to-left run reversed by clusters: a letter with its marks, or a number."""
+    clusters: list[str] = []
+    k = 0
+    while k < len(run):
+        start = k
+        k += 1
+        if classes[start] in _NUMBER:
+            while k < len(run) and (
+                classes[k] in _NUMBER
+                or (classes[k] in ("CS", "ES")
+                and k + 1 < len(run)
+                and classes[k + 1] in _NUMBER)
+            ):
+                k += 1
+        while k < len(run) and classes[k] == "NSM":
+            k += 1
+        clusters.append("".join(_MIRROR.get(c, c) for c in run[start:k]))
+    return "".join(reversed(clusters))
+
+
 def pieces(text: object) -> Iterator[tuple[int, str]]:
-    """``text`` as runs of (kind, text); a marker run holds the characters it stands for."""
+    """``text`` as runs of (kind, text) in display order; a marker run holds the
+    characters it stands for."""
     register_fonts()
     run: list[str] = []
     run_kind = PRIMARY
-    for char in str(text):
+    for char in visual(str(text)):
         char = _SPACES.get(char, char)
         k = kind(char)
         if k != run_kind and run:

@@ -95,7 +95,7 @@ class ChunkedTable(Flowable):
     (one per body row, or None) are row backgrounds. Rows must each fit on a page.
     """
 
-    WINDOW = 80  # rows measured per page: more than a page of one-line rows holds
+    WINDOW = 48  # rows measured per page: more than a page of one-line rows (16.5 pt) holds
 
     def __init__(
         self,
@@ -111,9 +111,13 @@ class ChunkedTable(Flowable):
         self.hAlign = "LEFT"
         self._whole: Table | None = None
 
-    def _table(self, count: int) -> Table:
+    def _table(self, count: int, heights: list[float] | None = None) -> Table:
         table = Table(
-            [self.head, *self.rows[:count]], colWidths=self.widths, repeatRows=1, style=self.style
+            [self.head, *self.rows[:count]],
+            colWidths=self.widths,
+            rowHeights=heights,
+            repeatRows=1,
+            style=self.style,
         )
         shading = [
             ("BACKGROUND", (0, row), (-1, row), tint)
@@ -134,8 +138,7 @@ class ChunkedTable(Flowable):
             self._whole = self._table(len(self.rows))
             return self._whole.wrap(avail_width, avail_height)
         self._whole = None
-        width, height = self._table(self.WINDOW).wrap(avail_width, avail_height)
-        return width, max(height, avail_height) + 1  # more rows follow: always split
+        return sum(self.widths), avail_height + 1  # more rows follow than a page holds: split
 
     def split(self, avail_width: float, avail_height: float) -> list[Flowable]:
         window = self._table(min(self.WINDOW, len(self.rows)))
@@ -149,9 +152,11 @@ class ChunkedTable(Flowable):
             fitting += 1
         if fitting == 0:
             return []
+        # The rows just measured keep their heights: each is measured once.
+        page = self._table(fitting, list(heights[: fitting + 1]))
         if fitting >= len(self.rows):
-            return [self._table(fitting)]
-        return [self._table(fitting), self._rest(fitting)]
+            return [page]
+        return [page, self._rest(fitting)]
 
     def draw(self) -> None:
         assert self._whole is not None
