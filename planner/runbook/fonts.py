@@ -133,9 +133,28 @@ def visual(text: str) -> str:
             if classes[j] in _RTL | _NUMBER or (classes[j] == "NSM" and j == end + 1):
                 end = j
             j += 1
+        end = _close_brackets(text, i, end)
         out.append(_reverse_run(text[i : end + 1], classes[i : end + 1]))
         i = end + 1
     return "".join(out)
+
+
+_CLOSERS = {"(": ")", "[": "]", "{": "}", "<": ">", "«": "»"}
+
+
+def _close_brackets(text: str, start: int, end: int) -> int:
+    """``end`` moved past the closing brackets of pairs opened inside the run: a pair
+    that opens inside a right-to-left run belongs to it (rule N0)."""
+    waiting: list[str] = []
+    for char in text[start : end + 1]:
+        if char in _CLOSERS:
+            waiting.append(_CLOSERS[char])
+        elif waiting and char == waiting[-1]:
+            waiting.pop()
+    while waiting and end + 1 < len(text) and text[end + 1] == waiting[-1]:
+        waiting.pop()
+        end += 1
+    return end
 
 
 def _reverse_run(run: str, classes: list[str]) -> str:
@@ -148,9 +167,7 @@ def _reverse_run(run: str, classes: list[str]) -> str:
         if classes[start] in _NUMBER:
             while k < len(run) and (
                 classes[k] in _NUMBER
-                or (classes[k] in ("CS", "ES")
-                and k + 1 < len(run)
-                and classes[k + 1] in _NUMBER)
+                or (classes[k] in ("CS", "ES") and k + 1 < len(run) and classes[k + 1] in _NUMBER)
             ):
                 k += 1
         while k < len(run) and classes[k] == "NSM":
@@ -224,13 +241,18 @@ Run = tuple[str, str, bool]  # font name, text, is a marker
 def fit(text: object, bold: bool, size: float, width: float) -> list[Run]:
     """``text`` as runs (font, text, marker) cut with an ellipsis to fit ``width`` points.
 
-    Walks only as far as the width allows, so a 10,000-character name costs what its
-    first line costs.
+    Only the first characters that could fit are looked at, so a 10,000-character name
+    costs what its first line costs.
     """
+    register_fonts()
+    value = str(text)
+    # No glyph we print is narrower than a tenth of the size, bar zero-width marks.
+    limit = int(width / (size * 0.1)) + 16
+    overflow = len(value) > limit
     ellipsis = pdfmetrics.stringWidth(ELLIPSIS, face(PRIMARY, bold), size)
     out: list[Run] = []
     used = 0.0
-    for k, chars in pieces(text):
+    for k, chars in pieces(value[:limit] if overflow else value):
         name = face(k, bold)
         font = pdfmetrics.getFont(name)
         units = [marker(c) for c in chars] if k == MARKER else list(chars)
@@ -243,6 +265,9 @@ def fit(text: object, bold: bool, size: float, width: float) -> list[Run]:
             used += w
             taken.append(unit)
         out.append((name, "".join(taken), k == MARKER))
+    if overflow:
+        name, last, flag = out.pop()
+        _cut(out, list(last), name, flag, used, width - ellipsis, size, bold)
     return out
 
 

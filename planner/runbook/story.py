@@ -1028,7 +1028,8 @@ def _racks(ctx: _Ctx) -> list[Flowable]:
     # A rack taller than a page is drawn in parts at the common scale (6.5 pt a unit,
     # labels legible) rather than shrunk: a 10,000-unit rack on one page would give each
     # unit 0.07 pt. Parts without servers are left out, and the text says what was.
-    room = ctx.meta.frame_height - drawings.RACK_FURNITURE_H - 24
+    # Leave room for the heading and the notes above the first row of parts.
+    room = ctx.meta.frame_height - drawings.RACK_FURNITURE_H - 120
     per_part = max(1, int(room // drawings.UNIT_H))
     views: list[drawings.RackView] = []
     for rk in drawn:
