@@ -1047,7 +1047,6 @@ def _racks(ctx: _Ctx) -> list[Flowable]:
         if len(parts) > 1 or parts[0].span < rk.units:
             out.append(ctx.p(_parts_note(ctx, rk.id, rk.units, per_part, parts, left_out), "small"))
         views += parts
-    out.append(Spacer(1, 4))
     for first in range(0, len(views), 4):
         out.append(drawings.rack_row(views[first : first + 4], ctx.width))
         out.append(Spacer(1, 10))
