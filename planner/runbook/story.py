@@ -18,6 +18,7 @@ from reportlab.lib import colors
 from reportlab.lib.colors import Color
 from reportlab.lib.enums import TA_CENTER
 from reportlab.lib.styles import ParagraphStyle
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import (
     CondPageBreak,
     Flowable,
@@ -49,8 +50,8 @@ DRAWN_NEIGHBOURS = 40
 DRAWN_LAYERS = 6
 RACKS_LISTED_MAX = 60
 LAYERS_LISTED_MAX = 60
-CRITICAL_LISTED_MAX = 100
-TIMELINE_BARS_MAX = 400
+CRITICAL_LISTED_MAX = 300
+TIMELINE_BARS_MAX = 3000  # 75 pages of chart; the procedure lists every step
 RACK_PARTS_MAX = 8  # parts of one tall rack drawn (see drawings.rack_parts)
 RACK_VIEWS_MAX = 48  # racks and rack parts drawn in all
 SERVICES_PER_CONTACT_MAX = 40
@@ -479,7 +480,7 @@ def _summary(ctx: _Ctx) -> list[Flowable]:
             out.append(
                 ctx.p(
                     f"The path has {len(r.critical_path)} steps; the table lists the first "
-                    f"{CRITICAL_LISTED_MAX}, the restore procedure has them all.",
+                    f"{CRITICAL_LISTED_MAX}. The timeline outlines each step of the path in red.",
                     "small",
                 )
             )
@@ -775,10 +776,9 @@ def _procedure_compact(ctx: _Ctx) -> list[Flowable]:
                     ctx.p(
                         f"{ctx.name(task.id)} <font size=7>({ctx.ident(task.id)})</font>", "cell"
                     ),
-                    # Plain strings where the text is ours and short: cheap to lay out.
-                    task.state,
-                    f"{hm(task.start)} to {hm(task.finish)}",
-                    deps if len(deps) <= 24 else ctx.p(deps, "cell"),
+                    _cell(ctx, task.state, widths[2]),
+                    _cell(ctx, f"{hm(task.start)} to {hm(task.finish)}", widths[3]),
+                    _cell(ctx, deps, widths[4]),
                     CheckBox(10),
                 ]
             )
@@ -788,7 +788,15 @@ def _procedure_compact(ctx: _Ctx) -> list[Flowable]:
     return out
 
 
-def _step_list(ctx: _Ctx, ids: list[str], shown: int = 24) -> str:
+def _cell(ctx: _Ctx, text: str, width: float) -> object:
+    """Our own short text (no markup) as a plain string when it fits on one line, which is
+    cheap to lay out, else as a Paragraph that wraps."""
+    if stringWidth(text, REGULAR, 8.5) <= width - 12:  # 6 pt padding either side
+        return text
+    return ctx.p(markup(text), "cell")
+
+
+def _step_list(ctx: _Ctx, ids: list[str], shown: int = 200) -> str:
     """Step numbers of ``ids``, the first ``shown`` of them and a count of the rest."""
     text = ", ".join(str(ctx.step_of.get(d, "?")) for d in ids[:shown]) or "-"
     return text + (f" and {len(ids) - shown} more" if len(ids) > shown else "")
