@@ -40,7 +40,10 @@ TEXTS: dict[str, tuple[str, tuple[str, ...]]] = {
     "rtl-override": ("safe\u202eexe.txt", ("safe[U+202E]exe.txt",)),
     "hangul": ("메일 서비스 복구", ("메일서비스복구",)),
     "zero-width": ("zero\u200bwidth\u200djoin\ufeffbom", ("zero", "width", "join", "bom")),
+    # The plan reader refuses lone surrogates today; if one gets through, a marker.
+    "surrogate": ("half \ud800 pair", ("half[U+D800]pair",)),
 }
+MAY_BE_REFUSED = {"surrogate"}
 # Where a value goes, and whether the runbook prints it whole (else cut with an ellipsis
 # at 160 characters, so only the start of a long value is looked for there).
 PLACES: dict[str, bool] = {
@@ -139,7 +142,8 @@ def _text_cases() -> list[Case]:
             big = len(value) > 1000
             if big and not whole:
                 expect = tuple(e[:60] for e in expect[:1])  # only the start is printed
-            codes = (0, 2) if place == "service-id" and name == "controls" else (0,)
+            refusable = name in MAY_BE_REFUSED or (place == "service-id" and name == "controls")
+            codes = (0, 2) if refusable else (0,)
             pages = (8, 60) if big else (8, 16)
             cases.append(Case(f"{place}-{name}", _plan(**{place: value}), pages, expect, 20, codes))
     return cases
@@ -187,7 +191,8 @@ def _big_cases() -> list[Case]:
         # Servers spread over the whole rack: the parts drawn are capped.
         Case("rack-10000-units-full", _big_rack(10_000, 400), (9, 20), ("more parts",)),
         Case("chain-10000-waiting", _chain(10_000, lost=False), (8, 30), ("1-10000",), 30),
-        Case("chain-2000-lost", _chain(2_000, lost=True), (40, 120), ("2000 steps",), 40),
+        # 10,000 steps: the compact procedure (about 250 pages) in linear time.
+        Case("chain-10000-lost", _chain(10_000, lost=True), (150, 400), ("10000 steps",), 60),
         Case(
             "plan-name-10000-unbroken",
             _plan(**{"plan-name": WORD, "service-name": WORD}),
@@ -220,6 +225,7 @@ def test_pdf_text(case: Case, tmp_path: Path) -> None:
     reader = PdfReader(out)
     low, high = case.pages
     assert low <= len(reader.pages) <= high, len(reader.pages)
-    text = _squeeze("".join(page.extract_text() or "" for page in reader.pages))
+    # The expected text is in the first pages (cover to procedure); skip the rest.
+    text = _squeeze("".join(page.extract_text() or "" for page in reader.pages[:60]))
     for wanted in case.expect:
         assert _squeeze(wanted) in text, wanted
