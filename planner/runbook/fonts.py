@@ -4,11 +4,10 @@ Every character is set in the first bundled face that has it: NanumGothic (Hangu
 common punctuation), then DejaVu Sans (Arabic, Hebrew, Greek, Cyrillic, combining marks,
 many symbols and some emoji). Both are bundled under ``resources/fonts`` so the PDF does
 not depend on the machine. What neither face has, characters past U+FFFF (most emoji:
-see :func:`kind`), and every control character (C0/C1,
-the bidirectional overrides and isolates, lone surrogates), is printed as a visible
-marker such as ``[U+1F525]``: never a silent ``?`` or an empty box, and never a raw
-control that could reorder or hide the text around it. Tab, newline and carriage return
-become spaces.
+see :func:`kind`) and every control character (C0/C1, the bidirectional overrides and
+isolates, lone surrogates) are printed as a visible marker such as ``[U+1F525]``: never a
+silent ``?`` or an empty box, and never a raw control that could reorder or hide the text
+around it. Tab, newline and carriage return become spaces.
 
 reportlab here neither shapes nor reorders right-to-left text (that needs the optional
 ``uharfbuzz`` and ``rlbidi`` packages), so :func:`visual` puts each right-to-left run of a
@@ -101,11 +100,6 @@ def kind(char: str) -> int:
     if code in _fallback:
         return SECOND
     return MARKER
-
-
-def covered(char: str) -> bool:
-    """Whether NanumGothic has a glyph for ``char`` (whitespace always counts)."""
-    return char.isspace() or kind(char) == PRIMARY
 
 
 _RTL = frozenset(("R", "AL"))
