@@ -191,8 +191,9 @@ def _big_cases() -> list[Case]:
         # Servers spread over the whole rack: the parts drawn are capped.
         Case("rack-10000-units-full", _big_rack(10_000, 400), (9, 20), ("more parts",)),
         Case("chain-10000-waiting", _chain(10_000, lost=False), (8, 30), ("1-10000",), 30),
-        # 10,000 steps: the compact procedure (about 250 pages) in linear time.
-        Case("chain-10000-lost", _chain(10_000, lost=True), (150, 600), ("10000 steps",), 60),
+        # 3,000 steps, each waiting for the one before: the compact procedure and a long
+        # critical path, laid out in time linear in the steps.
+        Case("chain-3000-lost", _chain(3_000, lost=True), (80, 250), ("3000 steps",), 60),
         Case(
             "plan-name-10000-unbroken",
             _plan(**{"plan-name": WORD, "service-name": WORD}),
