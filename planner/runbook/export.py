@@ -14,7 +14,7 @@ from reportlab.lib.pagesizes import A4, LETTER
 
 from planner.engine.recovery import RecoveryResult
 from planner.model.plan import Plan
-from planner.runbook.fonts import register_fonts
+from planner.runbook.fonts import plain, register_fonts, short
 from planner.runbook.story import Meta, build_story
 from planner.runbook.template import PageCount, RunbookCancelled, RunbookDoc
 
@@ -66,8 +66,9 @@ def render_runbook(
         scenario=scenario,
         fingerprint=plan_print,
         progress=progress,
-        title=f"Recovery runbook: {plan.name}",
-        subject=scenario,
+        # Metadata is shown by the viewer in its own fonts: cut, controls made visible.
+        title=plain(short(f"Recovery runbook: {plan.name}", 200)),
+        subject=plain(short(scenario, 200)),
         author="DR Planner",
         creator="DR Planner",
         producer="DR Planner",
