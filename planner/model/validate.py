@@ -281,8 +281,24 @@ def _scenarios(plan: Plan) -> list[Problem]:
     return problems
 
 
+# A cycle through more services than this is named by its ends, not in full.
+CYCLE_SHOWN = 12
+
+
 def _dependency_cycles(plan: Plan) -> list[Problem]:
     return [
-        Problem("service", cycle[0], "depends_on", "dependency cycle " + " -> ".join(cycle))
+        Problem("service", cycle[0], "depends_on", _cycle_text(cycle))
         for cycle in dependency_cycles(plan)
     ]
+
+
+def _cycle_text(cycle: list[str]) -> str:
+    length = len(cycle) - 1  # the list is closed: its first id is repeated at the end
+    if length <= CYCLE_SHOWN:
+        return "dependency cycle " + " -> ".join(cycle)
+    head, tail = cycle[:5], cycle[-4:]
+    hidden = length - len(head) - len(tail) + 1
+    return (
+        f"dependency cycle of {length:,} services: {' -> '.join(head)} -> … "
+        f"({hidden:,} more) -> {' -> '.join(tail)}"
+    )

@@ -7,6 +7,7 @@ import os
 import stat
 from pathlib import Path
 
+from planner.model import Plan, Pool, Rack, Scenario, Server, Service, Site
 from tests.hostile.harness import (
     Outcome,
     assert_behaved,
@@ -16,8 +17,45 @@ from tests.hostile.harness import (
     run_cli_process,
 )
 
-# A site, rack and server of the families' sample plans, for `compute --fail`.
+# A site of the sample plan, for `compute --fail`.
 FAILED = "pangyo"
+
+
+def sample_plan() -> Plan:
+    return Plan(
+        name="판교 sample",
+        sites=[Site("pangyo", "판교", x=0, y=0, width=400, height=300), Site("gasan", "가산")],
+        racks=[Rack("r1", "pangyo", "Rack 1"), Rack("r2", "gasan", "Rack 2", units=20)],
+        servers=[
+            Server("s1", "r1", "db-1", position=1, height=2),
+            Server("s2", "r1", "web-1", position=3),
+            Server("s3", "r2", "db-2", position=1, height=2),
+        ],
+        pools=[Pool("crew", "Crew", capacity=2)],
+        services=[
+            Service(
+                "db",
+                "Database",
+                tier=0,
+                rto_minutes=60,
+                restore_minutes=30,
+                failover_minutes=5,
+                servers=["s1"],
+                standby_servers=["s3"],
+                needs={"crew": 1},
+                owner="Kim",
+                team="DBA",
+                steps=["Promote the standby"],
+                color="#123456",
+                x=10,
+                y=20,
+            ),
+            Service("web", "Web", tier=1, restore_minutes=10, servers=["s2"], depends_on=["db"]),
+        ],
+        scenarios=[Scenario("fire", "Pangyo fire", ["pangyo"])],
+        notes="notes",
+        extra={"x-tool": {"rev": 3}},
+    )
 
 
 def reading_commands(path: Path, out_dir: Path, failed: str = FAILED) -> list[list[str]]:

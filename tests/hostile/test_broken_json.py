@@ -20,49 +20,10 @@ from typing import Any
 
 import pytest
 
-from planner.model import Plan, Pool, Rack, Scenario, Server, Service, Site
 from planner.storage import plan_to_json
 from planner.storage.files import MAX_PLAN_BYTES
 from planner.storage.records import SPECS
-from tests.hostile.commands import run_every_reader
-
-
-def sample_plan() -> Plan:
-    return Plan(
-        name="판교 sample",
-        sites=[Site("pangyo", "판교", x=0, y=0, width=400, height=300), Site("gasan", "가산")],
-        racks=[Rack("r1", "pangyo", "Rack 1"), Rack("r2", "gasan", "Rack 2", units=20)],
-        servers=[
-            Server("s1", "r1", "db-1", position=1, height=2),
-            Server("s2", "r1", "web-1", position=3),
-            Server("s3", "r2", "db-2", position=1, height=2),
-        ],
-        pools=[Pool("crew", "Crew", capacity=2)],
-        services=[
-            Service(
-                "db",
-                "Database",
-                tier=0,
-                rto_minutes=60,
-                restore_minutes=30,
-                failover_minutes=5,
-                servers=["s1"],
-                standby_servers=["s3"],
-                needs={"crew": 1},
-                owner="Kim",
-                team="DBA",
-                steps=["Promote the standby"],
-                color="#123456",
-                x=10,
-                y=20,
-            ),
-            Service("web", "Web", tier=1, restore_minutes=10, servers=["s2"], depends_on=["db"]),
-        ],
-        scenarios=[Scenario("fire", "Pangyo fire", ["pangyo"])],
-        notes="notes",
-        extra={"x-tool": {"rev": 3}},
-    )
-
+from tests.hostile.commands import run_every_reader, sample_plan
 
 BASE_TEXT = plan_to_json(sample_plan())
 BASE: dict[str, Any] = json.loads(BASE_TEXT)
