@@ -247,7 +247,8 @@ def read_drplan(path: str | Path) -> tuple[Plan, list[Problem]]:
         conn.execute("PRAGMA query_only=ON")
         conn.execute("PRAGMA cell_size_check=ON")
         records, stored_fingerprint = _read_records(path, conn)
-    except sqlite3.Error as error:
+    except (sqlite3.Error, UnicodeError) as error:
+        # UnicodeError: text that is not UTF-8 (damaged bytes in the schema or a row)
         raise DamagedPlanError(
             path, f"damaged plan file ({' '.join(str(error).split())})"
         ) from None
