@@ -54,7 +54,7 @@ def _describe(value: Any) -> str:
 
 def nested_too_deep(value: Any, limit: int = MAX_DEPTH) -> bool:
     """True when arrays and objects nest more than ``limit`` levels inside ``value``."""
-    return _first_flaw(value, limit) == "deep"
+    return _first_flaw(value, limit, depth_only=True) == "deep"
 
 
 def unsavable(value: Any, limit: int = MAX_DEPTH) -> str | None:
@@ -70,7 +70,7 @@ _FLAWS = {
 }
 
 
-def _first_flaw(value: Any, limit: int) -> str | None:
+def _first_flaw(value: Any, limit: int, depth_only: bool = False) -> str | None:
     # An explicit stack, not recursion: the point is to survive any depth.
     stack: list[tuple[Any, int]] = [(value, 0)]
     while stack:
@@ -80,6 +80,8 @@ def _first_flaw(value: Any, limit: int) -> str | None:
                 return "deep"
             children = item.values() if isinstance(item, dict) else item
             stack.extend((child, depth + 1) for child in children)
+        elif depth_only:
+            continue
         elif isinstance(item, float):
             if not math.isfinite(item):
                 return "nan"
