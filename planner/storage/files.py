@@ -18,6 +18,9 @@ from planner.storage.errors import NotAPlanError, PlanFileError
 # a plan but a mistake or an attack, and parsing it would take gigabytes of memory.
 MAX_PLAN_BYTES = 256 * 1024 * 1024
 
+# Opening a FIFO without O_NONBLOCK waits for a writer (POSIX; Windows has no FIFOs).
+_NONBLOCK = getattr(os, "O_NONBLOCK", 0)
+
 _KINDS = (
     (stat.S_ISDIR, "is a folder, not a plan file"),
     (stat.S_ISFIFO, "is a named pipe (FIFO), not a plan file"),
@@ -29,7 +32,7 @@ _KINDS = (
 
 def _open_regular(path: Path) -> int:
     """A descriptor of ``path`` (symlinks followed) once it is known to be a regular file."""
-    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
+    flags = os.O_RDONLY | _NONBLOCK | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_BINARY", 0)
     try:
         fd = os.open(path, flags)
     except FileNotFoundError:
@@ -43,7 +46,8 @@ def _open_regular(path: Path) -> int:
                 raise PlanFileError(path, message)
         if not stat.S_ISREG(mode):
             raise PlanFileError(path, "is not a regular file, not a plan file")
-        os.set_blocking(fd, True)
+        if _NONBLOCK:
+            os.set_blocking(fd, True)  # a regular file: ordinary reads from here on
     except BaseException:
         os.close(fd)
         raise
