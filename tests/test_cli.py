@@ -252,17 +252,17 @@ def test_convert_writes_a_plan_with_problems_and_says_so(
     assert plan_to_json(load_plan(target)[0]) == plan_to_json(plan)
 
 
-def test_convert_a_number_too_large_for_drplan_exits_2_with_one_line(
+def test_convert_a_number_beyond_the_format_bounds_exits_2_with_one_line(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    # JSON numbers have no limit; SQLite integers stop at 2**63 - 1.
+    # JSON numbers have no limit; the format bounds them (SQLite integers stop at 2**63).
     data = json.loads(plan_to_json(small_plan()))
     data["sites"][0]["x"] = 10**20
     source, target = tmp_path / "big.json", tmp_path / "big.drplan"
     source.write_text(json.dumps(data), encoding="utf-8")
     assert main(["convert", str(source), str(target)]) == 2
-    line = _one_error_line(capsys.readouterr().err, f"drplanner: {target}: ")
-    assert "too large" in line
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and f"{source}: site " in err and ": x: must lie between" in err
     assert not target.exists()
     assert [p.name for p in tmp_path.iterdir()] == ["big.json"]  # no temporary left
 
