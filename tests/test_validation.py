@@ -542,3 +542,13 @@ def test_numbers_beyond_the_bounds_built_in_memory(
     plan = base_plan()
     break_it(plan)
     assert [str(p) for p in validate(plan)] == [expected]
+
+
+def test_a_problem_line_escapes_terminal_controls_from_the_plan() -> None:
+    """Wherever a problem is shown (terminal, dialog, log), a plan's id cannot repaint the
+    screen, forge a second line or reverse the text after it."""
+    from planner.model.problems import Problem
+
+    line = str(Problem("service", "a\x1b[2Jb\u202e", "name", "bad\nline"))
+    assert line == "service 'a\\x1b[2Jb\\u202e': name: bad\\nline"
+    assert str(Problem("service", "정상", "name", "ok")) == "service '정상': name: ok"

@@ -64,7 +64,9 @@ def _report(source: str | Path, lines: list[str], cap: int | None = MAX_PROBLEM_
 
 
 def _same_file(first: Path, second: Path) -> bool:
-    if first.resolve() == second.resolve():
+    # realpath, unlike Path.resolve, does not raise on a symlink loop (the reader then
+    # refuses the loop in one line).
+    if os.path.realpath(first) == os.path.realpath(second):
         return True
     return first.exists() and second.exists() and os.path.samefile(first, second)
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from planner.model.text import printable
+
 
 @dataclass(frozen=True, order=True)
 class Problem:
@@ -22,6 +24,11 @@ class Problem:
     count: int = 1  # how many problems this line stands for (a summary line: several)
 
     def __str__(self) -> str:
+        # Ids and names come from the plan file: escaped, so that wherever the line is
+        # shown (terminal, dialog, log) it cannot repaint the screen or forge a line.
+        return printable(self._text())
+
+    def _text(self) -> str:
         if self.kind == "plan":
             where = "plan"
         elif self.item is not None:
