@@ -214,7 +214,7 @@ def test_right_to_left_runs_are_put_in_display_order() -> None:
 def test_arabic_letters_take_their_joined_forms() -> None:
     import unicodedata
 
-    from planner.runbook.fonts import fit
+    from planner.runbook.fonts import fit, visual
 
     def names(text: str) -> list[str]:
         return [unicodedata.name(c).removeprefix("ARABIC ") for c in text]
@@ -227,9 +227,11 @@ def test_arabic_letters_take_their_joined_forms() -> None:
         *("LETTER TEH MARBUTA FINAL FORM", "LETTER MEEM INITIAL FORM"),
         *("LETTER DAL FINAL FORM", "LETTER KHAH INITIAL FORM"),
     ]
-    # Lam before alef is one ligature; marks stay after their letter; other text is kept.
+    # Lam before alef is one ligature; a mark is kept, drawn before its letter (DejaVu's
+    # right-to-left marks reach right from their origin); other text is kept.
     assert names(fit("لا", False, 7, 1000)[0][1]) == ["LIGATURE LAM WITH ALEF ISOLATED FORM"]
-    assert names(fit("بِ", False, 7, 1000)[0][1]) == ["LETTER BEH ISOLATED FORM", "KASRA"]
+    assert names(fit("بِ", False, 7, 1000)[0][1]) == ["KASRA", "LETTER BEH ISOLATED FORM"]
+    assert visual("שָׁל") == "\u05dc\u05c1\u05b8\u05e9"  # shin's dot and qamats first
     assert "".join(part for _, part, _ in fit("a\u200db", False, 7, 1000)) == "a\u200db"
 
 
@@ -238,10 +240,10 @@ def test_joined_arabic_copies_as_the_letters_typed(tmp_path: Path) -> None:
     mail = plan.service("mail")
     assert mail is not None
     mail.name = "خدمة الإلكتروني لا"  # lam-alef ligatures: one glyph, two letters
-    plan.name = "خطة التعافي"
+    plan.name = "خطة التعافي اللَّهِ שָׁלוֹם"  # marks, two on one letter
     data = render_runbook(plan, compute(plan, "pangyo-fire"), date="2026-01-02")
     text = _text(data)
-    for word in ("خدمة", "الإلكتروني", "لا", "خطة", "التعافي"):
+    for word in ("خدمة", "الإلكتروني", "لا", "خطة", "التعافي", "اللَّهِ", "שָׁלוֹם"):
         assert word in text, word
     assert not re.search("[\ufb50-\ufdff\ufe70-\ufefe]", text)  # no presentation forms
 

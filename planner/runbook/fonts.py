@@ -16,10 +16,12 @@ gives each Arabic letter its contextual form (initial, medial, final, isolated, 
 lam-alef ligatures) from Unicode's Arabic Presentation Forms, which DejaVu Sans draws,
 using ``arabic-reshaper``; and :func:`visual` puts each right-to-left run of a string in
 display order (a light form of the Unicode bidi algorithm with a left-to-right base: runs
-reversed, numbers inside them kept left to right, brackets mirrored, combining marks kept
-after their letter). The faces' ToUnicode maps give the letters behind the presentation
-forms (:class:`_Face`), so text extraction (pypdf, poppler) and search find the letters as
-typed, in logical order. A right-to-left run longer than a line wraps from its end.
+reversed, numbers inside them kept left to right, brackets mirrored, combining marks put
+before their letter, where DejaVu's right-to-left marks reach over it). Marks are not
+stacked (two on one letter overlap). The faces' ToUnicode maps give the letters behind
+the presentation forms (:class:`_Face`), so pypdf's text extraction gives the text as
+typed, in logical order (poppler too, bar the two letters of a lam-alef ligature, which
+it swaps). A right-to-left run longer than a line wraps from its end.
 
 :func:`markup` is for Paragraph text, :func:`fit` for strings drawn in charts and page
 furniture (cut with an ellipsis to a width), :func:`plain` for the PDF outline and
@@ -213,7 +215,13 @@ def _close_brackets(text: str, start: int, end: int) -> int:
 
 
 def _reverse_run(run: str, classes: list[str]) -> str:
-    """A right-to-left run reversed by clusters: a letter with its marks, or a number."""
+    """A right-to-left run reversed by clusters: a letter with its marks, or a number.
+
+    A letter's marks go before it, reversed like the letters: a right-to-left face draws
+    a mark from its origin to the right (its pen moves left), so drawn left to right it
+    must start where its letter does; and text extraction, which reverses the run, gives
+    the marks back in the order typed.
+    """
     clusters: list[str] = []
     k = 0
     while k < len(run):
@@ -225,9 +233,11 @@ def _reverse_run(run: str, classes: list[str]) -> str:
                 or (classes[k] in ("CS", "ES") and k + 1 < len(run) and classes[k + 1] in _NUMBER)
             ):
                 k += 1
+        base = k
         while k < len(run) and classes[k] == "NSM":
             k += 1
-        clusters.append("".join(_MIRROR.get(c, c) for c in run[start:k]))
+        marks = run[base:k][::-1]
+        clusters.append(marks + "".join(_MIRROR.get(c, c) for c in run[start:base]))
     return "".join(reversed(clusters))
 
 
