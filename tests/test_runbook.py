@@ -195,7 +195,8 @@ def test_scripts_take_the_fallback_face_and_unknown_glyphs_a_marker() -> None:
     assert "[U+1F525]" in marked and "[U+001B]" in marked
     assert "\x1b" not in marked
     drawn = fit(text, False, 7, 1000)
-    assert "".join(part for _, part, _ in drawn) == "메일 ةمدخ [U+1F525] x [U+001B][2J םולש"
+    joined = "\ufe94\ufee3\ufeaa\ufea7"  # خدمة joined, in display order
+    assert "".join(part for _, part, _ in drawn) == f"메일 {joined} [U+1F525] x [U+001B][2J םולש"
     assert {font for font, _, _ in drawn} == {"RunbookSans", "RunbookFallback"}
     assert not any("?" in part for _, part, _ in drawn)
 
@@ -208,6 +209,43 @@ def test_right_to_left_runs_are_put_in_display_order() -> None:
     assert visual("abc (שלום) x") == "abc (םולש) x"
     assert visual("שרת 42") == "42 תרש"  # numbers keep their order
     assert visual("Cafe\u0301") == "Cafe\u0301"
+
+
+def test_arabic_letters_take_their_joined_forms() -> None:
+    import unicodedata
+
+    from planner.runbook.fonts import fit, visual
+
+    def names(text: str) -> list[str]:
+        return [unicodedata.name(c).removeprefix("ARABIC ") for c in text]
+
+    drawn = "".join(part for _, part, _ in fit("خدمة البريد", False, 7, 1000))
+    assert names(drawn) == [
+        *("LETTER DAL FINAL FORM", "LETTER YEH INITIAL FORM", "LETTER REH FINAL FORM"),
+        *("LETTER BEH MEDIAL FORM", "LETTER LAM INITIAL FORM", "LETTER ALEF ISOLATED FORM"),
+        "SPACE",
+        *("LETTER TEH MARBUTA FINAL FORM", "LETTER MEEM INITIAL FORM"),
+        *("LETTER DAL FINAL FORM", "LETTER KHAH INITIAL FORM"),
+    ]
+    # Lam before alef is one ligature; a mark is kept, drawn before its letter (DejaVu's
+    # right-to-left marks reach right from their origin); other text is kept.
+    assert names(fit("لا", False, 7, 1000)[0][1]) == ["LIGATURE LAM WITH ALEF ISOLATED FORM"]
+    assert names(fit("بِ", False, 7, 1000)[0][1]) == ["KASRA", "LETTER BEH ISOLATED FORM"]
+    assert visual("שָׁל") == "\u05dc\u05c1\u05b8\u05e9"  # shin's dot and qamats first
+    assert "".join(part for _, part, _ in fit("a\u200db", False, 7, 1000)) == "a\u200db"
+
+
+def test_joined_arabic_copies_as_the_letters_typed(tmp_path: Path) -> None:
+    plan = _plan()
+    mail = plan.service("mail")
+    assert mail is not None
+    mail.name = "خدمة الإلكتروني لا"  # lam-alef ligatures: one glyph, two letters
+    plan.name = "خطة التعافي اللَّهِ שָׁלוֹם"  # marks, two on one letter
+    data = render_runbook(plan, compute(plan, "pangyo-fire"), date="2026-01-02")
+    text = _text(data)
+    for word in ("خدمة", "الإلكتروني", "لا", "خطة", "التعافي", "اللَّهِ", "שָׁלוֹם"):
+        assert word in text, word
+    assert not re.search("[\ufb50-\ufdff\ufe70-\ufefe]", text)  # no presentation forms
 
 
 def test_fit_cuts_a_huge_name_in_time_of_its_first_line() -> None:

@@ -9,13 +9,19 @@ isolates, lone surrogates) are printed as a visible marker such as ``[U+1F525]``
 silent ``?`` or an empty box, and never a raw control that could reorder or hide the text
 around it. Tab, newline and carriage return become spaces.
 
-reportlab here neither shapes nor reorders right-to-left text (that needs the optional
-``uharfbuzz`` and ``rlbidi`` packages), so :func:`visual` puts each right-to-left run of a
-string in display order itself (a light form of the Unicode bidi algorithm with a
-left-to-right base: runs reversed, numbers inside them kept left to right, brackets
-mirrored, combining marks kept after their letter). Arabic prints in isolated forms
-(unjoined); text extraction (pypdf, poppler) gives the logical order back. A right-to-left
-run longer than a line wraps from its end.
+reportlab here neither shapes nor reorders right-to-left text. Its own shaping (with
+``uharfbuzz``) needs ``rlbidi``, which is not on PyPI, for the order of words, and in
+reportlab 5.1 it fails on a word set in two faces (``abc`` + Arabic). So :func:`joined`
+gives each Arabic letter its contextual form (initial, medial, final, isolated, and the
+lam-alef ligatures) from Unicode's Arabic Presentation Forms, which DejaVu Sans draws,
+using ``arabic-reshaper``; and :func:`visual` puts each right-to-left run of a string in
+display order (a light form of the Unicode bidi algorithm with a left-to-right base: runs
+reversed, numbers inside them kept left to right, brackets mirrored, combining marks put
+before their letter, where DejaVu's right-to-left marks reach over it). Marks are not
+stacked (two on one letter overlap). The faces' ToUnicode maps give the letters behind
+the presentation forms (:class:`_Face`), so pypdf's text extraction gives the text as
+typed, in logical order (poppler too, bar the two letters of a lam-alef ligature, which
+it swaps). A right-to-left run longer than a line wraps from its end.
 
 :func:`markup` is for Paragraph text, :func:`fit` for strings drawn in charts and page
 furniture (cut with an ellipsis to a width), :func:`plain` for the PDF outline and
@@ -25,12 +31,16 @@ cell or a heading cannot grow without bound.
 
 from __future__ import annotations
 
+import os
+import re
 import unicodedata
 from collections.abc import Iterator
 from xml.sax.saxutils import escape
 
+from arabic_reshaper import ArabicReshaper
 from reportlab.lib.fonts import addMapping
 from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.pdfdoc import PDFDocument
 from reportlab.pdfbase.ttfonts import TTFont
 
 from planner.resources import resource_path
@@ -59,12 +69,41 @@ _fallback: frozenset[int] = frozenset()
 PRIMARY, SECOND, MARKER = 0, 1, 2
 
 
+# A ToUnicode entry of a presentation form: <code> <FE8E>.
+_FORM_ENTRY = re.compile(r"^(<[0-9A-F]{2}> )<(F[B-E][0-9A-F]{2})>$", re.MULTILINE)
+_FORMS = ("<initial>", "<medial>", "<final>", "<isolated>")
+
+
+def _letters(entry: re.Match[str]) -> str:
+    """The ToUnicode entry of a presentation form, pointed at the letters it draws."""
+    form = chr(int(entry.group(2), 16))
+    if not unicodedata.decomposition(form).startswith(_FORMS):
+        return entry.group(0)
+    letters = unicodedata.normalize("NFKC", form).encode("utf-16-be").hex().upper()
+    return f"{entry.group(1)}<{letters}>"
+
+
+class _Face(TTFont):
+    """A TrueType face whose ToUnicode maps give the letters behind Arabic presentation
+    forms (U+FEE3 copies as U+0645, the lam-alef ligature as lam and alef)."""
+
+    def addObjects(self, doc: PDFDocument) -> None:
+        # The subsets are known only until the base class has written them.
+        count = len(self.state[doc].subsets)
+        names = [self.getSubsetInternalName(n, doc)[1:] for n in range(count)]
+        super().addObjects(doc)
+        fonts = doc.idToObject["BasicFonts"].dict
+        for name in names:
+            cmap = doc.idToObject[fonts[name].ToUnicode.name]
+            cmap.content = _FORM_ENTRY.sub(_letters, cmap.content)
+
+
 def register_fonts() -> None:
     """Register the runbook faces with reportlab once per process."""
     global _registered, _primary, _fallback
     if _registered:
         return
-    faces = {name: TTFont(name, str(resource_path("fonts", f))) for name, f in _FILES.items()}
+    faces = {name: _Face(name, str(resource_path("fonts", f))) for name, f in _FILES.items()}
     for face in faces.values():
         pdfmetrics.registerFont(face)
     for family, bold in ((REGULAR, BOLD), (FALLBACK, FALLBACK_BOLD)):
@@ -106,6 +145,30 @@ _RTL = frozenset(("R", "AL"))
 _IN_RTL_RUN = frozenset(("R", "AL", "NSM", "WS", "ON", "CS", "ES", "ET", "BN", "EN", "AN"))
 _NUMBER = frozenset(("EN", "AN"))
 _MIRROR = dict(zip("()[]{}<>«»", ")(][}{><»«", strict=True))
+
+
+# Keep the text as typed: the marks (harakat) stay, and only the ligatures Arabic writing
+# requires (lam with alef, on by default) are made, not word ligatures such as U+FDF2.
+# The empty file stands for the one PYTHON_ARABIC_RESHAPER_CONFIGURATION_FILE may name.
+_RESHAPER = ArabicReshaper(
+    configuration={"delete_harakat": False, "ARABIC LIGATURE ALLAH": False},
+    configuration_file=os.devnull,
+)
+# A run of Arabic letters, with the joiners inside or around it.
+_ARABIC = "\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff"
+_ARABIC_RUN = re.compile(f"[\u200c\u200d]*[{_ARABIC}][{_ARABIC}\u200c\u200d]*")
+
+
+def joined(text: str) -> str:
+    """``text`` with each Arabic letter in its contextual (joined) form, in logical order."""
+    return _ARABIC_RUN.sub(_join_run, text)
+
+
+def _join_run(run: re.Match[str]) -> str:
+    register_fonts()
+    forms = _RESHAPER.reshape(run.group(0))
+    # A form the fallback face lacks would print as a marker: keep the letters then.
+    return forms if all(ord(c) in _fallback or ord(c) < 0xFB50 for c in forms) else run.group(0)
 
 
 def visual(text: str) -> str:
@@ -152,7 +215,13 @@ def _close_brackets(text: str, start: int, end: int) -> int:
 
 
 def _reverse_run(run: str, classes: list[str]) -> str:
-    """A right-to-left run reversed by clusters: a letter with its marks, or a number."""
+    """A right-to-left run reversed by clusters: a letter with its marks, or a number.
+
+    A letter's marks go before it, reversed like the letters: a right-to-left face draws
+    a mark from its origin to the right (its pen moves left), so drawn left to right it
+    must start where its letter does; and text extraction, which reverses the run, gives
+    the marks back in the order typed.
+    """
     clusters: list[str] = []
     k = 0
     while k < len(run):
@@ -164,9 +233,11 @@ def _reverse_run(run: str, classes: list[str]) -> str:
                 or (classes[k] in ("CS", "ES") and k + 1 < len(run) and classes[k + 1] in _NUMBER)
             ):
                 k += 1
+        base = k
         while k < len(run) and classes[k] == "NSM":
             k += 1
-        clusters.append("".join(_MIRROR.get(c, c) for c in run[start:k]))
+        marks = run[base:k][::-1]
+        clusters.append(marks + "".join(_MIRROR.get(c, c) for c in run[start:base]))
     return "".join(reversed(clusters))
 
 
@@ -176,7 +247,7 @@ def pieces(text: object) -> Iterator[tuple[int, str]]:
     register_fonts()
     run: list[str] = []
     run_kind = PRIMARY
-    for char in visual(str(text)):
+    for char in visual(joined(str(text))):
         char = _SPACES.get(char, char)
         k = kind(char)
         if k != run_kind and run:
