@@ -16,7 +16,6 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QMessageBox,
     QProgressBar,
-    QSplitter,
     QTabWidget,
     QWidget,
 )
@@ -87,12 +86,13 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(self.tabs)
         self._dock("Plan", self.tree, Qt.DockWidgetArea.LeftDockWidgetArea)
         self.assignment = ServiceAssignmentWidget(self.document)
-        side = QSplitter(Qt.Orientation.Vertical)
-        side.addWidget(self.properties)
-        side.addWidget(self.assignment)
-        side.setStretchFactor(0, 3)
-        side.setStretchFactor(1, 2)
-        self._dock("Properties", side, Qt.DockWidgetArea.RightDockWidgetArea)
+        # The servers a service runs on get their own tab, so the fields fit the dock
+        # without scrolling on a 1366x768 screen.
+        self.side_tabs = QTabWidget()
+        self.side_tabs.setDocumentMode(True)
+        self.side_tabs.addTab(self.properties, "Fields")
+        self.side_tabs.addTab(self.assignment, icon("server"), "Servers")
+        self._dock("Properties", self.side_tabs, Qt.DockWidgetArea.RightDockWidgetArea)
         self.document.selectionChanged.connect(self._show_assignment)
         self._show_assignment(self.document.selection)
 
@@ -241,7 +241,10 @@ class MainWindow(QMainWindow):
         toolbar.addAction(self.actions["fail_selected"])
 
     def _show_assignment(self, selection: list) -> None:
-        self.assignment.setVisible(len(selection) == 1 and selection[0][0] == "service")
+        one_service = len(selection) == 1 and selection[0][0] == "service"
+        self.side_tabs.setTabVisible(self.side_tabs.indexOf(self.assignment), one_service)
+        if not one_service:
+            self.side_tabs.setCurrentWidget(self.properties)
 
     # ------------------------------------------------------------------ status
 

@@ -20,7 +20,6 @@ UTF-8 text, one per line (also offered as ``text/plain``). Read it with
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -41,7 +40,7 @@ from planner.gui import style
 from planner.gui.document import PlanDocument
 from planner.gui.recovery_controller import RecoveryController
 from planner.model import TIERS, Service
-from planner.model.clock import clock
+from planner.model.clock import CLOCK_HINT, clock, parse_clock
 from planner.model.edits import Change, Composite, Edit, SetFields
 
 SERVICE_MIME = "application/x-drplanner-service"
@@ -97,7 +96,6 @@ _FIELD_COLUMNS: dict[str, tuple[int, ...]] = {
     "team": (COLUMN["team"],),
 }
 _STATE_ORDER = {"restore": 0, "failover": 1, "dependency": 2, "unaffected": 3}
-_DURATION = re.compile(r"^(?:(?P<h>\d+(?:\.\d+)?)\s*h)?\s*(?:(?P<m>\d+(?:\.\d+)?)\s*m?)?$")
 
 
 def format_minutes(minutes: float | None) -> str:
@@ -106,26 +104,8 @@ def format_minutes(minutes: float | None) -> str:
 
 
 def parse_minutes(text: str) -> int | float:
-    """Minutes from ``90``, ``1:30``, ``1h30m``, ``2h``, ``45m`` or ``1.5h``.
-
-    Raises ValueError for anything else and for negative times. Whole numbers come
-    back as int, so the plan file stays tidy.
-    """
-    cleaned = text.strip().lower().replace(",", ".")
-    minutes: float
-    if ":" in cleaned:
-        hours, _, mins = cleaned.partition(":")
-        if not hours.strip().isdigit() or not mins.strip().isdigit() or int(mins) >= 60:
-            raise ValueError(text)
-        minutes = int(hours) * 60 + int(mins)
-    else:
-        match = _DURATION.match(cleaned)
-        if not cleaned or match is None or not (match["h"] or match["m"]):
-            raise ValueError(text)
-        minutes = float(match["h"] or 0) * 60 + float(match["m"] or 0)
-    if not math.isfinite(minutes) or minutes < 0:
-        raise ValueError(text)
-    return int(minutes) if float(minutes).is_integer() else minutes
+    """Minutes from what was typed (see :func:`planner.model.clock.parse_clock`)."""
+    return parse_clock(text)
 
 
 def service_ids_from_mime(mime: QMimeData) -> list[str]:
@@ -496,14 +476,12 @@ def _parse(key: str, value: Any) -> Any:
     what = {"rto": "The RTO", "restore": "The restore time", "failover": "The failover time"}[key]
     if not text or text in ("—", "-"):
         if key == "restore":
-            raise ValueError(f"{what} is needed: minutes or h:mm, e.g. 90 or 1:30")
+            raise ValueError(f"{what} is needed: {CLOCK_HINT}")
         return None
     try:
-        return parse_minutes(text)
+        return parse_clock(text)
     except ValueError:
-        raise ValueError(
-            f"{what} must be a time: minutes or h:mm, e.g. 90 or 1:30, not '{text}'"
-        ) from None
+        raise ValueError(f"{what} must be a time: {CLOCK_HINT}, not '{text}'") from None
 
 
 class ServicesProxy(QSortFilterProxyModel):
