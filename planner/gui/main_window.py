@@ -106,6 +106,7 @@ class MainWindow(QMainWindow):
 
         self.runbook_exporter = RunbookExporter(self)
         self.runbook_exporter.done.connect(self.show_message)
+        self.notice: QMessageBox | None = None  # the last non-blocking notice shown
         self.actions: dict[str, QAction] = {}
         self._build_actions()
         self._build_menus()
@@ -188,6 +189,13 @@ class MainWindow(QMainWindow):
         # shared selection, so only one must own the shortcut.
         self.actions["delete"].setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
         self.tree.addAction(self.actions["delete"])
+        # Copy and paste are the floor's (sites and racks with what they hold); the Edit
+        # menu shows them, enabled while there is something to copy or paste.
+        self.actions["copy"], self.actions["paste"] = (
+            self.floor.copy_action,
+            self.floor.paste_action,
+        )
+        self.services.add_button.setDefaultAction(self.actions["add_service"])
 
     def _build_menus(self) -> None:
         bar = self.menuBar()
@@ -209,7 +217,8 @@ class MainWindow(QMainWindow):
         for name in ("undo", "redo"):
             edit_menu.addAction(self.actions[name])
         edit_menu.addSeparator()
-        edit_menu.addAction(self.actions["delete"])
+        for name in ("copy", "paste", "delete"):
+            edit_menu.addAction(self.actions[name])
         add_menu = bar.addMenu("&Add")
         for name in ("add_site", "add_rack", "add_server", "add_service", "add_pool"):
             add_menu.addAction(self.actions[name])
@@ -411,8 +420,21 @@ class MainWindow(QMainWindow):
         """Write the PDF runbook of the scenario shown in the Recovery view."""
         result = self.recovery.result
         if result is None or not self.recovery.is_current:
-            self.show_message("Pick a scenario (or fail some items) and wait for its result first")
             self.tabs.setCurrentWidget(self.recovery_view)
+            waiting = self.recovery.active and self.recovery.error is None
+            text = (
+                "The recovery is still being worked out: export the runbook when its "
+                "result is shown."
+                if waiting
+                else "Choose a scenario in the Recovery view (or fail some sites, racks or "
+                "servers) first: the runbook is the recovery of that scenario."
+            )
+            self.show_message(text)
+            # Said where the user is, without blocking (open(), not exec()).
+            self.notice = QMessageBox(
+                QMessageBox.Icon.Information, "Export runbook", text, parent=self
+            )
+            self.notice.open()
             return False
         path = self.ask_save_path("Export runbook", "PDF files (*.pdf)")
         if not path:

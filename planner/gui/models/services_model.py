@@ -32,6 +32,7 @@ from PySide6.QtCore import (
     QPersistentModelIndex,
     QSortFilterProxyModel,
     Qt,
+    Signal,
 )
 from PySide6.QtGui import QBrush, QColor
 
@@ -46,6 +47,7 @@ from planner.model.edits import Change, Composite, Edit, SetFields
 SERVICE_MIME = "application/x-drplanner-service"
 ID_ROLE = Qt.ItemDataRole.UserRole  # the service id, on every column
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1  # the raw value sorting uses
+ERROR_ROLE = Qt.ItemDataRole.UserRole + 2  # why the last value typed into the cell was refused
 _Index = QModelIndex | QPersistentModelIndex
 
 
@@ -71,7 +73,12 @@ COLUMNS: tuple[Column, ...] = (
         field="failover_minutes",
     ),
     Column("servers", "Servers", "Active / standby servers it runs on"),
-    Column("depends", "Depends on", "Services that must be up before this one"),
+    Column(
+        "depends",
+        "Depends on",
+        "Services that must be up before this one (ids, comma-separated)",
+        field="depends_on",
+    ),
     Column("needs", "Pools needed", "Units of each recovery pool its recovery holds"),
     Column("owner", "Owner", "Who owns the service", field="owner"),
     Column("team", "Team", "The team running it", field="team"),
@@ -122,7 +129,13 @@ def state_name(state: str) -> str:
 
 
 class ServicesModel(QAbstractTableModel):
-    """One row per service of ``document.plan``; result columns from ``recovery``."""
+    """One row per service of ``document.plan``; result columns from ``recovery``.
+
+    A value refused in a cell (it does not parse, or the plan refuses it) marks the
+    cell: ``errors`` holds why, ``data(ERROR_ROLE)`` gives it, ``errorsChanged`` tells.
+    """
+
+    errorsChanged = Signal()
 
     def __init__(
         self,
@@ -139,11 +152,16 @@ class ServicesModel(QAbstractTableModel):
         self._search: list[str] = []  # per row: id, name, team, owner casefolded
         self._sort_column = -1
         self._sort_order = Qt.SortOrder.AscendingOrder
+        # (service id, column key) -> why the value typed there was refused; a cell
+        # keeps its mark until a value is accepted there (or the service goes).
+        self.errors: dict[tuple[str, str], str] = {}
+        self._refusals: list[str] = []
         self._muted = QBrush(QColor(style.MUTED_TEXT))
         self._missed = QBrush(QColor(style.INVALID))
         self._met = QBrush(QColor(style.STATE_COLORS["up"]).darker(130))
         self._swatches = {name: QColor(value) for name, value in style.STATE_COLORS.items()}
         document.changed.connect(self._document_changed)
+        document.refused.connect(self._refusals.append)
         if recovery is not None:
             recovery.resultChanged.connect(self._result_changed)
             self._take_result()
@@ -170,6 +188,9 @@ class ServicesModel(QAbstractTableModel):
 
     def _document_changed(self, change: Change | None) -> None:
         if change is None or change.added_ids("service") or change.removed_ids("service"):
+            if self.errors:
+                self.errors.clear()
+                self.errorsChanged.emit()
             self._reset()
             return
         ids = change.changed_ids("service")
@@ -324,6 +345,8 @@ class ServicesModel(QAbstractTableModel):
             return self._display(service, key, edit=role == Qt.ItemDataRole.EditRole)
         if role == ID_ROLE:
             return service.id
+        if role == ERROR_ROLE:
+            return self.errors.get((service.id, key))
         if role == SORT_ROLE:
             return self._sort_value(service, index.column())
         if role == Qt.ItemDataRole.TextAlignmentRole and key in (
@@ -349,7 +372,7 @@ class ServicesModel(QAbstractTableModel):
                 return self._muted
             return None
         if role == Qt.ItemDataRole.ToolTipRole:
-            return self._tooltip(service, key, state)
+            return self.errors.get((service.id, key)) or self._tooltip(service, key, state)
         return None
 
     def _display(self, service: Service, key: str, edit: bool = False) -> str:
@@ -408,25 +431,56 @@ class ServicesModel(QAbstractTableModel):
     # ------------------------------------------------------------------ editing
 
     def setData(self, index: _Index, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:
-        """Parse ``value`` and push one edit; refuse (message, False) what does not parse."""
+        """Parse ``value`` and push one edit; refuse (message, False) what does not parse.
+
+        A refusal marks the cell (``errors``) and says why on ``document.refused``.
+        """
         if not index.isValid() or role != Qt.ItemDataRole.EditRole:
             return False
         column = COLUMNS[index.column()]
         if column.field is None:
             return False
         service = self._rows[index.row()]
+        what = f"{column.title} of {service.name.strip() or service.id}"
+        if str(value if value is not None else "").strip() == self._display(
+            service, column.key, edit=True
+        ):
+            self._mark(index, service.id, column.key, None)
+            return True  # the text shown, unchanged (a rounded h:mm stays exact)
         try:
             new = _parse(column.key, value)
         except ValueError as refusal:
+            self._mark(index, service.id, column.key, f"{what}: {refusal}")
             self.document.refused.emit(str(refusal))
             return False
         old = getattr(service, column.field)
         if old == new and type(old) is type(new):
+            self._mark(index, service.id, column.key, None)
             return True  # nothing to change: no undo step
         label = f"Set {column.title.lower()} of {service.name.strip() or service.id}"
-        return self.document.push(
+        del self._refusals[:]
+        if self.document.push(
             one_step(SetFields("service", service.id, label=label, **{column.field: new}))
-        )
+        ):
+            self._mark(self.index(self.row_of(service.id), index.column()), service.id,
+                       column.key, None)  # fmt: skip
+            return True
+        refusal_text = self._refusals[-1] if self._refusals else "refused"
+        self._mark(index, service.id, column.key, f"{what}: {refusal_text}")
+        return False
+
+    def _mark(self, index: _Index, service_id: str, key: str, error: str | None) -> None:
+        """Set or clear the refusal mark of one cell."""
+        cell = (service_id, key)
+        if error is None and cell not in self.errors:
+            return
+        if error is None:
+            del self.errors[cell]
+        else:
+            self.errors[cell] = error
+        if index.isValid():
+            self.dataChanged.emit(index, index)
+        self.errorsChanged.emit()
 
     # ------------------------------------------------------------------ drag
 
@@ -473,6 +527,9 @@ def _parse(key: str, value: Any) -> Any:
         return int(cleaned)
     if key in ("owner", "team"):
         return text or None
+    if key == "depends":
+        parts = text.replace(";", ",").replace(" ", ",").split(",")
+        return list(dict.fromkeys(part for part in parts if part))
     what = {"rto": "The RTO", "restore": "The restore time", "failover": "The failover time"}[key]
     if not text or text in ("—", "-"):
         if key == "restore":
@@ -534,6 +591,7 @@ class ServicesProxy(QSortFilterProxyModel):
 
 __all__ = [
     "COLUMNS",
+    "ERROR_ROLE",
     "ID_ROLE",
     "SERVICE_MIME",
     "SORT_ROLE",
