@@ -146,7 +146,8 @@ class MainWindow(QMainWindow):
             action.setShortcut(QKeySequence(shortcut))
         if icon_name:
             action.setIcon(icon(icon_name))
-        action.triggered.connect(lambda _checked=False: slot())
+        # What is being typed in Properties counts: Ctrl+S saves it, Add comes after it.
+        action.triggered.connect(lambda _checked=False: (self.properties.commit_pending(), slot()))
         self.actions[name] = action
         return action
 

@@ -345,6 +345,17 @@ class PropertiesPanel(QWidget):
             self._commit_text(name, watched.toPlainText())
         return super().eventFilter(watched, event)
 
+    def commit_pending(self) -> None:
+        """Commit what the user is typing in a field, before a window action uses the plan
+        (Ctrl+S while typing saves what was typed)."""
+        for name, editor in list(self.editors.items()):
+            if editor.hasFocus() and self.is_dirty(name):
+                if isinstance(editor, QPlainTextEdit):
+                    self._commit_text(name, editor.toPlainText())
+                else:
+                    editor.editingFinished.emit()  # the commit may rebuild the form
+                return
+
     def _commit_text(self, name: str, text: str) -> None:
         if not self.is_dirty(name):
             self.clear_error(name)

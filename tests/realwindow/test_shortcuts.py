@@ -1,4 +1,9 @@
-"""Window shortcuts work while a properties field has focus (real clicks and keys)."""
+"""Window shortcuts work while a properties field has focus (real clicks and keys).
+
+Issue 10, finding 7. On the old main Ctrl+O did reach the window from a field, but
+Ctrl+Z/Ctrl+Y went to the field's own (empty) text undo, fields below the four-row
+scroll box could not be clicked at all, and Ctrl+S saved without what was being typed.
+"""
 
 from __future__ import annotations
 
@@ -72,3 +77,17 @@ def test_ctrl_z_undoes_the_plan_edit_while_a_field_has_focus(qtbot, window) -> N
     xdo.key("ctrl+z")
     qtbot.waitUntil(lambda: len(window.document.plan.services) == 2, timeout=10_000)
     assert editor.text() == "DNS"
+
+
+def test_ctrl_s_saves_what_is_being_typed(qtbot, window, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    target = tmp_path / "typed.drplan"
+    window.ask_save_path = lambda *_args: str(target)  # type: ignore[method-assign]
+    editor = click_field(qtbot, window, "owner")
+    xdo.type_text("Kim")
+    qtbot.waitUntil(lambda: editor.text() == "Kim", timeout=10_000)
+    xdo.key("ctrl+s")
+    qtbot.waitUntil(target.exists, timeout=10_000)
+    from planner.storage import load_plan
+
+    assert load_plan(target)[0].service("dns").owner == "Kim"  # type: ignore[union-attr]
+    assert not window.document.modified

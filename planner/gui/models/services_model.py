@@ -2,10 +2,12 @@
 
 One row per service (plan order until sorted). ``setData`` parses what was typed,
 pushes one :class:`~planner.model.edits.SetFields` and returns True; text that does not
-parse is refused with a message on ``document.refused`` and nothing changes. Editable
-inline: name, tier, RTO, restore and failover times, owner, team. Durations are shown
-as ``h:mm`` and accept minutes (``90``), ``h:mm`` (``1:30``) or ``1h30m``; a blank RTO
-or failover time means none.
+parse is refused with a message on ``document.refused`` and nothing changes, and the
+cell is marked (``ERROR_ROLE``) until a value is accepted there. Editable inline: name,
+tier, RTO, restore and failover times, depends on (ids; a cycle is refused, naming it),
+owner, team. Durations are shown as ``h:mm`` and accept minutes (``90``), ``h:mm``
+(``1:30``) or ``1h30m`` (:func:`planner.model.clock.parse_clock`, as Properties); a
+blank RTO or failover time means none.
 
 Sorting is done here with one Python ``sorted`` on raw values: a
 ``QSortFilterProxyModel`` sort would call ``data()`` from C++ for every comparison.

@@ -2,9 +2,11 @@
 
 :class:`ServicesView` lists every service (one row each, no per-row widgets, so 3,000
 rows are instant) with a text filter on id, name, team and owner and a tier filter.
-Name, tier, RTO, restore and failover times, owner and team are edited in place;
-each edit is one undo step, and text that does not parse is refused with a message
-(``document.refused``). The state, recovered time and RTO columns appear when the
+Name, tier, RTO, restore and failover times, dependencies, owner and team are edited in
+place; each edit is one undo step, and a refused value (text that does not parse, a
+dependency cycle) is said on ``document.refused``, outlined red in its cell and spelled
+out under the table until fixed. An Add service button (the window's action) and, for
+an empty plan, a hint say how to start. The state, recovered time and RTO columns appear when the
 chosen scenario has a result. Rows drag out as MIME type
 ``application/x-drplanner-service`` (the ids, UTF-8, one per line; see
 :mod:`planner.gui.models.services_model`), which the floor and rack views may accept
@@ -121,7 +123,8 @@ class ServicesView(QWidget):
     """A sortable, filterable table of the plan's services.
 
     Public: ``model`` (:class:`ServicesModel`), ``proxy`` (:class:`ServicesProxy`),
-    ``table``, ``filter_edit``, ``tier_combo``, ``set_filter(text)``, ``set_tier(tier)``,
+    ``table``, ``filter_edit``, ``tier_combo``, ``add_button``, ``empty_hint``,
+    ``error_label``, ``set_filter(text)``, ``set_tier(tier)``,
     ``select_services(ids)``, ``selected_ids()``. Actions (also in ``actions()``):
     ``find_action`` (Ctrl+F: focus the filter), ``delete_action`` (Delete: delete the
     selected services; active while the table has focus).
