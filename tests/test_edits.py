@@ -599,6 +599,12 @@ def test_typed_depends_on_that_closes_a_cycle_is_refused_with_the_cycle_named() 
     plan = typed_cycle_plan()
     edit = SetFields("service", "dns", depends_on=["reports"])  # what the properties field pushes
     assert refused_cycle(plan, edit) == ("dns", "reports", "db", "dns")
+    # the canvas's gesture gets the same rule and the same words
+    with pytest.raises(CycleRefused) as drawn:
+        add_dependency(plan, "dns", "reports")
+    with pytest.raises(CycleRefused) as typed:
+        edit.apply(plan)
+    assert str(drawn.value) == str(typed.value)
 
 
 def test_every_field_edit_path_gets_the_cycle_rule() -> None:

@@ -272,14 +272,9 @@ class PropertiesPanel(QWidget):
         error.setObjectName(f"error-{name}")
         error.setWordWrap(True)
         error.setStyleSheet(f"color: {style.INVALID};")
-        error.hide()
-        cell = QWidget()
-        box = QVBoxLayout(cell)
-        box.setContentsMargins(0, 0, 0, 0)
-        box.setSpacing(1)
-        box.addWidget(editor)
-        box.addWidget(error)
-        self.form.addRow(label, cell)
+        self.form.addRow(label, editor)
+        self.form.addRow(error)  # under the field, the dock's full width
+        self.form.setRowVisible(error, False)
         self.editors[name] = editor
         self._error_labels[name] = error
 
@@ -312,13 +307,14 @@ class PropertiesPanel(QWidget):
     # ------------------------------------------------------------------ field errors
 
     def show_error(self, name: str, text: str) -> None:
-        """Mark a field as refused: red border, ``text`` under it, and the status bar."""
+        """Mark a field as refused: red border, ``text`` under it, and (with the field's
+        label) the status bar."""
         self.errors[name] = text
         self.editors[name].setStyleSheet(INVALID_STYLE)
         label = self._error_labels[name]
         label.setText(text)
-        label.show()
-        self.message(text)
+        self.form.setRowVisible(label, True)
+        self.message(f"{self._label(name)}: {text}")
 
     def error_label(self, name: str) -> QLabel:
         """The line under a field that says why its value was refused."""
@@ -327,7 +323,7 @@ class PropertiesPanel(QWidget):
     def clear_error(self, name: str) -> None:
         if self.errors.pop(name, None) is not None:
             self.editors[name].setStyleSheet("")
-            self._error_labels[name].hide()
+            self.form.setRowVisible(self._error_labels[name], False)
 
     # ------------------------------------------------------------------ editing
 
@@ -374,7 +370,7 @@ class PropertiesPanel(QWidget):
         try:
             value = parser(text)
         except ParseError as error:
-            self.show_error(name, f"{self._label(name)}: {error}")
+            self.show_error(name, str(error))
             return
         self._commit_value(name, value)
 
@@ -401,8 +397,7 @@ class PropertiesPanel(QWidget):
         if name in self.editors:
             if typed is not None:
                 self._shown_text[name] = typed
-            refusal = self._refusals[-1] if self._refusals else "refused"
-            self.show_error(name, f"{self._label(name)}: {refusal}")
+            self.show_error(name, self._refusals[-1] if self._refusals else "refused")
 
     def _label(self, name: str) -> str:
         kind, _ = self.targets()
@@ -420,8 +415,7 @@ class PropertiesPanel(QWidget):
         if self.document.push(RenameId(kind, old, new)):
             self.document.select([(kind, new)])
         elif "id" in self.editors:
-            refusal = self._refusals[-1] if self._refusals else "refused"
-            self.show_error("id", f"Id: {refusal}")
+            self.show_error("id", self._refusals[-1] if self._refusals else "refused")
 
 
 def _text_of(editor: QLineEdit | QPlainTextEdit) -> str:
@@ -431,5 +425,7 @@ def _text_of(editor: QLineEdit | QPlainTextEdit) -> str:
 def _set_text(editor: QLineEdit | QPlainTextEdit, text: str) -> None:
     if isinstance(editor, QLineEdit):
         editor.setText(text)
+        if not editor.hasFocus():
+            editor.setCursorPosition(0)  # a long value shows its start
     else:
         editor.setPlainText(text)

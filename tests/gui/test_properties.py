@@ -121,7 +121,7 @@ def test_a_bad_value_is_shown_at_the_field_until_fixed(panel, qtbot) -> None:
     assert editor.text() == "soon" and editor.styleSheet() == INVALID_STYLE
     qtbot.waitUntil(label.isVisible)  # a row's widgets are shown from the event loop
     assert "'soon'" in label.text()
-    assert messages == [label.text()] and "RTO" in label.text()
+    assert messages == [f"RTO (h:mm): {label.text()}"]  # the status bar names the field
     finish(panel, "rto_minutes", "1:45")
     assert doc.plan.service("dns").rto_minutes == 105  # type: ignore[union-attr]
     assert editor.styleSheet() == "" and label.isHidden()
