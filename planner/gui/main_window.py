@@ -16,7 +16,6 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QMessageBox,
     QProgressBar,
-    QSplitter,
     QTabWidget,
     QWidget,
 )
@@ -87,12 +86,13 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(self.tabs)
         self._dock("Plan", self.tree, Qt.DockWidgetArea.LeftDockWidgetArea)
         self.assignment = ServiceAssignmentWidget(self.document)
-        side = QSplitter(Qt.Orientation.Vertical)
-        side.addWidget(self.properties)
-        side.addWidget(self.assignment)
-        side.setStretchFactor(0, 3)
-        side.setStretchFactor(1, 2)
-        self._dock("Properties", side, Qt.DockWidgetArea.RightDockWidgetArea)
+        # The servers a service runs on get their own tab, so the fields fit the dock
+        # without scrolling on a 1366x768 screen.
+        self.side_tabs = QTabWidget()
+        self.side_tabs.setDocumentMode(True)
+        self.side_tabs.addTab(self.properties, "Fields")
+        self.side_tabs.addTab(self.assignment, icon("server"), "Servers")
+        self._dock("Properties", self.side_tabs, Qt.DockWidgetArea.RightDockWidgetArea)
         self.document.selectionChanged.connect(self._show_assignment)
         self._show_assignment(self.document.selection)
 
@@ -106,6 +106,7 @@ class MainWindow(QMainWindow):
 
         self.runbook_exporter = RunbookExporter(self)
         self.runbook_exporter.done.connect(self.show_message)
+        self.notice: QMessageBox | None = None  # the last non-blocking notice shown
         self.actions: dict[str, QAction] = {}
         self._build_actions()
         self._build_menus()
@@ -145,7 +146,8 @@ class MainWindow(QMainWindow):
             action.setShortcut(QKeySequence(shortcut))
         if icon_name:
             action.setIcon(icon(icon_name))
-        action.triggered.connect(lambda _checked=False: slot())
+        # What is being typed in Properties counts: Ctrl+S saves it, Add comes after it.
+        action.triggered.connect(lambda _checked=False: (self.properties.commit_pending(), slot()))
         self.actions[name] = action
         return action
 
@@ -188,6 +190,13 @@ class MainWindow(QMainWindow):
         # shared selection, so only one must own the shortcut.
         self.actions["delete"].setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
         self.tree.addAction(self.actions["delete"])
+        # Copy and paste are the floor's (sites and racks with what they hold); the Edit
+        # menu shows them, enabled while there is something to copy or paste.
+        self.actions["copy"], self.actions["paste"] = (
+            self.floor.copy_action,
+            self.floor.paste_action,
+        )
+        self.services.add_button.setDefaultAction(self.actions["add_service"])
 
     def _build_menus(self) -> None:
         bar = self.menuBar()
@@ -209,7 +218,8 @@ class MainWindow(QMainWindow):
         for name in ("undo", "redo"):
             edit_menu.addAction(self.actions[name])
         edit_menu.addSeparator()
-        edit_menu.addAction(self.actions["delete"])
+        for name in ("copy", "paste", "delete"):
+            edit_menu.addAction(self.actions[name])
         add_menu = bar.addMenu("&Add")
         for name in ("add_site", "add_rack", "add_server", "add_service", "add_pool"):
             add_menu.addAction(self.actions[name])
@@ -241,7 +251,10 @@ class MainWindow(QMainWindow):
         toolbar.addAction(self.actions["fail_selected"])
 
     def _show_assignment(self, selection: list) -> None:
-        self.assignment.setVisible(len(selection) == 1 and selection[0][0] == "service")
+        one_service = len(selection) == 1 and selection[0][0] == "service"
+        self.side_tabs.setTabVisible(self.side_tabs.indexOf(self.assignment), one_service)
+        if not one_service:
+            self.side_tabs.setCurrentWidget(self.properties)
 
     # ------------------------------------------------------------------ status
 
@@ -408,8 +421,21 @@ class MainWindow(QMainWindow):
         """Write the PDF runbook of the scenario shown in the Recovery view."""
         result = self.recovery.result
         if result is None or not self.recovery.is_current:
-            self.show_message("Pick a scenario (or fail some items) and wait for its result first")
             self.tabs.setCurrentWidget(self.recovery_view)
+            waiting = self.recovery.active and self.recovery.error is None
+            text = (
+                "The recovery is still being worked out: export the runbook when its "
+                "result is shown."
+                if waiting
+                else "Choose a scenario in the Recovery view (or fail some sites, racks or "
+                "servers) first: the runbook is the recovery of that scenario."
+            )
+            self.show_message(text)
+            # Said where the user is, without blocking (open(), not exec()).
+            self.notice = QMessageBox(
+                QMessageBox.Icon.Information, "Export runbook", text, parent=self
+            )
+            self.notice.open()
             return False
         path = self.ask_save_path("Export runbook", "PDF files (*.pdf)")
         if not path:

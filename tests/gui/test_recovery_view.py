@@ -23,7 +23,7 @@ from planner.gui.models.results_model import (
 from planner.gui.recovery_controller import RecoveryController
 from planner.gui.views.recovery import RecoveryView
 from planner.model import Plan, Rack, Scenario, Server, Service, Site
-from planner.model.edits import AddItem, SetFields
+from planner.model.edits import AddItem, Change, Edit, SetFields
 from planner.storage import load_plan
 
 PANGYO = Path(__file__).resolve().parents[2] / "resources" / "examples" / "pangyo.drplan"
@@ -124,10 +124,31 @@ def test_an_edit_shows_updating_then_the_new_time(qtbot, setup) -> None:
     assert view.status_label.text() == "Up to date"
 
 
+class _CycleRegardless(Edit):
+    """Writes a depends_on the edit layer refuses (a cycle), as a damaged plan could hold."""
+
+    def __init__(self, service_id: str, depends_on: list[str]) -> None:
+        super().__init__("cycle")
+        self.service_id, self.depends_on = service_id, depends_on
+        self.old: list[str] = []
+
+    def _apply(self, plan: Plan) -> Change:
+        service = plan.service(self.service_id)
+        assert service is not None
+        self.old, service.depends_on = service.depends_on, self.depends_on
+        return Change(changed=frozenset({("service", self.service_id, "depends_on")}))
+
+    def _revert(self, plan: Plan) -> Change:
+        service = plan.service(self.service_id)
+        assert service is not None
+        service.depends_on = self.old
+        return Change(changed=frozenset({("service", self.service_id, "depends_on")}))
+
+
 def test_a_dependency_cycle_is_shown_instead_of_results(qtbot, setup) -> None:
     document, recovery, view = setup
     pick_fire(qtbot, view, recovery)
-    document.push(SetFields("service", "ops-tooling", depends_on=["mail"]))
+    document.push(_CycleRegardless("ops-tooling", ["mail"]))
     qtbot.waitUntil(lambda: view.showing_error, timeout=10_000)
     assert "dependency cycle" in view.message_label.text()
     assert "ops-tooling" in view.message_label.text()
