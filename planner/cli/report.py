@@ -6,7 +6,7 @@ import json
 import re
 from typing import Any
 
-from planner.engine.recovery import RecoveryResult
+from planner.engine.recovery import OUT_OF_REACH, RecoveryResult, miss_reason_text
 from planner.model.clock import clock
 from planner.model.text import printable
 
@@ -52,7 +52,7 @@ def result_to_json(result: RecoveryResult) -> dict[str, Any]:
             for s in result.services
         ],
         "critical_path": list(result.critical_path),
-        "rto_unreachable": [s.id for s in result.services if s.miss_reason == "path"],
+        "rto_unreachable": [s.id for s in result.services if s.miss_reason in OUT_OF_REACH],
     }
 
 
@@ -107,7 +107,7 @@ def result_to_text(result: RecoveryResult, plan_name: str) -> str:
         f"RTO misses: {len(misses)}"
         + (f" ({', '.join(printable(s.id) for s in misses)})" if misses else "")
     )
-    unreachable = [printable(s.id) for s in result.services if s.miss_reason == "path"]
+    unreachable = [printable(s.id) for s in result.services if s.miss_reason in OUT_OF_REACH]
     if unreachable:
         lines.append(f"RTO out of reach even with unlimited crews: {', '.join(unreachable)}")
     lines.append(f"critical path: {' -> '.join(map(printable, result.critical_path)) or '-'}")
@@ -117,7 +117,7 @@ def result_to_text(result: RecoveryResult, plan_name: str) -> str:
     for s in order:
         met = "-" if s.meets_rto is None else "yes" if s.meets_rto else "NO"
         if s.meets_rto is False and s.miss_reason:
-            met += " (chain)" if s.miss_reason == "path" else " (crews)"
+            met += f" ({miss_reason_text(s)})"
         rows.append(
             (
                 printable(s.id),

@@ -31,7 +31,7 @@ from reportlab.platypus import (
 )
 from reportlab.platypus.tableofcontents import TableOfContents
 
-from planner.engine.recovery import RecoveryResult, ServiceRecovery
+from planner.engine.recovery import RecoveryResult, ServiceRecovery, miss_reason_text
 from planner.model.clock import clock
 from planner.model.plan import Plan
 from planner.runbook import drawings
@@ -426,9 +426,11 @@ def _summary(ctx: _Ctx) -> list[Flowable]:
     if misses:
         out.append(
             ctx.p(
-                "<i>Chain too long</i>: even with unlimited crews the dependency chain takes "
-                "longer than the RTO. <i>Too few crews</i>: the chain fits, but the pools "
-                "cannot run everything at once.",
+                "<i>Own restore longer than RTO</i>: the service's own restore (or "
+                "failover) alone takes longer than its RTO. <i>Chain too long</i>: each step "
+                "fits, but even with unlimited crews the dependency chain takes longer than "
+                "the RTO. <i>Too few crews</i>: the chain fits, but the pools cannot run "
+                "everything at once.",
                 "small",
             )
         )
@@ -438,18 +440,20 @@ def _summary(ctx: _Ctx) -> list[Flowable]:
         ]
         ordered = sorted(misses, key=lambda m: (m.recovered, m.id))
         if len(ordered) > MISSES_LISTED_MAX:
+            by_own = sum(1 for m in misses if m.miss_reason == "own")
             by_path = sum(1 for m in misses if m.miss_reason == "path")
             out.append(
                 ctx.p(
-                    f"{by_path} misses because the chain is too long, "
-                    f"{len(misses) - by_path} because of too few crews. The table lists the "
-                    f"first {MISSES_LISTED_MAX} by recovery time.",
+                    f"{by_own} misses because the service's own restore is longer than its "
+                    f"RTO, {by_path} because the chain is too long, "
+                    f"{len(misses) - by_own - by_path} because of too few crews. The table "
+                    f"lists the first {MISSES_LISTED_MAX} by recovery time.",
                     "small",
                 )
             )
             out.append(Spacer(1, 4))
         for s in ordered[:MISSES_LISTED_MAX]:
-            reason = "chain too long" if s.miss_reason == "path" else "too few crews"
+            reason = miss_reason_text(s)
             step = ctx.step_of.get(s.id)
             rows_m.append(
                 [
@@ -672,7 +676,7 @@ def _procedure_full(ctx: _Ctx) -> list[Flowable]:
             if task.id in critical:
                 flags.append("<font color='#b00000'><b>critical path</b></font>")
             if task.meets_rto is False:
-                why = "chain too long" if task.miss_reason == "path" else "too few crews"
+                why = miss_reason_text(task)
                 flags.append(f"<font color='#b00000'>misses RTO ({why})</font>")
             rto = f"RTO {duration(task.rto_minutes)}" if task.rto_minutes is not None else ""
             when = (

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QApplication, QToolTip
 from planner.engine.recovery import RecoveryResult, compute
 from planner.gui.document import PlanDocument
 from planner.gui.models.results_model import (
+    COL_MET,
     COL_RECOVERED,
     COL_SERVICE,
     COL_STATE,
@@ -103,6 +104,24 @@ def test_picking_a_scenario_shows_the_engine_result(qtbot, setup) -> None:
     )
     assert {b.service_id for b in bars if b.critical} == set(expected.critical_path)
     assert view.gantt.lanes()[0] == "Tier 0"
+
+
+def test_a_miss_of_its_own_restore_is_not_called_a_long_chain(qtbot, setup) -> None:
+    document, recovery, view = setup
+    pick_fire(qtbot, view, recovery)
+    proxy = view.proxy
+    met = {
+        proxy.index(row, COL_SERVICE).data(ID_ROLE): proxy.index(row, COL_MET).data()
+        for row in range(proxy.rowCount())
+    }
+    plan = document.plan
+    # 운영 도구 / operations tooling: a 6:00 restore for a 1:00 RTO; its dependencies
+    # (DNS, backup catalog) are not what makes it late.
+    tooling = plan.service("ops-tooling")
+    assert tooling is not None and tooling.restore_minutes > (tooling.rto_minutes or 0)
+    assert met["ops-tooling"] == "✗ own restore longer than RTO"
+    assert met["msg-db"] == "✗ own failover longer than RTO"
+    assert met["deploy"] == "✗ chain too long"  # 4:00 for 4:00, after ops tooling
 
 
 def test_an_edit_shows_updating_then_the_new_time(qtbot, setup) -> None:

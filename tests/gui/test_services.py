@@ -190,7 +190,7 @@ def test_result_columns_appear_with_a_result(view, qtbot) -> None:
     assert not view.table.isColumnHidden(state)
     assert cell(view, "db", "state").data() == "Restore"
     assert cell(view, "db", "recovered").data() == "1:30"
-    assert cell(view, "db", "met").data() == "✗ chain"
+    assert cell(view, "db", "met").data() == "✗ own"  # no dependency: its own restore
     assert cell(view, "web", "recovered").data() == "2:00"
     view.table.sortByColumn(COLUMN["recovered"], Qt.SortOrder.DescendingOrder)
     assert shown_ids(view)[0] == "web"

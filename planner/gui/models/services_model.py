@@ -38,7 +38,7 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QBrush, QColor
 
-from planner.engine.recovery import ServiceRecovery
+from planner.engine.recovery import OUT_OF_REACH, ServiceRecovery, miss_reason_text
 from planner.gui import style
 from planner.gui.document import PlanDocument
 from planner.gui.recovery_controller import RecoveryController
@@ -307,7 +307,7 @@ class ServicesModel(QAbstractTableModel):
             return 4
         if state.meets_rto is None:
             return 3
-        return 2 if state.meets_rto else (0 if state.miss_reason == "path" else 1)
+        return 2 if state.meets_rto else (0 if state.miss_reason in OUT_OF_REACH else 1)
 
     # ------------------------------------------------------------------ Qt interface
 
@@ -411,7 +411,7 @@ class ServicesModel(QAbstractTableModel):
             return "—"
         if state.meets_rto:
             return "✓"
-        return "✗ chain" if state.miss_reason == "path" else "✗ pools"
+        return {"own": "✗ own", "path": "✗ chain"}.get(state.miss_reason or "", "✗ pools")
 
     def _tooltip(self, service: Service, key: str, state: ServiceRecovery | None) -> str | None:
         if key in ("id", "name"):
@@ -423,6 +423,8 @@ class ServicesModel(QAbstractTableModel):
         if key == "depends" and service.depends_on:
             return "Depends on " + ", ".join(service.depends_on)
         if key == "met" and state is not None and state.meets_rto is False:
+            if state.miss_reason == "own":
+                return f"Its {miss_reason_text(state)}."
             if state.miss_reason == "path":
                 return "Even with unlimited crews the dependency chain takes longer than the RTO."
             return "The dependency chain fits the RTO; the pools are too small (or busy)."
