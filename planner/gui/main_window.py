@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from planner import __version__
+from planner.gui import placement
 from planner.gui.autosave import Autosaver
 from planner.gui.document import PlanDocument
 from planner.gui.properties import PropertiesPanel
@@ -486,61 +487,74 @@ class MainWindow(QMainWindow):
         return False
 
     def add_site(self) -> bool:
+        """A new site next to the sites already drawn, never on top of one."""
         plan = self.document.plan
         site_id = new_id(plan, "site", "site")
-        x = max((s.x + (s.width or 0) for s in plan.sites if s.x is not None), default=0)
-        return self._add(
-            "site",
-            Site(
-                site_id,
-                f"Site {len(plan.sites) + 1}",
-                x=x + 40 if plan.sites else 0,
-                y=0,
-                width=600,
-                height=400,
-            ),
-        )
+        x, y = placement.new_site_position(plan)
+        width, height = placement.NEW_SITE_SIZE
+        site = Site(site_id, f"Site {len(plan.sites) + 1}", x=x, y=y, width=width, height=height)
+        return self._add("site", site)
 
     def add_rack(self) -> bool:
+        """A new rack in the selected site (or the site of the selected rack or server),
+        in a free spot; with nothing selected, in the first site, and the status bar says so."""
         plan = self.document.plan
-        site = self._selected("site") or [
-            r.site for r in plan.racks if r.id in self._selected("rack")
-        ]
-        site_id = site[0] if site else (plan.sites[0].id if plan.sites else None)
+        site_id = placement.selected_site(plan, self.document.selection)
+        chosen = site_id is not None
+        if site_id is None and plan.sites:
+            site_id = plan.sites[0].id
         if site_id is None:
             self.show_message("Add a site first: racks stand in a site")
             return False
-        rack_id = new_id(plan, "rack", "rack")
-        return self._add("rack", Rack(rack_id, site_id, f"Rack {len(plan.racks) + 1}"))
+        rack = Rack(new_id(plan, "rack", "rack"), site_id, f"Rack {len(plan.racks) + 1}")
+        if not self.document.push(placement.add_rack_edit(plan, rack)):
+            return False
+        self.document.select([("rack", rack.id)])
+        if not chosen:
+            site = plan.site(site_id)
+            self.show_message(
+                f"{rack.name} added to {site.name if site else site_id}: "
+                "select a site first to choose where a new rack goes"
+            )
+        return True
 
     def add_server(self) -> bool:
+        """A new server in the lowest free unit of the selected rack (or of the selected
+        server's rack); with nothing selected, in the first rack, and the status bar says so."""
         plan = self.document.plan
-        racks = self._selected("rack") or [
-            s.rack for s in plan.servers if s.id in self._selected("server")
-        ]
-        rack = plan.rack(racks[0]) if racks else (plan.racks[0] if plan.racks else None)
+        rack_id = placement.selected_rack(plan, self.document.selection)
+        chosen = rack_id is not None
+        rack = plan.rack(rack_id) if rack_id is not None else None
+        if rack is None and plan.racks:
+            rack = plan.racks[0]
         if rack is None:
             self.show_message("Add a rack first: servers sit in a rack")
             return False
-        used = {u for s in plan.servers if s.rack == rack.id for u in range(s.position, s.top + 1)}
-        free = next((u for u in range(1, rack.units + 1) if u not in used), None)
+        free = placement.free_unit(plan, rack)
         if free is None:
             self.show_message(f"Rack {rack.name} is full")
             return False
         server_id = new_id(plan, "server", "server")
-        return self._add(
-            "server", Server(server_id, rack.id, f"Server {len(plan.servers) + 1}", free)
-        )
+        name = f"Server {len(plan.servers) + 1}"
+        if not self._add("server", Server(server_id, rack.id, name, free)):
+            return False
+        if not chosen:
+            self.show_message(
+                f"{name} added to {rack.name} (U{free}): "
+                "select a rack first to choose where a new server goes"
+            )
+        return True
 
     def add_service(self) -> bool:
+        """A new service on no server: running it somewhere is a choice of its own
+        (Properties > Active on, or the server lists), never a side effect of selection."""
         plan = self.document.plan
         service_id = new_id(plan, "service", "service")
-        return self._add(
-            "service",
-            Service(
-                service_id, f"Service {len(plan.services) + 1}", servers=self._selected("server")
-            ),
-        )
+        name = f"Service {len(plan.services) + 1}"
+        if not self._add("service", Service(service_id, name)):
+            return False
+        self.show_message(f"{name} added on no server yet: choose the servers it runs on")
+        return True
 
     def add_pool(self) -> bool:
         plan = self.document.plan

@@ -58,12 +58,14 @@ def test_build_compute_save_reopen_and_undo_everything(qtbot, tmp_path: Path) ->
     assert [(s.rack, s.position) for s in plan.servers] == [("rack1", 1), ("rack1", 2)]
 
     click_tree(qtbot, window.tree, "server", "server1")
-    actions["add_service"].trigger()  # runs on the selected server
+    actions["add_service"].trigger()  # on no server, whatever is selected
+    assert plan.service("service1").servers == []  # type: ignore[union-attr]
+    type_into(qtbot, window, "servers", "server1")  # running it somewhere is a choice
     type_into(qtbot, window, "name", "Main database")  # QTest types ASCII only
     type_into(qtbot, window, "restore_minutes", "90")
     type_into(qtbot, window, "rto_minutes", "60")
-    click_tree(qtbot, window.tree, "server", "server2")
     actions["add_service"].trigger()
+    type_into(qtbot, window, "servers", "server2")
     type_into(qtbot, window, "restore_minutes", "30")
     type_into(qtbot, window, "depends_on", "service1")
     actions["add_pool"].trigger()
