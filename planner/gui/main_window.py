@@ -114,6 +114,7 @@ class MainWindow(QMainWindow):
 
         self.document.fileChanged.connect(self._update_title)
         self.document.refused.connect(self.show_message)
+        self.document.undo_stack.indexChanged.connect(self._report_deletion)
         self.recovery.busyChanged.connect(self._busy_changed)
         self.recovery.resultChanged.connect(self._update_headline)
         self.tree.activated.connect(self._activate)
@@ -581,6 +582,20 @@ class MainWindow(QMainWindow):
         if self.document.selection:
             self.document.push(delete_items(self.document.plan, self.document.selection))
             self.document.select([])
+
+    def _report_deletion(self, index: int) -> None:
+        """A delete done (or redone) in any view says in the status bar what went with it
+        and which services lost their servers: the summary the delete edit carries."""
+        previous, self._stack_index = getattr(self, "_stack_index", 0), index
+        if index <= previous:
+            return  # an undo, or the history cleared
+        command = self.document.undo_stack.command(index - 1)
+        edit = getattr(command, "edit", None)
+        parts = [edit, *getattr(edit, "edits", ())]
+        summaries = [text for part in parts if (text := getattr(part, "summary", ""))]
+        if summaries:
+            undo = self.actions["undo"].shortcut().toString(QKeySequence.SequenceFormat.NativeText)
+            self.statusBar().showMessage(f"{'; '.join(summaries)}  ·  {undo} undoes it", 15_000)
 
     def fail_selected(self) -> None:
         locations = [i for k, i in self.document.selection if k in ("site", "rack", "server")]

@@ -137,3 +137,59 @@ def test_opening_a_broken_file_shows_one_line_and_keeps_the_plan(qtbot, tmp_path
     assert not window.open_path(broken)
     assert len(errors) == 1 and "\n" not in errors[0] and str(broken) in errors[0]
     assert [s.id for s in window.document.plan.sites] == ["site1"]
+
+
+PANGYO = Path(__file__).resolve().parents[2] / "resources" / "examples" / "pangyo.drplan"
+
+
+def test_deleting_a_rack_says_what_went_and_which_services_lost_servers(
+    qtbot, tmp_path: Path
+) -> None:
+    from planner.model.edits import delete_items
+
+    from PySide6.QtWidgets import QMessageBox
+
+    window = window_for(qtbot, tmp_path, "delete")
+    window.ask_unsaved = lambda: QMessageBox.StandardButton.Discard  # type: ignore[method-assign]
+    assert window.open_path(PANGYO, offer_recovery=False)
+    doc = window.document
+    plan = doc.plan
+    rack = plan.rack("pg-a01")
+    assert rack is not None
+    in_rack = {s.id for s in plan.servers if s.rack == rack.id}
+    users = [s for s in plan.services if set(s.servers + s.standby_servers) & in_rack]
+    stranded = [s for s in users if set(s.servers + s.standby_servers) <= in_rack]
+    assert users and stranded  # the example has both kinds
+
+    # From the tree, with the window's Delete.
+    click_tree(qtbot, window.tree, "rack", rack.id)
+    window.actions["delete"].trigger()
+    assert plan.rack("pg-a01") is None
+    message = window.statusBar().currentMessage()
+    assert message.startswith(f"Deleted rack {rack.name} with {len(in_rack)} servers")
+    assert "lost servers" in message and users[0].name in message
+    assert "now on no server" in message and stranded[0].name in message
+    assert "undoes it" in message and "\n" not in message
+    doc.undo_stack.undo()
+    assert plan.rack("pg-a01") is not None
+
+    # The floor's own Delete (another path to the same edit) says the same.
+    window.statusBar().clearMessage()
+    floor = window.floor
+    doc.select([("site", "pangyo")])
+    assert floor.delete_selection()
+    message = window.statusBar().currentMessage()
+    assert message.startswith("Deleted site ") and "racks and " in message
+    assert "lost servers" in message
+    doc.undo_stack.undo()
+
+    # Servers, as the rack view deletes them: which services lost them.
+    window.statusBar().clearMessage()
+    server = next(s for s in plan.servers if s.id in users[0].servers)
+    doc.push(delete_items(plan, [("server", server.id)]))
+    message = window.statusBar().currentMessage()
+    assert message.startswith(f"Deleted server {server.name}") and users[0].name in message
+    doc.undo_stack.undo()
+    window.statusBar().clearMessage()
+    doc.undo_stack.redo()  # a redo says it again
+    assert window.statusBar().currentMessage().startswith(f"Deleted server {server.name}")
