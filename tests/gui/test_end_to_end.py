@@ -145,9 +145,9 @@ PANGYO = Path(__file__).resolve().parents[2] / "resources" / "examples" / "pangy
 def test_deleting_a_rack_says_what_went_and_which_services_lost_servers(
     qtbot, tmp_path: Path
 ) -> None:
-    from planner.model.edits import delete_items
-
     from PySide6.QtWidgets import QMessageBox
+
+    from planner.model.edits import delete_items
 
     window = window_for(qtbot, tmp_path, "delete")
     window.ask_unsaved = lambda: QMessageBox.StandardButton.Discard  # type: ignore[method-assign]
