@@ -63,7 +63,8 @@ class MainWindow(QMainWindow):
         self.recovery = RecoveryController(self.document)
         self.autosaver = Autosaver(self.document, autosave_dir)
         self.setWindowIcon(icon("drplanner"))
-        self.resize(1400, 900)
+        available = self.screen().availableGeometry()  # a laptop's 1366x768 included
+        self.resize(min(1400, available.width()), min(900, available.height()))
 
         self.tree = PlanTree(self.document)
         self.floor = FloorView(self.document, self.recovery)
