@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import QSettings, Qt
-from PySide6.QtWidgets import QLineEdit
+from PySide6.QtWidgets import QLineEdit, QMessageBox
 
 from planner.engine.recovery import compute
 from planner.gui.main_window import MainWindow
@@ -19,6 +19,8 @@ from planner.storage import load_plan
 def window_for(qtbot, tmp_path: Path, name: str) -> MainWindow:
     settings = QSettings(str(tmp_path / f"{name}.ini"), QSettings.Format.IniFormat)
     window = MainWindow(settings=settings, autosave_dir=tmp_path / f"autosave-{name}")
+    # A failing test closes the window with unsaved work: never wait on a question.
+    window.ask_unsaved = lambda: QMessageBox.StandardButton.Discard  # type: ignore[method-assign]
     qtbot.addWidget(window)
     window.show()
     qtbot.waitExposed(window)
@@ -43,6 +45,16 @@ def type_into(qtbot, window: MainWindow, field: str, text: str) -> None:
     qtbot.keyClick(editor, Qt.Key.Key_Return)
 
 
+def run_on(window: MainWindow, server_id: str) -> None:
+    """Run the selected service on a server through the server list, as a user picks it."""
+    servers = window.assignment
+    servers.server_filter.setText(server_id)
+    view = servers.server_list
+    matches = [view.model().index(row, 0) for row in range(view.model().rowCount())]
+    view.setCurrentIndex(matches[0])
+    servers.add_active_button.click()
+
+
 def test_build_compute_save_reopen_and_undo_everything(qtbot, tmp_path: Path) -> None:
     window = window_for(qtbot, tmp_path, "build")
     doc, actions = window.document, window.actions
@@ -60,12 +72,12 @@ def test_build_compute_save_reopen_and_undo_everything(qtbot, tmp_path: Path) ->
     click_tree(qtbot, window.tree, "server", "server1")
     actions["add_service"].trigger()  # on no server, whatever is selected
     assert plan.service("service1").servers == []  # type: ignore[union-attr]
-    type_into(qtbot, window, "servers", "server1")  # running it somewhere is a choice
+    run_on(window, "server1")  # running it somewhere is a choice of its own
     type_into(qtbot, window, "name", "Main database")  # QTest types ASCII only
     type_into(qtbot, window, "restore_minutes", "90")
     type_into(qtbot, window, "rto_minutes", "60")
     actions["add_service"].trigger()
-    type_into(qtbot, window, "servers", "server2")
+    run_on(window, "server2")
     type_into(qtbot, window, "restore_minutes", "30")
     type_into(qtbot, window, "depends_on", "service1")
     actions["add_pool"].trigger()
@@ -115,8 +127,6 @@ def test_build_compute_save_reopen_and_undo_everything(qtbot, tmp_path: Path) ->
 
 
 def test_closing_with_unsaved_changes_asks_first(qtbot, tmp_path: Path) -> None:
-    from PySide6.QtWidgets import QMessageBox
-
     window = window_for(qtbot, tmp_path, "close")
     window.actions["add_site"].trigger()
     answers = [QMessageBox.StandardButton.Cancel]

@@ -31,6 +31,7 @@ from planner.model.edits.base import (
     require_item,
 )
 from planner.model.edits.change import ITEM_KINDS, LOCATION_KINDS, Item
+from planner.model.edits.deletion import Deletion, deletion_summary
 from planner.model.edits.items import AddItem, PlaceServers, RemoveItem, Rewrite, SetFields
 from planner.model.plan import Number, Plan, Rack, Scenario, Server, Service, Site
 
@@ -124,7 +125,8 @@ def delete_items(plan: Plan, targets: Iterable[tuple[str, str]]) -> Composite:
             writes.append(("scenario", i, "failed", failed))
 
     label = _gesture_label(plan, "Delete", requested)
-    summary = _deletion_summary(plan, requested, doomed, writes)
+    what = _gesture_label(plan, "Deleted", requested)
+    summary = deletion_summary(plan, what, requested, doomed, writes)
     # References first, while the indices they were computed with still hold.
     edits: list[Edit] = [Rewrite("Drop references", writes)] if writes else []
     for kind in _REMOVAL_ORDER:
@@ -133,64 +135,6 @@ def delete_items(plan: Plan, targets: Iterable[tuple[str, str]]) -> Composite:
         for i in sorted(doomed[kind], reverse=True):
             edits.append(RemoveItem(kind, items[i].id, index=i))
     return Deletion(label, edits, summary)
-
-
-class Deletion(Composite):
-    """A delete with its cascades; ``summary`` says in one line what went with it and
-    which services lost servers or dependencies (the window shows it in the status bar)."""
-
-    def __init__(self, label: str, edits: Iterable[Edit], summary: str) -> None:
-        super().__init__(label, edits)
-        self.summary = summary
-
-
-_SUMMARY_NAMES_MAX = 4  # names listed in a one-line summary before "and N more"
-
-
-def _names(plan: Plan, kind: str, indices: Iterable[int]) -> str:
-    items = items_of(plan, kind)
-    names = [items[i].name.strip() or items[i].id for i in sorted(indices)]
-    more = len(names) - _SUMMARY_NAMES_MAX
-    shown = ", ".join(names[:_SUMMARY_NAMES_MAX])
-    return f"{shown} and {more} more" if more > 0 else shown
-
-
-def _deletion_summary(
-    plan: Plan,
-    requested: Sequence[tuple[str, str]],
-    doomed: Mapping[str, set[int]],
-    writes: Sequence[tuple[str, int, str, Any]],
-) -> str:
-    """ "Deleted rack R1 with 9 servers; services db, web lost servers (db now on no
-    server)"; names are capped, so the line stays one line on a 32,000-server plan."""
-    asked = {
-        kind: {require_index(plan, kind, i) for k, i in requested if k == kind} for kind in doomed
-    }
-    along = [
-        _plural(kind, len(doomed[kind] - asked[kind]))
-        for kind in ("rack", "server")
-        if doomed[kind] - asked[kind]
-    ]
-    text = _gesture_label(plan, "Deleted", list(requested))
-    if along:
-        text += " with " + " and ".join(along)
-    after = {(i, name): value for kind, i, name, value in writes if kind == "service"}
-    lost_servers = {i for i, name in after if name in ("servers", "standby_servers")}
-    stranded = {
-        i
-        for i in lost_servers
-        if not after.get((i, "servers"), plan.services[i].servers)
-        and not after.get((i, "standby_servers"), plan.services[i].standby_servers)
-    }
-    lost_deps = {i for i, name in after if name == "depends_on"}
-    if lost_servers:
-        noun = "service" if len(lost_servers) == 1 else "services"
-        text += f"; {noun} {_names(plan, 'service', lost_servers)} lost servers"
-        if stranded:
-            text += f" ({_names(plan, 'service', stranded)} now on no server)"
-    if lost_deps:
-        text += f"; {_names(plan, 'service', lost_deps)} lost a dependency"
-    return text
 
 
 def add_dependency(plan: Plan, service_id: str, depends_on_id: str) -> SetFields:
