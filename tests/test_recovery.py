@@ -193,6 +193,7 @@ def test_a_miss_names_its_own_restore_or_the_chain_and_every_report_says_so(
     assert texts["top"] == "chain too long"
     assert sorted(result_to_json(result)["rto_unreachable"]) == ["alone", "fo", "heavy", "top"]
     report = result_to_text(result, "test")
+    assert "lost: 1 site, 2 racks, 4 servers" in report.splitlines()  # not "1 sites"
     alone_row = next(line for line in report.splitlines() if line.startswith("alone "))
     assert alone_row.endswith("NO (own restore longer than RTO)")
     top_row = next(line for line in report.splitlines() if line.startswith("top "))

@@ -85,10 +85,12 @@ def result_to_text(result: RecoveryResult, plan_name: str) -> str:
     failed = ", ".join(map(printable, result.failed)) or "nothing"
     lines.append(f"{printable(plan_name)}: {title}, failed: {failed}")
     impact = result.impact
-    lines.append(
-        f"lost: {len(impact.lost_sites)} sites, {len(impact.lost_racks)} racks, "
-        f"{len(impact.lost_servers)} servers"
+    lost = (
+        (len(impact.lost_sites), "site"),
+        (len(impact.lost_racks), "rack"),
+        (len(impact.lost_servers), "server"),
     )
+    lines.append("lost: " + ", ".join(f"{n} {word}{'s' if n != 1 else ''}" for n, word in lost))
     gap = result.recovery_minutes - result.lower_bound_minutes
     if result.proven_optimal or gap <= 0:
         quality = "optimal: it equals the lower bound" if gap <= 0 else "proven optimal"

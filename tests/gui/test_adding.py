@@ -160,3 +160,15 @@ def test_a_new_service_runs_on_no_server_even_with_one_selected(qtbot, tmp_path)
     assert service.servers == [] and service.standby_servers == []
     assert window.document.selection == [("service", service.id)]
     assert "no server" in window.statusBar().currentMessage()
+
+
+def test_one_server_is_one_server_in_the_rack_header(qtbot, tmp_path: Path) -> None:
+    window = make_window(qtbot, tmp_path)
+    for name in ("add_site", "add_rack", "add_server"):
+        window.actions[name].trigger()
+    window.open_rack("rack1")
+    subtitle = window.rack_view.subtitle.text()
+    assert subtitle.endswith("42 units, 1 used, 1 server"), subtitle
+    click_tree(qtbot, window.tree, "rack", "rack1")
+    window.actions["add_server"].trigger()
+    assert window.rack_view.subtitle.text().endswith("2 used, 2 servers")

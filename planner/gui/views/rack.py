@@ -689,9 +689,10 @@ class RackView(QWidget):
             site = plan.site(rack.site)
             used = sum(max(s.height, 1) for s in self._servers)
             self.title.setText(rack.name or rack.id)
+            count = len(self._servers)
             self.subtitle.setText(
                 f"{site.name if site else rack.site} · {rack.units} units, {used} used, "
-                f"{len(self._servers)} servers"
+                f"{count} server{'s' if count != 1 else ''}"
             )
         self.services_of = services_by_server(plan, [s.id for s in self._servers])
         self._refresh_states()

@@ -542,12 +542,13 @@ class RecoveryView(QWidget):
         # every result would stall the GUI thread.
         em = self.fontMetrics().horizontalAdvance("0")
         widths = {
-            COL_TIER: em * 5,
-            COL_STATE: em * 23,
-            COL_START: em * 9,
-            COL_RECOVERED: em * 11,
-            COL_RTO: em * 8,
-            COL_MET: em * 26,  # "✗ own failover longer than RTO" unclipped
+            # Narrow enough that the service names keep room on a 1366-pixel screen.
+            COL_TIER: em * 4,
+            COL_STATE: em * 16,
+            COL_START: em * 7,
+            COL_RECOVERED: em * 9,
+            COL_RTO: em * 7,
+            COL_MET: em * 26,  # "✗ own restore longer than RTO" whole
         }
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         for column, width in widths.items():
