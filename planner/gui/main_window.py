@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 
 from planner import __version__
 from planner.gui.autosave import Autosaver
-from planner.gui.document import PlanDocument
+from planner.gui.document import PlanDocument, describe_save_failure
 from planner.gui.properties import PropertiesPanel
 from planner.gui.recovery_controller import RecoveryController
 from planner.gui.runbook_export import RunbookExporter
@@ -62,6 +62,7 @@ class MainWindow(QMainWindow):
         self.settings = settings or QSettings("DR Planner", "DR Planner")
         self.recovery = RecoveryController(self.document)
         self.autosaver = Autosaver(self.document, autosave_dir)
+        self.autosaver.failed.connect(self.show_message)
         self.setWindowIcon(icon("drplanner"))
         self.resize(1400, 900)
 
@@ -312,7 +313,10 @@ class MainWindow(QMainWindow):
             self.open_path(Path(path))
 
     def open_path(self, path: Path, offer_recovery: bool = True) -> bool:
-        """Open a plan file; errors show as one-line messages and change nothing."""
+        """Open a plan file; errors show as one-line messages and change nothing.
+
+        A recovery copy of the plan left by a crash is offered before the plan is shown,
+        so the views switch once, to whichever the user chose."""
         if not self.maybe_save():
             return False
         try:
@@ -324,39 +328,62 @@ class MainWindow(QMainWindow):
             lines = "\n".join(str(p) for p in problems[:20])
             self.show_error(f"{path}: the plan has invalid items:\n{lines}")
             return False
-        self.autosaver.discard()
+        self.autosaver.discard()  # the user saved or dropped the current plan's changes
         native = path.suffix.lower() != ".json"
-        self.document.replace(plan, path if native else None)
-        if offer_recovery:
-            self._offer_recovery(path if native else None)
+        # A JSON import is not the file a recovery copy was made for.
+        restored = self._recovered_plan(path) if offer_recovery and native else None
+        if restored is not None:
+            self._show_restored(restored, path)
+        else:
+            self.document.replace(plan, path if native else None)
         if native:
             self._add_recent(path)
-        self.show_message(f"Opened {path}")
+        self.show_message(f"{'Restored unsaved changes to' if restored else 'Opened'} {path}")
         return True
 
-    def _offer_recovery(self, path: Path | None) -> None:
+    def _offer_recovery(self, path: Path | None) -> bool:
+        """Offer the recovery copy of ``path`` (None: the untitled plan); True if restored."""
+        plan = self._recovered_plan(path)
+        if plan is None:
+            return False
+        self._show_restored(plan, path)
+        return True
+
+    def _recovered_plan(self, path: Path | None) -> Plan | None:
+        """The plan of a recovery copy left for ``path``, if there is one and the user
+        wants it back; a declined copy is deleted, an unreadable one kept and named."""
         found = self.autosaver.find_copy(path)
         if found is None:
-            return
+            return None
         plan = found.load()
         if plan is None:
-            return
+            self.show_message(f"A recovery copy could not be read; it is kept at {found.copy_path}")
+            return None
         from datetime import datetime
 
         when = datetime.fromtimestamp(found.saved_at).strftime("%Y-%m-%d %H:%M")
-        answer = self.ask_restore(
-            f"A recovery copy from {when} holds changes that were never "
-            "saved (the program ended unexpectedly). Restore it?"
-        )
-        if answer:
-            self.document.replace(plan, path)
-            self.document.mark_unsaved()
-        else:
-            self.autosaver.discard(path)
+        name = path.name if path is not None else "an untitled plan"
+        if self.ask_restore(
+            f"A recovery copy of {name} from {when} holds changes that were never saved "
+            "(the program ended unexpectedly). Restore them? Discard deletes the copy."
+        ):
+            return plan
+        self.autosaver.discard_left(path)
+        return None
+
+    def _show_restored(self, plan: Plan, path: Path | None) -> None:
+        self.document.replace(plan, path)
+        self.document.mark_unsaved()
+        self.autosaver.adopt(path)  # kept until the restored work is saved
 
     def ask_restore(self, text: str) -> bool:
-        answer = QMessageBox.question(self, "Restore unsaved changes?", text)
-        return answer == QMessageBox.StandardButton.Yes
+        buttons = QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Discard
+        box = QMessageBox(
+            QMessageBox.Icon.Question, "Restore unsaved changes?", text, buttons, self
+        )
+        box.button(QMessageBox.StandardButton.Yes).setText("&Restore")
+        box.setDefaultButton(QMessageBox.StandardButton.Yes)
+        return box.exec() == QMessageBox.StandardButton.Yes
 
     def save(self) -> bool:
         if self.document.path is None:
@@ -379,8 +406,9 @@ class MainWindow(QMainWindow):
     def _save_to(self, path: Path) -> bool:
         try:
             self.document.save(path)
-        except PlanFileError as error:
-            self.show_error(str(error))
+        except Exception as error:  # the encoder may raise anything: keep the work
+            self.autosaver.save_copy()  # the work is unsaved: keep a copy if one can be written
+            self.show_error(f"Not saved: {describe_save_failure(error, path)}")
             return False
         self.autosaver.discard()
         self._add_recent(path)
@@ -399,8 +427,8 @@ class MainWindow(QMainWindow):
         target = Path(path) if path.lower().endswith(".json") else Path(path + ".json")
         try:
             self.document.save(target)
-        except PlanFileError as error:
-            self.show_error(str(error))
+        except Exception as error:  # the encoder may raise anything: keep the work
+            self.show_error(f"Not exported: {describe_save_failure(error, target)}")
             return
         self.show_message(f"Exported {target}")
 
@@ -442,11 +470,11 @@ class MainWindow(QMainWindow):
             self.recent_menu.addAction("(none)").setEnabled(False)
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        # A close event is accepted unless ignored: a save that fails must keep the window.
+        event.ignore()
         if self.maybe_save():
             self.autosaver.discard()
             event.accept()
-        else:
-            event.ignore()
 
     # ------------------------------------------------------------------ adding
 
