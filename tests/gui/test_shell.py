@@ -120,3 +120,198 @@ def test_autosave_writes_a_copy_and_saving_removes_it(qtbot, tmp_path: Path) -> 
     assert found is not None and found.load() == doc.plan
     doc.save()
     assert not copy_path.exists() and saver.find_copy(path) is None
+
+
+# ---------------------------------------------------------------- recovery copies and saves
+
+
+def make_window(qtbot, tmp_path: Path, restore: bool | None = None):  # type: ignore[no-untyped-def]
+    """A window with private settings and recovery folder; ``restore`` answers the offer
+    (None: an offer fails the test). ``window.offers`` records (text, copy still there)."""
+    from PySide6.QtCore import QSettings
+    from PySide6.QtWidgets import QMessageBox
+
+    from planner.gui.main_window import MainWindow
+
+    settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
+    window = MainWindow(settings=settings, autosave_dir=tmp_path / "autosave")
+    qtbot.addWidget(window)
+    window.offers = []
+    window.errors = []
+
+    def ask_restore(text: str) -> bool:
+        copies = list((tmp_path / "autosave").glob("*.drplan"))
+        window.offers.append((text, bool(copies)))
+        assert restore is not None, f"unexpected offer: {text}"
+        return restore
+
+    window.ask_restore = ask_restore
+    window.show_error = window.errors.append
+    window.ask_unsaved = lambda: QMessageBox.StandardButton.Discard  # no dialog at teardown
+    return window
+
+
+def crashed_session(tmp_path: Path, path: Path | None) -> Path:
+    """A session that edited ``path`` (None: a new plan) and wrote its recovery copy,
+    then ended without closing, as kill -9 would; the copy's path."""
+    from planner.model.edits import AddItem
+
+    document = PlanDocument(load_plan(path)[0] if path else Plan(name="New plan"), path)
+    saver = Autosaver(document, tmp_path / "autosave", interval_ms=60_000)
+    saver.timer.stop()
+    document.push(AddItem("site", Site("B", "Added before the crash")))
+    copy = saver.save_copy()
+    assert copy is not None and copy.exists()
+    return copy
+
+
+def saved_plan(tmp_path: Path) -> Path:
+    path = tmp_path / "p.drplan"
+    save_plan(plan(), path)
+    return path
+
+
+def test_opening_a_plan_offers_its_copy_before_anything_deletes_it(qtbot, tmp_path: Path) -> None:
+    path = saved_plan(tmp_path)
+    copy = crashed_session(tmp_path, path)
+    window = make_window(qtbot, tmp_path, restore=True)
+    changes: list[object] = []
+    window.document.changed.connect(changes.append)
+    assert window.open_path(path)
+    assert len(window.offers) == 1 and window.offers[0][1], "offered while the copy existed"
+    assert "p.drplan" in window.offers[0][0]
+    assert changes == [None], "the views switch once, to the restored plan"
+    assert len(window.document.plan.sites) == 2 and window.document.modified
+    assert copy.exists(), "the restored work keeps its copy until it is saved"
+    assert window.save()
+    assert len(load_plan(path)[0].sites) == 2 and not copy.exists()
+
+
+def test_a_declined_copy_is_deleted_and_the_file_opens(qtbot, tmp_path: Path) -> None:
+    path = saved_plan(tmp_path)
+    copy = crashed_session(tmp_path, path)
+    window = make_window(qtbot, tmp_path, restore=False)
+    assert window.open_path(path)
+    assert len(window.offers) == 1 and not copy.exists()
+    assert len(window.document.plan.sites) == 1 and not window.document.modified
+
+
+def test_an_untitled_copy_is_offered_at_start_before_the_last_plan_opens(
+    qtbot, tmp_path: Path
+) -> None:
+    from planner.gui.app import open_first_plan
+
+    path = saved_plan(tmp_path)
+    copy = crashed_session(tmp_path, None)
+    assert copy.name == "untitled.drplan"
+    window = make_window(qtbot, tmp_path, restore=True)
+    open_first_plan(window, path)
+    assert len(window.offers) == 1 and window.offers[0][1]
+    assert window.document.path is None and window.document.modified
+    assert (window.document.plan.name, len(window.document.plan.sites)) == ("New plan", 1)
+    assert copy.exists()
+
+
+def test_a_declined_untitled_copy_goes_and_the_last_plan_opens(qtbot, tmp_path: Path) -> None:
+    from planner.gui.app import open_first_plan
+
+    path = saved_plan(tmp_path)
+    copy = crashed_session(tmp_path, None)
+    window = make_window(qtbot, tmp_path, restore=False)
+    open_first_plan(window, path)
+    assert len(window.offers) == 1 and not copy.exists()
+    assert window.document.path == path and not window.document.modified
+
+
+def test_a_copy_left_by_a_crash_survives_other_plans_opening_and_saving(
+    qtbot, tmp_path: Path
+) -> None:
+    path = saved_plan(tmp_path)
+    copy = crashed_session(tmp_path, path)
+    other = tmp_path / "other.drplan"
+    save_plan(plan(), other)
+    window = make_window(qtbot, tmp_path)  # an offer of the other plan's copy would fail
+    assert window.open_path(other)
+    window.add_site()
+    assert window.autosaver.save_copy() is not None
+    assert window.save()
+    window.new_plan()
+    window.add_site()
+    window.autosaver.save_copy()
+    window.close()
+    assert copy.exists(), "only its own copies are a session's to delete"
+    assert list((tmp_path / "autosave").glob("*.drplan")) == [copy]
+
+
+def deep_plan(levels: int = 986) -> Plan:
+    """The small plan with an unknown field nested ``levels`` deep in a site's extra."""
+    value: object = "bottom"
+    for _ in range(levels):
+        value = {"nested": value}
+    deep = plan()
+    deep.sites[0].extra["x"] = value
+    return deep
+
+
+def test_a_save_that_cannot_encode_says_so_and_keeps_the_work(qtbot, tmp_path: Path) -> None:
+    """An unknown field nested ~1,000 deep (kept from a file) made the save raise
+    RecursionError with no message; whatever a save raises, the window says so in one
+    line, stays open and keeps the plan modified."""
+    path = saved_plan(tmp_path)
+    window = make_window(qtbot, tmp_path)
+    window.document.replace(deep_plan(), path)  # as if read from a file that allowed it
+    window.add_site()
+    assert not window.save()
+    assert len(window.errors) == 1 and "\n" not in window.errors[0]
+    assert window.errors[0].startswith(f"Not saved: {path}: ")
+    assert window.document.modified and window.document.path == path
+    assert len(load_plan(path)[0].sites) == 1  # the file is as it was
+
+
+def test_closing_with_work_whose_save_fails_keeps_the_window(
+    qtbot, tmp_path: Path, monkeypatch
+) -> None:
+    from PySide6.QtWidgets import QMessageBox
+
+    import planner.gui.document as document_module
+
+    def broken(_plan: Plan, _path: object) -> None:
+        raise RecursionError("maximum recursion depth exceeded")
+
+    path = saved_plan(tmp_path)
+    window = make_window(qtbot, tmp_path)
+    assert window.open_path(path)
+    window.show()
+    window.add_site()
+    monkeypatch.setattr(document_module, "save_plan", broken)
+    window.ask_unsaved = lambda: QMessageBox.StandardButton.Save
+    assert not window.close()
+    assert window.isVisible() and window.document.modified
+    assert window.errors == [f"Not saved: {path}: the plan is nested too deeply to be written"]
+    assert window.autosaver.find_copy(path) is not None, "a recovery copy keeps the work"
+
+
+def test_an_autosave_that_fails_reports_once_and_keeps_going(qtbot, tmp_path: Path) -> None:
+    doc = PlanDocument(deep_plan())
+    saver = Autosaver(doc, tmp_path / "autosave", interval_ms=60_000)
+    messages: list[str] = []
+    saver.failed.connect(messages.append)
+    doc.push(SetFields("site", "A", name="renamed"))
+    assert saver.save_copy() is None and saver.save_copy() is None
+    assert len(messages) == 1 and messages[0].startswith("Recovery copy not written: ")
+    assert "\n" not in messages[0]
+    doc.plan.sites[0].extra.clear()  # the encodable plan is written at the next tick
+    assert saver.save_copy() is not None
+
+
+def test_the_autosave_interval_comes_from_the_environment(monkeypatch) -> None:
+    from planner.gui.autosave import INTERVAL_MS, interval_from_environment
+
+    monkeypatch.setenv("DRPLANNER_AUTOSAVE_MS", "250")
+    assert interval_from_environment() == (250, None)
+    for bad in ("soon", "0", "-5"):
+        monkeypatch.setenv("DRPLANNER_AUTOSAVE_MS", bad)
+        interval, warning = interval_from_environment()
+        assert interval == INTERVAL_MS and warning and "DRPLANNER_AUTOSAVE_MS" in warning
+    monkeypatch.delenv("DRPLANNER_AUTOSAVE_MS")
+    assert interval_from_environment() == (INTERVAL_MS, None)
