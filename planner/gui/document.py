@@ -25,7 +25,7 @@ MESSAGE_LIMIT = 300  # characters of one message line
 
 
 def describe_save_failure(error: BaseException, path: str | Path | None = None) -> str:
-    """One line naming the file and what went wrong, whatever a save raised.
+    """One line naming the file and what went wrong, whatever a save (or read) raised.
 
     Saving encodes untrusted content (unknown fields kept from the file), so anything
     can come out of the encoder: the window must say so and keep the work, not crash.
@@ -35,7 +35,7 @@ def describe_save_failure(error: BaseException, path: str | Path | None = None) 
     elif isinstance(error, OSError):
         where, what = error.filename or path, error.strerror or str(error)
     elif isinstance(error, RecursionError):
-        where, what = path, "the plan is nested too deeply to be written"
+        where, what = path, "the plan is nested too deeply (unknown fields inside each other)"
     elif isinstance(error, MemoryError):
         where, what = path, "not enough memory to write the plan"
     else:

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 
 from planner import __version__
 from planner.gui.autosave import Autosaver
+from planner.gui.busy import BusyDialog, run_in_background
 from planner.gui.document import PlanDocument, describe_save_failure
 from planner.gui.properties import PropertiesPanel
 from planner.gui.recovery_controller import RecoveryController
@@ -315,31 +316,61 @@ class MainWindow(QMainWindow):
     def open_path(self, path: Path, offer_recovery: bool = True) -> bool:
         """Open a plan file; errors show as one-line messages and change nothing.
 
-        A recovery copy of the plan left by a crash is offered before the plan is shown,
-        so the views switch once, to whichever the user chose."""
+        The file is read on a worker thread (a busy dialog past a second); a recovery
+        copy left by a crash is offered before the plan is shown; then every view switches
+        to the new plan in one repaint, so no two plans are ever on screen together."""
         if not self.maybe_save():
             return False
+        busy = BusyDialog(self, f"Opening {path.name}…")
         try:
-            plan, problems = load_plan(path)
-        except PlanFileError as error:
-            self.show_error(str(error))
-            return False
-        if problems:
-            lines = "\n".join(str(p) for p in problems[:20])
-            self.show_error(f"{path}: the plan has invalid items:\n{lines}")
-            return False
-        self.autosaver.discard()  # the user saved or dropped the current plan's changes
-        native = path.suffix.lower() != ".json"
-        # A JSON import is not the file a recovery copy was made for.
-        restored = self._recovered_plan(path) if offer_recovery and native else None
-        if restored is not None:
-            self._show_restored(restored, path)
-        else:
-            self.document.replace(plan, path if native else None)
+            loaded = self._read_plan(path)
+            busy.stop_waiting()  # shown only if the read took long; it stays for the switch
+            if loaded is None:
+                return False
+            self.autosaver.discard()  # the user saved or dropped the current plan's changes
+            native = path.suffix.lower() != ".json"
+            # A JSON import is not the file a recovery copy was made for.
+            restored = self._recovered_plan(path) if offer_recovery and native else None
+            busy.set_text(f"Showing {path.name}…")
+            self._switch_views(
+                lambda: (
+                    self._show_restored(restored, path)
+                    if restored is not None
+                    else self.document.replace(loaded, path if native else None)
+                )
+            )
+        finally:
+            busy.done_with()
         if native:
             self._add_recent(path)
         self.show_message(f"{'Restored unsaved changes to' if restored else 'Opened'} {path}")
         return True
+
+    def _read_plan(self, path: Path) -> Plan | None:
+        """The plan in ``path``, read off the GUI thread; None (and said why) if unusable."""
+        try:
+            plan, problems = run_in_background(lambda: load_plan(path))
+        except PlanFileError as error:
+            self.show_error(str(error))
+            return None
+        except Exception as error:  # an unexpected reader failure still gets one line
+            self.show_error(f"Not opened: {describe_save_failure(error, path)}")
+            return None
+        if problems:
+            lines = "\n".join(str(p) for p in problems[:20])
+            self.show_error(f"{path}: the plan has invalid items:\n{lines}")
+            return None
+        return plan
+
+    def _switch_views(self, replace: Callable[[], object]) -> None:
+        """Replace the plan with the window's painting held, and finish the work views
+        defer (the floor overview), so every view shows the new plan in the same paint."""
+        self.setUpdatesEnabled(False)
+        try:
+            replace()
+            self.floor.overview.render_floor()
+        finally:
+            self.setUpdatesEnabled(True)
 
     def _offer_recovery(self, path: Path | None) -> bool:
         """Offer the recovery copy of ``path`` (None: the untitled plan); True if restored."""

@@ -287,7 +287,9 @@ def test_closing_with_work_whose_save_fails_keeps_the_window(
     window.ask_unsaved = lambda: QMessageBox.StandardButton.Save
     assert not window.close()
     assert window.isVisible() and window.document.modified
-    assert window.errors == [f"Not saved: {path}: the plan is nested too deeply to be written"]
+    assert window.errors == [
+        f"Not saved: {path}: the plan is nested too deeply (unknown fields inside each other)"
+    ]
     assert window.autosaver.find_copy(path) is not None, "a recovery copy keeps the work"
 
 
