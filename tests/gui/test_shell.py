@@ -317,3 +317,91 @@ def test_the_autosave_interval_comes_from_the_environment(monkeypatch) -> None:
         assert interval == INTERVAL_MS and warning and "DRPLANNER_AUTOSAVE_MS" in warning
     monkeypatch.delenv("DRPLANNER_AUTOSAVE_MS")
     assert interval_from_environment() == (INTERVAL_MS, None)
+
+
+# ---------------------------------------------------------------- opening a big plan
+
+
+def test_every_view_shows_the_new_plan_when_open_returns(qtbot, tmp_path: Path) -> None:
+    """No view may be left on the previous plan (the floor overview redrew 150 ms later,
+    after the tree and the floor had switched: two plans on screen at once)."""
+    from planner.resources import example_plan
+
+    path = saved_plan(tmp_path)
+    window = make_window(qtbot, tmp_path)
+    window.resize(1366, 768)
+    window.show()
+    assert window.open_path(example_plan())
+    qtbot.waitUntil(lambda: window.floor.overview._pixmap is not None)
+    old_pixmap = window.floor.overview._pixmap
+    assert window.open_path(path)  # no event processed between this and the checks
+    assert window.tree._groups["service"].childCount() == 2
+    assert set(window.floor.scene.rack_items) == {"r"}
+    assert window.services.model.rowCount() == 2
+    assert not window.floor.overview._timer.isActive(), "the overview redraw is not deferred"
+    assert window.floor.overview._pixmap is not old_pixmap
+    assert window.updatesEnabled()
+
+
+def test_the_file_is_read_off_the_gui_thread_with_a_busy_dialog(
+    qtbot, tmp_path: Path, monkeypatch
+) -> None:
+    """A slow read (the 32,000-server plan) keeps the window painting and shows a busy
+    dialog past a delay; the plan shows once the read is done."""
+    import threading
+
+    from PySide6.QtCore import QTimer
+
+    import planner.gui.busy as busy
+    import planner.gui.main_window as main_window
+
+    path = saved_plan(tmp_path)
+    release = threading.Event()
+    readers: list[threading.Thread] = []
+    real_load = main_window.load_plan
+
+    def slow_load(target: Path) -> object:
+        readers.append(threading.current_thread())
+        assert release.wait(30), "the busy dialog never showed"
+        return real_load(target)
+
+    seen: list[str] = []
+
+    def watch() -> None:  # runs on the GUI thread while the read is in progress
+        dialogs = [w for w in window.findChildren(busy.BusyDialog) if w.isVisible()]
+        if dialogs:
+            seen.append(dialogs[0].labelText())
+            release.set()
+        else:
+            QTimer.singleShot(10, watch)
+
+    monkeypatch.setattr(busy, "SHOW_AFTER_MS", 50)
+    monkeypatch.setattr(main_window, "load_plan", slow_load)
+    window = make_window(qtbot, tmp_path)
+    window.show()
+    QTimer.singleShot(0, watch)
+    assert window.open_path(path)
+    assert readers and readers[0] is not threading.main_thread()
+    assert seen == ["Opening p.drplan…"]
+    assert window.document.path == path
+    assert not [w for w in window.findChildren(busy.BusyDialog) if w.isVisible()]
+
+
+def test_a_read_that_raises_anything_is_one_line_and_changes_nothing(
+    qtbot, tmp_path: Path, monkeypatch
+) -> None:
+    import planner.gui.main_window as main_window
+
+    def broken(_path: Path) -> object:
+        raise RecursionError("maximum recursion depth exceeded")
+
+    path = saved_plan(tmp_path)
+    window = make_window(qtbot, tmp_path)
+    assert window.open_path(path)
+    monkeypatch.setattr(main_window, "load_plan", broken)
+    assert not window.open_path(tmp_path / "deep.json")
+    assert window.errors == [
+        f"Not opened: {tmp_path / 'deep.json'}: the plan is nested too deeply "
+        "(unknown fields inside each other)"
+    ]
+    assert window.document.path == path
