@@ -23,7 +23,8 @@ from PySide6.QtWidgets import (
 from planner import __version__
 from planner.gui import placement
 from planner.gui.autosave import Autosaver
-from planner.gui.document import PlanDocument
+from planner.gui.busy import BusyDialog, run_in_background
+from planner.gui.document import PlanDocument, describe_save_failure
 from planner.gui.properties import PropertiesPanel
 from planner.gui.recovery_controller import RecoveryController
 from planner.gui.runbook_export import RunbookExporter
@@ -62,6 +63,7 @@ class MainWindow(QMainWindow):
         self.settings = settings or QSettings("DR Planner", "DR Planner")
         self.recovery = RecoveryController(self.document)
         self.autosaver = Autosaver(self.document, autosave_dir)
+        self.autosaver.failed.connect(self.show_message)
         self.setWindowIcon(icon("drplanner"))
         available = self.screen().availableGeometry()  # a laptop's 1366x768 included
         self.resize(min(1400, available.width()), min(900, available.height()))
@@ -328,51 +330,107 @@ class MainWindow(QMainWindow):
             self.open_path(Path(path))
 
     def open_path(self, path: Path, offer_recovery: bool = True) -> bool:
-        """Open a plan file; errors show as one-line messages and change nothing."""
+        """Open a plan file; errors show as one-line messages and change nothing.
+
+        The file is read on a worker thread (a busy dialog past a second); a recovery
+        copy left by a crash is offered before the plan is shown; then every view switches
+        to the new plan in one repaint, so no two plans are ever on screen together."""
         if not self.maybe_save():
             return False
+        busy = BusyDialog(self, f"Opening {path.name}…")
         try:
-            plan, problems = load_plan(path)
+            loaded = self._read_plan(path)
+            busy.stop_waiting()  # shown only if the read took long; it stays for the switch
+            if loaded is None:
+                return False
+            self.autosaver.discard()  # the user saved or dropped the current plan's changes
+            native = path.suffix.lower() != ".json"
+            # A JSON import is not the file a recovery copy was made for.
+            restored = self._recovered_plan(path) if offer_recovery and native else None
+            busy.set_text(f"Showing {path.name}…")
+            self._switch_views(
+                lambda: (
+                    self._show_restored(restored, path)
+                    if restored is not None
+                    else self.document.replace(loaded, path if native else None)
+                )
+            )
+        finally:
+            busy.done_with()
+        if native:
+            self._add_recent(path)
+        self.show_message(f"{'Restored unsaved changes to' if restored else 'Opened'} {path}")
+        return True
+
+    def _read_plan(self, path: Path) -> Plan | None:
+        """The plan in ``path``, read off the GUI thread; None (and said why) if unusable."""
+        try:
+            plan, problems = run_in_background(lambda: load_plan(path))
         except PlanFileError as error:
             self.show_error(str(error))
-            return False
+            return None
+        except Exception as error:  # an unexpected reader failure still gets one line
+            self.show_error(f"Not opened: {describe_save_failure(error, path)}")
+            return None
         if problems:
             lines = "\n".join(str(p) for p in problems[:20])
             self.show_error(f"{path}: the plan has invalid items:\n{lines}")
+            return None
+        return plan
+
+    def _switch_views(self, replace: Callable[[], object]) -> None:
+        """Replace the plan with the window's painting held, and finish the work views
+        defer (the floor overview), so every view shows the new plan in the same paint."""
+        self.setUpdatesEnabled(False)
+        try:
+            replace()
+            self.floor.overview.render_floor()
+        finally:
+            self.setUpdatesEnabled(True)
+
+    def _offer_recovery(self, path: Path | None) -> bool:
+        """Offer the recovery copy of ``path`` (None: the untitled plan); True if restored."""
+        plan = self._recovered_plan(path)
+        if plan is None:
             return False
-        self.autosaver.discard()
-        native = path.suffix.lower() != ".json"
-        self.document.replace(plan, path if native else None)
-        if offer_recovery:
-            self._offer_recovery(path if native else None)
-        if native:
-            self._add_recent(path)
-        self.show_message(f"Opened {path}")
+        self._show_restored(plan, path)
         return True
 
-    def _offer_recovery(self, path: Path | None) -> None:
+    def _recovered_plan(self, path: Path | None) -> Plan | None:
+        """The plan of a recovery copy left for ``path``, if there is one and the user
+        wants it back; a declined copy is deleted, an unreadable one kept and named."""
         found = self.autosaver.find_copy(path)
         if found is None:
-            return
+            return None
         plan = found.load()
         if plan is None:
-            return
+            self.show_message(f"A recovery copy could not be read; it is kept at {found.copy_path}")
+            return None
         from datetime import datetime
 
         when = datetime.fromtimestamp(found.saved_at).strftime("%Y-%m-%d %H:%M")
-        answer = self.ask_restore(
-            f"A recovery copy from {when} holds changes that were never "
-            "saved (the program ended unexpectedly). Restore it?"
-        )
-        if answer:
-            self.document.replace(plan, path)
-            self.document.mark_unsaved()
-        else:
-            self.autosaver.discard(path)
+        name = path.name if path is not None else "an untitled plan"
+        if self.ask_restore(
+            f"A recovery copy of {name} from {when} holds changes that were never saved "
+            "(the program ended unexpectedly). Restore them? Discard deletes the copy."
+        ):
+            return plan
+        self.autosaver.discard_left(path)
+        return None
+
+    def _show_restored(self, plan: Plan, path: Path | None) -> None:
+        self.document.replace(plan, path)
+        self.document.mark_unsaved()
+        self.autosaver.adopt(path)  # kept until the restored work is saved
 
     def ask_restore(self, text: str) -> bool:
-        answer = QMessageBox.question(self, "Restore unsaved changes?", text)
-        return answer == QMessageBox.StandardButton.Yes
+        buttons = QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Discard
+        box = QMessageBox(
+            QMessageBox.Icon.Question, "Restore unsaved changes?", text, buttons, self
+        )
+        box.button(QMessageBox.StandardButton.Yes).setText("&Restore")
+        box.setDefaultButton(QMessageBox.StandardButton.Yes)
+        return box.exec() == QMessageBox.StandardButton.Yes
 
     def save(self) -> bool:
         if self.document.path is None:
@@ -395,8 +453,9 @@ class MainWindow(QMainWindow):
     def _save_to(self, path: Path) -> bool:
         try:
             self.document.save(path)
-        except PlanFileError as error:
-            self.show_error(str(error))
+        except Exception as error:  # the encoder may raise anything: keep the work
+            self.autosaver.save_copy()  # the work is unsaved: keep a copy if one can be written
+            self.show_error(f"Not saved: {describe_save_failure(error, path)}")
             return False
         self.autosaver.discard()
         self._add_recent(path)
@@ -415,8 +474,8 @@ class MainWindow(QMainWindow):
         target = Path(path) if path.lower().endswith(".json") else Path(path + ".json")
         try:
             self.document.save(target)
-        except PlanFileError as error:
-            self.show_error(str(error))
+        except Exception as error:  # the encoder may raise anything: keep the work
+            self.show_error(f"Not exported: {describe_save_failure(error, target)}")
             return
         self.show_message(f"Exported {target}")
 
@@ -471,11 +530,11 @@ class MainWindow(QMainWindow):
             self.recent_menu.addAction("(none)").setEnabled(False)
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        # A close event is accepted unless ignored: a save that fails must keep the window.
+        event.ignore()
         if self.maybe_save():
             self.autosaver.discard()
             event.accept()
-        else:
-            event.ignore()
 
     # ------------------------------------------------------------------ adding
 
