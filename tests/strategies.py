@@ -7,10 +7,10 @@ characters. The plans are well typed (a file decodes them without type problems)
 need not be semantically valid.
 
 With ``canonical=True`` (the default) every number is already in the form a decoded
-plan holds: integral values are ints, floats are non-integral (or too large for an
-int64, which SQLite cannot hold as an integer), so ``plan -> file -> plan`` must give
-back the very same JSON bytes. With ``canonical=False`` integral floats (``3.0``,
-``-0.0``, ``2.0**60``) appear too, and callers compare canonical forms.
+plan holds: integral values are ints, floats are non-integral, so ``plan -> file ->
+plan`` must give back the very same JSON bytes. With ``canonical=False`` integral floats
+(``3.0``, ``-0.0``, ``2.0**29``) appear too, and callers compare canonical forms. Numbers
+stay within the format's bounds (``MAX_COUNT``, ``MAX_COORDINATE``; durations are small).
 """
 
 from __future__ import annotations
@@ -19,7 +19,17 @@ from typing import Any
 
 from hypothesis import strategies as st
 
-from planner.model.plan import Plan, Pool, Rack, Scenario, Server, Service, Site
+from planner.model.plan import (
+    MAX_COORDINATE,
+    MAX_COUNT,
+    Plan,
+    Pool,
+    Rack,
+    Scenario,
+    Server,
+    Service,
+    Site,
+)
 from planner.storage.records import SPECS
 
 INT64_MIN, INT64_MAX = -(2**63), 2**63 - 1
@@ -63,8 +73,9 @@ IDS: st.SearchStrategy[str] = st.one_of(
     st.text(min_size=1, max_size=12).filter(lambda s: s.strip() != ""),
 )
 TEXTS: st.SearchStrategy[str] = st.one_of(st.sampled_from(ODD_TEXT), st.text(max_size=20))
+# The format bounds whole numbers to MAX_COUNT and layout coordinates to MAX_COORDINATE.
 SMALL_INTS: st.SearchStrategy[int] = st.one_of(
-    st.integers(-3, 60), st.integers(INT64_MIN, INT64_MAX)
+    st.integers(-3, 60), st.integers(-MAX_COUNT, MAX_COUNT), st.sampled_from([MAX_COUNT])
 )
 # Any JSON value: an extra field keeps numbers exactly as written, even 3.0 or 10**30.
 JSON_VALUES: st.SearchStrategy[Any] = st.recursive(
@@ -95,14 +106,14 @@ def _is_canonical_float(value: float) -> bool:
 
 def numbers(canonical: bool = True) -> st.SearchStrategy[int | float]:
     """A finite JSON number: ints (within int64) and floats, integral or not."""
-    finite = st.floats(allow_nan=False, allow_infinity=False)
+    finite = st.floats(-MAX_COORDINATE, MAX_COORDINATE, allow_nan=False, allow_infinity=False)
     floats = finite.filter(_is_canonical_float) if canonical else finite
-    special = [0.5, -0.25, 1e-300, 5e-324, 1e300, -1e300, 1.7976931348623157e308]
+    special = [0.5, -0.25, 1e-300, 5e-324, 1e9 - 0.5, -1e9, float(MAX_COORDINATE)]
     if not canonical:
-        special += [3.0, -0.0, 0.0, 2.0**53, 2.0**60, -(2.0**62), 1e18]
+        special += [3.0, -0.0, 0.0, 2.0**29, 2.0**20 + 0.0, -(2.0**28), 1e9]
     return st.one_of(
         st.integers(-1000, 1000),
-        st.integers(INT64_MIN, INT64_MAX),
+        st.integers(-MAX_COORDINATE, MAX_COORDINATE),
         floats,
         st.sampled_from(special),
     )

@@ -8,14 +8,21 @@ The file must then open and hold exactly the last version confirmed, or the next
 
 from __future__ import annotations
 
+import contextlib
+import os
 import random
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from save_loop import kill_once, make_plan, temporaries
 
+from planner.engine.recovery import RecoveryResult, compute
+from planner.model import Plan, Rack, Scenario, Server, Service, Site
+from planner.runbook.export import export_runbook
 from planner.storage import load_plan, plan_to_json, save_plan
+from planner.storage.atomic import current_umask
 
 SERVERS = 20_000
 KILLS = 5
@@ -75,3 +82,62 @@ def test_a_save_removes_temporaries_left_by_old_killed_saves(tmp_path: Path) -> 
     os.utime(old, (long_ago, long_ago))
     save_plan(Plan(name="x"), target)
     assert not old.exists() and fresh.exists() and target.exists()
+
+
+# ------------------------------------------------------------ permissions
+
+
+@contextlib.contextmanager
+def _with_umask(mask: int) -> Iterator[None]:
+    old = os.umask(mask)
+    try:
+        yield
+    finally:
+        os.umask(old)
+
+
+def _small_runbook_inputs() -> tuple[Plan, RecoveryResult]:
+    plan = Plan(
+        name="modes",
+        sites=[Site("s", "S")],
+        racks=[Rack("r", "s", "R")],
+        servers=[Server("h", "r", "h", 1)],
+        services=[Service("web", "Web", restore_minutes=10, servers=["h"])],
+        scenarios=[Scenario("fire", "Fire", ["s"])],
+    )
+    return plan, compute(plan, scenario_id="fire")
+
+
+def _write(kind: str, path: Path) -> None:
+    if kind == "pdf":
+        plan, result = _small_runbook_inputs()
+        export_runbook(plan, result, path, date="2026-01-02")
+    else:
+        save_plan(Plan(name="modes"), path)
+
+
+@pytest.mark.parametrize("kind", ["json", "drplan", "pdf"])
+@pytest.mark.parametrize("mask", [0o022, 0o002, 0o077])
+def test_a_new_file_gets_the_mode_the_umask_gives(tmp_path: Path, kind: str, mask: int) -> None:
+    path = tmp_path / f"new.{kind}"
+    with _with_umask(mask):
+        _write(kind, path)
+    assert path.stat().st_mode & 0o777 == 0o666 & ~mask
+    assert [p.name for p in tmp_path.iterdir()] == [path.name]
+
+
+@pytest.mark.parametrize("kind", ["json", "drplan", "pdf"])
+def test_replacing_a_file_keeps_its_mode(tmp_path: Path, kind: str) -> None:
+    path = tmp_path / f"old.{kind}"
+    path.write_bytes(b"old")
+    os.chmod(path, 0o640)
+    with _with_umask(0o077):
+        _write(kind, path)
+    assert path.stat().st_mode & 0o777 == 0o640
+    assert path.read_bytes() != b"old"
+
+
+def test_the_umask_is_read_without_changing_it() -> None:
+    with _with_umask(0o027):
+        assert current_umask() == 0o027
+        assert os.umask(0o027) == 0o027  # still what it was

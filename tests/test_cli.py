@@ -252,17 +252,17 @@ def test_convert_writes_a_plan_with_problems_and_says_so(
     assert plan_to_json(load_plan(target)[0]) == plan_to_json(plan)
 
 
-def test_convert_a_number_too_large_for_drplan_exits_2_with_one_line(
+def test_convert_a_number_beyond_the_format_bounds_exits_2_with_one_line(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    # JSON numbers have no limit; SQLite integers stop at 2**63 - 1.
+    # JSON numbers have no limit; the format bounds them (SQLite integers stop at 2**63).
     data = json.loads(plan_to_json(small_plan()))
     data["sites"][0]["x"] = 10**20
     source, target = tmp_path / "big.json", tmp_path / "big.drplan"
     source.write_text(json.dumps(data), encoding="utf-8")
     assert main(["convert", str(source), str(target)]) == 2
-    line = _one_error_line(capsys.readouterr().err, f"drplanner: {target}: ")
-    assert "too large" in line
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and f"{source}: site " in err and ": x: must lie between" in err
     assert not target.exists()
     assert [p.name for p in tmp_path.iterdir()] == ["big.json"]  # no temporary left
 
@@ -337,3 +337,220 @@ def test_internal_error_with_a_multi_line_message_is_still_one_line(
         "drplanner: internal error: ValueError: first line second line third "
         "(set DRPLANNER_DEBUG=1 for details)"
     )
+
+
+# -- issue 10: terminal controls, closed pipes, outputs that must not be written -----------
+
+
+@pytest.mark.parametrize(
+    ("raw", "escaped"),
+    [
+        ("plain 판교 DR — ok", "plain 판교 DR — ok"),
+        ("\x1b[2J", "\\x1b[2J"),
+        ("a\r\nb\tc", "a\\r\\nb\\tc"),
+        ("nul\x00", "nul\\x00"),
+        ("\x9b31m\x7f", "\\x9b31m\\x7f"),  # a C1 CSI and DEL
+        ("\u202etxt.exe", "\\u202etxt.exe"),
+        (
+            "\u2066\u2067\u2068\u2069\u200e\u200f\u061c",
+            "\\u2066\\u2067\\u2068\\u2069\\u200e\\u200f\\u061c",
+        ),
+        ("a\u2028b\u2029", "a\\u2028b\\u2029"),
+        ("zero\u200bwidth\ufeff", "zero\\u200bwidth\\ufeff"),
+        ("👨\u200d👩\u200d👧 non\u00a0break", "👨\u200d👩\u200d👧 non\u00a0break"),  # joiners kept
+        ("\U000e0001", "\\U000e0001"),
+        ("bad\udcffbyte", "bad\\xffbyte"),  # an undecodable byte of a file name
+        ("back\\slash", "back\\slash"),
+    ],
+)
+def test_printable_escapes_what_controls_a_terminal(raw: str, escaped: str) -> None:
+    from planner.model.text import printable
+
+    assert printable(raw) == escaped
+    assert printable(escaped) == escaped  # escaping twice changes nothing
+
+
+def test_shortened_keeps_both_ends_of_a_long_name() -> None:
+    from planner.model.text import shortened
+
+    name = "head-" + "x" * 100_000 + "-tail.drplan"
+    short = shortened(name)
+    assert len(short) < 300
+    assert short.startswith("head-") and short.endswith("-tail.drplan")
+    assert "more characters" in short
+    assert shortened("short.drplan") == "short.drplan"
+
+
+def _hostile_plan() -> Plan:
+    plan = small_plan()
+    plan.name = "판교\x1b[2J\rforged\u202e"
+    plan.sites[0].name = "Site\nline"
+    plan.scenarios[0].name = "Fire\x1b]0;title\x07"
+    plan.services[0].id = "web\x1b[31m"
+    plan.services[0].name = "Web\u2066"
+    return plan
+
+
+def test_show_escapes_controls_in_names(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "plan.json"
+    save_plan(_hostile_plan(), path)
+    main(["show", str(path)])
+    out = capsys.readouterr().out
+    assert out.splitlines()[0] == f"판교\\x1b[2J\\rforged\\u202e  ({path})"
+    assert "  site pangyo: Site\\nline (2 racks)" in out.splitlines()  # no forged line
+    assert "  scenario fire: Fire\\x1b]0;title\\x07 (fails pangyo, s1)" in out.splitlines()
+    assert "\x1b" not in out and "\r" not in out and "\u202e" not in out
+
+
+def test_compute_escapes_ids_and_keeps_the_table_aligned(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "plan.json"
+    save_plan(_hostile_plan(), path)
+    main(["compute", str(path), "--scenario", "fire"])
+    out = capsys.readouterr().out
+    assert "\x1b" not in out and "\r" not in out and "\u202e" not in out
+    rows = [line for line in out.splitlines() if line.startswith(("service", "web"))]
+    assert rows[1].startswith("web\\x1b[31m")
+    assert len({len(row) for row in rows}) == 1  # the header and the row line up
+
+
+def test_compute_json_escapes_bidi_controls_and_stays_json(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "plan.json"
+    save_plan(_hostile_plan(), path)
+    main(["compute", str(path), "--scenario", "fire", "--format", "json"])
+    out = capsys.readouterr().out
+    assert "\u2066" not in out and "\x1b" not in out
+    assert "\\u2066" in out
+    data = json.loads(out)
+    assert data["services"][0]["id"] == "web\x1b[31m"  # the same string once parsed
+    assert data["services"][0]["name"] == "Web\u2066"
+
+
+def test_messages_escape_controls_in_arguments(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit):
+        main(["export", "p.drplan", "--scenario", "x", "-o", "o.pdf", "--date", "\x1b[2J\n9"])
+    err = capsys.readouterr().err
+    assert err.splitlines()[-1] == (
+        "drplanner export: error: argument --date: not a date YYYY-MM-DD: '\\x1b[2J\\n9'"
+    )
+    assert main(["validate", "missing\x1b[2J\u202e.json"]) == 2
+    assert capsys.readouterr().err == "drplanner: missing\\x1b[2J\\u202e.json: no such file\n"
+
+
+def _closed_pipe_run(*args: str, unbuffered: bool) -> subprocess.CompletedProcess[bytes]:
+    env = {k: v for k, v in os.environ.items() if k not in ("DRPLANNER_DEBUG", "PYTHONUNBUFFERED")}
+    if unbuffered:
+        env["PYTHONUNBUFFERED"] = "1"
+    read, write = os.pipe()
+    os.close(read)  # like 'drplanner show PLAN | head' once head has left
+    try:
+        return subprocess.run(
+            [sys.executable, "-m", "planner", *args],
+            stdout=write,
+            stderr=subprocess.PIPE,
+            cwd=ROOT,
+            env=env,
+            timeout=60,
+            check=False,
+        )
+    finally:
+        os.close(write)
+
+
+@pytest.mark.parametrize("unbuffered", [False, True], ids=["buffered", "unbuffered"])
+@pytest.mark.parametrize("command", ["show", "validate", "compute"])
+def test_a_closed_pipe_exits_141_quietly(tmp_path: Path, command: str, unbuffered: bool) -> None:
+    path = tmp_path / "plan.drplan"
+    save_plan(small_plan(), path)
+    extra = ["--scenario", "fire"] if command == "compute" else []
+    done = _closed_pipe_run(command, str(path), *extra, unbuffered=unbuffered)
+    assert (done.returncode, done.stderr) == (141, b"")
+
+
+def test_a_full_standard_output_is_one_line(tmp_path: Path) -> None:
+    path = tmp_path / "plan.drplan"
+    save_plan(small_plan(), path)
+    env = {k: v for k, v in os.environ.items() if k not in ("DRPLANNER_DEBUG", "PYTHONUNBUFFERED")}
+    with open("/dev/full", "wb") as full:
+        done = subprocess.run(
+            [sys.executable, "-m", "planner", "show", str(path)],
+            stdout=full,
+            stderr=subprocess.PIPE,
+            text=True,
+            cwd=ROOT,
+            env=env,
+            timeout=60,
+            check=False,
+        )
+    assert done.returncode == 2
+    assert done.stderr == "drplanner: cannot write the output: No space left on device\n"
+
+
+def test_export_onto_its_own_plan_refuses_and_keeps_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "plan.pdf"  # a plan with an unlucky name
+    save_plan(small_plan(), tmp_path / "plan.drplan")
+    (tmp_path / "plan.drplan").rename(path)
+    before = path.read_bytes()
+    assert main(["export", str(path), "--scenario", "fire", "-o", str(path)]) == 2
+    err = capsys.readouterr().err
+    assert err == (
+        f"drplanner: {path}: is the plan being read ({path}); give another output name\n"
+    )
+    assert path.read_bytes() == before
+
+
+def test_convert_onto_its_own_plan_refuses(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "plan.json"
+    save_plan(small_plan(), path)
+    before = path.read_bytes()
+    assert main(["convert", str(path), str(tmp_path / "." / "sub" / ".." / "plan.json")]) == 2
+    assert "is the plan being read" in capsys.readouterr().err
+    assert path.read_bytes() == before
+
+
+def test_convert_says_when_it_replaces_a_file(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    source, target = tmp_path / "plan.json", tmp_path / "old.drplan"
+    save_plan(small_plan(), source)
+    other = small_plan()
+    other.name = "the old plan"
+    save_plan(other, target)
+    assert main(["convert", str(source), str(target)]) == 0
+    assert capsys.readouterr().err == f"drplanner: replaced the existing file {target}\n"
+    assert load_plan(target)[0].name == "판교 DR"
+    assert main(["convert", str(source), str(tmp_path / "new.drplan")]) == 0
+    assert capsys.readouterr().err == ""  # a new file: nothing to say
+
+
+@pytest.mark.parametrize("kind", ["folder", "fifo", "device", "dangling link"])
+def test_convert_and_export_refuse_what_is_not_a_plain_file(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], kind: str
+) -> None:
+    source = tmp_path / "plan.drplan"
+    save_plan(small_plan(), source)
+    for suffix in (".json", ".pdf"):
+        target = tmp_path / f"{kind.replace(' ', '-')}{suffix}"
+        if kind == "folder":
+            target.mkdir()
+        elif kind == "fifo":
+            os.mkfifo(target)
+        elif kind == "device":
+            target.symlink_to("/dev/null")
+        else:
+            target.symlink_to("nowhere")
+        if suffix == ".json":
+            argv = ["convert", str(source), str(target)]
+        else:
+            argv = ["export", str(source), "--scenario", "fire", "-o", str(target)]
+        assert main(argv) == 2
+        err = capsys.readouterr().err
+        assert err.startswith(f"drplanner: {target}: is a") and err.count("\n") == 1, err
+        assert target.is_symlink() or target.exists()  # left as it was

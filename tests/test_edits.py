@@ -572,6 +572,75 @@ def test_add_dependency_refuses_a_cycle_and_names_it(
     assert plan == before
 
 
+def typed_cycle_plan() -> Plan:
+    """The issue's plan: reports needs db, db needs dns; dns is about to need reports."""
+    return Plan(
+        name="typed",
+        services=[
+            Service("dns", "DNS"),
+            Service("reports", "Reports", depends_on=["db"]),
+            Service("db", "Database", depends_on=["dns"]),
+        ],
+    )
+
+
+def refused_cycle(plan: Plan, edit: Edit) -> tuple[str, ...]:
+    """Apply ``edit``, which must be refused as a cycle leaving the plan untouched."""
+    before, before_json = copy.deepcopy(plan), plan_to_json(plan)
+    with pytest.raises(CycleRefused) as refused:
+        edit.apply(plan)
+    assert plan == before and plan_to_json(plan) == before_json
+    assert not edit.applied
+    assert " -> ".join(refused.value.cycle) in str(refused.value)
+    return refused.value.cycle
+
+
+def test_typed_depends_on_that_closes_a_cycle_is_refused_with_the_cycle_named() -> None:
+    plan = typed_cycle_plan()
+    edit = SetFields("service", "dns", depends_on=["reports"])  # what the properties field pushes
+    assert refused_cycle(plan, edit) == ("dns", "reports", "db", "dns")
+    # the canvas's gesture gets the same rule and the same words
+    with pytest.raises(CycleRefused) as drawn:
+        add_dependency(plan, "dns", "reports")
+    with pytest.raises(CycleRefused) as typed:
+        edit.apply(plan)
+    assert str(drawn.value) == str(typed.value)
+
+
+def test_every_field_edit_path_gets_the_cycle_rule() -> None:
+    plan = typed_cycle_plan()
+    assert refused_cycle(plan, SetFields("service", "dns", depends_on=["dns"])) == ("dns", "dns")
+    # a multi-selection edit: the second child closes the cycle, the first is undone too
+    composite = Composite(
+        "Set depends_on of 2 services",
+        [
+            SetFields("service", "reports", depends_on=["db", "dns"]),
+            SetFields("service", "dns", depends_on=["reports"]),
+        ],
+    )
+    assert refused_cycle(plan, composite)[0] == "dns"
+    rewrite = Rewrite("Drop references", [("service", 0, "depends_on", ["db"])])
+    assert refused_cycle(plan, rewrite) == ("dns", "db", "dns")
+
+
+def test_adding_or_renaming_a_service_cannot_close_a_cycle_through_a_dangling_link() -> None:
+    plan = typed_cycle_plan()
+    plan.services[0].depends_on = ["ghost"]  # dns -> ghost, unknown until ghost exists
+    added = AddItem("service", Service("ghost", "Ghost", depends_on=["reports"]))
+    assert refused_cycle(plan, added) == ("ghost", "reports", "db", "dns", "ghost")
+    plan.services.append(Service("spare", "Spare", depends_on=["db"]))
+    assert refused_cycle(plan, RenameId("service", "spare", "ghost"))[0] == "ghost"
+
+
+def test_removing_links_or_keeping_old_ones_is_never_refused() -> None:
+    plan = typed_cycle_plan()
+    plan.services[0].depends_on = ["reports"]  # a cycle already in a broken plan
+    do_undo_redo(plan, SetFields("service", "dns", depends_on=["reports", "dns-cache"]))
+    do_undo_redo(plan, SetFields("service", "dns", depends_on=[]))
+    assert plan.service("dns").depends_on == []
+    do_undo_redo(plan, SetFields("service", "db", depends_on=["dns", "reports-cache"]))
+
+
 # Assigning services to servers
 
 

@@ -505,3 +505,239 @@ def test_json_never_modifies_the_file_either(tmp_path: Path) -> None:
     assert problems == []
     assert plan.extra == {"vendor": {"kept": True}}
     assert path.read_bytes() == before
+
+
+# ------------------------------------------------------------ pipes, devices, huge files
+
+
+@pytest.mark.timeout(20)
+@pytest.mark.parametrize("name", ["pipe.drplan", "pipe.json", "pipe"])
+def test_a_named_pipe_is_refused_without_waiting_for_a_writer(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], name: str
+) -> None:
+    path = tmp_path / name
+    os.mkfifo(path)
+    assert_refused(path, PlanFileError, "is a named pipe (FIFO), not a plan file", capsys)
+
+
+@pytest.mark.timeout(20)
+@pytest.mark.parametrize("device", ["/dev/zero", "/dev/urandom", "/dev/null"])
+@pytest.mark.parametrize("name", ["device.drplan", "device.json", "device"])
+def test_a_symlink_to_a_device_is_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], device: str, name: str
+) -> None:
+    path = tmp_path / name
+    path.symlink_to(device)
+    assert_refused(path, PlanFileError, "is a device, not a plan file", capsys)
+
+
+def test_a_symlink_to_a_plan_opens(good: Path) -> None:
+    link = good.parent / "link.drplan"
+    link.symlink_to(good)
+    assert plan_to_json(load_plan(link)[0]) == plan_to_json(sample_plan())
+
+
+@pytest.mark.parametrize("name", ["huge.json", "huge.drplan", "huge"])
+def test_a_file_larger_than_any_plan_is_refused_unread(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], name: str
+) -> None:
+    from planner.storage.files import MAX_PLAN_BYTES
+
+    path = tmp_path / name
+    with path.open("wb") as handle:  # sparse: costs no disk and no time
+        handle.write(b'{"format": "drplanner", "version": 1, "x": "')
+        handle.truncate(MAX_PLAN_BYTES + 1)
+    assert_refused(path, NotAPlanError, "is too large to be a plan", capsys)
+
+
+# ------------------------------------------------------------ strict JSON
+
+
+@pytest.mark.parametrize(
+    ("text", "fragment"),
+    [
+        ('{"format": "drplanner", "version": 1, "name": "a", "name": "b"}', "'name' appears twice"),
+        (
+            '{"format": "drplanner", "version": 1, "sites": [{"id": "a", "name": "A",'
+            ' "x-tag": {"k": 1, "k": 2}}]}',
+            "'k' appears twice",
+        ),
+        ('{"format": "drplanner", "version": 1, "x-odd": NaN}', "NaN is not a number"),
+        ('{"format": "drplanner", "version": 1, "x-odd": [-Infinity]}', "Infinity is not"),
+        ('{"format": "drplanner", "version": 1, "x-odd": 1e999}', "1e999 is too large"),
+    ],
+    ids=["top-level", "in-an-unknown-field", "nan", "infinity", "overflowing-float"],
+)
+def test_json_that_python_takes_but_a_plan_may_not_hold(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], text: str, fragment: str
+) -> None:
+    path = tmp_path / "strict.json"
+    path.write_text(text, encoding="utf-8")
+    assert_refused(path, NotAPlanError, fragment, capsys)
+
+
+def _deep(levels: int) -> Any:
+    value: Any = "bottom"
+    for _ in range(levels):
+        value = [value]
+    return value
+
+
+@pytest.mark.parametrize("levels", [33, 500, 900])
+def test_an_unknown_field_nested_too_deep_is_one_problem_naming_the_item(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], levels: int
+) -> None:
+    data = json.loads(plan_to_json(sample_plan()))
+    data["services"][1]["x-deep"] = _deep(levels)
+    path = tmp_path / "deep.json"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    _, problems = load_plan(path)
+    assert [str(p) for p in problems] == [
+        "service 'db': x-deep: is nested more than 32 levels deep"
+    ]
+    assert main(["validate", str(path)]) == 2
+    assert "is nested more than 32 levels deep" in capsys.readouterr().err
+
+
+def test_unknown_fields_nested_32_levels_are_kept(tmp_path: Path) -> None:
+    data = json.loads(plan_to_json(sample_plan()))
+    data["x-deep"] = _deep(32)
+    plan, problems = load_plan(_write_json(tmp_path / "ok.json", data))
+    assert problems == [] and plan.extra["x-deep"] == _deep(32)
+
+
+def _write_json(path: Path, data: Any) -> Path:
+    path.write_text(json.dumps(data), encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("name", ["plan.json", "plan.drplan"])
+@pytest.mark.parametrize(
+    ("value", "fragment"),
+    [
+        (_deep(1200), "field 'x-deep' is nested more than 32 levels deep"),
+        ({"a": [float("nan")]}, "field 'x-deep' holds NaN"),
+        ({"a": {1, 2}}, "field 'x-deep' holds a value that is not JSON"),
+    ],
+    ids=["deep", "nan", "set"],
+)
+def test_saving_what_json_cannot_hold_is_a_plan_file_error(
+    tmp_path: Path, name: str, value: Any, fragment: str
+) -> None:
+    plan = sample_plan()
+    plan.services[0].extra["x-deep"] = value
+    path = tmp_path / name
+    with pytest.raises(PlanFileError) as raised:
+        save_plan(plan, path)
+    assert raised.value.message.startswith(f"cannot save: service 'web': {fragment}")
+    assert not path.exists() and list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize(
+    "statement",
+    [
+        "UPDATE services SET extra = '{\"x\": NaN}' WHERE ord = 0",
+        "UPDATE services SET extra = '{\"x\": [Infinity]}' WHERE ord = 0",
+        'UPDATE services SET extra = \'{"x": 1, "x": 2}\' WHERE ord = 0',
+        "UPDATE meta SET value = '{\"x\": -Infinity}' WHERE key = 'extra'",
+    ],
+    ids=["row-nan", "row-infinity", "row-repeated-key", "meta-infinity"],
+)
+def test_drplan_extra_fields_that_json_cannot_hold(
+    good: Path, capsys: pytest.CaptureFixture[str], statement: str
+) -> None:
+    path = _edit(_copy(good), statement)
+    fragment = "meta rows are not valid JSON" if "meta" in statement else "bad extra fields"
+    assert_refused(path, DamagedPlanError, fragment, capsys)
+
+
+# ------------------------------------------------------------ bounded numbers
+
+
+@pytest.mark.parametrize(
+    ("where", "value", "message"),
+    [
+        (
+            ("services", 0, "restore_minutes"),
+            1e308,
+            "service 'web': restore_minutes: must lie between -5,256,000 and 5,256,000 "
+            "(ten years in minutes), got 1e+308",
+        ),
+        (
+            ("services", 0, "rto_minutes"),
+            10**400,
+            "service 'web': rto_minutes: must lie between -5,256,000 and 5,256,000 "
+            "(ten years in minutes), got 1000000000000000000000000000000000000...",
+        ),
+        (
+            ("racks", 0, "units"),
+            1_000_001,
+            "rack 'r1': units: must lie between -1,000,000 and 1,000,000, got 1000001",
+        ),
+        (
+            ("sites", 0, "x"),
+            -1e10,
+            "site 'pangyo': x: must lie between -1,000,000,000 and 1,000,000,000, "
+            "got -10000000000.0",
+        ),
+    ],
+    ids=["restore-1e308", "rto-10**400", "units", "x"],
+)
+def test_numbers_beyond_the_format_bounds_are_problems_on_read(
+    tmp_path: Path, where: tuple[Any, ...], value: Any, message: str
+) -> None:
+    data = json.loads(plan_to_json(sample_plan()))
+    data[where[0]][where[1]][where[2]] = value
+    _, problems = load_plan(_write_json(tmp_path / "big.json", data))
+    assert [str(p) for p in problems] == [message]
+
+
+def test_two_chained_huge_restores_give_a_clear_line_not_an_overflow(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    data = json.loads(plan_to_json(sample_plan()))
+    data["services"][0]["restore_minutes"] = 1e308
+    data["services"][1].update(restore_minutes=1e308, depends_on=["web"])
+    path = _write_json(tmp_path / "huge.json", data)
+    assert main(["compute", str(path), "--scenario", "fire"]) == 2
+    err = capsys.readouterr().err
+    assert "ten years in minutes" in err and "internal error" not in err
+
+
+# ------------------------------------------------------------ SQLite's own report
+
+
+def _damaged_beyond_the_header(good: Path) -> Path:
+    """A copy that passes the header checks but fails SQLite's quick_check with a report
+    of several lines (found by flipping bytes in one page after another)."""
+    data = good.read_bytes()
+    for page in range(1, len(data) // 4096):
+        for offset in (200, 1000, 3000):
+            damaged = bytearray(data)
+            start = page * 4096 + offset
+            damaged[start : start + 64] = bytes(b ^ 0x5A for b in damaged[start : start + 64])
+            path = good.parent / "damaged.drplan"
+            path.write_bytes(bytes(damaged))
+            conn = sqlite3.connect(f"{path.as_uri()}?mode=ro&immutable=1", uri=True)
+            try:
+                report = [row[0] for row in conn.execute("PRAGMA quick_check").fetchall()]
+            except sqlite3.DatabaseError:
+                continue
+            finally:
+                conn.close()
+            if report != ["ok"] and len("\n".join(report).splitlines()) > 1:
+                return path
+    raise AssertionError("no flip gave a report of several lines")
+
+
+def test_a_failed_integrity_check_is_one_line(
+    good: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("DRPLANNER_DEBUG", raising=False)
+    path = _damaged_beyond_the_header(good)
+    assert_refused(path, DamagedPlanError, "set DRPLANNER_DEBUG=1 for its report", capsys)
+    monkeypatch.setenv("DRPLANNER_DEBUG", "1")
+    with pytest.raises(DamagedPlanError) as raised:
+        load_plan(path)
+    assert "integrity check failed: " in raised.value.message
+    assert "\n" not in raised.value.message

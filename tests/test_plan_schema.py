@@ -219,6 +219,22 @@ CASES: list[tuple[tuple[Any, ...], Any, bool]] = [
     (("scenarios", 0, "failed"), None, False),
     (("scenarios", 0, "failed"), ["s1", "h1"], True),
     (("scenarios", 0, "notes"), {"a": 1}, False),
+    # the bounds: ten years of minutes, a million of anything counted, 1e9 canvas units
+    (("services", 0, "restore_minutes"), 5_256_000, True),
+    (("services", 0, "restore_minutes"), 5_256_000.5, False),
+    (("services", 0, "restore_minutes"), 1e308, False),
+    (("services", 0, "rto_minutes"), -5_256_000, True),
+    (("services", 0, "rto_minutes"), -5_256_001, False),
+    (("services", 0, "failover_minutes"), 10**30, False),
+    (("racks", 0, "units"), 1_000_000, True),
+    (("racks", 0, "units"), 1_000_001, False),
+    (("servers", 0, "position"), -1_000_001, False),
+    (("pools", 0, "capacity"), 2**63, False),
+    (("services", 0, "needs"), {"crew": 1_000_001}, False),
+    (("services", 0, "min_instances"), 10**6 + 1, False),
+    (("sites", 0, "x"), 1e9, True),
+    (("sites", 0, "width"), 1e9 + 1, False),
+    (("services", 0, "y"), -1e300, False),
 ]
 
 

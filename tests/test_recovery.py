@@ -159,13 +159,45 @@ def test_rto_check_and_why_it_is_missed() -> None:
     )
     result = compute(plan, failed=["A"])
     slow, ok, late, free = (result.service(s) for s in ("slow", "ok", "late", "free"))
-    assert slow.meets_rto is False and slow.miss_reason == "path"  # type: ignore[union-attr]
+    # No dependencies: its own restore is what takes longer than the RTO, not a chain.
+    assert slow.meets_rto is False and slow.miss_reason == "own"  # type: ignore[union-attr]
     assert free.meets_rto is True  # type: ignore[union-attr]
     # One crew, two 30-minute jobs: tier 1 goes first; the other ends at 60 > 45 only
     # because of the crew (its chain alone takes 30).
     assert late.meets_rto is True and late.finish == 30  # type: ignore[union-attr]
     assert ok.meets_rto is False and ok.miss_reason == "resources"  # type: ignore[union-attr]
     assert [s.id for s in result.rto_misses] == ["slow", "ok"]
+
+
+def test_a_miss_names_its_own_restore_or_the_chain_and_every_report_says_so(
+    tmp_path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Own restore > RTO: "own restore longer than RTO" (also with dependencies); each
+    step fits but the chain does not: "chain too long"; a failover: "own failover"."""
+    from planner.cli.report import result_to_json, result_to_text
+    from planner.engine.recovery import miss_reason_text
+
+    plan = floor(
+        svc("alone", servers=["a1"], restore_minutes=90, rto_minutes=60),
+        svc("base", servers=["a2"], restore_minutes=40, rto_minutes=60),
+        svc("top", servers=["a3"], restore_minutes=40, rto_minutes=60, depends_on=["base"]),
+        svc("heavy", servers=["a4"], restore_minutes=70, rto_minutes=60, depends_on=["base"]),
+        svc("fo", servers=["a1"], standby_servers=["b1"], failover_minutes=80, rto_minutes=30),
+    )
+    result = compute(plan, failed=["A"])
+    reasons = {s.id: s.miss_reason for s in result.rto_misses}
+    assert reasons == {"alone": "own", "top": "path", "heavy": "own", "fo": "own"}
+    texts = {s.id: miss_reason_text(s) for s in result.rto_misses}
+    assert texts["alone"] == texts["heavy"] == "own restore longer than RTO"
+    assert texts["fo"] == "own failover longer than RTO"
+    assert texts["top"] == "chain too long"
+    assert sorted(result_to_json(result)["rto_unreachable"]) == ["alone", "fo", "heavy", "top"]
+    report = result_to_text(result, "test")
+    assert "lost: 1 site, 2 racks, 4 servers" in report.splitlines()  # not "1 sites"
+    alone_row = next(line for line in report.splitlines() if line.startswith("alone "))
+    assert alone_row.endswith("NO (own restore longer than RTO)")
+    top_row = next(line for line in report.splitlines() if line.startswith("top "))
+    assert top_row.endswith("NO (chain too long)")
 
 
 def test_time_objective_brings_critical_tiers_first_among_equal_schedules() -> None:

@@ -181,3 +181,111 @@ def test_large_plan_uses_the_compact_forms() -> None:
     steps = next(item for item in reader.outline if isinstance(item, list))
     assert len(steps) == len(result.tasks)
     assert getattr(steps[0], "title", None) == f"1. {result.tasks[0].name} ({result.tasks[0].id})"
+
+
+# ---------------------------------------------------------------- text no font of ours has
+
+
+def test_scripts_take_the_fallback_face_and_unknown_glyphs_a_marker() -> None:
+    from planner.runbook.fonts import FALLBACK, fit, markup
+
+    text = "메일 خدمة 🔥 x \x1b[2J שלום"
+    marked = markup(text)
+    assert f'<font name="{FALLBACK}">' in marked  # Arabic and Hebrew: DejaVu Sans
+    assert "[U+1F525]" in marked and "[U+001B]" in marked
+    assert "\x1b" not in marked
+    drawn = fit(text, False, 7, 1000)
+    joined = "\ufe94\ufee3\ufeaa\ufea7"  # خدمة joined, in display order
+    assert "".join(part for _, part, _ in drawn) == f"메일 {joined} [U+1F525] x [U+001B][2J םולש"
+    assert {font for font, _, _ in drawn} == {"RunbookSans", "RunbookFallback"}
+    assert not any("?" in part for _, part, _ in drawn)
+
+
+def test_right_to_left_runs_are_put_in_display_order() -> None:
+    from planner.runbook.fonts import visual
+
+    assert visual("abc خدمة البريد def") == "abc ديربلا ةمدخ def"
+    assert visual("שירות דואר (ראשי)") == "(ישאר) ראוד תוריש"  # the pair mirrored, kept
+    assert visual("abc (שלום) x") == "abc (םולש) x"
+    assert visual("שרת 42") == "42 תרש"  # numbers keep their order
+    assert visual("Cafe\u0301") == "Cafe\u0301"
+
+
+def test_arabic_letters_take_their_joined_forms() -> None:
+    import unicodedata
+
+    from planner.runbook.fonts import fit, visual
+
+    def names(text: str) -> list[str]:
+        return [unicodedata.name(c).removeprefix("ARABIC ") for c in text]
+
+    drawn = "".join(part for _, part, _ in fit("خدمة البريد", False, 7, 1000))
+    assert names(drawn) == [
+        *("LETTER DAL FINAL FORM", "LETTER YEH INITIAL FORM", "LETTER REH FINAL FORM"),
+        *("LETTER BEH MEDIAL FORM", "LETTER LAM INITIAL FORM", "LETTER ALEF ISOLATED FORM"),
+        "SPACE",
+        *("LETTER TEH MARBUTA FINAL FORM", "LETTER MEEM INITIAL FORM"),
+        *("LETTER DAL FINAL FORM", "LETTER KHAH INITIAL FORM"),
+    ]
+    # Lam before alef is one ligature; a mark is kept, drawn before its letter (DejaVu's
+    # right-to-left marks reach right from their origin); other text is kept.
+    assert names(fit("لا", False, 7, 1000)[0][1]) == ["LIGATURE LAM WITH ALEF ISOLATED FORM"]
+    assert names(fit("بِ", False, 7, 1000)[0][1]) == ["KASRA", "LETTER BEH ISOLATED FORM"]
+    assert visual("שָׁל") == "\u05dc\u05c1\u05b8\u05e9"  # shin's dot and qamats first
+    assert "".join(part for _, part, _ in fit("a\u200db", False, 7, 1000)) == "a\u200db"
+
+
+def test_joined_arabic_copies_as_the_letters_typed(tmp_path: Path) -> None:
+    plan = _plan()
+    mail = plan.service("mail")
+    assert mail is not None
+    mail.name = "خدمة الإلكتروني لا"  # lam-alef ligatures: one glyph, two letters
+    plan.name = "خطة التعافي اللَّهِ שָׁלוֹם"  # marks, two on one letter
+    data = render_runbook(plan, compute(plan, "pangyo-fire"), date="2026-01-02")
+    text = _text(data)
+    for word in ("خدمة", "الإلكتروني", "لا", "خطة", "التعافي", "اللَّهِ", "שָׁלוֹם"):
+        assert word in text, word
+    assert not re.search("[\ufb50-\ufdff\ufe70-\ufefe]", text)  # no presentation forms
+
+
+def test_fit_cuts_a_huge_name_in_time_of_its_first_line() -> None:
+    import time
+
+    from planner.runbook.fonts import fit, runs_width
+
+    started = time.perf_counter()
+    for _ in range(50):  # the header fits the plan name on every page of every pass
+        runs = fit("N" * 100_000, True, 8, 250)
+    assert time.perf_counter() - started < 1.0
+    assert runs[-1][1] == "…"
+    assert runs_width(runs, 8) <= 250
+
+
+def test_a_rack_taller_than_a_page_is_drawn_in_parts() -> None:
+    from planner.runbook.drawings import RackView, Slot, rack_parts, rack_row
+
+    slots = tuple(Slot(f"s{u}", u, 1, True) for u in (1, 5_000, 10_000))
+    rack = RackView("Tall", "tall", 10_000, slots, False)
+    parts, left_out = rack_parts(rack, 90, 8)
+    assert [(p.first, p.top) for p in parts] == [(1, 90), (4951, 5040), (9991, 10000)]
+    assert left_out == 0 and all(len(p.slots) == 1 for p in parts)
+    drawing = rack_row(parts, 500)
+    assert drawing.height <= 90 * 6.5 + 44
+    many = RackView(
+        "Full", "full", 10_000, tuple(Slot("x", u, 1, False) for u in range(1, 10_001, 50)), False
+    )
+    parts, left_out = rack_parts(many, 90, 8)
+    assert len(parts) == 8 and left_out == len({(u - 1) // 90 for u in range(1, 10_001, 50)}) - 8
+
+
+def test_drawings_print_arabic_and_the_marker(tmp_path: Path) -> None:
+    plan = _plan()
+    mail = plan.service("mail")
+    assert mail is not None
+    mail.name = "خدمة البريد 🔥"
+    result = compute(plan, "pangyo-fire")
+    reader = PdfReader(io.BytesIO(render_runbook(plan, result, date="2026-01-02")))
+    pages = [page.extract_text() or "" for page in reader.pages]
+    timeline = next(text for text in pages if "Planned steps over time" in text)
+    assert "خدمة" in timeline and "البريد" in timeline and "[U+1F525]" in timeline
+    assert "?" not in timeline

@@ -427,3 +427,128 @@ def test_validate_accepts_a_valid_plan(tmp_path: Path, capsys: pytest.CaptureFix
             f"{path}: valid plan 'Pangyo' (2 sites, 2 racks, 4 servers, 3 services, "
             "1 pool, 2 scenarios)\n"
         )
+
+
+# ------------------------------------------------------------------- at scale, grouped
+
+
+def _crowded_rack(count: int, same_id: bool = False) -> Plan:
+    plan = Plan(sites=[Site("site", "Site")], racks=[Rack("r1", "site", "Rack 1")])
+    plan.servers = [
+        Server("dup" if same_id else f"s{i}", "r1", "n", position=1) for i in range(count)
+    ]
+    return plan
+
+
+def _timed_validate(plan: Plan) -> tuple[list[str], float]:
+    import time
+
+    started = time.perf_counter()
+    lines = [str(p) for p in validate(plan)]
+    return lines, time.perf_counter() - started
+
+
+@pytest.mark.parametrize("count", [3_000, 10_000])
+def test_servers_crowded_into_one_unit_are_one_line(count: int) -> None:
+    lines, seconds = _timed_validate(_crowded_rack(count))
+    assert lines == [
+        f"server 's0': position: units 1-1 of rack 'r1' hold {count:,} overlapping servers: "
+        f"'s0', 's1', 's2', … and {count - 3:,} more"
+    ]
+    assert seconds < 2.0  # pairs were 50 million lines for 10,000 servers
+
+
+def test_overlap_groups_chain_and_pairs_keep_their_own_message() -> None:
+    plan = Plan(sites=[Site("site", "Site")], racks=[Rack("r1", "site", "Rack 1")])
+    plan.servers = [
+        Server("a", "r1", "a", position=1, height=3),  # 1-3
+        Server("b", "r1", "b", position=3, height=2),  # 3-4, overlaps a
+        Server("c", "r1", "c", position=4),  # 4, overlaps b only: same group
+        Server("d", "r1", "d", position=10, height=2),  # 10-11
+        Server("e", "r1", "e", position=11),  # overlaps d: a pair
+        Server("f", "r1", "f", position=20),  # alone
+    ]
+    assert [str(p) for p in validate(plan)] == [
+        "server 'a': position: units 1-4 of rack 'r1' hold 3 overlapping servers: 'a', 'b', 'c'",
+        "server 'e': position: overlaps server 'd' in rack 'r1' (units 11-11)",
+    ]
+
+
+def test_twenty_thousand_duplicate_ids_are_capped_and_fast() -> None:
+    plan = Plan(sites=[Site("site", "Site")], racks=[Rack("r1", "site", "Rack 1", units=40)])
+    plan.servers = [
+        Server(f"d{i // 2}", "r1", "n", position=1 + i % 40) for i in range(20_000)
+    ]  # 10,000 ids, each twice; 500 servers in each unit
+    lines, seconds = _timed_validate(plan)
+    assert seconds < 3.0
+    ids = [line for line in lines if ": id: " in line]
+    assert ids[:2] == [
+        "server 'd0': id: duplicate id, 2 times",
+        "server 'd1': id: duplicate id, 2 times",
+    ]
+    assert len(ids) == 11 and ids[-1] == "servers: id: 9,990 more like the ones above (not listed)"
+    positions = [line for line in lines if ": position: " in line]
+    assert len(positions) == 11
+    assert positions[-1] == "servers: position: 30 more like the ones above (not listed)"
+    assert len(lines) == 22
+
+
+def test_one_id_twenty_thousand_times_is_one_line() -> None:
+    lines, seconds = _timed_validate(_crowded_rack(20_000, same_id=True))
+    assert lines[0] == "server 'dup': id: duplicate id, 20,000 times"
+    assert len(lines) == 2 and seconds < 3.0
+
+
+def test_a_summary_line_keeps_the_kind_and_field_it_sums_up() -> None:
+    from planner.model.problems import MAX_PER_FIELD
+
+    plan = base_plan()
+    plan.services[0].servers += [f"ghost{i}" for i in range(50)]
+    problems = validate(plan)
+    assert len(problems) == MAX_PER_FIELD + 1
+    summary = problems[-1]
+    assert (summary.kind, summary.item, summary.field, summary.count) == (
+        "service",
+        None,
+        "servers",
+        50 - MAX_PER_FIELD,
+    )
+    assert str(summary) == "services: servers: 40 more like the ones above (not listed)"
+    assert sum(p.count for p in problems) == 50
+
+
+@pytest.mark.parametrize(
+    ("break_it", "expected"),
+    [
+        (
+            lambda p: setattr(_service(p, "db"), "restore_minutes", 6_000_000),
+            "service 'db': restore_minutes: must be at most 5,256,000 (ten years in minutes), "
+            "got 6e+06",
+        ),
+        (
+            lambda p: setattr(p.racks[0], "units", 2_000_000),
+            "rack 'r1': units: must be at most 1,000,000, got 2,000,000",
+        ),
+        (
+            lambda p: setattr(p.pools[0], "capacity", 10**12),
+            "pool 'vm': capacity: must be at most 1,000,000, got 1,000,000,000,000",
+        ),
+    ],
+    ids=["restore", "units", "capacity"],
+)
+def test_numbers_beyond_the_bounds_built_in_memory(
+    break_it: Callable[[Plan], None], expected: str
+) -> None:
+    plan = base_plan()
+    break_it(plan)
+    assert [str(p) for p in validate(plan)] == [expected]
+
+
+def test_a_problem_line_escapes_terminal_controls_from_the_plan() -> None:
+    """Wherever a problem is shown (terminal, dialog, log), a plan's id cannot repaint the
+    screen, forge a second line or reverse the text after it."""
+    from planner.model.problems import Problem
+
+    line = str(Problem("service", "a\x1b[2Jb\u202e", "name", "bad\nline"))
+    assert line == "service 'a\\x1b[2Jb\\u202e': name: bad\\nline"
+    assert str(Problem("service", "정상", "name", "ok")) == "service '정상': name: ok"

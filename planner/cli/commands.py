@@ -1,16 +1,27 @@
-"""The ``drplanner`` subcommands; each returns an exit status."""
+"""The ``drplanner`` subcommands; each returns an exit status.
+
+Every line they print goes through :mod:`planner.cli.output`, which escapes the control
+characters a plan or an argument may hold.
+"""
 
 from __future__ import annotations
 
 import argparse
-import sys
+import os
 from pathlib import Path
 
+from planner.cli.output import not_a_plain_file, say, shown, unicode_out, warn, write_out
 from planner.model import Plan
 from planner.model import validate as validate_plan
+from planner.model.text import printable
 from planner.storage import PlanFileError, load_plan, save_plan
 
 EXIT_OK, EXIT_INVALID = 0, 2
+MAX_PROBLEM_LINES = 20  # compute, export and convert; 'validate' lists every problem
+
+
+class UsageError(Exception):
+    """A wrong argument the parser could not catch; printed as one line, exit 2."""
 
 
 def _describe(plan: Plan) -> str:
@@ -25,35 +36,91 @@ def _describe(plan: Plan) -> str:
     return ", ".join(f"{n} {word}{'' if n == 1 else 's'}" for n, word in parts)
 
 
+def _plan_argument(text: str, what: str = "PLAN") -> Path:
+    """A plan named on the command line: a file name, not empty, not '-'."""
+    if not text:
+        raise UsageError(f"{what} is an empty name; give a plan file")
+    if text == "-":
+        raise UsageError(f"{what} '-': plans are read from a file, not from standard input")
+    return _file_name(text, what)
+
+
+def _file_name(text: str, what: str) -> Path:
+    if "\0" in text:  # no file name holds one; the OS calls would raise ValueError
+        raise UsageError(f"{what} '{text}': a file name cannot hold a NUL character")
+    return Path(text)
+
+
+def _report(source: str | Path, lines: list[str], cap: int | None = MAX_PROBLEM_LINES) -> None:
+    """One line per problem on stderr, each naming ``source``; at most ``cap`` of them."""
+    shown_lines = lines if cap is None else lines[:cap]
+    for line in shown_lines:
+        warn(f"{shown(source)}: {line}")
+    if len(lines) > len(shown_lines):
+        warn(
+            f"{shown(source)}: ... and {len(lines) - len(shown_lines)} more; "
+            f"'drplanner validate {shown(source)}' lists every problem"
+        )
+
+
+def _same_file(first: Path, second: Path) -> bool:
+    # realpath, unlike Path.resolve, does not raise on a symlink loop (the reader then
+    # refuses the loop in one line).
+    if os.path.realpath(first) == os.path.realpath(second):
+        return True
+    return first.exists() and second.exists() and os.path.samefile(first, second)
+
+
+def _check_output(source: Path, output: Path) -> bool:
+    """Refuse an output that would destroy the plan being read or something that is not
+    a plain file; return whether an existing file will be replaced."""
+    if _same_file(source, output):
+        raise UsageError(
+            f"{shown(output)}: is the plan being read ({shown(source)}); give another output name"
+        )
+    kind = not_a_plain_file(output)
+    if kind is not None:
+        raise UsageError(f"{shown(output)}: is {kind}, not a file to write; give a file name")
+    return output.exists()
+
+
+def _replaced(output: Path) -> None:
+    warn(f"drplanner: replaced the existing file {shown(output)}")
+
+
 def validate(args: argparse.Namespace) -> int:
-    plan, problems = load_plan(args.plan)
+    source = _plan_argument(args.plan)
+    plan, problems = load_plan(source)
     problems = problems + validate_plan(plan)
-    for problem in problems:
-        print(f"{args.plan}: {problem}", file=sys.stderr)
+    _report(args.plan, [str(p) for p in problems], cap=None)
     if problems:
         count = len(problems)
-        print(f"{args.plan}: {count} problem{'s' if count != 1 else ''}", file=sys.stderr)
+        warn(f"{shown(args.plan)}: {count} problem{'s' if count != 1 else ''}")
         return EXIT_INVALID
-    print(f"{args.plan}: valid plan '{plan.name}' ({_describe(plan)})")
+    say(f"{shown(args.plan)}: valid plan '{plan.name}' ({_describe(plan)})")
     return EXIT_OK
 
 
 def convert(args: argparse.Namespace) -> int:
-    output = Path(args.output)
+    source = _plan_argument(args.input, "IN")
+    if not args.output:
+        raise UsageError("OUT is an empty name; give a .json or .drplan file name")
+    output = _file_name(args.output, "OUT")
     if output.suffix.lower() not in (".json", ".drplan"):
         raise PlanFileError(output, "the output name must end in .json or .drplan")
-    plan, problems = load_plan(args.input)
+    replacing = _check_output(source, output)
+    plan, problems = load_plan(source)
     if problems:
-        for problem in problems:
-            print(f"{args.input}: {problem}", file=sys.stderr)
+        _report(args.input, [str(p) for p in problems])
         return EXIT_INVALID
     save_plan(plan, output)
+    if replacing:
+        _replaced(output)
     remaining = validate_plan(plan)
     if remaining:
-        print(
-            f"{output}: written, but the plan has {len(remaining)} problem(s); "
-            f"'drplanner validate {output}' lists them",
-            file=sys.stderr,
+        warn(
+            f"{shown(output)}: written, but the plan has {len(remaining)} problem(s); "
+            f"'drplanner validate {shown(output)}' lists them"
         )
     return EXIT_OK
 
@@ -65,12 +132,11 @@ def compute(args: argparse.Namespace) -> int:
     from planner.engine.recovery import compute as compute_recovery
 
     if args.scenario is None and not args.fail:
-        print("drplanner compute: give --scenario ID or --fail ID", file=sys.stderr)
+        warn("drplanner compute: give --scenario ID or --fail ID")
         return EXIT_INVALID
-    plan, problems = load_plan(args.plan)
+    plan, problems = load_plan(_plan_argument(args.plan))
     if problems:
-        for problem in problems:
-            print(f"{args.plan}: {problem}", file=sys.stderr)
+        _report(args.plan, [str(p) for p in problems])
         return EXIT_INVALID
     try:
         result = compute_recovery(
@@ -81,17 +147,16 @@ def compute(args: argparse.Namespace) -> int:
             exact_seconds=args.exact,
         )
     except ScenarioError as error:
-        for line in error.lines:
-            print(f"{args.plan}: {line}", file=sys.stderr)
+        _report(args.plan, error.lines)
         return EXIT_INVALID
     except (ExactUnavailable, ImportError) as error:
         # Only the optional exact mode imports lazily; say plainly what is missing.
-        print(f"drplanner compute: {error}", file=sys.stderr)
+        warn(f"drplanner compute: {error}")
         return EXIT_INVALID
     if args.format == "json":
-        sys.stdout.write(result_to_json_text(result))
+        write_out(result_to_json_text(result, ascii_only=not unicode_out()))
     else:
-        sys.stdout.write(result_to_text(result, plan.name))
+        write_out(result_to_text(result, plan.name))
     return EXIT_OK
 
 
@@ -101,47 +166,58 @@ def export(args: argparse.Namespace) -> int:
     from planner.runbook.export import export_runbook
 
     if args.scenario is None and not args.fail:
-        print("drplanner export: give --scenario ID or --fail ID", file=sys.stderr)
+        warn("drplanner export: give --scenario ID or --fail ID")
         return EXIT_INVALID
-    output = Path(args.output)
+    source = _plan_argument(args.plan)
+    output = _file_name(args.output, "FILE.pdf")
     if output.suffix.lower() != ".pdf":
-        print(f"drplanner export: the output name must end in .pdf: {output}", file=sys.stderr)
+        warn(f"drplanner export: the output name must end in .pdf: {shown(output)}")
         return EXIT_INVALID
     if not output.parent.is_dir():
-        print(f"drplanner export: no such folder: {output.parent}", file=sys.stderr)
+        warn(f"drplanner export: no such folder: {shown(output.parent)}")
         return EXIT_INVALID
-    plan, problems = load_plan(args.plan)
+    replacing = _check_output(source, output)
+    plan, problems = load_plan(source)
     if problems:
-        for problem in problems:
-            print(f"{args.plan}: {problem}", file=sys.stderr)
+        _report(args.plan, [str(p) for p in problems])
         return EXIT_INVALID
     try:
         result = compute_recovery(
             plan, scenario_id=args.scenario, failed=args.fail, objective=args.objective
         )
     except ScenarioError as error:
-        for line in error.lines:
-            print(f"{args.plan}: {line}", file=sys.stderr)
+        _report(args.plan, error.lines)
         return EXIT_INVALID
-    pages = export_runbook(plan, result, output, paper=args.paper, date=args.date)
-    print(f"{output}: runbook, {pages} pages, {len(result.tasks)} steps")
+    try:
+        pages = export_runbook(plan, result, output, paper=args.paper, date=args.date)
+    except OSError as error:
+        # A read-only or foreign folder, a full disk, a name too long: the file system's
+        # word for it, about the file the user named (not the temporary beside it).
+        raise PlanFileError(output, f"cannot write the runbook: {_reason(error)}") from error
+    if replacing:
+        _replaced(output)
+    say(f"{shown(output)}: runbook, {pages} pages, {len(result.tasks)} steps")
     return EXIT_OK
 
 
+def _reason(error: OSError) -> str:
+    return printable(error.strerror or type(error).__name__)
+
+
 def show(args: argparse.Namespace) -> int:
-    plan, problems = load_plan(args.plan)
-    print(f"{plan.name}  ({args.plan})")
-    print(f"  {_describe(plan)}")
+    plan, problems = load_plan(_plan_argument(args.plan))
+    say(f"{plan.name}  ({shown(args.plan)})")
+    say(f"  {_describe(plan)}")
     sites = {s.id: s for s in plan.sites}
     racks_per_site = {s.id: 0 for s in plan.sites}
     for rack in plan.racks:
         if rack.site in racks_per_site:
             racks_per_site[rack.site] += 1
     for site_id, count in racks_per_site.items():
-        print(f"  site {site_id}: {sites[site_id].name} ({count} racks)")
+        say(f"  site {site_id}: {sites[site_id].name} ({count} racks)")
     for scenario in plan.scenarios:
-        print(f"  scenario {scenario.id}: {scenario.name} (fails {', '.join(scenario.failed)})")
+        say(f"  scenario {scenario.id}: {scenario.name} (fails {', '.join(scenario.failed)})")
     problems = problems + validate_plan(plan)
     if problems:
-        print(f"  {len(problems)} problem(s): run 'drplanner validate {args.plan}'")
+        say(f"  {len(problems)} problem(s): run 'drplanner validate {shown(args.plan)}'")
     return EXIT_OK

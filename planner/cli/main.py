@@ -1,7 +1,11 @@
 """The ``drplanner`` command: a thin shell over the core.
 
-Exit status: 0 success, 2 invalid input (one line per problem on stderr), 1 internal
-error. Bare ``drplanner`` opens the desktop window (on the last plan or the example),
+Exit status: 0 success, 2 invalid input or an output that cannot be written (one line per
+problem on stderr), 1 internal error, 141 when the reader of standard output went away
+(``drplanner show PLAN | head``: quiet, and the status a shell gives any tool killed by
+SIGPIPE, so ``set -o pipefail`` scripts see it as they see ``yes | head``).
+
+Bare ``drplanner`` opens the desktop window (on the last plan or the example),
 ``drplanner PLAN`` opens the window on that plan.
 """
 
@@ -15,13 +19,44 @@ from pathlib import Path
 
 from planner import __version__
 from planner.cli import commands
+from planner.cli.commands import UsageError
+from planner.cli.output import (
+    EXIT_CLOSED_PIPE,
+    OutputFailed,
+    flush_out,
+    say,
+    shown,
+    silence_failed_streams,
+    tolerate_encodings,
+    warn,
+    write_err,
+    write_out,
+)
+from planner.model.text import printable
 from planner.storage import PlanFileError
 
 EXIT_OK, EXIT_INTERNAL, EXIT_INVALID = 0, 1, 2
 
+__all__ = ["EXIT_CLOSED_PIPE", "UsageError", "build_parser", "main", "version_text"]
 
-class UsageError(Exception):
-    """A wrong argument the parser could not catch; printed as one line, exit 2."""
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, with the arguments it quotes in its errors escaped like every message."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.print_usage(sys.stderr)
+        self.exit(EXIT_INVALID, f"{self.prog}: error: {printable(message)}\n")
+
+    def _print_message(self, message: str, file: object = None) -> None:
+        # Help and usage are ours, several lines; escape each line, keep the breaks.
+        # argparse would drop a failed write and leave the interpreter's exit to complain.
+        escaped = "\n".join(map(printable, message.split("\n")))
+        if file is sys.stdout:
+            write_out(escaped)
+        elif file is None or file is sys.stderr:
+            write_err(escaped)
+        else:
+            file.write(escaped)  # type: ignore[attr-defined]
 
 
 def version_text() -> str:
@@ -43,7 +78,9 @@ class _VersionAction(argparse.Action):
         super().__init__(option_strings, dest, nargs=0, **kwargs)  # type: ignore[arg-type]
 
     def __call__(self, parser: argparse.ArgumentParser, *_args: object) -> None:
-        print(version_text())
+        for line in version_text().splitlines():
+            say(line)
+        flush_out()
         parser.exit()
 
 
@@ -69,7 +106,7 @@ def _add_scenario_arguments(command: argparse.ArgumentParser) -> None:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="drplanner",
         description=(
             "DR Planner: if this site, rack or server is lost, what goes down, in what "
@@ -164,6 +201,23 @@ def _iso_date(text: str) -> str:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    tolerate_encodings()
+    try:
+        try:
+            return _main(argv)
+        finally:
+            flush_out()  # a full or closed output is reported here, not at interpreter exit
+    except BrokenPipeError:
+        # The reader left (``| head``): not an error of ours, and nobody to tell.
+        silence_failed_streams()
+        return EXIT_CLOSED_PIPE
+    except OutputFailed as error:
+        silence_failed_streams()
+        warn(f"drplanner: cannot write the output: {error}")
+        return EXIT_INVALID
+
+
+def _main(argv: Sequence[str] | None) -> int:
     args_list = list(sys.argv[1:] if argv is None else argv)
     parser = build_parser()
     if not args_list or _is_plan_argument(args_list, parser):
@@ -177,11 +231,18 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_OK
     try:
         return int(args.run(args))
+    except (BrokenPipeError, OutputFailed):
+        raise  # main's to report
     except PlanFileError as error:
-        print(f"drplanner: {error}", file=sys.stderr)
+        warn(f"drplanner: {shown(error.path)}: {error.message}")
         return EXIT_INVALID
     except UsageError as error:
-        print(f"drplanner: {error}", file=sys.stderr)
+        warn(f"drplanner: {error}")
+        return EXIT_INVALID
+    except OSError as error:
+        # The file system refused a file the user named (too long a name, a folder of
+        # another user, ...): the user's to fix, said in one line.
+        warn(f"drplanner: {_os_error_line(error)}")
         return EXIT_INVALID
     except KeyboardInterrupt:
         return 130
@@ -189,12 +250,19 @@ def main(argv: Sequence[str] | None = None) -> int:
         if os.environ.get("DRPLANNER_DEBUG"):
             raise
         message = " ".join(str(error).split())  # a message may span lines; ours may not
-        print(
+        warn(
             f"drplanner: internal error: {type(error).__name__}: {message} "
-            "(set DRPLANNER_DEBUG=1 for details)",
-            file=sys.stderr,
+            "(set DRPLANNER_DEBUG=1 for details)"
         )
         return EXIT_INTERNAL
+
+
+def _os_error_line(error: OSError) -> str:
+    reason = error.strerror or type(error).__name__
+    name = error.filename2 if error.filename2 is not None else error.filename
+    if name is None:
+        return reason
+    return f"{shown(os.fsdecode(name) if isinstance(name, bytes) else str(name))}: {reason}"
 
 
 def _is_plan_argument(args_list: list[str], parser: argparse.ArgumentParser) -> bool:

@@ -3,10 +3,16 @@
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
-from planner.engine.recovery import RecoveryResult
+from planner.engine.recovery import OUT_OF_REACH, RecoveryResult, miss_reason_text
 from planner.model.clock import clock
+from planner.model.text import printable
+
+# JSON's structure is ASCII, so anything else is inside a string, where \uXXXX means the
+# same character to every reader: escape there what printable() escapes for a terminal.
+_NOT_PLAIN_ASCII = re.compile(r"[^\x20-\x7e\n]+")
 
 
 def hours_minutes(minutes: float | None) -> str:
@@ -46,23 +52,45 @@ def result_to_json(result: RecoveryResult) -> dict[str, Any]:
             for s in result.services
         ],
         "critical_path": list(result.critical_path),
-        "rto_unreachable": [s.id for s in result.services if s.miss_reason == "path"],
+        "rto_unreachable": [s.id for s in result.services if s.miss_reason in OUT_OF_REACH],
     }
 
 
-def result_to_json_text(result: RecoveryResult) -> str:
-    return json.dumps(result_to_json(result), ensure_ascii=False, indent=2) + "\n"
+def result_to_json_text(result: RecoveryResult, ascii_only: bool = False) -> str:
+    """The JSON report; control and bidi characters escaped, everything non-ASCII too
+    when ``ascii_only`` (an output that cannot encode it)."""
+    text = json.dumps(result_to_json(result), ensure_ascii=ascii_only, indent=2) + "\n"
+    return _NOT_PLAIN_ASCII.sub(_json_escape_unsafe, text)
+
+
+def _json_escape_unsafe(match: re.Match[str]) -> str:
+    run = match.group()
+    if printable(run) == run:
+        return run
+    return "".join(c if printable(c) == c else _json_escape(c) for c in run)
+
+
+def _json_escape(char: str) -> str:
+    code = ord(char)
+    if code < 0x10000:
+        return f"\\u{code:04x}"
+    code -= 0x10000  # a UTF-16 surrogate pair, as JSON spells characters past U+FFFF
+    return f"\\u{0xD800 + (code >> 10):04x}\\u{0xDC00 + (code & 0x3FF):04x}"
 
 
 def result_to_text(result: RecoveryResult, plan_name: str) -> str:
+    # Names and ids come from the plan: escaped before the table measures them.
     lines: list[str] = []
-    title = f"scenario '{result.scenario}'" if result.scenario else "ad-hoc scenario"
-    lines.append(f"{plan_name}: {title}, failed: {', '.join(result.failed) or 'nothing'}")
+    title = f"scenario '{printable(result.scenario)}'" if result.scenario else "ad-hoc scenario"
+    failed = ", ".join(map(printable, result.failed)) or "nothing"
+    lines.append(f"{printable(plan_name)}: {title}, failed: {failed}")
     impact = result.impact
-    lines.append(
-        f"lost: {len(impact.lost_sites)} sites, {len(impact.lost_racks)} racks, "
-        f"{len(impact.lost_servers)} servers"
+    lost = (
+        (len(impact.lost_sites), "site"),
+        (len(impact.lost_racks), "rack"),
+        (len(impact.lost_servers), "server"),
     )
+    lines.append("lost: " + ", ".join(f"{n} {word}{'s' if n != 1 else ''}" for n, word in lost))
     gap = result.recovery_minutes - result.lower_bound_minutes
     if result.proven_optimal or gap <= 0:
         quality = "optimal: it equals the lower bound" if gap <= 0 else "proven optimal"
@@ -78,22 +106,23 @@ def result_to_text(result: RecoveryResult, plan_name: str) -> str:
     lines.append(f"by tier: {tiers}")
     misses = result.rto_misses
     lines.append(
-        f"RTO misses: {len(misses)}" + (f" ({', '.join(s.id for s in misses)})" if misses else "")
+        f"RTO misses: {len(misses)}"
+        + (f" ({', '.join(printable(s.id) for s in misses)})" if misses else "")
     )
-    unreachable = [s.id for s in result.services if s.miss_reason == "path"]
+    unreachable = [printable(s.id) for s in result.services if s.miss_reason in OUT_OF_REACH]
     if unreachable:
         lines.append(f"RTO out of reach even with unlimited crews: {', '.join(unreachable)}")
-    lines.append(f"critical path: {' -> '.join(result.critical_path) or '-'}")
+    lines.append(f"critical path: {' -> '.join(map(printable, result.critical_path)) or '-'}")
     lines.append("")
     rows = [("service", "tier", "state", "start", "finish", "recovered", "RTO", "met")]
     order = sorted(result.services, key=lambda s: (s.recovered, s.start is None, s.id))
     for s in order:
         met = "-" if s.meets_rto is None else "yes" if s.meets_rto else "NO"
         if s.meets_rto is False and s.miss_reason:
-            met += " (chain)" if s.miss_reason == "path" else " (crews)"
+            met += f" ({miss_reason_text(s)})"
         rows.append(
             (
-                s.id,
+                printable(s.id),
                 str(s.tier),
                 s.state,
                 hours_minutes(s.start),

@@ -19,7 +19,12 @@ from planner.model.plan import TIERS, Plan
 from planner.model.validate import validate
 
 Objective = Literal["time", "tiers"]
-MissReason = Literal["path", "resources"]
+# Why an RTO is missed: the service's own task alone takes longer ("own"), the dependency
+# chain does even with unlimited pools ("path"), or only the pools are too small.
+MissReason = Literal["own", "path", "resources"]
+# Misses that no amount of crews would fix.
+OUT_OF_REACH: frozenset[str] = frozenset({"own", "path"})
+_REASON_TEXT = {"path": "chain too long", "resources": "too few crews"}
 
 # Problems that do not change what a scenario costs and so do not block a computation.
 _HARMLESS_FIELDS = {("server", "position"), ("server", "height"), ("rack", "units")}
@@ -37,7 +42,7 @@ class ServiceRecovery:
     rto_minutes: float | None
     meets_rto: bool | None
     recovered_unlimited: float  # recovered with unlimited pools: the dependency chain alone
-    miss_reason: MissReason | None  # why the RTO is missed: chain too long, or pools too small
+    miss_reason: MissReason | None  # why the RTO is missed: see miss_reason_text
     needs: dict[str, int] = field(default_factory=dict)
     waits_for: tuple[str, ...] = ()  # services whose task this one's task waits for
 
@@ -80,6 +85,14 @@ class TaskGraph:
     frontier: dict[str, frozenset[int]]  # service id -> tasks its recovery waits for
     task_order: tuple[int, ...]  # task indices, dependencies first
     pools: tuple[str, ...]
+
+
+def miss_reason_text(service: ServiceRecovery) -> str:
+    """Why ``service`` misses its RTO, in the words every report uses ("" if it does not)."""
+    if service.miss_reason == "own":
+        action = "failover" if service.state == "failover" else "restore"
+        return f"own {action} longer than RTO"
+    return _REASON_TEXT.get(service.miss_reason or "", "")
 
 
 def check_computable(plan: Plan) -> None:
@@ -292,7 +305,10 @@ def _result(
         meets = None if rto is None else done <= rto
         reason: MissReason | None = None
         if meets is False:
-            reason = "path" if chain > rto else "resources"
+            if own is not None and durations[own] > rto:
+                reason = "own"  # no dependency and no crew would make it in time
+            else:
+                reason = "path" if chain > rto else "resources"
         results.append(
             _service_recovery(
                 id=sid,

@@ -1,10 +1,19 @@
-"""Starting the desktop program: display check, fonts, the window, the first plan."""
+"""Starting the desktop program: display check, fonts, the window, the first plan.
+
+Environment: ``DRPLANNER_AUTOSAVE_MS`` sets how often the recovery copy is written (in
+milliseconds, default 60000; tests use a short interval); ``DRPLANNER_QUIT_AFTER_MS``
+closes the window after that long (packaging checks).
+"""
 
 from __future__ import annotations
 
 import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from planner.gui.main_window import MainWindow
 
 NO_DISPLAY = (
     "drplanner: no display found (DISPLAY/WAYLAND_DISPLAY unset), so the window cannot "
@@ -27,11 +36,27 @@ def first_plan(settings: object, argument: str | None) -> Path | None:
 
     if argument:
         return Path(argument)
-    last = settings.value("last")  # type: ignore[attr-defined]
+    last = settings.value("last")
     if last and Path(str(last)).exists():
         return Path(str(last))
     example = example_plan()
     return example if example.exists() else None
+
+
+def open_first_plan(window: MainWindow, path: Path | None) -> None:
+    """Offer an untitled plan left by a crash first (a new untitled plan would overwrite
+    its copy), then open ``path`` unless that plan was restored; ``path`` gets its own
+    offer when it opens."""
+    if window._offer_recovery(None):
+        if path is not None:
+            window.show_message(f"Restored the unsaved untitled plan; {path} was not opened")
+        return
+    if path is None:
+        return
+    if not path.exists():
+        window.show_error(f"{path}: no such file")
+    else:
+        window.open_path(path)
 
 
 def run(argument: str | None = None) -> int:
@@ -42,6 +67,7 @@ def run(argument: str | None = None) -> int:
     from PySide6.QtCore import QSettings
     from PySide6.QtWidgets import QApplication
 
+    from planner.gui.autosave import interval_from_environment
     from planner.gui.fonts import register_fonts
     from planner.gui.main_window import MainWindow, icon
 
@@ -52,15 +78,12 @@ def run(argument: str | None = None) -> int:
     register_fonts(app)
     settings = QSettings("DR Planner", "DR Planner")
     window = MainWindow(settings=settings)
+    interval, warning = interval_from_environment()
+    if warning:
+        print(f"drplanner: {warning}", file=sys.stderr)
+    window.autosaver.timer.setInterval(interval)
     window.show()
-    path = first_plan(settings, argument)
-    if path is not None:
-        if not path.exists():
-            window.show_error(f"{path}: no such file")
-        else:
-            window.open_path(path)
-    else:
-        window._offer_recovery(None)
+    open_first_plan(window, first_plan(settings, argument))
     if os.environ.get("DRPLANNER_QUIT_AFTER_MS"):  # for packaging checks: open, then close
         from PySide6.QtCore import QTimer
 

@@ -1,31 +1,53 @@
 """Recovery copies: the open plan is saved aside every minute while it has unsaved changes.
 
 A copy lives in the user's data folder under a name derived from the plan's path (or
-"untitled"), beside a small JSON note naming the original. Saving the plan or closing
-it normally deletes the copy; a copy still there at the next start means the program
-ended unexpectedly, and the window offers to restore it.
+"untitled"), beside a small JSON note naming the original. A copy still there at the next
+start means the program ended unexpectedly, and the window offers to restore it.
+
+A session deletes only the copy it owns: the one it wrote, or one it restored and adopted.
+A copy left by an earlier session is never removed behind the user's back (opening its
+plan, a new plan or a save does not touch it); it goes when the user declines the offer.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import os
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from PySide6.QtCore import QObject, QStandardPaths, QTimer
+from PySide6.QtCore import QObject, QStandardPaths, QTimer, Signal
 
-from planner.gui.document import PlanDocument
+from planner.gui.document import PlanDocument, describe_save_failure
 from planner.model import Plan
 from planner.storage import PlanFileError, load_plan, save_plan
 
 INTERVAL_MS = 60_000
+INTERVAL_VARIABLE = "DRPLANNER_AUTOSAVE_MS"  # tests set a short interval through this
 
 
 def default_directory() -> Path:
     base = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.AppDataLocation)
     return Path(base or Path.home() / ".drplanner") / "autosave"
+
+
+def interval_from_environment(default: int = INTERVAL_MS) -> tuple[int, str | None]:
+    """The interval set by ``DRPLANNER_AUTOSAVE_MS`` (else ``default``) and a warning if
+    the value is not a whole number of milliseconds from 100 to 86,400,000."""
+    raw = os.environ.get(INTERVAL_VARIABLE, "").strip()
+    if not raw:
+        return default, None
+    try:
+        value = int(raw)
+    except ValueError:
+        value = -1
+    if not 100 <= value <= 86_400_000:
+        return default, (
+            f"{INTERVAL_VARIABLE}={raw!r} ignored: give milliseconds from 100 to 86400000"
+        )
+    return value, None
 
 
 def _key(path: Path | None) -> str:
@@ -43,13 +65,15 @@ class RecoveryCopy:
     def load(self) -> Plan | None:
         try:
             plan, problems = load_plan(self.copy_path)
-        except PlanFileError:
+        except (PlanFileError, OSError, RecursionError, ValueError):
             return None
         return None if problems else plan
 
 
 class Autosaver(QObject):
     """Writes the recovery copy of one document on a timer; deletes it once saved."""
+
+    failed = Signal(str)  # a copy could not be written; one line for the user
 
     def __init__(
         self,
@@ -64,7 +88,8 @@ class Autosaver(QObject):
         self.timer.setInterval(interval_ms)
         self.timer.timeout.connect(self.save_copy)
         self.timer.start()
-        self._copy_key = _key(document.path)
+        self._owned: str | None = None  # key of the copy this session wrote or adopted
+        self._last_failure: str | None = None
         document.fileChanged.connect(self._file_changed)
 
     def copy_paths(self, path: Path | None) -> tuple[Path, Path]:
@@ -75,32 +100,56 @@ class Autosaver(QObject):
         return self.directory / f"{key}.drplan", self.directory / f"{key}.json"
 
     def save_copy(self) -> Path | None:
-        """Write the recovery copy now if there are unsaved changes; return its path."""
+        """Write the recovery copy now if there are unsaved changes; return its path.
+
+        A failure never interrupts the user and never raises (this runs from a timer);
+        it is reported once through :attr:`failed`, and the next tick retries."""
         if not self.document.modified:
             return None
-        self.directory.mkdir(parents=True, exist_ok=True)
-        plan_copy, note = self.copy_paths(self.document.path)
+        key = _key(self.document.path)
+        plan_copy, note = self._paths_for(key)
         try:
+            self.directory.mkdir(parents=True, exist_ok=True)
             save_plan(self.document.plan, plan_copy)
             original = str(self.document.path) if self.document.path else None
             note.write_text(json.dumps({"original": original, "saved_at": time.time()}))
-        except (PlanFileError, OSError):
-            return None  # autosave must never interrupt the user; the next tick retries
-        self._copy_key = _key(self.document.path)
+        except Exception as error:  # whatever the encoder raises: keep going
+            message = f"Recovery copy not written: {describe_save_failure(error)}"
+            if message != self._last_failure:
+                self._last_failure = message
+                self.failed.emit(message)
+            return None
+        self._last_failure = None
+        if self._owned is not None and self._owned != key:
+            self._delete(self._owned)  # the plan now has another name; its old copy is stale
+        self._owned = key
         return plan_copy
 
-    def discard(self, path: Path | None = None) -> None:
-        for stale in self.copy_paths(path if path is not None else self.document.path):
+    def adopt(self, path: Path | None) -> None:
+        """Own the copy of ``path`` (it was restored): deleted once the plan is saved."""
+        if self._owned is not None and self._owned != _key(path):
+            self._delete(self._owned)
+        self._owned = _key(path)
+
+    def discard(self) -> None:
+        """Delete this session's copy (the plan was saved, or its changes dropped)."""
+        if self._owned is not None:
+            self._delete(self._owned)
+            self._owned = None
+
+    def discard_left(self, path: Path | None) -> None:
+        """Delete the copy of ``path`` left by an earlier session (the user declined it)."""
+        self._delete(_key(path))
+        if self._owned == _key(path):
+            self._owned = None
+
+    def _delete(self, key: str) -> None:
+        for stale in self._paths_for(key):
             stale.unlink(missing_ok=True)
 
     def _file_changed(self) -> None:
-        if _key(self.document.path) != self._copy_key:
-            # Saved under a new name: the copy kept under the old name is obsolete.
-            for stale in self._paths_for(self._copy_key):
-                stale.unlink(missing_ok=True)
-            self._copy_key = _key(self.document.path)
         if not self.document.modified:
-            self.discard()
+            self.discard()  # saved, or another plan replaced it: this session's copy goes
 
     def find_copy(self, path: Path | None) -> RecoveryCopy | None:
         """A recovery copy for ``path`` newer than the file itself, if one was left."""

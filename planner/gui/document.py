@@ -15,11 +15,34 @@ from PySide6.QtGui import QUndoCommand, QUndoStack
 
 from planner.model import Plan
 from planner.model.edits import Change, Edit, EditRefused, SetFields
-from planner.storage import save_plan
+from planner.storage import PlanFileError, save_plan
 
 _MERGE_ID = 0x5E7F  # one id for mergeable SetFields (live typing into one field)
 
 Selection = list[tuple[str, str]]  # (kind, id), kind as in planner.model.edits.KINDS
+
+MESSAGE_LIMIT = 300  # characters of one message line
+
+
+def describe_save_failure(error: BaseException, path: str | Path | None = None) -> str:
+    """One line naming the file and what went wrong, whatever a save (or read) raised.
+
+    Saving encodes untrusted content (unknown fields kept from the file), so anything
+    can come out of the encoder: the window must say so and keep the work, not crash.
+    """
+    if isinstance(error, PlanFileError):
+        where, what = error.path, error.message
+    elif isinstance(error, OSError):
+        where, what = error.filename or path, error.strerror or str(error)
+    elif isinstance(error, RecursionError):
+        where, what = path, "the plan is nested too deeply (unknown fields inside each other)"
+    elif isinstance(error, MemoryError):
+        where, what = path, "not enough memory to write the plan"
+    else:
+        where, what = path, f"{type(error).__name__}: {error}"
+    text = f"{where}: {what}" if where else str(what)
+    line = " ".join(text.split())  # one line, whatever the message held
+    return line if len(line) <= MESSAGE_LIMIT else line[: MESSAGE_LIMIT - 1] + "…"
 
 
 class EditCommand(QUndoCommand):
@@ -119,7 +142,8 @@ class PlanDocument(QObject):
         self.fileChanged.emit()
 
     def save(self, path: str | Path | None = None) -> None:
-        """Save atomically (raises PlanFileError); the undo stack is marked clean."""
+        """Save atomically; the undo stack is marked clean. A failed save raises (anything
+        the encoder raised) and changes nothing: the plan stays modified."""
         target = Path(path) if path is not None else self.path
         if target is None:
             raise ValueError("no file name to save to")

@@ -16,14 +16,15 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QMessageBox,
     QProgressBar,
-    QSplitter,
     QTabWidget,
     QWidget,
 )
 
 from planner import __version__
+from planner.gui import placement
 from planner.gui.autosave import Autosaver
-from planner.gui.document import PlanDocument
+from planner.gui.busy import BusyDialog, run_in_background
+from planner.gui.document import PlanDocument, describe_save_failure
 from planner.gui.properties import PropertiesPanel
 from planner.gui.recovery_controller import RecoveryController
 from planner.gui.runbook_export import RunbookExporter
@@ -62,8 +63,10 @@ class MainWindow(QMainWindow):
         self.settings = settings or QSettings("DR Planner", "DR Planner")
         self.recovery = RecoveryController(self.document)
         self.autosaver = Autosaver(self.document, autosave_dir)
+        self.autosaver.failed.connect(self.show_message)
         self.setWindowIcon(icon("drplanner"))
-        self.resize(1400, 900)
+        available = self.screen().availableGeometry()  # a laptop's 1366x768 included
+        self.resize(min(1400, available.width()), min(900, available.height()))
 
         self.tree = PlanTree(self.document)
         self.floor = FloorView(self.document, self.recovery)
@@ -87,12 +90,13 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(self.tabs)
         self._dock("Plan", self.tree, Qt.DockWidgetArea.LeftDockWidgetArea)
         self.assignment = ServiceAssignmentWidget(self.document)
-        side = QSplitter(Qt.Orientation.Vertical)
-        side.addWidget(self.properties)
-        side.addWidget(self.assignment)
-        side.setStretchFactor(0, 3)
-        side.setStretchFactor(1, 2)
-        self._dock("Properties", side, Qt.DockWidgetArea.RightDockWidgetArea)
+        # The servers a service runs on get their own tab, so the fields fit the dock
+        # without scrolling on a 1366x768 screen.
+        self.side_tabs = QTabWidget()
+        self.side_tabs.setDocumentMode(True)
+        self.side_tabs.addTab(self.properties, "Fields")
+        self.side_tabs.addTab(self.assignment, icon("server"), "Servers")
+        self._dock("Properties", self.side_tabs, Qt.DockWidgetArea.RightDockWidgetArea)
         self.document.selectionChanged.connect(self._show_assignment)
         self._show_assignment(self.document.selection)
 
@@ -106,12 +110,14 @@ class MainWindow(QMainWindow):
 
         self.runbook_exporter = RunbookExporter(self)
         self.runbook_exporter.done.connect(self.show_message)
+        self.notice: QMessageBox | None = None  # the last non-blocking notice shown
         self.actions: dict[str, QAction] = {}
         self._build_actions()
         self._build_menus()
 
         self.document.fileChanged.connect(self._update_title)
         self.document.refused.connect(self.show_message)
+        self.document.undo_stack.indexChanged.connect(self._report_deletion)
         self.recovery.busyChanged.connect(self._busy_changed)
         self.recovery.resultChanged.connect(self._update_headline)
         self.tree.activated.connect(self._activate)
@@ -145,7 +151,8 @@ class MainWindow(QMainWindow):
             action.setShortcut(QKeySequence(shortcut))
         if icon_name:
             action.setIcon(icon(icon_name))
-        action.triggered.connect(lambda _checked=False: slot())
+        # What is being typed in Properties counts: Ctrl+S saves it, Add comes after it.
+        action.triggered.connect(lambda _checked=False: (self.properties.commit_pending(), slot()))
         self.actions[name] = action
         return action
 
@@ -188,6 +195,13 @@ class MainWindow(QMainWindow):
         # shared selection, so only one must own the shortcut.
         self.actions["delete"].setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
         self.tree.addAction(self.actions["delete"])
+        # Copy and paste are the floor's (sites and racks with what they hold); the Edit
+        # menu shows them, enabled while there is something to copy or paste.
+        self.actions["copy"], self.actions["paste"] = (
+            self.floor.copy_action,
+            self.floor.paste_action,
+        )
+        self.services.add_button.setDefaultAction(self.actions["add_service"])
 
     def _build_menus(self) -> None:
         bar = self.menuBar()
@@ -209,7 +223,8 @@ class MainWindow(QMainWindow):
         for name in ("undo", "redo"):
             edit_menu.addAction(self.actions[name])
         edit_menu.addSeparator()
-        edit_menu.addAction(self.actions["delete"])
+        for name in ("copy", "paste", "delete"):
+            edit_menu.addAction(self.actions[name])
         add_menu = bar.addMenu("&Add")
         for name in ("add_site", "add_rack", "add_server", "add_service", "add_pool"):
             add_menu.addAction(self.actions[name])
@@ -241,7 +256,10 @@ class MainWindow(QMainWindow):
         toolbar.addAction(self.actions["fail_selected"])
 
     def _show_assignment(self, selection: list) -> None:
-        self.assignment.setVisible(len(selection) == 1 and selection[0][0] == "service")
+        one_service = len(selection) == 1 and selection[0][0] == "service"
+        self.side_tabs.setTabVisible(self.side_tabs.indexOf(self.assignment), one_service)
+        if not one_service:
+            self.side_tabs.setCurrentWidget(self.properties)
 
     # ------------------------------------------------------------------ status
 
@@ -312,51 +330,107 @@ class MainWindow(QMainWindow):
             self.open_path(Path(path))
 
     def open_path(self, path: Path, offer_recovery: bool = True) -> bool:
-        """Open a plan file; errors show as one-line messages and change nothing."""
+        """Open a plan file; errors show as one-line messages and change nothing.
+
+        The file is read on a worker thread (a busy dialog past a second); a recovery
+        copy left by a crash is offered before the plan is shown; then every view switches
+        to the new plan in one repaint, so no two plans are ever on screen together."""
         if not self.maybe_save():
             return False
+        busy = BusyDialog(self, f"Opening {path.name}…")
         try:
-            plan, problems = load_plan(path)
+            loaded = self._read_plan(path)
+            busy.stop_waiting()  # shown only if the read took long; it stays for the switch
+            if loaded is None:
+                return False
+            self.autosaver.discard()  # the user saved or dropped the current plan's changes
+            native = path.suffix.lower() != ".json"
+            # A JSON import is not the file a recovery copy was made for.
+            restored = self._recovered_plan(path) if offer_recovery and native else None
+            busy.set_text(f"Showing {path.name}…")
+            self._switch_views(
+                lambda: (
+                    self._show_restored(restored, path)
+                    if restored is not None
+                    else self.document.replace(loaded, path if native else None)
+                )
+            )
+        finally:
+            busy.done_with()
+        if native:
+            self._add_recent(path)
+        self.show_message(f"{'Restored unsaved changes to' if restored else 'Opened'} {path}")
+        return True
+
+    def _read_plan(self, path: Path) -> Plan | None:
+        """The plan in ``path``, read off the GUI thread; None (and said why) if unusable."""
+        try:
+            plan, problems = run_in_background(lambda: load_plan(path))
         except PlanFileError as error:
             self.show_error(str(error))
-            return False
+            return None
+        except Exception as error:  # an unexpected reader failure still gets one line
+            self.show_error(f"Not opened: {describe_save_failure(error, path)}")
+            return None
         if problems:
             lines = "\n".join(str(p) for p in problems[:20])
             self.show_error(f"{path}: the plan has invalid items:\n{lines}")
+            return None
+        return plan
+
+    def _switch_views(self, replace: Callable[[], object]) -> None:
+        """Replace the plan with the window's painting held, and finish the work views
+        defer (the floor overview), so every view shows the new plan in the same paint."""
+        self.setUpdatesEnabled(False)
+        try:
+            replace()
+            self.floor.overview.render_floor()
+        finally:
+            self.setUpdatesEnabled(True)
+
+    def _offer_recovery(self, path: Path | None) -> bool:
+        """Offer the recovery copy of ``path`` (None: the untitled plan); True if restored."""
+        plan = self._recovered_plan(path)
+        if plan is None:
             return False
-        self.autosaver.discard()
-        native = path.suffix.lower() != ".json"
-        self.document.replace(plan, path if native else None)
-        if offer_recovery:
-            self._offer_recovery(path if native else None)
-        if native:
-            self._add_recent(path)
-        self.show_message(f"Opened {path}")
+        self._show_restored(plan, path)
         return True
 
-    def _offer_recovery(self, path: Path | None) -> None:
+    def _recovered_plan(self, path: Path | None) -> Plan | None:
+        """The plan of a recovery copy left for ``path``, if there is one and the user
+        wants it back; a declined copy is deleted, an unreadable one kept and named."""
         found = self.autosaver.find_copy(path)
         if found is None:
-            return
+            return None
         plan = found.load()
         if plan is None:
-            return
+            self.show_message(f"A recovery copy could not be read; it is kept at {found.copy_path}")
+            return None
         from datetime import datetime
 
         when = datetime.fromtimestamp(found.saved_at).strftime("%Y-%m-%d %H:%M")
-        answer = self.ask_restore(
-            f"A recovery copy from {when} holds changes that were never "
-            "saved (the program ended unexpectedly). Restore it?"
-        )
-        if answer:
-            self.document.replace(plan, path)
-            self.document.mark_unsaved()
-        else:
-            self.autosaver.discard(path)
+        name = path.name if path is not None else "an untitled plan"
+        if self.ask_restore(
+            f"A recovery copy of {name} from {when} holds changes that were never saved "
+            "(the program ended unexpectedly). Restore them? Discard deletes the copy."
+        ):
+            return plan
+        self.autosaver.discard_left(path)
+        return None
+
+    def _show_restored(self, plan: Plan, path: Path | None) -> None:
+        self.document.replace(plan, path)
+        self.document.mark_unsaved()
+        self.autosaver.adopt(path)  # kept until the restored work is saved
 
     def ask_restore(self, text: str) -> bool:
-        answer = QMessageBox.question(self, "Restore unsaved changes?", text)
-        return answer == QMessageBox.StandardButton.Yes
+        buttons = QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Discard
+        box = QMessageBox(
+            QMessageBox.Icon.Question, "Restore unsaved changes?", text, buttons, self
+        )
+        box.button(QMessageBox.StandardButton.Yes).setText("&Restore")
+        box.setDefaultButton(QMessageBox.StandardButton.Yes)
+        return box.exec() == QMessageBox.StandardButton.Yes
 
     def save(self) -> bool:
         if self.document.path is None:
@@ -379,8 +453,9 @@ class MainWindow(QMainWindow):
     def _save_to(self, path: Path) -> bool:
         try:
             self.document.save(path)
-        except PlanFileError as error:
-            self.show_error(str(error))
+        except Exception as error:  # the encoder may raise anything: keep the work
+            self.autosaver.save_copy()  # the work is unsaved: keep a copy if one can be written
+            self.show_error(f"Not saved: {describe_save_failure(error, path)}")
             return False
         self.autosaver.discard()
         self._add_recent(path)
@@ -399,8 +474,8 @@ class MainWindow(QMainWindow):
         target = Path(path) if path.lower().endswith(".json") else Path(path + ".json")
         try:
             self.document.save(target)
-        except PlanFileError as error:
-            self.show_error(str(error))
+        except Exception as error:  # the encoder may raise anything: keep the work
+            self.show_error(f"Not exported: {describe_save_failure(error, target)}")
             return
         self.show_message(f"Exported {target}")
 
@@ -408,8 +483,21 @@ class MainWindow(QMainWindow):
         """Write the PDF runbook of the scenario shown in the Recovery view."""
         result = self.recovery.result
         if result is None or not self.recovery.is_current:
-            self.show_message("Pick a scenario (or fail some items) and wait for its result first")
             self.tabs.setCurrentWidget(self.recovery_view)
+            waiting = self.recovery.active and self.recovery.error is None
+            text = (
+                "The recovery is still being worked out: export the runbook when its "
+                "result is shown."
+                if waiting
+                else "Choose a scenario in the Recovery view (or fail some sites, racks or "
+                "servers) first: the runbook is the recovery of that scenario."
+            )
+            self.show_message(text)
+            # Said where the user is, without blocking (open(), not exec()).
+            self.notice = QMessageBox(
+                QMessageBox.Icon.Information, "Export runbook", text, parent=self
+            )
+            self.notice.open()
             return False
         path = self.ask_save_path("Export runbook", "PDF files (*.pdf)")
         if not path:
@@ -442,11 +530,11 @@ class MainWindow(QMainWindow):
             self.recent_menu.addAction("(none)").setEnabled(False)
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        # A close event is accepted unless ignored: a save that fails must keep the window.
+        event.ignore()
         if self.maybe_save():
             self.autosaver.discard()
             event.accept()
-        else:
-            event.ignore()
 
     # ------------------------------------------------------------------ adding
 
@@ -460,61 +548,74 @@ class MainWindow(QMainWindow):
         return False
 
     def add_site(self) -> bool:
+        """A new site next to the sites already drawn, never on top of one."""
         plan = self.document.plan
         site_id = new_id(plan, "site", "site")
-        x = max((s.x + (s.width or 0) for s in plan.sites if s.x is not None), default=0)
-        return self._add(
-            "site",
-            Site(
-                site_id,
-                f"Site {len(plan.sites) + 1}",
-                x=x + 40 if plan.sites else 0,
-                y=0,
-                width=600,
-                height=400,
-            ),
-        )
+        x, y = placement.new_site_position(plan)
+        width, height = placement.NEW_SITE_SIZE
+        site = Site(site_id, f"Site {len(plan.sites) + 1}", x=x, y=y, width=width, height=height)
+        return self._add("site", site)
 
     def add_rack(self) -> bool:
+        """A new rack in the selected site (or the site of the selected rack or server),
+        in a free spot; with nothing selected, in the first site, and the status bar says so."""
         plan = self.document.plan
-        site = self._selected("site") or [
-            r.site for r in plan.racks if r.id in self._selected("rack")
-        ]
-        site_id = site[0] if site else (plan.sites[0].id if plan.sites else None)
+        site_id = placement.selected_site(plan, self.document.selection)
+        chosen = site_id is not None
+        if site_id is None and plan.sites:
+            site_id = plan.sites[0].id
         if site_id is None:
             self.show_message("Add a site first: racks stand in a site")
             return False
-        rack_id = new_id(plan, "rack", "rack")
-        return self._add("rack", Rack(rack_id, site_id, f"Rack {len(plan.racks) + 1}"))
+        rack = Rack(new_id(plan, "rack", "rack"), site_id, f"Rack {len(plan.racks) + 1}")
+        if not self.document.push(placement.add_rack_edit(plan, rack)):
+            return False
+        self.document.select([("rack", rack.id)])
+        if not chosen:
+            site = plan.site(site_id)
+            self.show_message(
+                f"{rack.name} added to {site.name if site else site_id}: "
+                "select a site first to choose where a new rack goes"
+            )
+        return True
 
     def add_server(self) -> bool:
+        """A new server in the lowest free unit of the selected rack (or of the selected
+        server's rack); with nothing selected, in the first rack, and the status bar says so."""
         plan = self.document.plan
-        racks = self._selected("rack") or [
-            s.rack for s in plan.servers if s.id in self._selected("server")
-        ]
-        rack = plan.rack(racks[0]) if racks else (plan.racks[0] if plan.racks else None)
+        rack_id = placement.selected_rack(plan, self.document.selection)
+        chosen = rack_id is not None
+        rack = plan.rack(rack_id) if rack_id is not None else None
+        if rack is None and plan.racks:
+            rack = plan.racks[0]
         if rack is None:
             self.show_message("Add a rack first: servers sit in a rack")
             return False
-        used = {u for s in plan.servers if s.rack == rack.id for u in range(s.position, s.top + 1)}
-        free = next((u for u in range(1, rack.units + 1) if u not in used), None)
+        free = placement.free_unit(plan, rack)
         if free is None:
             self.show_message(f"Rack {rack.name} is full")
             return False
         server_id = new_id(plan, "server", "server")
-        return self._add(
-            "server", Server(server_id, rack.id, f"Server {len(plan.servers) + 1}", free)
-        )
+        name = f"Server {len(plan.servers) + 1}"
+        if not self._add("server", Server(server_id, rack.id, name, free)):
+            return False
+        if not chosen:
+            self.show_message(
+                f"{name} added to {rack.name} (U{free}): "
+                "select a rack first to choose where a new server goes"
+            )
+        return True
 
     def add_service(self) -> bool:
+        """A new service on no server: running it somewhere is a choice of its own
+        (Properties > Active on, or the server lists), never a side effect of selection."""
         plan = self.document.plan
         service_id = new_id(plan, "service", "service")
-        return self._add(
-            "service",
-            Service(
-                service_id, f"Service {len(plan.services) + 1}", servers=self._selected("server")
-            ),
-        )
+        name = f"Service {len(plan.services) + 1}"
+        if not self._add("service", Service(service_id, name)):
+            return False
+        self.show_message(f"{name} added on no server yet: choose the servers it runs on")
+        return True
 
     def add_pool(self) -> bool:
         plan = self.document.plan
@@ -541,6 +642,20 @@ class MainWindow(QMainWindow):
         if self.document.selection:
             self.document.push(delete_items(self.document.plan, self.document.selection))
             self.document.select([])
+
+    def _report_deletion(self, index: int) -> None:
+        """A delete done (or redone) in any view says in the status bar what went with it
+        and which services lost their servers: the summary the delete edit carries."""
+        previous, self._stack_index = getattr(self, "_stack_index", 0), index
+        if index <= previous:
+            return  # an undo, or the history cleared
+        command = self.document.undo_stack.command(index - 1)
+        edit = getattr(command, "edit", None)
+        parts = [edit, *getattr(edit, "edits", ())]
+        summaries = [text for part in parts if (text := getattr(part, "summary", ""))]
+        if summaries:
+            undo = self.actions["undo"].shortcut().toString(QKeySequence.SequenceFormat.NativeText)
+            self.statusBar().showMessage(f"{'; '.join(summaries)}  ·  {undo} undoes it", 15_000)
 
     def fail_selected(self) -> None:
         locations = [i for k, i in self.document.selection if k in ("site", "rack", "server")]

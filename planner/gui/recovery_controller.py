@@ -18,6 +18,7 @@ from planner.engine.impact import ScenarioError
 from planner.engine.recovery import Objective, RecoveryResult, compute
 from planner.gui.document import PlanDocument
 from planner.model import Plan
+from planner.model.edits import Change
 
 DEBOUNCE_MS = 120
 
@@ -36,6 +37,14 @@ def snapshot(plan: Plan) -> Plan:
     for name in ("sites", "racks", "servers", "pools", "services", "scenarios"):
         setattr(copied, name, list(getattr(plan, name)))
     return copied
+
+
+def _renamed(change: Change | None, kind: str, old: str) -> str | None:
+    """The new id of ``old`` if ``change`` renamed it (one id gone, one come), else None."""
+    if change is None or old not in change.removed_ids(kind):
+        return None
+    added = change.added_ids(kind)
+    return next(iter(added)) if len(added) == 1 and len(change.removed_ids(kind)) == 1 else None
 
 
 class _Relay(QObject):
@@ -149,12 +158,13 @@ class RecoveryController(QObject):
 
     def _choice_changed(self) -> None:
         self.scenarioChanged.emit()
-        self._plan_changed(None)
+        self._plan_changed(Change())
 
-    def _plan_changed(self, _change: object) -> None:
+    def _plan_changed(self, change: Change | None) -> None:
         scenario = self.scenario_id
         if scenario is not None and self.document.plan.scenario(scenario) is None:
-            self.scenario_id = None  # the scenario was deleted (or the plan replaced)
+            # Renamed: follow it to its new id; deleted (or the plan replaced): none.
+            self.scenario_id = _renamed(change, "scenario", scenario)
             self.scenarioChanged.emit()
         self._generation += 1
         self._timer.start()

@@ -16,6 +16,12 @@ DEFAULT_RACK_UNITS = 42
 DEFAULT_TIER = 2
 TIERS = (0, 1, 2, 3)
 
+# Bounds of the numbers a plan may hold (the file format refuses others): generous for
+# any real plan, small enough that sums over a 100,000-service plan stay exact floats.
+MAX_MINUTES = 10 * 365 * 24 * 60  # ten years: 5,256,000 minutes
+MAX_COUNT = 1_000_000  # rack units, positions, heights, capacities, instances, pool units
+MAX_COORDINATE = 1_000_000_000  # canvas units of a layout hint (x, y, width, height)
+
 
 @dataclass
 class Site:

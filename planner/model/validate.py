@@ -13,12 +13,20 @@ from collections.abc import Iterable
 
 import networkx as nx
 
-from planner.model.plan import TIERS, Plan, Service
-from planner.model.problems import Problem
+from planner.model.plan import MAX_COUNT, MAX_MINUTES, TIERS, Plan, Server, Service
+from planner.model.problems import Problem, capped
+
+# Names listed in a line about a group of items; the rest are counted.
+SHOWN_IN_GROUP = 3
 
 
 def validate(plan: Plan) -> list[Problem]:
-    """Return every problem of ``plan``, in a stable order (empty when it is valid)."""
+    """Return every problem of ``plan``, in a stable order (empty when it is valid).
+
+    Each check is near-linear in the size of the plan. Servers sharing rack units are
+    one line per group of them, and past ``MAX_PER_FIELD`` problems of one kind and
+    field the rest are summed up in one line (see :func:`capped`).
+    """
     problems: list[Problem] = []
     problems += _duplicate_ids(plan)
     problems += _racks_and_servers(plan)
@@ -26,7 +34,7 @@ def validate(plan: Plan) -> list[Problem]:
     problems += _services(plan)
     problems += _scenarios(plan)
     problems += _dependency_cycles(plan)
-    return problems
+    return capped(problems)
 
 
 def dependency_cycles(plan: Plan) -> list[list[str]]:
@@ -67,15 +75,15 @@ def _duplicate_ids(plan: Plan) -> list[Problem]:
         [("scenario", s.id) for s in plan.scenarios],
     ]
     for entries in namespaces:
-        counts = Counter(item_id for _, item_id in entries)
-        reported: set[str] = set()
+        kinds_of: dict[str, list[str]] = defaultdict(list)
         for kind, item_id in entries:
-            if counts[item_id] > 1 and item_id not in reported:
-                reported.add(item_id)
-                kinds = sorted({k for k, i in entries if i == item_id})
-                shared = f" (used by {' and '.join(kinds)})" if len(kinds) > 1 else ""
+            kinds_of[item_id].append(kind)
+        for item_id, kinds in kinds_of.items():
+            if len(kinds) > 1:
+                distinct = sorted(set(kinds))
+                shared = f" (used by {' and '.join(distinct)})" if len(distinct) > 1 else ""
                 problems.append(
-                    Problem(kind, item_id, "id", f"duplicate id, {counts[item_id]} times{shared}")
+                    Problem(kinds[0], item_id, "id", f"duplicate id, {len(kinds):,} times{shared}")
                 )
     return problems
 
@@ -87,15 +95,11 @@ def _racks_and_servers(plan: Plan) -> list[Problem]:
     for rack in plan.racks:
         if rack.site not in site_ids:
             problems.append(Problem("rack", rack.id, "site", f"unknown site '{rack.site}'"))
-        if rack.units < 1:
-            problems.append(Problem("rack", rack.id, "units", f"must be >= 1, got {rack.units}"))
+        problems += _count("rack", rack.id, "units", rack.units)
     by_rack: dict[str, list] = defaultdict(list)
     for server in plan.servers:
         rack = racks.get(server.rack)
-        if server.height < 1:
-            problems.append(
-                Problem("server", server.id, "height", f"must be >= 1, got {server.height}")
-            )
+        problems += _count("server", server.id, "height", server.height)
         if rack is None:
             problems.append(Problem("server", server.id, "rack", f"unknown rack '{server.rack}'"))
             continue
@@ -112,29 +116,47 @@ def _racks_and_servers(plan: Plan) -> list[Problem]:
         if server.height >= 1:
             by_rack[rack.id].append(server)
     for rack_id, servers in by_rack.items():
-        servers = sorted(servers, key=lambda s: (s.position, s.top))
-        for i, lower in enumerate(servers):
-            for upper in servers[i + 1 :]:
-                if upper.position > lower.top:
-                    break
-                shared = f"{max(lower.position, upper.position)}-{min(lower.top, upper.top)}"
-                problems.append(
-                    Problem(
-                        "server",
-                        upper.id,
-                        "position",
-                        f"overlaps server '{lower.id}' in rack '{rack_id}' (units {shared})",
-                    )
-                )
+        for group in _sharing_units(servers):
+            problems.append(_overlap_problem(rack_id, group))
     return problems
 
 
+def _sharing_units(servers: list[Server]) -> list[list[Server]]:
+    """Groups of servers that share rack units, each chained by overlaps (one sweep)."""
+    groups: list[list[Server]] = []
+    group: list[Server] = []
+    reach = 0
+    for server in sorted(servers, key=lambda s: (s.position, s.top)):
+        if group and server.position <= reach:
+            group.append(server)
+            reach = max(reach, server.top)
+            continue
+        if len(group) > 1:
+            groups.append(group)
+        group, reach = [server], server.top
+    if len(group) > 1:
+        groups.append(group)
+    return groups
+
+
+def _overlap_problem(rack_id: str, group: list[Server]) -> Problem:
+    if len(group) == 2:
+        lower, upper = group
+        shared = f"{max(lower.position, upper.position)}-{min(lower.top, upper.top)}"
+        message = f"overlaps server '{lower.id}' in rack '{rack_id}' (units {shared})"
+        return Problem("server", upper.id, "position", message)
+    # One line for the whole group: 3,000 servers in one unit are one mistake, not
+    # 4.5 million pairs.
+    units = f"{group[0].position}-{max(s.top for s in group)}"
+    names = ", ".join(f"'{s.id}'" for s in group[:SHOWN_IN_GROUP])
+    if len(group) > SHOWN_IN_GROUP:
+        names += f", … and {len(group) - SHOWN_IN_GROUP:,} more"
+    message = f"units {units} of rack '{rack_id}' hold {len(group):,} overlapping servers: {names}"
+    return Problem("server", group[0].id, "position", message)
+
+
 def _pools(plan: Plan) -> list[Problem]:
-    return [
-        Problem("pool", p.id, "capacity", f"must be >= 1, got {p.capacity}")
-        for p in plan.pools
-        if p.capacity < 1
-    ]
+    return [problem for p in plan.pools for problem in _count("pool", p.id, "capacity", p.capacity)]
 
 
 def _duration(service: Service, field: str, value: float | None) -> list[Problem]:
@@ -142,6 +164,17 @@ def _duration(service: Service, field: str, value: float | None) -> list[Problem
         return []
     if not math.isfinite(value) or value < 0:
         return [Problem("service", service.id, field, f"must be a number >= 0, got {value}")]
+    if value > MAX_MINUTES:
+        message = f"must be at most {MAX_MINUTES:,} (ten years in minutes), got {value:g}"
+        return [Problem("service", service.id, field, message)]
+    return []
+
+
+def _count(kind: str, item_id: str, field: str, value: int, least: int = 1) -> list[Problem]:
+    if value < least:
+        return [Problem(kind, item_id, field, f"must be >= {least}, got {value}")]
+    if value > MAX_COUNT:
+        return [Problem(kind, item_id, field, f"must be at most {MAX_COUNT:,}, got {value:,}")]
     return []
 
 
@@ -194,15 +227,7 @@ def _services(plan: Plan) -> list[Problem]:
             )
         problems += _unknown(service, "depends_on", service.depends_on, service_ids, "service")
         problems += _repeated(service, "depends_on", service.depends_on)
-        if service.min_instances < 1:
-            problems.append(
-                Problem(
-                    "service",
-                    service.id,
-                    "min_instances",
-                    f"must be >= 1, got {service.min_instances}",
-                )
-            )
+        problems += _count("service", service.id, "min_instances", service.min_instances)
         placed = len(set(service.servers)) + len(set(service.standby_servers))
         if placed and service.min_instances > placed:
             problems.append(
@@ -256,8 +281,24 @@ def _scenarios(plan: Plan) -> list[Problem]:
     return problems
 
 
+# A cycle through more services than this is named by its ends, not in full.
+CYCLE_SHOWN = 12
+
+
 def _dependency_cycles(plan: Plan) -> list[Problem]:
     return [
-        Problem("service", cycle[0], "depends_on", "dependency cycle " + " -> ".join(cycle))
+        Problem("service", cycle[0], "depends_on", _cycle_text(cycle))
         for cycle in dependency_cycles(plan)
     ]
+
+
+def _cycle_text(cycle: list[str]) -> str:
+    length = len(cycle) - 1  # the list is closed: its first id is repeated at the end
+    if length <= CYCLE_SHOWN:
+        return "dependency cycle " + " -> ".join(cycle)
+    head, tail = cycle[:5], cycle[-4:]
+    hidden = length - len(head) - len(tail) + 1
+    return (
+        f"dependency cycle of {length:,} services: {' -> '.join(head)} -> … "
+        f"({hidden:,} more) -> {' -> '.join(tail)}"
+    )

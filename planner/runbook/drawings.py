@@ -14,7 +14,7 @@ from reportlab.lib.colors import Color
 from reportlab.pdfbase.pdfmetrics import stringWidth
 
 from planner.model.clock import clock
-from planner.runbook.fonts import BOLD, REGULAR, plain
+from planner.runbook.fonts import BOLD, MARKER_COLOUR, REGULAR, fit, runs_width
 
 FAILOVER = Color(0.27, 0.51, 0.71)
 RESTORE = Color(0.9, 0.6, 0.2)
@@ -28,14 +28,30 @@ INK = Color(0.15, 0.15, 0.15)
 STATE_COLOURS = {"failover": FAILOVER, "restore": RESTORE, "dependency": DEPENDENCY}
 
 
-def fit(text: str, font: str, size: float, width: float) -> str:
-    """``text`` (chart-safe) cut with an ellipsis to fit ``width`` points."""
-    value = plain(text)
-    if stringWidth(value, font, size) <= width:
-        return value
-    while value and stringWidth(value + "…", font, size) > width:
-        value = value[:-1]
-    return value + "…"
+def label(
+    d: Drawing,
+    x: float,
+    y: float,
+    text: str,
+    *,
+    size: float,
+    width: float,
+    bold: bool = False,
+    anchor: str = "start",
+    fill: Color = INK,
+) -> None:
+    """Add ``text`` to ``d``, cut with an ellipsis to ``width``, each character in a face
+    that has it (one String per run); markers for what no face has are grey."""
+    runs = fit(text, bold, size, width)
+    total = runs_width(runs, size)
+    if anchor == "middle":
+        x -= total / 2
+    elif anchor == "end":
+        x -= total
+    for font, part, is_marker in runs:
+        colour = colors.HexColor(MARKER_COLOUR) if is_marker else fill
+        d.add(String(x, y, part, fontName=font, fontSize=size, fillColor=colour))
+        x += stringWidth(part, font, size)
 
 
 def hm(minutes: float) -> str:
@@ -97,8 +113,7 @@ def _gantt(bars: Sequence[Bar], width: float, horizon: float) -> Drawing:
         y = top - (i + 1) * row
         if i % 2 == 0:
             d.add(Rect(0, y, width, row, fillColor=Color(0.96, 0.96, 0.96), strokeColor=None))
-        label = fit(f"{bar.step}. {bar.label}", REGULAR, 7, label_w)
-        d.add(String(2, y + 4.5, label, fontName=REGULAR, fontSize=7, fillColor=INK))
+        label(d, 2, y + 4.5, f"{bar.step}. {bar.label}", size=7, width=label_w)
         fill = FAILOVER if bar.action == "failover" else RESTORE
         w = max(x(bar.finish) - x(bar.start), 1.2)
         d.add(
@@ -217,26 +232,8 @@ def dependency_drawing(
             )
             ink = colors.white if node.state in ("failover",) else INK
             first, _, second = node.label.partition(" / ")
-            d.add(
-                String(
-                    x + 3,
-                    y + 14,
-                    fit(first, BOLD, 6.5, box_w - 6),
-                    fontName=BOLD,
-                    fontSize=6.5,
-                    fillColor=ink,
-                )
-            )
-            d.add(
-                String(
-                    x + 3,
-                    y + 4.5,
-                    fit(second or node.id, REGULAR, 6, box_w - 6),
-                    fontName=REGULAR,
-                    fontSize=6,
-                    fillColor=ink,
-                )
-            )
+            label(d, x + 3, y + 14, first, size=6.5, width=box_w - 6, bold=True, fill=ink)
+            label(d, x + 3, y + 4.5, second or node.id, size=6, width=box_w - 6, fill=ink)
     return d
 
 
@@ -250,97 +247,132 @@ class Slot:
 
 @dataclass(frozen=True)
 class RackView:
+    """A rack, or the part of it from unit ``first`` to unit ``last`` (a tall rack is
+    drawn in parts at the common scale: see :func:`rack_parts`)."""
+
     title: str
     id: str
     units: int
     slots: tuple[Slot, ...]
     lost: bool
+    first: int = 1
+    last: int = 0  # 0: the top unit
+
+    @property
+    def top(self) -> int:
+        return self.last or self.units
+
+    @property
+    def span(self) -> int:
+        return self.top - self.first + 1
 
 
-def rack_row(racks: Sequence[RackView], width: float, unit_h: float = 6.5) -> Drawing:
-    """Elevations of up to four racks side by side: U1 at the bottom, lost servers red."""
+UNIT_H = 6.5
+RACK_FURNITURE_H = 44.0
+
+
+def rack_parts(view: RackView, max_units: int, max_parts: int) -> tuple[list[RackView], int]:
+    """``view`` cut into parts of at most ``max_units`` units, keeping only the parts that
+    hold a server (the first part if none does), at most ``max_parts`` of them; and how
+    many parts with servers were left out."""
+    if view.units <= max_units:
+        return [view], 0
+    per = max(1, max_units)
+    occupied: set[int] = set()
+    for slot in view.slots:
+        low = max(slot.position, 1)
+        high = min(slot.position + max(slot.height, 1) - 1, view.units)
+        if low <= high:
+            occupied.update(range((low - 1) // per, (high - 1) // per + 1))
+    chosen = sorted(occupied) or [0]
+    parts = []
+    for index in chosen[:max_parts]:
+        first = index * per + 1
+        last = min(first + per - 1, view.units)
+        slots = tuple(
+            s for s in view.slots if s.position <= last and s.position + s.height - 1 >= first
+        )
+        parts.append(RackView(view.title, view.id, view.units, slots, view.lost, first, last))
+    return parts, max(0, len(chosen) - max_parts)
+
+
+def rack_row(racks: Sequence[RackView], width: float, unit_h: float = UNIT_H) -> Drawing:
+    """Elevations of up to four racks (or rack parts) side by side: U1 at the bottom, lost
+    servers red."""
     per = 4
     gap = 16.0
     rack_w = (width - gap * (per - 1)) / per
-    tallest = max((r.units for r in racks), default=42)
-    height = tallest * unit_h + 44
+    tallest = max((r.span for r in racks), default=42)
+    height = tallest * unit_h + RACK_FURNITURE_H
     d = Drawing(width, height)
     for i, rack in enumerate(racks):
-        x = i * (rack_w + gap)
-        base = 4.0
-        body_h = rack.units * unit_h
-        first, _, second = rack.title.partition(" / ")
-        for line, (text, font, size) in enumerate(
-            ((first, BOLD, 8.0), (second, REGULAR, 7.0)) if second else ((first, BOLD, 8.0),)
-        ):
+        _rack(d, rack, i * (rack_w + gap), rack_w, unit_h)
+    return d
+
+
+def _rack(d: Drawing, rack: RackView, x: float, rack_w: float, unit_h: float) -> None:
+    base = 4.0
+    body_h = rack.span * unit_h
+    first, _, second = rack.title.partition(" / ")
+    centre = x + rack_w / 2
+    label(d, centre, base + body_h + 25, first, size=8, width=rack_w, bold=True, anchor="middle")
+    if second:
+        label(d, centre, base + body_h + 16, second, size=7, width=rack_w, anchor="middle")
+    note = "rack lost" if rack.lost else "some servers lost"
+    where = (
+        f"{rack.units}U"
+        if rack.span == rack.units
+        else f"U{rack.first}-{rack.top} of {rack.units}U"
+    )
+    label(
+        d,
+        centre,
+        base + body_h + 6,
+        f"{rack.id} · {where} · {note}",
+        size=6.5,
+        width=rack_w,
+        anchor="middle",
+        fill=LOST if rack.lost else INK,
+    )
+    inner = x + 12
+    inner_w = rack_w - 14
+    d.add(Rect(x, base - 2, rack_w, body_h + 4, fillColor=Color(0.3, 0.3, 0.32), strokeColor=None))
+    d.add(Rect(inner, base, inner_w, body_h, fillColor=colors.white, strokeColor=None))
+    for u in range(rack.first, rack.top + 1):
+        if u % 5 == 0 or u == 1:
             d.add(
                 String(
-                    x + rack_w / 2,
-                    base + body_h + 25 - line * 9,
-                    fit(text, font, size, rack_w),
-                    fontName=font,
-                    fontSize=size,
+                    x + 6,
+                    base + (u - rack.first) * unit_h + 1,
+                    str(u),
+                    fontName=REGULAR,
+                    fontSize=4.5 if u < 1000 else 3.2,
                     textAnchor="middle",
+                    fillColor=colors.white,
                 )
             )
-        note = "rack lost" if rack.lost else "some servers lost"
+    for slot in rack.slots:
+        low = max(slot.position, rack.first)
+        high = min(slot.position + slot.height - 1, rack.top)
+        if low > high:
+            continue
+        h = (high - low + 1) * unit_h
+        y = base + (low - rack.first) * unit_h
         d.add(
-            String(
-                x + rack_w / 2,
-                base + body_h + 6,
-                fit(f"{rack.id} · {rack.units}U · {note}", REGULAR, 6.5, rack_w),
-                fontName=REGULAR,
-                fontSize=6.5,
-                textAnchor="middle",
-                fillColor=LOST if rack.lost else INK,
+            Rect(
+                inner + 1,
+                y + 0.4,
+                inner_w - 2,
+                h - 0.8,
+                fillColor=LOST if slot.lost else KEPT,
+                strokeColor=INK,
+                strokeWidth=0.3,
             )
         )
-        inner = x + 12
-        inner_w = rack_w - 14
-        d.add(
-            Rect(x, base - 2, rack_w, body_h + 4, fillColor=Color(0.3, 0.3, 0.32), strokeColor=None)
-        )
-        d.add(Rect(inner, base, inner_w, body_h, fillColor=colors.white, strokeColor=None))
-        for u in range(1, rack.units + 1):
-            if u % 5 == 0 or u == 1:
-                d.add(
-                    String(
-                        x + 6,
-                        base + (u - 1) * unit_h + 1,
-                        str(u),
-                        fontName=REGULAR,
-                        fontSize=4.5,
-                        textAnchor="middle",
-                        fillColor=colors.white,
-                    )
-                )
-        for slot in rack.slots:
-            if slot.position < 1 or slot.position > rack.units:
-                continue
-            h = min(slot.height, rack.units - slot.position + 1) * unit_h
-            y = base + (slot.position - 1) * unit_h
-            d.add(
-                Rect(
-                    inner + 1,
-                    y + 0.4,
-                    inner_w - 2,
-                    h - 0.8,
-                    fillColor=LOST if slot.lost else KEPT,
-                    strokeColor=INK,
-                    strokeWidth=0.3,
-                )
+        size = min(5.5, h - 1.5)
+        if size >= 3:
+            text = ("X " if slot.lost else "") + slot.name
+            ink = colors.white if slot.lost else INK
+            label(
+                d, inner + 3, y + (h - size) / 2 + 0.6, text, size=size, width=inner_w - 6, fill=ink
             )
-            size = min(5.5, h - 1.5)
-            if size >= 3:
-                text = ("X " if slot.lost else "") + slot.name
-                d.add(
-                    String(
-                        inner + 3,
-                        y + (h - size) / 2 + 0.6,
-                        fit(text, REGULAR, size, inner_w - 6),
-                        fontName=REGULAR,
-                        fontSize=size,
-                        fillColor=colors.white if slot.lost else INK,
-                    )
-                )
-    return d

@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as _dt
 import io
 import os
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Literal
@@ -14,9 +13,10 @@ from reportlab.lib.pagesizes import A4, LETTER
 
 from planner.engine.recovery import RecoveryResult
 from planner.model.plan import Plan
-from planner.runbook.fonts import register_fonts
+from planner.runbook.fonts import plain, register_fonts, short
 from planner.runbook.story import Meta, build_story
 from planner.runbook.template import PageCount, RunbookCancelled, RunbookDoc
+from planner.storage.atomic import write_bytes_atomically
 
 Paper = Literal["a4", "letter"]
 PAPERS: dict[str, tuple[float, float]] = {"a4": A4, "letter": LETTER}
@@ -66,8 +66,9 @@ def render_runbook(
         scenario=scenario,
         fingerprint=plan_print,
         progress=progress,
-        title=f"Recovery runbook: {plan.name}",
-        subject=scenario,
+        # Metadata is shown by the viewer in its own fonts: cut, controls made visible.
+        title=plain(short(f"Recovery runbook: {plan.name}", 200)),
+        subject=plain(short(scenario, 200)),
         author="DR Planner",
         creator="DR Planner",
         producer="DR Planner",
@@ -95,15 +96,8 @@ def export_runbook(
 ) -> int:
     """Write the runbook to ``path`` (atomically) and return its page count."""
     data = render_runbook(plan, result, paper=paper, date=date, progress=progress)
-    target = Path(path)
-    fd, tmp = tempfile.mkstemp(prefix=".runbook-", suffix=".pdf", dir=target.parent or ".")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    # Beside the target, then renamed over it, with the mode any new file gets (umask).
+    write_bytes_atomically(Path(path), data)
     return page_count_of(data)
 
 

@@ -18,6 +18,7 @@ from reportlab.lib import colors
 from reportlab.lib.colors import Color
 from reportlab.lib.enums import TA_CENTER
 from reportlab.lib.styles import ParagraphStyle
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import (
     CondPageBreak,
     Flowable,
@@ -30,12 +31,12 @@ from reportlab.platypus import (
 )
 from reportlab.platypus.tableofcontents import TableOfContents
 
-from planner.engine.recovery import RecoveryResult, ServiceRecovery
+from planner.engine.recovery import RecoveryResult, ServiceRecovery, miss_reason_text
 from planner.model.clock import clock
 from planner.model.plan import Plan
 from planner.runbook import drawings
-from planner.runbook.fonts import BOLD, REGULAR, markup, register_fonts
-from planner.runbook.template import Anchor, OutlineMark, PageCount
+from planner.runbook.fonts import BOLD, REGULAR, markup, plain, register_fonts, short
+from planner.runbook.template import Anchor, ChunkedTable, OutlineMark, PageCount
 
 # Above these sizes the compact forms are used (see the module docstring).
 FULL_PROCEDURE_MAX = 300
@@ -48,6 +49,15 @@ MISSES_LISTED_MAX = 60
 DRAWN_NEIGHBOURS = 40
 DRAWN_LAYERS = 6
 RACKS_LISTED_MAX = 60
+LAYERS_LISTED_MAX = 60
+CRITICAL_LISTED_MAX = 300
+TIMELINE_BARS_MAX = 3000  # 75 pages of chart; the procedure lists every step
+RACK_PARTS_MAX = 8  # parts of one tall rack drawn (see drawings.rack_parts)
+RACK_VIEWS_MAX = 48  # racks and rack parts drawn in all
+SERVICES_PER_CONTACT_MAX = 40
+LONG_TABLE_ROWS = 60  # above this a table is laid out a page at a time (ChunkedTable)
+NAME_CHARS = 160  # names in cells, headings, drawings and the outline are cut here
+ID_CHARS = 80
 
 SHADE = Color(0.93, 0.94, 0.96)
 HEAD = Color(0.2, 0.27, 0.36)
@@ -176,6 +186,14 @@ GRID_STYLE = TableStyle(
         ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
     ]
 )
+COMPACT_STYLE = TableStyle(
+    [
+        *GRID_STYLE.getCommands(),
+        ("FONTNAME", (0, 1), (-1, -1), REGULAR),
+        ("FONTSIZE", (0, 1), (-1, -1), 8.5),
+        ("LEADING", (0, 1), (-1, -1), 10.5),
+    ]
+)
 FORM_STYLE = TableStyle(
     [
         ("BACKGROUND", (0, 0), (-1, 0), HEAD),
@@ -250,16 +268,25 @@ class _Ctx:
     def p(self, text: str, style: str = "body") -> Paragraph:
         return Paragraph(text, self.s[style])
 
-    def name(self, service_id: str) -> str:
+    def name(self, service_id: str, full: bool = False) -> str:
+        """The service's name as markup, cut to ``NAME_CHARS`` unless ``full``."""
         service = self.services.get(service_id)
-        return markup(service.name if service else service_id)
+        value = service.name if service else service_id
+        return markup(value if full else short(value, NAME_CHARS))
+
+    def ident(self, item_id: str) -> str:
+        return markup(short(item_id, ID_CHARS))
 
     def heading(self, title: str, key: str) -> Paragraph:
         return _marked(self.p(markup(title), "h1"), OutlineMark(key, title, 0))
 
     def table(
         self, rows: list[list[object]], widths: list[float], style: TableStyle = GRID_STYLE
-    ) -> Table:
+    ) -> Flowable:
+        """A table with a header row; a long one is laid out a page at a time, so its rows
+        must be short (cut names), while a short one may split inside a tall row."""
+        if len(rows) > LONG_TABLE_ROWS:
+            return ChunkedTable(rows[0], rows[1:], widths, style)
         table = Table(rows, colWidths=widths, repeatRows=1, style=style, splitInRow=1)
         table.hAlign = "LEFT"
         return table
@@ -299,7 +326,9 @@ def _cover(ctx: _Ctx) -> list[Flowable]:
     named.update((x.id, x.name) for x in ctx.plan.racks)
     if len(r.failed) <= 30:
         named.update((x.id, x.name) for x in ctx.plan.servers if x.id in set(r.failed))
-    shown = [f"{named[i]} ({i})" if named.get(i, i) != i else i for i in r.failed[:30]]
+    shown = [
+        short(f"{named[i]} ({i})" if named.get(i, i) != i else i, NAME_CHARS) for i in r.failed[:30]
+    ]
     more = f" and {len(r.failed) - 30} more" if len(r.failed) > 30 else ""
     failed = (", ".join(shown) or "nothing") + more
     rows = [
@@ -315,6 +344,7 @@ def _cover(ctx: _Ctx) -> list[Flowable]:
             [[ctx.p(k, "cellb"), ctx.p(v, "cell")] for k, v in rows],
             colWidths=[110, ctx.width - 110],
             style=KEY_VALUE_STYLE,
+            splitInRow=1,  # a scenario name of pages is printed whole
         )
     )
     out.append(Spacer(1, 14))
@@ -396,9 +426,11 @@ def _summary(ctx: _Ctx) -> list[Flowable]:
     if misses:
         out.append(
             ctx.p(
-                "<i>Chain too long</i>: even with unlimited crews the dependency chain takes "
-                "longer than the RTO. <i>Too few crews</i>: the chain fits, but the pools "
-                "cannot run everything at once.",
+                "<i>Own restore longer than RTO</i>: the service's own restore (or "
+                "failover) alone takes longer than its RTO. <i>Chain too long</i>: each step "
+                "fits, but even with unlimited crews the dependency chain takes longer than "
+                "the RTO. <i>Too few crews</i>: the chain fits, but the pools cannot run "
+                "everything at once.",
                 "small",
             )
         )
@@ -408,23 +440,25 @@ def _summary(ctx: _Ctx) -> list[Flowable]:
         ]
         ordered = sorted(misses, key=lambda m: (m.recovered, m.id))
         if len(ordered) > MISSES_LISTED_MAX:
+            by_own = sum(1 for m in misses if m.miss_reason == "own")
             by_path = sum(1 for m in misses if m.miss_reason == "path")
             out.append(
                 ctx.p(
-                    f"{by_path} misses because the chain is too long, "
-                    f"{len(misses) - by_path} because of too few crews. The table lists the "
-                    f"first {MISSES_LISTED_MAX} by recovery time.",
+                    f"{by_own} misses because the service's own restore is longer than its "
+                    f"RTO, {by_path} because the chain is too long, "
+                    f"{len(misses) - by_own - by_path} because of too few crews. The table "
+                    f"lists the first {MISSES_LISTED_MAX} by recovery time.",
                     "small",
                 )
             )
             out.append(Spacer(1, 4))
         for s in ordered[:MISSES_LISTED_MAX]:
-            reason = "chain too long" if s.miss_reason == "path" else "too few crews"
+            reason = miss_reason_text(s)
             step = ctx.step_of.get(s.id)
             rows_m.append(
                 [
                     ctx.p(str(step) if step else "-", "cell"),
-                    ctx.p(f"{ctx.name(s.id)} <font size=7>({markup(s.id)})</font>", "cell"),
+                    ctx.p(f"{ctx.name(s.id)} <font size=7>({ctx.ident(s.id)})</font>", "cell"),
                     ctx.p(str(s.tier), "cell"),
                     ctx.p(duration(s.rto_minutes), "cell"),
                     ctx.p(duration(s.recovered), "cell"),
@@ -446,12 +480,21 @@ def _summary(ctx: _Ctx) -> list[Flowable]:
         )
         out.append(Spacer(1, 4))
         rows_c: list[list[object]] = [ctx.header_row("Step", "Service", "Start", "Finish")]
-        for sid in r.critical_path:
+        if len(r.critical_path) > CRITICAL_LISTED_MAX:
+            out.append(
+                ctx.p(
+                    f"The path has {len(r.critical_path)} steps; the table lists the first "
+                    f"{CRITICAL_LISTED_MAX}. The timeline outlines each step of the path in red.",
+                    "small",
+                )
+            )
+            out.append(Spacer(1, 4))
+        for sid in r.critical_path[:CRITICAL_LISTED_MAX]:
             on_path = r.service(sid)
             rows_c.append(
                 [
                     ctx.p(str(ctx.step_of.get(sid, "-")), "cell"),
-                    ctx.p(f"{ctx.name(sid)} <font size=7>({markup(sid)})</font>", "cell"),
+                    ctx.p(f"{ctx.name(sid)} <font size=7>({ctx.ident(sid)})</font>", "cell"),
                     ctx.p(hm(on_path.start if on_path else None), "cell"),
                     ctx.p(hm(on_path.finish if on_path else None), "cell"),
                 ]
@@ -477,7 +520,9 @@ def _impact(ctx: _Ctx) -> list[Flowable]:
     )
     if imp.lost_sites:
         names = ", ".join(
-            markup(f"{s.name} ({s.id})") for s in plan.sites if s.id in set(imp.lost_sites)
+            markup(short(f"{s.name} ({s.id})", NAME_CHARS))
+            for s in plan.sites
+            if s.id in set(imp.lost_sites)
         )
         out.append(ctx.p(f"<b>Sites:</b> {names}", "body"))
     lost_by_rack: dict[str, list[str]] = {}
@@ -485,7 +530,7 @@ def _impact(ctx: _Ctx) -> list[Flowable]:
     for sid in imp.lost_servers:
         server = servers.get(sid)
         if server is not None:
-            lost_by_rack.setdefault(server.rack, []).append(server.name)
+            lost_by_rack.setdefault(server.rack, []).append(short(server.name, NAME_CHARS))
     racks = {rk.id: rk for rk in plan.racks}
     out += ctx.h2("Racks and servers lost")
     listed = len(imp.lost_servers) <= SERVERS_LISTED_MAX
@@ -503,7 +548,7 @@ def _impact(ctx: _Ctx) -> list[Flowable]:
         for rack_id, lost_names in lost_by_rack.items():
             rack = racks.get(rack_id)
             site = rack.site if rack else "-"
-            per_site.setdefault(site, []).append(f"{rack_id} ({len(lost_names)})")
+            per_site.setdefault(site, []).append(f"{short(rack_id, ID_CHARS)} ({len(lost_names)})")
         out.append(
             ctx.p(
                 f"{len(lost_by_rack)} racks hold lost servers; per site, each rack with its "
@@ -512,7 +557,7 @@ def _impact(ctx: _Ctx) -> list[Flowable]:
             )
         )
         for site, items in per_site.items():
-            out.append(ctx.p(f"<b>{markup(site)}</b>: {markup(', '.join(items))}", "small"))
+            out.append(ctx.p(f"<b>{ctx.ident(site)}</b>: {markup(', '.join(items))}", "small"))
             out.append(Spacer(1, 3))
         lost_by_rack = {}
     rows: list[list[object]] = [
@@ -524,8 +569,8 @@ def _impact(ctx: _Ctx) -> list[Flowable]:
         what = ", ".join(lost_names) if listed else str(len(lost_names))
         rows.append(
             [
-                ctx.p(markup(label), "cell"),
-                ctx.p(markup(rack.site if rack else "-"), "cell"),
+                ctx.p(markup(short(label, NAME_CHARS)), "cell"),
+                ctx.p(ctx.ident(rack.site if rack else "-"), "cell"),
                 ctx.p(markup(what), "cell"),
             ]
         )
@@ -543,7 +588,7 @@ def _impact(ctx: _Ctx) -> list[Flowable]:
     for state in ("restore", "failover", "dependency", "unaffected"):
         members = [s for s in r.services if s.state == state]
         if len(members) <= SERVICES_LISTED_MAX:
-            names = ", ".join(markup(s.name) for s in members) or "-"
+            names = ", ".join(markup(short(s.name, NAME_CHARS)) for s in members) or "-"
         else:
             names = f"{len(members)} services (see the restore procedure)"
         rows_s.append(
@@ -565,7 +610,7 @@ def _needs_text(ctx: _Ctx, task: ServiceRecovery) -> str:
     parts = []
     for pool_id, units in task.needs.items():
         pool = ctx.pools.get(pool_id)
-        parts.append(f"{units} × {markup(pool.name if pool else pool_id)}")
+        parts.append(f"{units} × {markup(short(pool.name if pool else pool_id, NAME_CHARS))}")
     return "; ".join(parts) or "none"
 
 
@@ -623,12 +668,15 @@ def _procedure_full(ctx: _Ctx) -> list[Flowable]:
             service = ctx.services[task.id]
             action = "Fail over" if task.state == "failover" else "Restore"
             together = f" · {place} of {len(members)} starting together" if len(members) > 1 else ""
-            title = f"{ctx.name(task.id)} <font size=8 color='#555555'>({markup(task.id)})</font>"
+            title = (
+                f"{ctx.name(task.id, full=True)} "
+                f"<font size=8 color='#555555'>({markup(task.id)})</font>"
+            )
             flags = []
             if task.id in critical:
                 flags.append("<font color='#b00000'><b>critical path</b></font>")
             if task.meets_rto is False:
-                why = "chain too long" if task.miss_reason == "path" else "too few crews"
+                why = miss_reason_text(task)
                 flags.append(f"<font color='#b00000'>misses RTO ({why})</font>")
             rto = f"RTO {duration(task.rto_minutes)}" if task.rto_minutes is not None else ""
             when = (
@@ -652,7 +700,9 @@ def _procedure_full(ctx: _Ctx) -> list[Flowable]:
                 body.append(ctx.p(f"<b>Do:</b>{items}", "cell"))
             if service.notes:
                 body.append(ctx.p(f"<b>Notes:</b> {markup(service.notes)}", "cell"))
-            owner = " · ".join(markup(x) for x in (service.owner, service.team) if x)
+            owner = " · ".join(
+                markup(short(x, NAME_CHARS)) for x in (service.owner, service.team) if x
+            )
             if owner:
                 body.append(ctx.p(f"<b>Owner:</b> {owner}", "cell"))
             blanks = ctx.p(
@@ -682,17 +732,25 @@ def _procedure_full(ctx: _Ctx) -> list[Flowable]:
     return out
 
 
-class OutlinedParagraph(Paragraph):
-    """A paragraph that bookmarks its page when drawn: outline entries for table rows."""
+class StepNumber(Flowable):
+    """A step's number in bold that bookmarks its page when drawn: outline entries for
+    table rows (a plain flowable: a Paragraph per row costs seconds on 10,000 rows)."""
 
-    def __init__(self, text: str, style: ParagraphStyle, mark: OutlineMark) -> None:
-        super().__init__(text, style)
+    def __init__(self, number: int, mark: OutlineMark, size: float = 8.5) -> None:
+        super().__init__()
+        self.text = str(number)
         self.mark = mark
+        self.size = size
+
+    def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
+        return min(avail_width, self.size * len(self.text)), self.size * 1.2
 
     def draw(self) -> None:
-        super().draw()
+        self.canv.setFont(BOLD, self.size)
+        self.canv.drawString(0, self.size * 0.25, self.text)
         self.canv.bookmarkPage(self.mark.key)
-        self.canv.addOutlineEntry(self.mark.title, self.mark.key, level=self.mark.level)
+        title = plain(short(self.mark.title, NAME_CHARS))
+        self.canv.addOutlineEntry(title, self.mark.key, level=self.mark.level)
 
 
 def _procedure_compact(ctx: _Ctx) -> list[Flowable]:
@@ -708,32 +766,44 @@ def _procedure_compact(ctx: _Ctx) -> list[Flowable]:
     w = ctx.width
     widths = [34, w - 34 - 50 - 96 - 120 - 22, 50, 96, 120, 22]
     head = ctx.header_row("Step", "Service", "Action", "Planned", "Confirm first (steps)", "")
-    rows: list[list[object]] = [head]
-    shading: list[tuple[str, tuple[int, int], tuple[int, int], Color]] = []
+    rows: list[list[object]] = []
+    tints: list[Color | None] = []
     for group_no, (_start, members) in enumerate(_groups(ctx.tasks), start=1):
         tint = SHADE if group_no % 2 else colors.white
         for task in members:
             n = ctx.step_of[task.id]
-            deps = ", ".join(str(ctx.step_of.get(d, "?")) for d in task.waits_for) or "-"
+            deps = _step_list(ctx, task.waits_for)
             mark = OutlineMark(f"step-{n}", f"{n}. {task.name} ({task.id})", 1, False)
             rows.append(
                 [
-                    OutlinedParagraph(str(n), ctx.s["cellb"], mark),
-                    ctx.p(f"{ctx.name(task.id)} <font size=7>({markup(task.id)})</font>", "cell"),
-                    ctx.p(task.state, "cell"),
-                    ctx.p(f"{hm(task.start)} to {hm(task.finish)}", "cell"),
-                    ctx.p(deps, "cell"),
+                    StepNumber(n, mark),
+                    ctx.p(
+                        f"{ctx.name(task.id)} <font size=7>({ctx.ident(task.id)})</font>", "cell"
+                    ),
+                    _cell(ctx, task.state, widths[2]),
+                    _cell(ctx, f"{hm(task.start)} to {hm(task.finish)}", widths[3]),
+                    _cell(ctx, deps, widths[4]),
                     CheckBox(10),
                 ]
             )
-            row = len(rows) - 1
-            shading.append(("BACKGROUND", (0, row), (-1, row), tint))
-    # One table: reportlab splits it page by page and repeats the header row.
-    table = Table(rows, colWidths=widths, repeatRows=1, style=GRID_STYLE)
-    table.setStyle(TableStyle(shading))
-    table.hAlign = "LEFT"
-    out.append(table)
+            tints.append(tint)
+    # One table laid out a page at a time, the header row on every page.
+    out.append(ChunkedTable(head, rows, widths, COMPACT_STYLE, tints))
     return out
+
+
+def _cell(ctx: _Ctx, text: str, width: float) -> object:
+    """Our own short text (no markup) as a plain string when it fits on one line, which is
+    cheap to lay out, else as a Paragraph that wraps."""
+    if stringWidth(text, REGULAR, 8.5) <= width - 12:  # 6 pt padding either side
+        return text
+    return ctx.p(markup(text), "cell")
+
+
+def _step_list(ctx: _Ctx, ids: list[str], shown: int = 200) -> str:
+    """Step numbers of ``ids``, the first ``shown`` of them and a count of the rest."""
+    text = ", ".join(str(ctx.step_of.get(d, "?")) for d in ids[:shown]) or "-"
+    return text + (f" and {len(ids) - shown} more" if len(ids) > shown else "")
 
 
 # ---------------------------------------------------------------- drawings
@@ -767,8 +837,17 @@ def _timeline(ctx: _Ctx) -> list[Flowable]:
             "small",
         )
     )
-    out.append(Spacer(1, 6))
     horizon = max(float(r.recovery_minutes), max(b.finish for b in bars), 1.0)
+    if len(bars) > TIMELINE_BARS_MAX:
+        out.append(
+            ctx.p(
+                f"The chart shows the first {TIMELINE_BARS_MAX} of the {len(bars)} steps; "
+                "the restore procedure lists every one.",
+                "small",
+            )
+        )
+        bars = bars[:TIMELINE_BARS_MAX]
+    out.append(Spacer(1, 6))
     # Drawing height: 44 pt of axis and legend plus 15 pt a row. The first page also
     # carries the heading and the legend text; later ones a "continued" line.
     first = int((ctx.meta.frame_height - 110 - 48) // 15)
@@ -869,10 +948,7 @@ def _dependencies(ctx: _Ctx) -> list[Flowable]:
                 "body",
             )
         )
-        rows: list[list[object]] = [ctx.header_row("Layer", "Services")]
-        for i, layer in enumerate(layers_all, start=1):
-            rows.append([ctx.p(str(i), "cell"), ctx.p(str(len(layer)), "cell")])
-        out.append(ctx.table(rows, [60, 100]))
+        out.append(ctx.table(_layer_rows(ctx, layers_all), [90, 140]))
         out.append(Spacer(1, 8))
     else:
         shown = impacted
@@ -906,6 +982,30 @@ def _dependencies(ctx: _Ctx) -> list[Flowable]:
     return out
 
 
+def _layer_rows(ctx: _Ctx, layers: list[list[str]]) -> list[list[object]]:
+    """The layer table: runs of layers of one size in one row ("1-10000: 1 each"), at most
+    ``LAYERS_LISTED_MAX`` rows, so a 10,000-long chain takes one line."""
+    runs: list[tuple[int, int, int]] = []  # first layer, last layer, services per layer
+    for number, layer in enumerate(layers, start=1):
+        if runs and runs[-1][2] == len(layer):
+            runs[-1] = (runs[-1][0], number, len(layer))
+        else:
+            runs.append((number, number, len(layer)))
+    rows: list[list[object]] = [ctx.header_row("Layers", "Services in each")]
+    for first, last, size in runs[:LAYERS_LISTED_MAX]:
+        which = str(first) if first == last else f"{first}-{last}"
+        rows.append([ctx.p(which, "cell"), ctx.p(str(size), "cell")])
+    if len(runs) > LAYERS_LISTED_MAX:
+        rest = sum(len(layer) for layer in layers[runs[LAYERS_LISTED_MAX][0] - 1 :])
+        rows.append(
+            [
+                ctx.p(f"{runs[LAYERS_LISTED_MAX][0]}-{len(layers)}", "cell"),
+                ctx.p(f"{rest} in all", "cell"),
+            ]
+        )
+    return rows
+
+
 def _racks(ctx: _Ctx) -> list[Flowable]:
     r, plan = ctx.result, ctx.plan
     out: list[Flowable] = [ctx.heading("Racks", "racks")]
@@ -937,21 +1037,51 @@ def _racks(ctx: _Ctx) -> list[Flowable]:
         )
     out.append(ctx.p(text, "small"))
     out.append(Spacer(1, 6))
-    views = [
-        drawings.RackView(
-            rk.name,
-            rk.id,
+    # A rack taller than a page is drawn in parts at the common scale (6.5 pt a unit,
+    # labels legible) rather than shrunk: a 10,000-unit rack on one page would give each
+    # unit 0.07 pt. Parts without servers are left out, and the text says what was.
+    # Leave room for the heading and the notes above the first row of parts.
+    room = ctx.meta.frame_height - drawings.RACK_FURNITURE_H - 120
+    per_part = max(1, int(room // drawings.UNIT_H))
+    views: list[drawings.RackView] = []
+    for rk in drawn:
+        whole = drawings.RackView(
+            short(rk.name, NAME_CHARS),
+            short(rk.id, ID_CHARS),
             rk.units,
             tuple(by_rack.get(rk.id, ())),
             rk.id in lost_racks,
         )
-        for rk in drawn
-    ]
+        parts, left_out = drawings.rack_parts(whole, per_part, RACK_PARTS_MAX)
+        if len(views) + len(parts) > RACK_VIEWS_MAX:
+            out.append(ctx.p(f"Racks from {ctx.ident(rk.id)} on are not drawn.", "small"))
+            break
+        if len(parts) > 1 or parts[0].span < rk.units:
+            out.append(ctx.p(_parts_note(ctx, rk.id, rk.units, per_part, parts, left_out), "small"))
+        views += parts
     for first in range(0, len(views), 4):
         out.append(drawings.rack_row(views[first : first + 4], ctx.width))
         out.append(Spacer(1, 10))
     out.append(PageBreak())
     return out
+
+
+def _parts_note(
+    ctx: _Ctx,
+    rack_id: str,
+    units: int,
+    per_part: int,
+    parts: list[drawings.RackView],
+    left_out: int,
+) -> str:
+    shown = ", ".join(f"U{p.first}-{p.top}" for p in parts)
+    text = (
+        f"Rack {ctx.ident(rack_id)} has {units} units, too tall for a page: it is drawn in "
+        f"parts of up to {per_part} units ({shown}); units without servers are left out."
+    )
+    if left_out:
+        text += f" {left_out} more parts with servers are not drawn."
+    return text
 
 
 # ---------------------------------------------------------------- contacts and sign-off
@@ -981,12 +1111,15 @@ def _contacts(ctx: _Ctx) -> list[Flowable]:
         ordered = sorted(people.items(), key=lambda kv: (kv[0][1], kv[0][0]))
         for (owner, team), ids in ordered:
             names = ", ".join(
-                f"<b>{ctx.name(i)}</b>" if i in impacted else ctx.name(i) for i in ids
+                f"<b>{ctx.name(i)}</b>" if i in impacted else ctx.name(i)
+                for i in ids[:SERVICES_PER_CONTACT_MAX]
             )
+            if len(ids) > SERVICES_PER_CONTACT_MAX:
+                names += f" and {len(ids) - SERVICES_PER_CONTACT_MAX} more"
             rows.append(
                 [
-                    ctx.p(markup(owner), "cell"),
-                    ctx.p(markup(team), "cell"),
+                    ctx.p(markup(short(owner, NAME_CHARS)), "cell"),
+                    ctx.p(markup(short(team, NAME_CHARS)), "cell"),
                     ctx.p(names, "cell"),
                     "",
                 ]

@@ -15,9 +15,9 @@ from typing import Any
 
 from reportlab.lib.colors import Color
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate
+from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate, Table, TableStyle
 
-from planner.runbook.fonts import BOLD, REGULAR, plain
+from planner.runbook.fonts import BOLD, REGULAR, Run, fit, plain, runs_width, short
 
 MARGIN = 42.0
 HEADER_GAP = 24.0
@@ -87,6 +87,82 @@ class Anchor(Flowable):
             doc.register(self.mark)
 
 
+class ChunkedTable(Flowable):
+    """A long table laid out a page at a time, so its cost grows with its rows, not their
+    square (reportlab measures every remaining row of a Table each time it splits one).
+
+    Each page gets a Table of the rows that fit there, the header row on top; ``tints``
+    (one per body row, or None) are row backgrounds. Rows must each fit on a page.
+    """
+
+    WINDOW = 48  # rows measured per page: more than a page of one-line rows (16.5 pt) holds
+
+    def __init__(
+        self,
+        head: list[object],
+        rows: list[list[object]],
+        widths: list[float],
+        style: TableStyle,
+        tints: list[Color | None] | None = None,
+    ) -> None:
+        super().__init__()
+        self.head, self.rows, self.widths, self.style = head, rows, widths, style
+        self.tints = tints if tints is not None else [None] * len(rows)
+        self.hAlign = "LEFT"
+        self._whole: Table | None = None
+
+    def _table(self, count: int, heights: list[float] | None = None) -> Table:
+        table = Table(
+            [self.head, *self.rows[:count]],
+            colWidths=self.widths,
+            rowHeights=heights,
+            repeatRows=1,
+            style=self.style,
+        )
+        shading = [
+            ("BACKGROUND", (0, row), (-1, row), tint)
+            for row, tint in enumerate(self.tints[:count], start=1)
+            if tint is not None
+        ]
+        if shading:
+            table.setStyle(TableStyle(shading))
+        return table
+
+    def _rest(self, start: int) -> ChunkedTable:
+        return ChunkedTable(
+            self.head, self.rows[start:], self.widths, self.style, self.tints[start:]
+        )
+
+    def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
+        if len(self.rows) <= self.WINDOW:
+            self._whole = self._table(len(self.rows))
+            return self._whole.wrap(avail_width, avail_height)
+        self._whole = None
+        return sum(self.widths), avail_height + 1  # more rows follow than a page holds: split
+
+    def split(self, avail_width: float, avail_height: float) -> list[Flowable]:
+        window = self._table(min(self.WINDOW, len(self.rows)))
+        window.wrap(avail_width, avail_height)
+        heights = window._rowHeights
+        used, fitting = heights[0], 0
+        for height in heights[1:]:
+            if used + height > avail_height:
+                break
+            used += height
+            fitting += 1
+        if fitting == 0:
+            return []
+        # The rows just measured keep their heights: each is measured once.
+        page = self._table(fitting, list(heights[: fitting + 1]))
+        if fitting >= len(self.rows):
+            return [page]
+        return [page, self._rest(fitting)]
+
+    def draw(self) -> None:
+        assert self._whole is not None
+        self._whole.drawOn(self.canv, 0, 0)
+
+
 class RunbookDoc(BaseDocTemplate):
     """A :class:`BaseDocTemplate` with the runbook's page furniture and bookkeeping."""
 
@@ -133,17 +209,16 @@ class RunbookDoc(BaseDocTemplate):
         canvas.setStrokeColor(RULE)
         canvas.setLineWidth(0.5)
         top = height - MARGIN
-        canvas.setFont(BOLD, 8)
-        canvas.drawString(MARGIN, top, _fit(self.plan_name, BOLD, 8, (width - 2 * MARGIN) * 0.5))
-        canvas.setFont(REGULAR, 8)
-        canvas.drawRightString(
-            width - MARGIN, top, _fit(self.scenario, REGULAR, 8, (width - 2 * MARGIN) * 0.48)
-        )
+        room = width - 2 * MARGIN
+        _draw(canvas, MARGIN, top, fit(self.plan_name, True, 8, room * 0.5), 8)
+        right = fit(self.scenario, False, 8, room * 0.48)
+        _draw(canvas, width - MARGIN - runs_width(right, 8), top, right, 8)
         canvas.line(MARGIN, top - 5, width - MARGIN, top - 5)
         bottom = MARGIN
         canvas.line(MARGIN, bottom + 10, width - MARGIN, bottom + 10)
         total = self.page_count.previous
         page = canvas.getPageNumber()
+        canvas.setFont(REGULAR, 8)
         canvas.drawString(MARGIN, bottom, f"plan fingerprint {self.fingerprint[:12]}")
         canvas.drawCentredString(width / 2, bottom, "DR Planner recovery runbook")
         label = f"page {page} of {total}" if total else f"page {page}"
@@ -165,19 +240,16 @@ class RunbookDoc(BaseDocTemplate):
     def register(self, mark: OutlineMark) -> None:
         """Bookmark the current page under ``mark`` and list it in the contents."""
         self.canv.bookmarkPage(mark.key)
-        self.canv.addOutlineEntry(mark.title, mark.key, level=mark.level, closed=mark.level > 0)
+        title = plain(short(mark.title))
+        self.canv.addOutlineEntry(title, mark.key, level=mark.level, closed=mark.level > 0)
         if mark.toc:
             text = mark.toc_text if mark.toc_text is not None else mark.title
             self.notify("TOCEntry", (mark.level, text, self.page, mark.key))
 
 
-def _fit(text: str, font: str, size: float, width: float) -> str:
-    """``text`` cut with an ellipsis to fit ``width`` points."""
-    from reportlab.pdfbase.pdfmetrics import stringWidth
-
-    value = plain(text)
-    if stringWidth(value, font, size) <= width:
-        return value
-    while value and stringWidth(value + "…", font, size) > width:
-        value = value[:-1]
-    return value + "…"
+def _draw(canvas: Canvas, x: float, y: float, runs: list[Run], size: float) -> None:
+    """Draw ``runs`` (from :func:`fit`) left to right from ``x``."""
+    for font, text, _marker in runs:
+        canvas.setFont(font, size)
+        canvas.drawString(x, y, text)
+        x += canvas.stringWidth(text, font, size)

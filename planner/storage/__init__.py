@@ -14,6 +14,7 @@ from planner.storage.errors import (
     NotAPlanError,
     PlanFileError,
 )
+from planner.storage.files import check_plan_file, read_plan_bytes
 from planner.storage.json_format import plan_from_json, plan_to_json, read_json, write_json
 
 __all__ = [
@@ -37,30 +38,24 @@ def _is_json_path(path: Path) -> bool:
         return True
     if path.suffix.lower() == ".drplan":
         return False
-    try:
-        with path.open("rb") as handle:
-            return not handle.read(16).startswith(SQLITE_MAGIC)
-    except OSError:
-        return False
+    return not read_plan_bytes(path, 16).startswith(SQLITE_MAGIC)
 
 
 def load_plan(path: str | Path) -> tuple[Plan, list[Problem]]:
     """Read a plan in either format, with the type problems of its items (if any).
 
     The format is chosen by the extension (``.json`` or ``.drplan``), else by content.
-    Raises a :class:`PlanFileError` subclass when the file is not a readable plan.
+    Raises a :class:`PlanFileError` subclass when the file is not a readable plan: also
+    when it is a folder, a pipe, a device or larger than any plan.
     """
     path = Path(path)
-    if path.is_dir():
-        raise PlanFileError(path, "is a folder, not a plan file")
-    if not path.exists():
-        raise PlanFileError(path, "no such file")
+    check_plan_file(path)
     if not _is_json_path(path):
         return read_drplan(path)
     try:
         return read_json(path)
     except NotAPlanError as error:
-        if path.suffix.lower() == ".json":
+        if path.suffix.lower() == ".json" or error.message.startswith("is too large"):
             raise
         raise NotAPlanError(
             path, "not a DR Planner plan (neither a .drplan file nor a JSON plan)"

@@ -47,11 +47,9 @@ def replace_atomically(target: str | Path, write: Callable[[Path], None]) -> Non
     with _temporary_beside(target) as temporary:
         write(temporary)
         _fsync_path(temporary)
-        if target.exists():
-            # mkstemp creates 0600 files; keep the permissions the user gave the plan.
-            os.chmod(temporary, target.stat().st_mode & 0o777)
-        else:
-            os.chmod(temporary, 0o666 & ~_umask())
+        # mkstemp creates 0600 files: give the result the mode any other program's new
+        # file would have (0666 less the umask), or keep the mode of the file it replaces.
+        os.chmod(temporary, mode_for(target))
         os.replace(temporary, target)
     _fsync_path(target.parent, directory=True)
     _remove_stale_temporaries(target)
@@ -71,7 +69,30 @@ def _remove_stale_temporaries(target: Path) -> None:
             pass  # gone already, or not ours to delete: harmless either way
 
 
-def _umask() -> int:
-    mask = os.umask(0)
+def write_bytes_atomically(target: str | Path, data: bytes) -> None:
+    """Replace ``target`` with ``data`` atomically (e.g. an exported PDF)."""
+    replace_atomically(target, lambda temporary: temporary.write_bytes(data))
+
+
+def mode_for(target: Path) -> int:
+    """Permission bits for a file written to ``target``."""
+    try:
+        return target.stat().st_mode & 0o777
+    except OSError:
+        return 0o666 & ~current_umask()
+
+
+def current_umask() -> int:
+    """The process umask, read without changing it where the system allows."""
+    # os.umask can only be read by setting it; between the two calls another thread's
+    # new file would get umask 0. Linux reports it in /proc (since 4.7).
+    try:
+        with open("/proc/self/status", encoding="ascii", errors="replace") as status:
+            for line in status:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8)
+    except (OSError, ValueError, IndexError):
+        pass
+    mask = os.umask(0o022)
     os.umask(mask)
     return mask

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import sqlite3
 from collections import defaultdict
 from pathlib import Path
@@ -30,7 +31,8 @@ from planner.storage.errors import (
     NotAPlanError,
     PlanFileError,
 )
-from planner.storage.json_format import records_to_json
+from planner.storage.files import read_plan_bytes
+from planner.storage.json_format import check_savable, records_to_json, strict_loads
 from planner.storage.records import (
     FORMAT_NAME,
     FORMAT_VERSION,
@@ -136,8 +138,12 @@ def _fingerprint_of(records: dict[str, Any]) -> str:
 
 def write_drplan(plan: Plan, path: str | Path) -> None:
     """Save ``plan`` to ``path`` atomically (the old file survives any crash mid-save)."""
+    check_savable(plan, path)
     try:
         replace_atomically(path, lambda tmp: _write_database(plan, tmp))
+    except (ValueError, TypeError, RecursionError) as error:
+        # A known field set to NaN by a program, say: one line, never a traceback.
+        raise PlanFileError(path, f"cannot save: {error}") from None
     except (OSError, sqlite3.Error) as error:
         reason = error.strerror if isinstance(error, OSError) and error.strerror else error
         raise PlanFileError(path, f"cannot save: {reason}") from None
@@ -241,8 +247,11 @@ def read_drplan(path: str | Path) -> tuple[Plan, list[Problem]]:
         conn.execute("PRAGMA query_only=ON")
         conn.execute("PRAGMA cell_size_check=ON")
         records, stored_fingerprint = _read_records(path, conn)
-    except sqlite3.DatabaseError as error:
-        raise DamagedPlanError(path, f"damaged plan file ({error})") from None
+    except (sqlite3.Error, UnicodeError) as error:
+        # UnicodeError: text that is not UTF-8 (damaged bytes in the schema or a row)
+        raise DamagedPlanError(
+            path, f"damaged plan file ({' '.join(str(error).split())})"
+        ) from None
     finally:
         conn.close()
     try:
@@ -259,11 +268,7 @@ def read_drplan(path: str | Path) -> tuple[Plan, list[Problem]]:
 
 
 def _check_header(path: Path) -> None:
-    try:
-        with path.open("rb") as handle:
-            header = handle.read(100)
-    except OSError as error:
-        raise PlanFileError(path, f"cannot read: {error.strerror or error}") from None
+    header = read_plan_bytes(path, 100)  # refuses pipes, devices and huge files first
     if not header.startswith(SQLITE_MAGIC):
         raise NotAPlanError(path, "not a DR Planner plan (not an SQLite database)")
     if len(header) < 100:
@@ -283,9 +288,9 @@ def _check_header(path: Path) -> None:
 
 
 def _read_records(path: Path, conn: sqlite3.Connection) -> tuple[dict[str, Any], str]:
-    check = conn.execute("PRAGMA quick_check").fetchone()
-    if not check or check[0] != "ok":
-        raise DamagedPlanError(path, f"damaged plan file (integrity check: {check and check[0]})")
+    report = [row[0] for row in conn.execute("PRAGMA quick_check(20)").fetchall()]
+    if report != ["ok"]:
+        raise DamagedPlanError(path, _integrity_message(report))
     _check_schema(path, conn)
     db = sqlite_utils.Database(conn, execute_plugins=False, recursive_triggers=False)
     meta = {row["key"]: row["value"] for row in db["meta"].rows}
@@ -295,8 +300,8 @@ def _read_records(path: Path, conn: sqlite3.Connection) -> tuple[dict[str, Any],
         if key not in meta:
             raise DamagedPlanError(path, f"damaged plan file (meta row '{key}' is missing)")
     try:
-        notes = json.loads(meta["notes"])
-        extra = json.loads(meta["extra"])
+        notes = strict_loads(meta["notes"])
+        extra = strict_loads(meta["extra"])
     except (TypeError, ValueError, RecursionError):
         raise DamagedPlanError(path, "damaged plan file (meta rows are not valid JSON)") from None
     records: dict[str, Any] = {"format": FORMAT_NAME, "version": FORMAT_VERSION}
@@ -309,6 +314,16 @@ def _read_records(path: Path, conn: sqlite3.Connection) -> tuple[dict[str, Any],
     if isinstance(extra, dict):
         records.update({k: v for k, v in extra.items() if k not in PLAN_KEYS})
     return records, str(meta["fingerprint"])
+
+
+def _integrity_message(report: list[object]) -> str:
+    # SQLite's report runs to dozens of lines about pages and cells: what the user needs is
+    # that the file is damaged; the detail is for a developer who asks for it.
+    message = "damaged plan file (SQLite's integrity check failed"
+    if os.environ.get("DRPLANNER_DEBUG"):
+        detail = " ".join(" ".join(str(line).split()) for line in report)
+        return f"{message}: {detail[:2000]})"
+    return f"{message}; set DRPLANNER_DEBUG=1 for its report)"
 
 
 def _check_schema(path: Path, conn: sqlite3.Connection) -> None:
@@ -337,7 +352,7 @@ def _read_items(
         record = {c: row[c] for c in columns if row[c] is not None}
         if row["extra"] is not None:
             try:
-                extra = json.loads(row["extra"])
+                extra = strict_loads(row["extra"])
             except (TypeError, ValueError, RecursionError):
                 raise DamagedPlanError(
                     path, f"damaged plan file ('{table}' row {expected + 1} has bad extra fields)"

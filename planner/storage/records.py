@@ -9,13 +9,17 @@ field, substitutes a neutral value, and goes on, so that every problem is report
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+import reprlib
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
 from planner.model.plan import (
     DEFAULT_RACK_UNITS,
     DEFAULT_TIER,
+    MAX_COORDINATE,
+    MAX_COUNT,
+    MAX_MINUTES,
     Plan,
     Pool,
     Rack,
@@ -34,9 +38,56 @@ class FieldError(ValueError):
     """A field's value has the wrong type; the message says what was expected."""
 
 
+# How deep a field's value may nest (arrays in objects in arrays ...). Real data nests a
+# few levels; a thousand levels would overflow the stack of every JSON encoder.
+MAX_DEPTH = 32
+
+_SHORT = reprlib.Repr()
+_SHORT.maxlevel, _SHORT.maxstring, _SHORT.maxother = 3, 36, 36
+
+
 def _describe(value: Any) -> str:
-    text = repr(value)
+    # reprlib stops at a few levels: a value nested 900 deep is never walked in full.
+    text = _SHORT.repr(value) if isinstance(value, list | dict) else repr(value)
     return text if len(text) <= 40 else text[:37] + "..."
+
+
+def nested_too_deep(value: Any, limit: int = MAX_DEPTH) -> bool:
+    """True when arrays and objects nest more than ``limit`` levels inside ``value``."""
+    return _first_flaw(value, limit, depth_only=True) == "deep"
+
+
+def unsavable(value: Any, limit: int = MAX_DEPTH) -> str | None:
+    """Why ``value`` cannot be written as JSON (too deep, not finite, not JSON), or None."""
+    flaw = _first_flaw(value, limit)
+    return None if flaw is None else _FLAWS[flaw]
+
+
+_FLAWS = {
+    "deep": f"is nested more than {MAX_DEPTH} levels deep",
+    "nan": "holds NaN or an infinite number, which JSON cannot hold",
+    "type": "holds a value that is not JSON (not text, a number, a list or an object)",
+}
+
+
+def _first_flaw(value: Any, limit: int, depth_only: bool = False) -> str | None:
+    # An explicit stack, not recursion: the point is to survive any depth.
+    stack: list[tuple[Any, int]] = [(value, 0)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, dict | list | tuple):
+            if depth >= limit:
+                return "deep"
+            children = item.values() if isinstance(item, dict) else item
+            stack.extend((child, depth + 1) for child in children)
+        elif depth_only:
+            continue
+        elif isinstance(item, float):
+            if not math.isfinite(item):
+                return "nan"
+        elif item is not None and not isinstance(item, str | int):
+            return "type"
+    return None
 
 
 def as_id(value: Any) -> str:
@@ -80,11 +131,33 @@ def as_optional_number(value: Any) -> int | float | None:
     return None if value is None else as_number(value)
 
 
+def _within(number: int | float, bound: int, what: str, value: Any) -> int | float:
+    if not -bound <= number <= bound:
+        raise FieldError(f"must lie between -{bound:,} and {bound:,}{what}, got {_describe(value)}")
+    return number
+
+
+def as_minutes(value: Any) -> int | float:
+    """A duration: a finite number of at most ten years of minutes either side of 0."""
+    return _within(as_number(value), MAX_MINUTES, " (ten years in minutes)", value)
+
+
+def as_optional_minutes(value: Any) -> int | float | None:
+    return None if value is None else as_minutes(value)
+
+
+def as_optional_coordinate(value: Any) -> int | float | None:
+    if value is None:
+        return None
+    return _within(as_number(value), MAX_COORDINATE, "", value)
+
+
 def as_int(value: Any) -> int:
+    """A whole number (units, positions, counts, tiers) of at most :data:`MAX_COUNT`."""
     number = as_number(value)
     if not isinstance(number, int):
         raise FieldError(f"must be a whole number, got {_describe(value)}")
-    return number
+    return int(_within(number, MAX_COUNT, "", value))
 
 
 def as_id_list(value: Any) -> list[str]:
@@ -149,7 +222,7 @@ def _optional(name: str, decode: Callable[[Any], Any], default: Any = None) -> F
 _ID = _required("id", as_id, "")
 _NAME = _required("name", as_text, "")
 _NOTES = _optional("notes", as_optional_text)
-_XY = [_optional("x", as_optional_number), _optional("y", as_optional_number)]
+_XY = [_optional("x", as_optional_coordinate), _optional("y", as_optional_coordinate)]
 
 # Field order here is the order written to JSON: the contract first, then the
 # documented optional fields (written only when set).
@@ -160,8 +233,8 @@ SPECS: dict[str, tuple[type, list[FieldSpec]]] = {
             _ID,
             _NAME,
             *_XY,
-            _optional("width", as_optional_number),
-            _optional("height", as_optional_number),
+            _optional("width", as_optional_coordinate),
+            _optional("height", as_optional_coordinate),
             _optional("color", as_optional_text),
             _NOTES,
         ],
@@ -195,9 +268,9 @@ SPECS: dict[str, tuple[type, list[FieldSpec]]] = {
             _ID,
             _NAME,
             _spec("tier", as_int, DEFAULT_TIER),
-            _spec("rto_minutes", as_optional_number, None),
-            _required("restore_minutes", as_number, 0),
-            _spec("failover_minutes", as_optional_number, None),
+            _spec("rto_minutes", as_optional_minutes, None),
+            _required("restore_minutes", as_minutes, 0),
+            _spec("failover_minutes", as_optional_minutes, None),
             _spec("servers", as_id_list, []),
             _spec("standby_servers", as_id_list, []),
             _spec("min_instances", as_int, 1),
@@ -260,7 +333,7 @@ def decode_plan(data: Any) -> tuple[Plan, list[Problem]]:
         plan.notes = notes
     else:
         problems.append(Problem("plan", None, "notes", f"must be a string, got {_describe(notes)}"))
-    plan.extra = {k: v for k, v in data.items() if k not in PLAN_KEYS}
+    plan.extra = _unknown_fields("plan", None, None, data, PLAN_KEYS, problems)
     for list_name, (cls, specs) in SPECS.items():
         items = data.get(list_name, [])
         if not isinstance(items, list):
@@ -301,8 +374,41 @@ def _decode_item(
         # Keep going so that the item's other problems are reported, under its index.
         values["id"] = f"#{index + 1}"
     known = {spec.name for spec in specs}
-    values["extra"] = {k: v for k, v in record.items() if k not in known}
+    values["extra"] = _unknown_fields(kind, item_id, index, record, known, problems)
     return cls(**values)
+
+
+def _unknown_fields(
+    kind: str,
+    item_id: str | None,
+    index: int | None,
+    record: dict[str, Any],
+    known: Any,
+    problems: list[Problem],
+) -> dict[str, Any]:
+    """The fields of ``record`` the format does not know, kept unless too deep to save."""
+    extra: dict[str, Any] = {}
+    for key, value in record.items():
+        if key in known:
+            continue
+        if nested_too_deep(value):
+            message = f"is nested more than {MAX_DEPTH} levels deep"
+            problems.append(Problem(kind, item_id, key, message, index=index))
+            continue
+        extra[key] = value
+    return extra
+
+
+def unsavable_fields(plan: Plan) -> Iterator[str]:
+    """Each unknown field of ``plan`` that JSON cannot hold, as "item: field 'x' why"."""
+    for key, value in plan.extra.items():
+        if (why := unsavable(value)) is not None:
+            yield f"plan: field '{key}' {why}"
+    for list_name in SPECS:
+        for item in getattr(plan, list_name):
+            for key, value in item.extra.items():
+                if (why := unsavable(value)) is not None:
+                    yield f"{KIND_OF_LIST[list_name]} '{item.id}': field '{key}' {why}"
 
 
 def _canonical(value: Any) -> Any:

@@ -99,3 +99,24 @@ def test_controller_reports_errors_as_text(qtbot) -> None:
     doc.changed.emit(None)
     qtbot.waitUntil(lambda: controller.is_current, timeout=10_000)
     assert controller.result is None and "cycle" in (controller.error or "")
+
+
+def test_a_failed_save_is_described_in_one_line_whatever_was_raised() -> None:
+    from planner.gui.document import MESSAGE_LIMIT, describe_save_failure
+    from planner.storage import PlanFileError
+
+    cases = [
+        (PlanFileError("/p/a.drplan", "the folder is read-only"), "/p/a.drplan: the folder is"),
+        (PermissionError(13, "Permission denied", "/p/b.drplan"), "/p/b.drplan: Permission denied"),
+        (RecursionError("maximum recursion depth exceeded"), "/p/c.drplan: the plan is nested"),
+        (MemoryError(), "/p/c.drplan: not enough memory"),
+        (
+            ValueError("Out of range float values\nare not JSON compliant"),
+            "/p/c.drplan: ValueError",
+        ),
+        (KeyError("x" * 1000), "/p/c.drplan: KeyError"),
+    ]
+    for error, start in cases:
+        line = describe_save_failure(error, "/p/c.drplan")
+        assert line.startswith(start), line
+        assert "\n" not in line and len(line) <= MESSAGE_LIMIT

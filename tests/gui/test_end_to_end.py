@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import QSettings, Qt
-from PySide6.QtWidgets import QLineEdit
+from PySide6.QtWidgets import QLineEdit, QMessageBox
 
 from planner.engine.recovery import compute
 from planner.gui.main_window import MainWindow
@@ -19,6 +19,8 @@ from planner.storage import load_plan
 def window_for(qtbot, tmp_path: Path, name: str) -> MainWindow:
     settings = QSettings(str(tmp_path / f"{name}.ini"), QSettings.Format.IniFormat)
     window = MainWindow(settings=settings, autosave_dir=tmp_path / f"autosave-{name}")
+    # A failing test closes the window with unsaved work: never wait on a question.
+    window.ask_unsaved = lambda: QMessageBox.StandardButton.Discard  # type: ignore[method-assign]
     qtbot.addWidget(window)
     window.show()
     qtbot.waitExposed(window)
@@ -43,6 +45,16 @@ def type_into(qtbot, window: MainWindow, field: str, text: str) -> None:
     qtbot.keyClick(editor, Qt.Key.Key_Return)
 
 
+def run_on(window: MainWindow, server_id: str) -> None:
+    """Run the selected service on a server through the server list, as a user picks it."""
+    servers = window.assignment
+    servers.server_filter.setText(server_id)
+    view = servers.server_list
+    matches = [view.model().index(row, 0) for row in range(view.model().rowCount())]
+    view.setCurrentIndex(matches[0])
+    servers.add_active_button.click()
+
+
 def test_build_compute_save_reopen_and_undo_everything(qtbot, tmp_path: Path) -> None:
     window = window_for(qtbot, tmp_path, "build")
     doc, actions = window.document, window.actions
@@ -58,12 +70,14 @@ def test_build_compute_save_reopen_and_undo_everything(qtbot, tmp_path: Path) ->
     assert [(s.rack, s.position) for s in plan.servers] == [("rack1", 1), ("rack1", 2)]
 
     click_tree(qtbot, window.tree, "server", "server1")
-    actions["add_service"].trigger()  # runs on the selected server
+    actions["add_service"].trigger()  # on no server, whatever is selected
+    assert plan.service("service1").servers == []  # type: ignore[union-attr]
+    run_on(window, "server1")  # running it somewhere is a choice of its own
     type_into(qtbot, window, "name", "Main database")  # QTest types ASCII only
     type_into(qtbot, window, "restore_minutes", "90")
     type_into(qtbot, window, "rto_minutes", "60")
-    click_tree(qtbot, window.tree, "server", "server2")
     actions["add_service"].trigger()
+    run_on(window, "server2")
     type_into(qtbot, window, "restore_minutes", "30")
     type_into(qtbot, window, "depends_on", "service1")
     actions["add_pool"].trigger()
@@ -113,8 +127,6 @@ def test_build_compute_save_reopen_and_undo_everything(qtbot, tmp_path: Path) ->
 
 
 def test_closing_with_unsaved_changes_asks_first(qtbot, tmp_path: Path) -> None:
-    from PySide6.QtWidgets import QMessageBox
-
     window = window_for(qtbot, tmp_path, "close")
     window.actions["add_site"].trigger()
     answers = [QMessageBox.StandardButton.Cancel]
@@ -135,3 +147,59 @@ def test_opening_a_broken_file_shows_one_line_and_keeps_the_plan(qtbot, tmp_path
     assert not window.open_path(broken)
     assert len(errors) == 1 and "\n" not in errors[0] and str(broken) in errors[0]
     assert [s.id for s in window.document.plan.sites] == ["site1"]
+
+
+PANGYO = Path(__file__).resolve().parents[2] / "resources" / "examples" / "pangyo.drplan"
+
+
+def test_deleting_a_rack_says_what_went_and_which_services_lost_servers(
+    qtbot, tmp_path: Path
+) -> None:
+    from PySide6.QtWidgets import QMessageBox
+
+    from planner.model.edits import delete_items
+
+    window = window_for(qtbot, tmp_path, "delete")
+    window.ask_unsaved = lambda: QMessageBox.StandardButton.Discard  # type: ignore[method-assign]
+    assert window.open_path(PANGYO, offer_recovery=False)
+    doc = window.document
+    plan = doc.plan
+    rack = plan.rack("pg-a01")
+    assert rack is not None
+    in_rack = {s.id for s in plan.servers if s.rack == rack.id}
+    users = [s for s in plan.services if set(s.servers + s.standby_servers) & in_rack]
+    stranded = [s for s in users if set(s.servers + s.standby_servers) <= in_rack]
+    assert users and stranded  # the example has both kinds
+
+    # From the tree, with the window's Delete.
+    click_tree(qtbot, window.tree, "rack", rack.id)
+    window.actions["delete"].trigger()
+    assert plan.rack("pg-a01") is None
+    message = window.statusBar().currentMessage()
+    assert message.startswith(f"Deleted rack {rack.name} with {len(in_rack)} servers")
+    assert "lost servers" in message and users[0].name in message
+    assert "now on no server" in message and stranded[0].name in message
+    assert "undoes it" in message and "\n" not in message
+    doc.undo_stack.undo()
+    assert plan.rack("pg-a01") is not None
+
+    # The floor's own Delete (another path to the same edit) says the same.
+    window.statusBar().clearMessage()
+    floor = window.floor
+    doc.select([("site", "pangyo")])
+    assert floor.delete_selection()
+    message = window.statusBar().currentMessage()
+    assert message.startswith("Deleted site ") and "racks and " in message
+    assert "lost servers" in message
+    doc.undo_stack.undo()
+
+    # Servers, as the rack view deletes them: which services lost them.
+    window.statusBar().clearMessage()
+    server = next(s for s in plan.servers if s.id in users[0].servers)
+    doc.push(delete_items(plan, [("server", server.id)]))
+    message = window.statusBar().currentMessage()
+    assert message.startswith(f"Deleted server {server.name}") and users[0].name in message
+    doc.undo_stack.undo()
+    window.statusBar().clearMessage()
+    doc.undo_stack.redo()  # a redo says it again
+    assert window.statusBar().currentMessage().startswith(f"Deleted server {server.name}")

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QApplication, QToolTip
 from planner.engine.recovery import RecoveryResult, compute
 from planner.gui.document import PlanDocument
 from planner.gui.models.results_model import (
+    COL_MET,
     COL_RECOVERED,
     COL_SERVICE,
     COL_STATE,
@@ -23,7 +24,7 @@ from planner.gui.models.results_model import (
 from planner.gui.recovery_controller import RecoveryController
 from planner.gui.views.recovery import RecoveryView
 from planner.model import Plan, Rack, Scenario, Server, Service, Site
-from planner.model.edits import AddItem, SetFields
+from planner.model.edits import AddItem, Change, Edit, SetFields
 from planner.storage import load_plan
 
 PANGYO = Path(__file__).resolve().parents[2] / "resources" / "examples" / "pangyo.drplan"
@@ -105,6 +106,24 @@ def test_picking_a_scenario_shows_the_engine_result(qtbot, setup) -> None:
     assert view.gantt.lanes()[0] == "Tier 0"
 
 
+def test_a_miss_of_its_own_restore_is_not_called_a_long_chain(qtbot, setup) -> None:
+    document, recovery, view = setup
+    pick_fire(qtbot, view, recovery)
+    proxy = view.proxy
+    met = {
+        proxy.index(row, COL_SERVICE).data(ID_ROLE): proxy.index(row, COL_MET).data()
+        for row in range(proxy.rowCount())
+    }
+    plan = document.plan
+    # 운영 도구 / operations tooling: a 6:00 restore for a 1:00 RTO; its dependencies
+    # (DNS, backup catalog) are not what makes it late.
+    tooling = plan.service("ops-tooling")
+    assert tooling is not None and tooling.restore_minutes > (tooling.rto_minutes or 0)
+    assert met["ops-tooling"] == "✗ own restore longer than RTO"
+    assert met["msg-db"] == "✗ own failover longer than RTO"
+    assert met["deploy"] == "✗ chain too long"  # 4:00 for 4:00, after ops tooling
+
+
 def test_an_edit_shows_updating_then_the_new_time(qtbot, setup) -> None:
     document, recovery, view = setup
     pick_fire(qtbot, view, recovery)
@@ -124,10 +143,31 @@ def test_an_edit_shows_updating_then_the_new_time(qtbot, setup) -> None:
     assert view.status_label.text() == "Up to date"
 
 
+class _CycleRegardless(Edit):
+    """Writes a depends_on the edit layer refuses (a cycle), as a damaged plan could hold."""
+
+    def __init__(self, service_id: str, depends_on: list[str]) -> None:
+        super().__init__("cycle")
+        self.service_id, self.depends_on = service_id, depends_on
+        self.old: list[str] = []
+
+    def _apply(self, plan: Plan) -> Change:
+        service = plan.service(self.service_id)
+        assert service is not None
+        self.old, service.depends_on = service.depends_on, self.depends_on
+        return Change(changed=frozenset({("service", self.service_id, "depends_on")}))
+
+    def _revert(self, plan: Plan) -> Change:
+        service = plan.service(self.service_id)
+        assert service is not None
+        service.depends_on = self.old
+        return Change(changed=frozenset({("service", self.service_id, "depends_on")}))
+
+
 def test_a_dependency_cycle_is_shown_instead_of_results(qtbot, setup) -> None:
     document, recovery, view = setup
     pick_fire(qtbot, view, recovery)
-    document.push(SetFields("service", "ops-tooling", depends_on=["mail"]))
+    document.push(_CycleRegardless("ops-tooling", ["mail"]))
     qtbot.waitUntil(lambda: view.showing_error, timeout=10_000)
     assert "dependency cycle" in view.message_label.text()
     assert "ops-tooling" in view.message_label.text()

@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QLineEdit
 from planner.gui.document import PlanDocument
 from planner.gui.models.services_model import (
     COLUMN,
+    ERROR_ROLE,
     SERVICE_MIME,
     ServicesModel,
     format_minutes,
@@ -18,6 +19,7 @@ from planner.gui.models.services_model import (
 from planner.gui.recovery_controller import RecoveryController
 from planner.gui.views.services import ServiceAssignmentWidget, ServicesView
 from planner.model import Plan, Rack, Scenario, Server, Service, Site
+from planner.model.edits import AddItem, SetFields
 
 
 def small_plan() -> Plan:
@@ -188,7 +190,7 @@ def test_result_columns_appear_with_a_result(view, qtbot) -> None:
     assert not view.table.isColumnHidden(state)
     assert cell(view, "db", "state").data() == "Restore"
     assert cell(view, "db", "recovered").data() == "1:30"
-    assert cell(view, "db", "met").data() == "✗ chain"
+    assert cell(view, "db", "met").data() == "✗ own"  # no dependency: its own restore
     assert cell(view, "web", "recovered").data() == "2:00"
     view.table.sortByColumn(COLUMN["recovered"], Qt.SortOrder.DescendingOrder)
     assert shown_ids(view)[0] == "web"
@@ -290,3 +292,58 @@ def test_assignment_refusal_goes_to_the_status_bar(assignment, qtbot) -> None:
     with qtbot.waitSignal(assignment.document.refused, timeout=1000):
         assert not assignment.add_servers(["h1"])  # already runs there
     assert assignment.document.undo_stack.count() == 0
+
+
+# ---------------------------------------------------------------------- discoverable, errors
+
+
+def test_the_depends_on_column_edits_and_refuses_a_cycle_at_the_cell(view, qtbot) -> None:
+    doc = view.document
+    assert view.proxy.setData(cell(view, "mail", "depends"), "db, web")
+    assert doc.plan.service("mail").depends_on == ["db", "web"]
+    assert doc.undo_stack.count() == 1
+    with qtbot.waitSignal(doc.refused, timeout=1000) as refusal:
+        assert not view.proxy.setData(cell(view, "db", "depends"), "web")
+    assert "db -> web -> db" in refusal.args[0]
+    assert doc.plan.service("db").depends_on == [] and doc.undo_stack.count() == 1
+    assert "db -> web -> db" in cell(view, "db", "depends").data(ERROR_ROLE)
+    qtbot.waitUntil(view.error_label.isVisible)
+    assert "db -> web -> db" in view.error_label.text()
+    assert view.proxy.setData(cell(view, "db", "depends"), "")  # fixed: the mark goes
+    assert cell(view, "db", "depends").data(ERROR_ROLE) is None
+    assert view.error_label.isHidden()
+
+
+def test_a_refused_time_marks_its_cell_until_fixed(view, qtbot) -> None:
+    assert not view.proxy.setData(cell(view, "db", "rto"), "soon")
+    error = cell(view, "db", "rto").data(ERROR_ROLE)
+    assert "soon" in error and "RTO" in error
+    assert cell(view, "db", "rto").data(Qt.ItemDataRole.ToolTipRole) == error
+    qtbot.waitUntil(view.error_label.isVisible)
+    assert view.error_label.text() == error
+    assert view.proxy.setData(cell(view, "db", "rto"), "90")  # minutes, shown as h:mm
+    assert view.document.plan.service("db").rto_minutes == 90
+    assert cell(view, "db", "rto").data() == "1:30"
+    assert cell(view, "db", "rto").data(ERROR_ROLE) is None and view.error_label.isHidden()
+
+
+def test_an_unchanged_cell_keeps_its_exact_value(view) -> None:
+    doc = view.document
+    doc.push(SetFields("service", "db", restore_minutes=90.4))
+    count = doc.undo_stack.count()
+    text = cell(view, "db", "restore").data(Qt.ItemDataRole.EditRole)
+    assert text == "1:30"
+    assert view.proxy.setData(cell(view, "db", "restore"), text)  # the editor closed as is
+    assert doc.plan.service("db").restore_minutes == 90.4 and doc.undo_stack.count() == count
+
+
+def test_an_empty_plan_shows_how_to_add_a_service(qtbot) -> None:
+    document = PlanDocument(Plan(name="empty"))
+    view = ServicesView(document, RecoveryController(document, debounce_ms=5))
+    qtbot.addWidget(view)
+    view.show()
+    qtbot.waitExposed(view)
+    assert view.add_button.isVisible()
+    assert view.empty_hint.isVisible() and "Add service" in view.empty_hint.text()
+    document.push(AddItem("service", Service("s", "S")))
+    assert view.empty_hint.isHidden()

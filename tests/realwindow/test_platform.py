@@ -16,9 +16,12 @@ def test_the_suite_runs_on_the_xcb_platform(qapp: object) -> None:
 
 def test_a_real_key_chord_reaches_the_window(qtbot, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     from PySide6.QtCore import QSettings
+    from PySide6.QtWidgets import QMessageBox
 
     settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
     window = MainWindow(settings=settings, autosave_dir=tmp_path / "autosave")
+    # qtbot closes the window after the test: drop the edit instead of asking.
+    window.ask_unsaved = lambda: QMessageBox.StandardButton.Discard  # type: ignore[method-assign]
     qtbot.addWidget(window)
     window.show()
     window.activateWindow()

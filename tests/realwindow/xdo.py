@@ -74,7 +74,7 @@ def window_ids(name: str | None = None, pid: int | None = None) -> list[str]:
     """Visible windows by title (a regular expression) or by process id, maybe none."""
     args: list[object] = ["search", "--onlyvisible"]
     if pid is not None:
-        args += ["--pid", pid]
+        args += ["--all", "--pid", pid]  # --all: both conditions, not either
     args += ["--name", name or "."]
     done = subprocess.run(
         [require("xdotool"), *(str(a) for a in args)],

@@ -24,7 +24,12 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QBrush, QColor, QFont
 
-from planner.engine.recovery import RecoveryResult, ServiceRecovery
+from planner.engine.recovery import (
+    OUT_OF_REACH,
+    RecoveryResult,
+    ServiceRecovery,
+    miss_reason_text,
+)
 from planner.gui import style
 from planner.model.clock import clock
 
@@ -35,8 +40,13 @@ AFFECTED_ROLE = Qt.ItemDataRole.UserRole + 2  # "yes" unless the scenario leaves
 COLUMNS = ("Service", "Tier", "State", "Start", "Recovered", "RTO", "Met?")
 (COL_SERVICE, COL_TIER, COL_STATE, COL_START, COL_RECOVERED, COL_RTO, COL_MET) = range(7)
 
-MISS_REASONS = {"path": "chain too long", "resources": "too few crews"}
+MISS_REASONS = {
+    "own": "own restore longer than RTO",
+    "path": "chain too long",
+    "resources": "too few crews",
+}
 MISS_EXPLANATIONS = {
+    "own": "Its own restore (or failover) alone takes longer than the RTO.",
     "path": "Even with unlimited crews the dependency chain takes longer than the RTO.",
     "resources": "The dependency chain fits the RTO; the pools (crews, streams) are too small.",
 }
@@ -65,8 +75,7 @@ def met_text(row: ServiceRecovery) -> str:
         return "—"
     if row.meets_rto:
         return "✓"
-    reason = MISS_REASONS.get(row.miss_reason or "", "")
-    return f"✗ {reason}".rstrip()
+    return f"✗ {miss_reason_text(row)}".rstrip()
 
 
 class ResultsModel(QAbstractTableModel):
@@ -242,7 +251,7 @@ class ResultsModel(QAbstractTableModel):
         # Misses first (by reason), then met, then no RTO.
         if row.meets_rto is None:
             return 3
-        return 2 if row.meets_rto else (0 if row.miss_reason == "path" else 1)
+        return 2 if row.meets_rto else (0 if row.miss_reason in OUT_OF_REACH else 1)
 
     def _tooltip(self, row: ServiceRecovery, column: int) -> str | None:
         if column == COL_SERVICE:

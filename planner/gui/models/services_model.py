@@ -2,10 +2,12 @@
 
 One row per service (plan order until sorted). ``setData`` parses what was typed,
 pushes one :class:`~planner.model.edits.SetFields` and returns True; text that does not
-parse is refused with a message on ``document.refused`` and nothing changes. Editable
-inline: name, tier, RTO, restore and failover times, owner, team. Durations are shown
-as ``h:mm`` and accept minutes (``90``), ``h:mm`` (``1:30``) or ``1h30m``; a blank RTO
-or failover time means none.
+parse is refused with a message on ``document.refused`` and nothing changes, and the
+cell is marked (``ERROR_ROLE``) until a value is accepted there. Editable inline: name,
+tier, RTO, restore and failover times, depends on (ids; a cycle is refused, naming it),
+owner, team. Durations are shown as ``h:mm`` and accept minutes (``90``), ``h:mm``
+(``1:30``) or ``1h30m`` (:func:`planner.model.clock.parse_clock`, as Properties); a
+blank RTO or failover time means none.
 
 Sorting is done here with one Python ``sorted`` on raw values: a
 ``QSortFilterProxyModel`` sort would call ``data()`` from C++ for every comparison.
@@ -20,7 +22,6 @@ UTF-8 text, one per line (also offered as ``text/plain``). Read it with
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -33,20 +34,22 @@ from PySide6.QtCore import (
     QPersistentModelIndex,
     QSortFilterProxyModel,
     Qt,
+    Signal,
 )
 from PySide6.QtGui import QBrush, QColor
 
-from planner.engine.recovery import ServiceRecovery
+from planner.engine.recovery import OUT_OF_REACH, ServiceRecovery, miss_reason_text
 from planner.gui import style
 from planner.gui.document import PlanDocument
 from planner.gui.recovery_controller import RecoveryController
 from planner.model import TIERS, Service
-from planner.model.clock import clock
+from planner.model.clock import CLOCK_HINT, clock, parse_clock
 from planner.model.edits import Change, Composite, Edit, SetFields
 
 SERVICE_MIME = "application/x-drplanner-service"
 ID_ROLE = Qt.ItemDataRole.UserRole  # the service id, on every column
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1  # the raw value sorting uses
+ERROR_ROLE = Qt.ItemDataRole.UserRole + 2  # why the last value typed into the cell was refused
 _Index = QModelIndex | QPersistentModelIndex
 
 
@@ -72,7 +75,12 @@ COLUMNS: tuple[Column, ...] = (
         field="failover_minutes",
     ),
     Column("servers", "Servers", "Active / standby servers it runs on"),
-    Column("depends", "Depends on", "Services that must be up before this one"),
+    Column(
+        "depends",
+        "Depends on",
+        "Services that must be up before this one (ids, comma-separated)",
+        field="depends_on",
+    ),
     Column("needs", "Pools needed", "Units of each recovery pool its recovery holds"),
     Column("owner", "Owner", "Who owns the service", field="owner"),
     Column("team", "Team", "The team running it", field="team"),
@@ -97,7 +105,6 @@ _FIELD_COLUMNS: dict[str, tuple[int, ...]] = {
     "team": (COLUMN["team"],),
 }
 _STATE_ORDER = {"restore": 0, "failover": 1, "dependency": 2, "unaffected": 3}
-_DURATION = re.compile(r"^(?:(?P<h>\d+(?:\.\d+)?)\s*h)?\s*(?:(?P<m>\d+(?:\.\d+)?)\s*m?)?$")
 
 
 def format_minutes(minutes: float | None) -> str:
@@ -106,26 +113,8 @@ def format_minutes(minutes: float | None) -> str:
 
 
 def parse_minutes(text: str) -> int | float:
-    """Minutes from ``90``, ``1:30``, ``1h30m``, ``2h``, ``45m`` or ``1.5h``.
-
-    Raises ValueError for anything else and for negative times. Whole numbers come
-    back as int, so the plan file stays tidy.
-    """
-    cleaned = text.strip().lower().replace(",", ".")
-    minutes: float
-    if ":" in cleaned:
-        hours, _, mins = cleaned.partition(":")
-        if not hours.strip().isdigit() or not mins.strip().isdigit() or int(mins) >= 60:
-            raise ValueError(text)
-        minutes = int(hours) * 60 + int(mins)
-    else:
-        match = _DURATION.match(cleaned)
-        if not cleaned or match is None or not (match["h"] or match["m"]):
-            raise ValueError(text)
-        minutes = float(match["h"] or 0) * 60 + float(match["m"] or 0)
-    if not math.isfinite(minutes) or minutes < 0:
-        raise ValueError(text)
-    return int(minutes) if float(minutes).is_integer() else minutes
+    """Minutes from what was typed (see :func:`planner.model.clock.parse_clock`)."""
+    return parse_clock(text)
 
 
 def service_ids_from_mime(mime: QMimeData) -> list[str]:
@@ -142,7 +131,13 @@ def state_name(state: str) -> str:
 
 
 class ServicesModel(QAbstractTableModel):
-    """One row per service of ``document.plan``; result columns from ``recovery``."""
+    """One row per service of ``document.plan``; result columns from ``recovery``.
+
+    A value refused in a cell (it does not parse, or the plan refuses it) marks the
+    cell: ``errors`` holds why, ``data(ERROR_ROLE)`` gives it, ``errorsChanged`` tells.
+    """
+
+    errorsChanged = Signal()
 
     def __init__(
         self,
@@ -159,11 +154,16 @@ class ServicesModel(QAbstractTableModel):
         self._search: list[str] = []  # per row: id, name, team, owner casefolded
         self._sort_column = -1
         self._sort_order = Qt.SortOrder.AscendingOrder
+        # (service id, column key) -> why the value typed there was refused; a cell
+        # keeps its mark until a value is accepted there (or the service goes).
+        self.errors: dict[tuple[str, str], str] = {}
+        self._refusals: list[str] = []
         self._muted = QBrush(QColor(style.MUTED_TEXT))
         self._missed = QBrush(QColor(style.INVALID))
         self._met = QBrush(QColor(style.STATE_COLORS["up"]).darker(130))
         self._swatches = {name: QColor(value) for name, value in style.STATE_COLORS.items()}
         document.changed.connect(self._document_changed)
+        document.refused.connect(self._refusals.append)
         if recovery is not None:
             recovery.resultChanged.connect(self._result_changed)
             self._take_result()
@@ -190,6 +190,9 @@ class ServicesModel(QAbstractTableModel):
 
     def _document_changed(self, change: Change | None) -> None:
         if change is None or change.added_ids("service") or change.removed_ids("service"):
+            if self.errors:
+                self.errors.clear()
+                self.errorsChanged.emit()
             self._reset()
             return
         ids = change.changed_ids("service")
@@ -304,7 +307,7 @@ class ServicesModel(QAbstractTableModel):
             return 4
         if state.meets_rto is None:
             return 3
-        return 2 if state.meets_rto else (0 if state.miss_reason == "path" else 1)
+        return 2 if state.meets_rto else (0 if state.miss_reason in OUT_OF_REACH else 1)
 
     # ------------------------------------------------------------------ Qt interface
 
@@ -344,6 +347,8 @@ class ServicesModel(QAbstractTableModel):
             return self._display(service, key, edit=role == Qt.ItemDataRole.EditRole)
         if role == ID_ROLE:
             return service.id
+        if role == ERROR_ROLE:
+            return self.errors.get((service.id, key))
         if role == SORT_ROLE:
             return self._sort_value(service, index.column())
         if role == Qt.ItemDataRole.TextAlignmentRole and key in (
@@ -369,7 +374,7 @@ class ServicesModel(QAbstractTableModel):
                 return self._muted
             return None
         if role == Qt.ItemDataRole.ToolTipRole:
-            return self._tooltip(service, key, state)
+            return self.errors.get((service.id, key)) or self._tooltip(service, key, state)
         return None
 
     def _display(self, service: Service, key: str, edit: bool = False) -> str:
@@ -406,7 +411,7 @@ class ServicesModel(QAbstractTableModel):
             return "—"
         if state.meets_rto:
             return "✓"
-        return "✗ chain" if state.miss_reason == "path" else "✗ pools"
+        return {"own": "✗ own", "path": "✗ chain"}.get(state.miss_reason or "", "✗ pools")
 
     def _tooltip(self, service: Service, key: str, state: ServiceRecovery | None) -> str | None:
         if key in ("id", "name"):
@@ -418,6 +423,8 @@ class ServicesModel(QAbstractTableModel):
         if key == "depends" and service.depends_on:
             return "Depends on " + ", ".join(service.depends_on)
         if key == "met" and state is not None and state.meets_rto is False:
+            if state.miss_reason == "own":
+                return f"Its {miss_reason_text(state)}."
             if state.miss_reason == "path":
                 return "Even with unlimited crews the dependency chain takes longer than the RTO."
             return "The dependency chain fits the RTO; the pools are too small (or busy)."
@@ -428,25 +435,56 @@ class ServicesModel(QAbstractTableModel):
     # ------------------------------------------------------------------ editing
 
     def setData(self, index: _Index, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:
-        """Parse ``value`` and push one edit; refuse (message, False) what does not parse."""
+        """Parse ``value`` and push one edit; refuse (message, False) what does not parse.
+
+        A refusal marks the cell (``errors``) and says why on ``document.refused``.
+        """
         if not index.isValid() or role != Qt.ItemDataRole.EditRole:
             return False
         column = COLUMNS[index.column()]
         if column.field is None:
             return False
         service = self._rows[index.row()]
+        what = f"{column.title} of {service.name.strip() or service.id}"
+        if str(value if value is not None else "").strip() == self._display(
+            service, column.key, edit=True
+        ):
+            self._mark(index, service.id, column.key, None)
+            return True  # the text shown, unchanged (a rounded h:mm stays exact)
         try:
             new = _parse(column.key, value)
         except ValueError as refusal:
+            self._mark(index, service.id, column.key, f"{what}: {refusal}")
             self.document.refused.emit(str(refusal))
             return False
         old = getattr(service, column.field)
         if old == new and type(old) is type(new):
+            self._mark(index, service.id, column.key, None)
             return True  # nothing to change: no undo step
         label = f"Set {column.title.lower()} of {service.name.strip() or service.id}"
-        return self.document.push(
+        del self._refusals[:]
+        if self.document.push(
             one_step(SetFields("service", service.id, label=label, **{column.field: new}))
-        )
+        ):
+            self._mark(self.index(self.row_of(service.id), index.column()), service.id,
+                       column.key, None)  # fmt: skip
+            return True
+        refusal_text = self._refusals[-1] if self._refusals else "refused"
+        self._mark(index, service.id, column.key, f"{what}: {refusal_text}")
+        return False
+
+    def _mark(self, index: _Index, service_id: str, key: str, error: str | None) -> None:
+        """Set or clear the refusal mark of one cell."""
+        cell = (service_id, key)
+        if error is None and cell not in self.errors:
+            return
+        if error is None:
+            del self.errors[cell]
+        else:
+            self.errors[cell] = error
+        if index.isValid():
+            self.dataChanged.emit(index, index)
+        self.errorsChanged.emit()
 
     # ------------------------------------------------------------------ drag
 
@@ -493,17 +531,18 @@ def _parse(key: str, value: Any) -> Any:
         return int(cleaned)
     if key in ("owner", "team"):
         return text or None
+    if key == "depends":
+        parts = text.replace(";", ",").replace(" ", ",").split(",")
+        return list(dict.fromkeys(part for part in parts if part))
     what = {"rto": "The RTO", "restore": "The restore time", "failover": "The failover time"}[key]
     if not text or text in ("—", "-"):
         if key == "restore":
-            raise ValueError(f"{what} is needed: minutes or h:mm, e.g. 90 or 1:30")
+            raise ValueError(f"{what} is needed: {CLOCK_HINT}")
         return None
     try:
-        return parse_minutes(text)
+        return parse_clock(text)
     except ValueError:
-        raise ValueError(
-            f"{what} must be a time: minutes or h:mm, e.g. 90 or 1:30, not '{text}'"
-        ) from None
+        raise ValueError(f"{what} must be a time: {CLOCK_HINT}, not '{text}'") from None
 
 
 class ServicesProxy(QSortFilterProxyModel):
@@ -556,6 +595,7 @@ class ServicesProxy(QSortFilterProxyModel):
 
 __all__ = [
     "COLUMNS",
+    "ERROR_ROLE",
     "ID_ROLE",
     "SERVICE_MIME",
     "SORT_ROLE",

@@ -63,7 +63,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from planner.engine.recovery import RecoveryResult, ServiceRecovery
+from planner.engine.recovery import RecoveryResult, ServiceRecovery, miss_reason_text
 from planner.gui import style
 from planner.gui.document import PlanDocument
 from planner.gui.recovery_controller import RecoveryController
@@ -1178,7 +1178,7 @@ class DependencyView(QWidget):
                 tooltip.append("Meets its RTO")
             else:
                 right, right_color = "RTO ✗", style.INVALID
-                why = "dependency chain" if state.miss_reason == "path" else "pools"
+                why = miss_reason_text(state)
                 tooltip.append(f"Misses its RTO ({why})")
         return NodeLook(
             name=service.name or service.id,

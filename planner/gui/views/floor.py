@@ -71,7 +71,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from planner.gui import style
+from planner.gui import placement, style
 from planner.gui.document import PlanDocument
 from planner.gui.palette import DragSourceButton
 from planner.gui.recovery_controller import RecoveryController
@@ -1214,25 +1214,37 @@ class FloorView(QWidget):
         return True
 
     def create_in_view(self, kind: str) -> bool:
-        """The palette clicked: add in the middle of what is shown (a rack: in a site there)."""
+        """The palette clicked: a site in the middle of what is shown if that is free, else
+        next to the other sites; a rack in the selected site (else the site in the middle
+        of the view, else the nearest), in a free spot (see :mod:`planner.gui.placement`)."""
+        plan = self.document.plan
         centre = self.canvas.mapToScene(self.canvas.viewport().rect().center())
-        width, height = (
-            NEW_SITE_SIZE if kind == "site" else (RACK_WIDTH, rack_height(DEFAULT_RACK_UNITS))
-        )
-        top_left = QPointF(centre.x() - width / 2, centre.y() - height / 2)
-        site = None
-        if kind == "rack":
+        if kind == "site":
+            width, height = NEW_SITE_SIZE
+            x, y = snap(centre.x() - width / 2), snap(centre.y() - height / 2)
+            if not placement.site_is_free(plan, (x, y, width, height)):
+                x, y = placement.new_site_position(plan)
+            if not self.create("site", QPointF(x, y)):
+                return False
+            self.canvas.ensureVisible(QRectF(x, y, width, height), 20, 20)
+            return True
+        site = placement.selected_site(plan, self.document.selection)
+        if site is None:
             site = self.scene.site_at(centre)
-            if site is None and self.scene.site_items:
-                # No site in the middle of the view: the nearest site, at its centre.
-                nearest = min(
-                    self.scene.site_items.values(),
-                    key=lambda s: (s.sceneBoundingRect().center() - centre).manhattanLength(),
-                )
-                site = nearest.key
-                box = nearest.sceneBoundingRect().center()
-                top_left = QPointF(box.x() - width / 2, box.y() - height / 2)
-        return self.create(kind, top_left, site)
+        if site is None and self.scene.site_items:
+            nearest = min(
+                self.scene.site_items.values(),
+                key=lambda s: (s.sceneBoundingRect().center() - centre).manhattanLength(),
+            )
+            site = nearest.key
+        if site is None:
+            return self.create("rack", centre, None)  # refused: a rack needs a site
+        key = new_id(plan, "rack", "rack-")
+        rack = Rack(key, site, f"New rack {key.removeprefix('rack-')}")
+        if not self.document.push(placement.add_rack_edit(plan, rack)):
+            return False
+        self.document.select([("rack", key)])
+        return True
 
     def delete_selection(self) -> bool:
         targets = self.scene.selected_keys()

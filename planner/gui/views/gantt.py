@@ -46,10 +46,9 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QAbstractScrollArea, QToolTip, QWidget
 
-from planner.engine.recovery import RecoveryResult, ServiceRecovery
+from planner.engine.recovery import RecoveryResult, ServiceRecovery, miss_reason_text
 from planner.gui import style
 from planner.gui.models.results_model import (
-    MISS_REASONS,
     format_minutes,
     state_color,
     state_label,
@@ -553,7 +552,7 @@ class GanttView(QAbstractScrollArea):
             lines.append(f"RTO: {format_minutes(service.rto_minutes)} (met)")
         else:
             late = format_minutes(service.recovered - service.rto_minutes)
-            reason = MISS_REASONS.get(service.miss_reason or "", "")
+            reason = miss_reason_text(service)
             lines.append(
                 f"RTO: {format_minutes(service.rto_minutes)} — missed by {late} ({reason})"
             )

@@ -694,8 +694,9 @@ class RackView(QWidget):
             site = plan.site(rack.site)
             used = sum(max(s.height, 1) for s in self._servers)
             self.title.setText(rack.name or rack.id)
+            count = len(self._servers)
             self.subtitle.setText(
-                f"{site.name if site else rack.site} · {_count(len(self._servers), 'server')} · "
+                f"{site.name if site else rack.site} · {_count(count, 'server')} · "
                 f"{used} of {_count(rack.units, 'unit')} used"
             )
         self.services_of = services_by_server(plan, [s.id for s in self._servers])

@@ -16,7 +16,17 @@ from __future__ import annotations
 
 import html
 
-from PySide6.QtCore import QEvent, QItemSelection, QItemSelectionModel, QModelIndex, QPointF, Qt
+from PySide6.QtCore import (
+    QEvent,
+    QItemSelection,
+    QItemSelectionModel,
+    QModelIndex,
+    QPoint,
+    QPointF,
+    QRect,
+    QSize,
+    Qt,
+)
 from PySide6.QtGui import (
     QAction,
     QActionGroup,
@@ -35,11 +45,16 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QLayout,
+    QLayoutItem,
     QProgressBar,
     QPushButton,
     QSizePolicy,
     QSplitter,
     QStackedWidget,
+    QStyle,
+    QStyleOptionComboBox,
+    QStylePainter,
     QTableView,
     QToolButton,
     QVBoxLayout,
@@ -67,7 +82,7 @@ from planner.gui.views.gantt import GanttView
 from planner.model.edits import Change
 
 ADHOC = ""  # the picker's data for "Ad hoc": never a scenario id (ids are non-blank)
-ADHOC_TEXT = "Ad hoc (click items on the floor)"
+ADHOC_TEXT = "Ad hoc"  # the line under the bar says how: click items on the floor
 OBJECTIVES = (("Fastest total", "time"), ("Critical tiers first", "tiers"))
 _MAX_FAILED_SHOWN = 12
 _LOCATION_KINDS = frozenset({"site", "rack", "server", "scenario"})
@@ -76,6 +91,116 @@ _ERROR_STYLE = (
     f" padding: 14px; color: {style.TEXT}; }}"
 )
 _HINT_STYLE = f"QLabel {{ padding: 14px; color: {style.MUTED_TEXT}; }}"
+
+
+class _FlowLayout(QLayout):
+    """Items left to right, wrapping to a new row when the width runs out (Qt's flow
+    layout example): a toolbar row that fits a laptop instead of widening the window."""
+
+    def __init__(self, parent: QWidget | None = None, spacing: int = 8, row_spacing: int = 4):
+        super().__init__(parent)
+        self._items: list[QLayoutItem] = []
+        self._spacing = spacing
+        self._row_spacing = row_spacing
+        self.setContentsMargins(0, 0, 0, 0)
+
+    def addItem(self, item: QLayoutItem) -> None:
+        self._items.append(item)
+
+    def count(self) -> int:
+        return len(self._items)
+
+    def itemAt(self, index: int) -> QLayoutItem | None:
+        return self._items[index] if 0 <= index < len(self._items) else None
+
+    def takeAt(self, index: int) -> QLayoutItem | None:
+        return self._items.pop(index) if 0 <= index < len(self._items) else None
+
+    def expandingDirections(self) -> Qt.Orientation:
+        return Qt.Orientation(0)
+
+    def hasHeightForWidth(self) -> bool:
+        return True
+
+    def heightForWidth(self, width: int) -> int:
+        return self._arrange(QRect(0, 0, width, 0), move=False)
+
+    def setGeometry(self, rect: QRect) -> None:
+        super().setGeometry(rect)
+        self._arrange(rect, move=True)
+
+    def _shown(self) -> list[QLayoutItem]:
+        return [item for item in self._items if not item.isEmpty()]
+
+    def sizeHint(self) -> QSize:
+        """One row: as wide as everything side by side."""
+        shown = self._shown()
+        width = sum(i.sizeHint().width() for i in shown) + self._spacing * max(len(shown) - 1, 0)
+        height = max((i.sizeHint().height() for i in shown), default=0)
+        margins = self.contentsMargins()
+        return QSize(width + margins.left() + margins.right(), height)
+
+    def minimumSize(self) -> QSize:
+        """As narrow as the widest item: the rest wraps."""
+        size = QSize()
+        for item in self._shown():
+            size = size.expandedTo(item.minimumSize())
+        margins = self.contentsMargins()
+        return size + QSize(margins.left() + margins.right(), margins.top() + margins.bottom())
+
+    def _arrange(self, rect: QRect, move: bool) -> int:
+        margins = self.contentsMargins()
+        area = rect.adjusted(margins.left(), margins.top(), -margins.right(), -margins.bottom())
+        x, y, row_height = area.x(), area.y(), 0
+        rows: list[list[tuple[QLayoutItem, int, QSize]]] = [[]]
+        for item in self._shown():
+            size = item.sizeHint().boundedTo(QSize(area.width(), item.sizeHint().height()))
+            size = size.expandedTo(item.minimumSize())
+            if x > area.x() and x + size.width() > area.right() + 1:
+                x, y = area.x(), y + row_height + self._row_spacing
+                row_height = 0
+                rows.append([])
+            rows[-1].append((item, x, size))
+            x += size.width() + self._spacing
+            row_height = max(row_height, size.height())
+        if move:
+            top = area.y()
+            for row in rows:
+                height = max((size.height() for _, _, size in row), default=0)
+                for item, left, size in row:  # centred vertically in its row
+                    offset = (height - size.height()) // 2
+                    item.setGeometry(QRect(QPoint(left, top + offset), size))
+                top += height + self._row_spacing
+        return y + row_height - rect.y() + margins.bottom()
+
+
+def _group(*widgets: QWidget, spacing: int = 6) -> QWidget:
+    """Widgets kept together on one row of a flow layout (a label with its field)."""
+    group = QWidget()
+    layout = QHBoxLayout(group)
+    layout.setContentsMargins(0, 0, 0, 0)
+    layout.setSpacing(spacing)
+    for widget in widgets:
+        layout.addWidget(widget)
+    return group
+
+
+class _ElidingCombo(QComboBox):
+    """A combo box whose current text ends in "…" when it is narrower than the text
+    (Qt clips it mid-letter); the full text is in the tooltip and the popup."""
+
+    def paintEvent(self, _event: object) -> None:
+        painter = QStylePainter(self)
+        option = QStyleOptionComboBox()
+        self.initStyleOption(option)
+        painter.drawComplexControl(QStyle.ComplexControl.CC_ComboBox, option)
+        field = self.style().subControlRect(
+            QStyle.ComplexControl.CC_ComboBox, option, QStyle.SubControl.SC_ComboBoxEditField, self
+        )
+        option.currentText = self.fontMetrics().elidedText(
+            option.currentText, Qt.TextElideMode.ElideRight, max(field.width() - 4, 0)
+        )
+        painter.drawControl(QStyle.ControlElement.CE_ComboBoxLabel, option)
 
 
 class _Stat(QFrame):
@@ -92,6 +217,7 @@ class _Stat(QFrame):
         self.note = QLabel("")
         self.value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         for label in (self.caption, self.value, self.note):
+            label.setWordWrap(True)  # a narrow window wraps a card's text, never clips it
             layout.addWidget(label)
         self._accent: str | None = None
         self._stale = False
@@ -241,20 +367,19 @@ class RecoveryView(QWidget):
         outer.setContentsMargins(8, 8, 8, 8)
         outer.setSpacing(6)
 
-        bar = QHBoxLayout()
-        bar.setSpacing(8)
-        bar.addWidget(QLabel("Scenario:"))
-        self.scenario_combo = QComboBox()
-        self.scenario_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
-        self.scenario_combo.setMinimumContentsLength(24)
+        # One row on a wide window; on a laptop it wraps instead of widening the window.
+        bar = _FlowLayout(spacing=12, row_spacing=6)
+        self.scenario_combo = _ElidingCombo()
+        self.scenario_combo.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        )
+        self.scenario_combo.setMinimumContentsLength(18)
         self.scenario_combo.currentIndexChanged.connect(self._scenario_picked)
-        bar.addWidget(self.scenario_combo)
+        self.scenario_combo.currentTextChanged.connect(self.scenario_combo.setToolTip)
         self.clear_button = QPushButton("Clear ad-hoc failures")
         self.clear_button.clicked.connect(self.clear_failures_action.trigger)
         self.clear_failures_action.triggered.connect(self._clear_failures)
-        bar.addWidget(self.clear_button)
-        bar.addSpacing(12)
-        bar.addWidget(QLabel("Objective:"))
+        bar.addWidget(_group(QLabel("Scenario:"), self.scenario_combo, self.clear_button))
         self.objective_combo = QComboBox()
         for text, objective in OBJECTIVES:
             self.objective_combo.addItem(text, objective)
@@ -263,20 +388,22 @@ class RecoveryView(QWidget):
             "Critical tiers first: tier 0 as early as possible, then tier 1, … then the total."
         )
         self.objective_combo.currentIndexChanged.connect(self._objective_picked)
-        bar.addWidget(self.objective_combo)
-        bar.addStretch(1)
+        bar.addWidget(_group(QLabel("Objective:"), self.objective_combo))
         self.busy_bar = QProgressBar()
         self.busy_bar.setRange(0, 0)  # indeterminate
         self.busy_bar.setTextVisible(False)
-        self.busy_bar.setFixedWidth(110)
+        self.busy_bar.setFixedWidth(64)
         self.busy_bar.setMaximumHeight(14)
         keep = self.busy_bar.sizePolicy()
         keep.setRetainSizeWhenHidden(True)  # the bar appearing must not shift the layout
         self.busy_bar.setSizePolicy(keep)
-        bar.addWidget(self.busy_bar)
         self.status_label = QLabel()
-        self.status_label.setMinimumWidth(self.fontMetrics().horizontalAdvance("Updating… ") * 3)
-        bar.addWidget(self.status_label)
+        metrics = self.fontMetrics()
+        self.status_label.setMinimumWidth(
+            max(metrics.horizontalAdvance(t) for t in ("Updating…", "Computing…", "Up to date"))
+            + metrics.horizontalAdvance("M")
+        )
+        bar.addWidget(_group(self.busy_bar, self.status_label, spacing=8))
         outer.addLayout(bar)
 
         self.failed_label = QLabel()
@@ -345,21 +472,23 @@ class RecoveryView(QWidget):
         timeline_layout = QVBoxLayout(timeline)
         timeline_layout.setContentsMargins(0, 0, 0, 0)
         timeline_layout.setSpacing(4)
-        tools = QHBoxLayout()
-        tools.setSpacing(4)
+        tools = _FlowLayout(spacing=10, row_spacing=2)
         title = QLabel("Timeline")
         bold = QFont(title.font())
         bold.setBold(True)
         title.setFont(bold)
-        tools.addWidget(title)
-        tools.addSpacing(10)
-        for made in (self.lanes_tier_action, self.lanes_pool_action, self.show_waiting_action):
-            tools.addWidget(self._tool_button(made))
-        tools.addSpacing(10)
-        for made in (self.zoom_out_action, self.zoom_in_action, self.fit_action):
-            tools.addWidget(self._tool_button(made))
-        tools.addStretch(1)
-        tools.addWidget(self._legend())
+        lane_buttons = [
+            self._tool_button(made)
+            for made in (self.lanes_tier_action, self.lanes_pool_action, self.show_waiting_action)
+        ]
+        tools.addWidget(_group(title, *lane_buttons, spacing=4))
+        zoom_buttons = [
+            self._tool_button(made)
+            for made in (self.zoom_out_action, self.zoom_in_action, self.fit_action)
+        ]
+        tools.addWidget(_group(*zoom_buttons, spacing=4))
+        for entry in self._legend():
+            tools.addWidget(entry)
         timeline_layout.addLayout(tools)
         self.gantt = GanttView()
         self.gantt.selectionRequested.connect(self._selection_from_gantt)
@@ -413,12 +542,13 @@ class RecoveryView(QWidget):
         # every result would stall the GUI thread.
         em = self.fontMetrics().horizontalAdvance("0")
         widths = {
-            COL_TIER: em * 5,
-            COL_STATE: em * 26,
-            COL_START: em * 9,
-            COL_RECOVERED: em * 11,
-            COL_RTO: em * 8,
-            COL_MET: em * 18,
+            # Narrow enough that the service names keep room on a 1366-pixel screen.
+            COL_TIER: em * 4,
+            COL_STATE: em * 16,
+            COL_START: em * 7,
+            COL_RECOVERED: em * 9,
+            COL_RTO: em * 7,
+            COL_MET: em * 26,  # "✗ own restore longer than RTO" whole
         }
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         for column, width in widths.items():
@@ -439,11 +569,8 @@ class RecoveryView(QWidget):
         button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
         return button
 
-    def _legend(self) -> QWidget:
-        legend = QWidget()
-        layout = QHBoxLayout(legend)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.setSpacing(4)
+    def _legend(self) -> list[QWidget]:
+        """One widget per legend entry (swatch and text), so that the row can wrap."""
         entries = (
             (_swatch(style.STATE_COLORS["failover"]), "Failover"),
             (_swatch(style.STATE_COLORS["restore"]), "Restore"),
@@ -452,15 +579,14 @@ class RecoveryView(QWidget):
             (_swatch(style.CRITICAL, diamond=True), "RTO missed"),
             (_swatch("#ffffff", style.MUTED_TEXT, diamond=True), "RTO met"),
         )
+        made = []
         for pixmap, text in entries:
             icon = QLabel()
             icon.setPixmap(pixmap)
-            layout.addWidget(icon)
             label = QLabel(text)
             label.setStyleSheet(f"color: {style.MUTED_TEXT};")
-            layout.addWidget(label)
-            layout.addSpacing(6)
-        return legend
+            made.append(_group(icon, label, spacing=4))
+        return made
 
     # ------------------------------------------------------------------ state for callers
 

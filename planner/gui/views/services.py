@@ -2,9 +2,11 @@
 
 :class:`ServicesView` lists every service (one row each, no per-row widgets, so 3,000
 rows are instant) with a text filter on id, name, team and owner and a tier filter.
-Name, tier, RTO, restore and failover times, owner and team are edited in place;
-each edit is one undo step, and text that does not parse is refused with a message
-(``document.refused``). The state, recovered time and RTO columns appear when the
+Name, tier, RTO, restore and failover times, dependencies, owner and team are edited in
+place; each edit is one undo step, and a refused value (text that does not parse, a
+dependency cycle) is said on ``document.refused``, outlined red in its cell and spelled
+out under the table until fixed. An Add service button (the window's action) and, for
+an empty plan, a hint say how to start. The state, recovered time and RTO columns appear when the
 chosen scenario has a result. Rows drag out as MIME type
 ``application/x-drplanner-service`` (the ids, UTF-8, one per line; see
 :mod:`planner.gui.models.services_model`), which the floor and rack views may accept
@@ -27,7 +29,7 @@ from PySide6.QtCore import (
     QStringListModel,
     Qt,
 )
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtGui import QAction, QColor, QKeySequence, QPainter, QPen
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -42,14 +44,17 @@ from PySide6.QtWidgets import (
     QStyledItemDelegate,
     QStyleOptionViewItem,
     QTableView,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
 
+from planner.gui import style
 from planner.gui.document import PlanDocument
 from planner.gui.models.services_model import (
     COLUMN,
     COLUMNS,
+    ERROR_ROLE,
     ID_ROLE,
     RESULT_COLUMNS,
     SERVICE_MIME,
@@ -82,7 +87,19 @@ _WIDTHS = {
 }
 
 
-class _TierDelegate(QStyledItemDelegate):
+class _MarkingDelegate(QStyledItemDelegate):
+    """Draws a red border round a cell whose last typed value was refused."""
+
+    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: _Index) -> None:
+        super().paint(painter, option, index)
+        if index.data(ERROR_ROLE):
+            painter.save()
+            painter.setPen(QPen(QColor(style.INVALID), 2))
+            painter.drawRect(option.rect.adjusted(1, 1, -1, -1))
+            painter.restore()
+
+
+class _TierDelegate(_MarkingDelegate):
     """Edits the tier with a list of the allowed tiers."""
 
     def createEditor(self, parent: QWidget, option: QStyleOptionViewItem, index: _Index) -> QWidget:
@@ -106,7 +123,8 @@ class ServicesView(QWidget):
     """A sortable, filterable table of the plan's services.
 
     Public: ``model`` (:class:`ServicesModel`), ``proxy`` (:class:`ServicesProxy`),
-    ``table``, ``filter_edit``, ``tier_combo``, ``set_filter(text)``, ``set_tier(tier)``,
+    ``table``, ``filter_edit``, ``tier_combo``, ``add_button``, ``empty_hint``,
+    ``error_label``, ``set_filter(text)``, ``set_tier(tier)``,
     ``select_services(ids)``, ``selected_ids()``. Actions (also in ``actions()``):
     ``find_action`` (Ctrl+F: focus the filter), ``delete_action`` (Delete: delete the
     selected services; active while the table has focus).
@@ -138,8 +156,13 @@ class ServicesView(QWidget):
             lambda _: self.set_tier(self.tier_combo.currentData())
         )
         self.count_label = QLabel(self)
+        # The window gives it the Add service action (setDefaultAction).
+        self.add_button = QToolButton(self)
+        self.add_button.setText("Add service")
+        self.add_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
         bar = QHBoxLayout()
         bar.setContentsMargins(6, 6, 6, 0)
+        bar.addWidget(self.add_button)
         bar.addWidget(self.filter_edit, 1)
         bar.addWidget(self.tier_combo)
         bar.addWidget(self.count_label)
@@ -161,6 +184,7 @@ class ServicesView(QWidget):
             | QAbstractItemView.EditTrigger.EditKeyPressed
             | QAbstractItemView.EditTrigger.AnyKeyPressed
         )
+        table.setItemDelegate(_MarkingDelegate(table))
         table.setItemDelegateForColumn(COLUMN["tier"], _TierDelegate(table))
         table.verticalHeader().hide()
         rows = table.verticalHeader()
@@ -173,11 +197,26 @@ class ServicesView(QWidget):
         unit = table.fontMetrics().height()
         for i, column in enumerate(COLUMNS):
             header.resizeSection(i, round(_WIDTHS[column.key] * unit))
+        self.empty_hint = QLabel(
+            "No services yet. Add one with <b>Add service</b> (Ctrl+Shift+4, also in the "
+            "Add menu), then edit it here or in Properties; draw its dependencies in the "
+            "Dependencies tab.",
+            self,
+        )
+        self.empty_hint.setWordWrap(True)
+        self.empty_hint.setContentsMargins(8, 4, 8, 4)
+        self.error_label = QLabel(self)  # why the last value typed into a cell was refused
+        self.error_label.setWordWrap(True)
+        self.error_label.setContentsMargins(8, 0, 8, 4)
+        self.error_label.setStyleSheet(f"color: {style.INVALID};")
+        self.error_label.hide()
         box = QVBoxLayout(self)
         box.setContentsMargins(0, 0, 0, 0)
         box.setSpacing(4)
         box.addLayout(bar)
+        box.addWidget(self.empty_hint)
         box.addWidget(table, 1)
+        box.addWidget(self.error_label)
 
         self.find_action = QAction("&Find service", self)
         self.find_action.setShortcut(QKeySequence(QKeySequence.StandardKey.Find))
@@ -196,6 +235,7 @@ class ServicesView(QWidget):
         self.proxy.rowsRemoved.connect(self._update_count)
         self.proxy.modelReset.connect(self._update_count)
         self.proxy.layoutChanged.connect(self._update_count)
+        self.model.errorsChanged.connect(self._show_errors)
         document.selectionChanged.connect(self._document_selection_changed)
         recovery.resultChanged.connect(self._update_result_columns)
         self._update_result_columns()
@@ -227,8 +267,14 @@ class ServicesView(QWidget):
         self.filter_edit.setFocus(Qt.FocusReason.ShortcutFocusReason)
         self.filter_edit.selectAll()
 
+    def _show_errors(self) -> None:
+        errors = list(self.model.errors.values())
+        self.error_label.setText(errors[-1] if errors else "")
+        self.error_label.setVisible(bool(errors))
+
     def _update_count(self, *_: object) -> None:
         shown, total = self.proxy.rowCount(), self.model.rowCount()
+        self.empty_hint.setVisible(total == 0)
         noun = "service" if total == 1 else "services"
         text = f"{total} {noun}" if shown == total else f"{shown} of {total} {noun}"
         self.count_label.setText(text)

@@ -15,6 +15,7 @@ Rules every edit follows:
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
+from collections import deque
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -196,3 +197,43 @@ def check_new_id(plan: Plan, kind: str, item_id: Any) -> None:
         raise EditRefused(f"an id must be non-empty text, got {item_id!r}")
     if item_id in namespace_ids(plan, kind):
         raise EditRefused(f"the id '{item_id}' is already used")
+
+
+def dependency_path(plan: Plan, start: str, goal: str) -> list[str] | None:
+    """Shortest chain of depends_on links from ``start`` to ``goal`` (both included)."""
+    links: dict[str, list[str]] = {}
+    for service in plan.services:
+        links.setdefault(service.id, []).extend(service.depends_on)
+    came_from: dict[str, str | None] = {start: None}
+    queue = deque([start])
+    while queue:
+        current = queue.popleft()
+        if current == goal:
+            path = [current]
+            while (previous := came_from[path[-1]]) is not None:
+                path.append(previous)
+            return path[::-1]
+        for nxt in links.get(current, []):
+            if nxt not in came_from:
+                came_from[nxt] = current
+                queue.append(nxt)
+    return None
+
+
+def refuse_cycle(plan: Plan, service_id: str, new_dependencies: Iterable[str]) -> None:
+    """The one dependency rule for every edit: refuse a dependency that closes a cycle.
+
+    ``plan`` is as the edit would leave it; ``new_dependencies`` are the links from
+    ``service_id`` the edit adds. The first one that leads back to the service is
+    refused with :class:`CycleRefused`, naming the cycle (``a -> b -> a``). Only added
+    links are checked, so removing a link is never refused.
+    """
+    for dependency in dict.fromkeys(new_dependencies):
+        path = dependency_path(plan, dependency, service_id)
+        if path is not None:
+            cycle = [service_id, *path]
+            raise CycleRefused(
+                f"'{service_id}' cannot depend on '{dependency}': that would make the "
+                f"dependency cycle {' -> '.join(cycle)}",
+                cycle,
+            )

@@ -14,13 +14,11 @@ with that id remains, a reference is dropped only when nothing it could mean rem
 from __future__ import annotations
 
 import copy
-from collections import deque
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from typing import Any
 
 from planner.model.edits.base import (
     Composite,
-    CycleRefused,
     Edit,
     EditRefused,
     check_kind,
@@ -28,10 +26,12 @@ from planner.model.edits.base import (
     items_of,
     kind_of,
     namespace_ids,
+    refuse_cycle,
     require_index,
     require_item,
 )
 from planner.model.edits.change import ITEM_KINDS, LOCATION_KINDS, Item
+from planner.model.edits.deletion import Deletion, deletion_summary
 from planner.model.edits.items import AddItem, PlaceServers, RemoveItem, Rewrite, SetFields
 from planner.model.plan import Number, Plan, Rack, Scenario, Server, Service, Site
 
@@ -125,6 +125,8 @@ def delete_items(plan: Plan, targets: Iterable[tuple[str, str]]) -> Composite:
             writes.append(("scenario", i, "failed", failed))
 
     label = _gesture_label(plan, "Delete", requested)
+    what = _gesture_label(plan, "Deleted", requested)
+    summary = deletion_summary(plan, what, requested, doomed, writes)
     # References first, while the indices they were computed with still hold.
     edits: list[Edit] = [Rewrite("Drop references", writes)] if writes else []
     for kind in _REMOVAL_ORDER:
@@ -132,28 +134,7 @@ def delete_items(plan: Plan, targets: Iterable[tuple[str, str]]) -> Composite:
         # Highest index first, so that each index is still right when its turn comes.
         for i in sorted(doomed[kind], reverse=True):
             edits.append(RemoveItem(kind, items[i].id, index=i))
-    return Composite(label, edits)
-
-
-def _dependency_path(plan: Plan, start: str, goal: str) -> list[str] | None:
-    """Shortest chain of depends_on links from ``start`` to ``goal`` (both included)."""
-    links: dict[str, list[str]] = {}
-    for service in plan.services:
-        links.setdefault(service.id, []).extend(service.depends_on)
-    came_from: dict[str, str | None] = {start: None}
-    queue = deque([start])
-    while queue:
-        current = queue.popleft()
-        if current == goal:
-            path = [current]
-            while (previous := came_from[path[-1]]) is not None:
-                path.append(previous)
-            return path[::-1]
-        for nxt in links.get(current, []):
-            if nxt not in came_from:
-                came_from[nxt] = current
-                queue.append(nxt)
-    return None
+    return Deletion(label, edits, summary)
 
 
 def add_dependency(plan: Plan, service_id: str, depends_on_id: str) -> SetFields:
@@ -166,14 +147,7 @@ def add_dependency(plan: Plan, service_id: str, depends_on_id: str) -> SetFields
     require_index(plan, "service", depends_on_id)
     if depends_on_id in service.depends_on:
         raise EditRefused(f"'{service_id}' already depends on '{depends_on_id}'")
-    path = _dependency_path(plan, depends_on_id, service_id)
-    if path is not None:
-        cycle = [service_id, *path]
-        raise CycleRefused(
-            f"'{service_id}' cannot depend on '{depends_on_id}': that would make the "
-            f"dependency cycle {' -> '.join(cycle)}",
-            cycle,
-        )
+    refuse_cycle(plan, service_id, [depends_on_id])  # before building: the canvas draws it
     what = describe(plan, "service", service_id).removeprefix("service ")
     dep = describe(plan, "service", depends_on_id).removeprefix("service ")
     return SetFields(

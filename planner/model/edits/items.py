@@ -25,6 +25,7 @@ from planner.model.edits.base import (
     items_of,
     kind_of,
     namespace_ids,
+    refuse_cycle,
     require_index,
     target,
 )
@@ -56,6 +57,23 @@ def _changed(plan: Plan, writes: list[_Write]) -> Change:
         item_id = PLAN_ID if kind == "plan" else items_of(plan, kind)[index].id
         triples.add((kind, item_id, name))
     return Change(changed=frozenset(triples))
+
+
+def _referenced(plan: Plan, service_id: str) -> bool:
+    """Whether some service's depends_on names ``service_id``."""
+    return any(service_id in service.depends_on for service in plan.services)
+
+
+def _refuse_new_cycles(plan: Plan, undo: list[_Write]) -> None:
+    """After field writes: refuse (CycleRefused) depends_on links that close a cycle.
+
+    ``undo`` holds the old values, so only the links the writes added are checked.
+    """
+    for kind, index, name, old in undo:
+        if kind == "service" and name == "depends_on":
+            service = plan.services[index]
+            added = [d for d in service.depends_on if d not in old]
+            refuse_cycle(plan, service.id, added)
 
 
 def _check_at(plan: Plan, kind: str, index: int, item_id: str) -> None:
@@ -91,6 +109,12 @@ class AddItem(Edit):
             raise EditRefused(f"cannot insert {self.kind} at {index}: there are {len(items)}")
         check_new_id(plan, self.kind, self.item.id)
         items.insert(index, copy.deepcopy(self.item))
+        if self.kind == "service" and _referenced(plan, self.item.id):
+            try:  # links to the id that dangled now resolve to the new service
+                refuse_cycle(plan, self.item.id, self.item.depends_on)
+            except EditRefused:
+                del items[index]
+                raise
         self._at = index
         return Change.item_added(self.kind, self.item.id)
 
@@ -172,7 +196,13 @@ class _FieldEdit(Edit):
             where.append((index, item_id))
             writes += [(self.kind, index, n, copy.deepcopy(v)) for n, v in fields.items()]
         self._check(plan)
-        self._undo = _write_all(plan, writes)
+        undo = _write_all(plan, writes)
+        try:
+            _refuse_new_cycles(plan, undo)
+        except EditRefused:
+            _write_all(plan, undo)  # apply is atomic: nothing of a refused edit stays
+            raise
+        self._undo = undo
         self._where = where
         return _changed(plan, writes)
 
@@ -293,7 +323,13 @@ class Rewrite(Edit):
                 if not 0 <= index < len(items):
                     raise EditRefused(f"there is no {kind} at {index}")
                 where.append((kind, index, items[index].id))
-        self._undo = _write_all(plan, copy.deepcopy(self.writes))
+        undo = _write_all(plan, copy.deepcopy(self.writes))
+        try:
+            _refuse_new_cycles(plan, undo)
+        except EditRefused:
+            _write_all(plan, undo)
+            raise
+        self._undo = undo
         self._where = where
         return _changed(plan, self.writes)
 
@@ -365,8 +401,16 @@ class RenameId(Edit):
         unique = namespace_ids(plan, self.kind).count(self.old) == 1
         writes = _references(plan, self.kind, self.old, self.new) if unique else []
         writes.append((self.kind, index, "id", self.new))
+        dangling = self.kind == "service" and _referenced(plan, self.new)
+        undo = _write_all(plan, writes)
+        if dangling:
+            try:  # links to the new id that dangled now resolve to this service
+                refuse_cycle(plan, self.new, plan.services[index].depends_on)
+            except EditRefused:
+                _write_all(plan, undo)
+                raise
         self._index = index
-        self._undo = _write_all(plan, writes)
+        self._undo = undo
         renamed = Change(
             added=frozenset({(self.kind, self.new)}), removed=frozenset({(self.kind, self.old)})
         )
