@@ -37,6 +37,7 @@ from planner.gui.views.services import ServiceAssignmentWidget, ServicesView
 from planner.model import Plan, Pool, Rack, Scenario, Server, Service, Site
 from planner.model.clock import clock
 from planner.model.edits import AddItem, delete_items, new_id
+from planner.model.text import printable
 from planner.resources import resource_path
 from planner.storage import PlanFileError, load_plan
 
@@ -264,10 +265,12 @@ class MainWindow(QMainWindow):
     # ------------------------------------------------------------------ status
 
     def show_message(self, text: str) -> None:
-        self.statusBar().showMessage(text, 8000)
+        # Messages name ids and files from the plan: escaped, as on the terminal, so a
+        # right-to-left override or a line break in a name cannot forge what is shown.
+        self.statusBar().showMessage(printable(text), 8000)
 
     def _update_title(self) -> None:
-        self.setWindowTitle(f"{self.document.title} — DR Planner")
+        self.setWindowTitle(f"{printable(self.document.title)} — DR Planner")
 
     def _busy_changed(self, busy: bool) -> None:
         self.busy.setVisible(busy and self.recovery.active)
@@ -308,7 +311,8 @@ class MainWindow(QMainWindow):
         return QFileDialog.getSaveFileName(self, title, self._last_dir(), file_filter)[0]
 
     def show_error(self, text: str) -> None:
-        QMessageBox.warning(self, "DR Planner", text)
+        lines = "\n".join(printable(line) for line in text.split("\n"))
+        QMessageBox.warning(self, "DR Planner", lines)
 
     def maybe_save(self) -> bool:
         """True when it is fine to drop the current plan (saved, discarded or clean)."""

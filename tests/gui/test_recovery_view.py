@@ -337,3 +337,13 @@ def test_waiting_services_as_thin_bars(qtbot) -> None:
     waiting = [b for b in view.gantt.bars() if b.waiting]
     assert [(b.service_id, b.start, b.finish) for b in waiting] == [("web", 0.0, 90.0)]
     assert view.misses_label.text() == "1"
+
+
+def test_a_new_plan_shows_the_whole_timeline_not_the_last_zoom(qtbot, setup) -> None:
+    document, recovery, view = setup
+    pick_fire(qtbot, view, recovery)
+    for _ in range(4):
+        view.gantt.zoom_in()
+    assert not view.gantt.fitting
+    document.replace(example_plan(), PANGYO)
+    assert view.gantt.fitting

@@ -27,12 +27,24 @@ def xdotool(*args: object) -> str:
     return done.stdout
 
 
+def pointer() -> tuple[int, int]:
+    values = dict(
+        part.split(":", 1) for part in xdotool("getmouselocation").split() if ":" in part
+    )
+    return int(values["x"]), int(values["y"])
+
+
+def _move_args(x: int, y: int, at: tuple[int, int] | None) -> list[object]:
+    # ``mousemove --sync`` waits for the pointer to move, forever when it is already there.
+    return ["mousemove", x, y] if at == (x, y) else ["mousemove", "--sync", x, y]
+
+
 def move(x: int, y: int) -> None:
-    xdotool("mousemove", "--sync", x, y)
+    xdotool(*_move_args(x, y, pointer()))
 
 
 def click(x: int, y: int, button: int = 1) -> None:
-    xdotool("mousemove", "--sync", x, y, "click", button)
+    xdotool(*_move_args(x, y, pointer()), "click", button)
 
 
 def drag(
@@ -47,14 +59,12 @@ def drag(
     args: list[object] = []
     for key in modifiers:
         args += ["keydown", key]
-    args += ["mousemove", "--sync", x0, y0, "mousedown", button]
+    args += [*_move_args(x0, y0, pointer()), "mousedown", button]
+    at = (x0, y0)
     for step in range(1, steps + 1):
-        args += [
-            "mousemove",
-            "--sync",
-            round(x0 + (x1 - x0) * step / steps),
-            round(y0 + (y1 - y0) * step / steps),
-        ]
+        point = (round(x0 + (x1 - x0) * step / steps), round(y0 + (y1 - y0) * step / steps))
+        args += _move_args(*point, at)
+        at = point
     args += ["mouseup", button]
     for key in reversed(modifiers):
         args += ["keyup", key]

@@ -659,6 +659,8 @@ class RecoveryView(QWidget):
 
     def _document_changed(self, change: Change | None) -> None:
         kinds = change.kinds if change is not None else None
+        if change is None:
+            self.gantt.fit()  # another plan: its whole timeline, not the last one's zoom
         if kinds is None or "scenario" in kinds:
             self._fill_scenarios()
         if kinds is None or "pool" in kinds:
