@@ -276,3 +276,20 @@ def test_the_header_subtitle_counts_right_and_is_never_cut_off(qtbot, rack_view)
     others = [s.id for s in rack_view.servers()[1:]]
     rack_view.document.push(delete_items(rack_view.document.plan, [("server", i) for i in others]))
     assert "1 server ·" in label.text() and "servers" not in label.text()
+
+
+def test_the_rack_view_follows_a_rack_or_server_picked_elsewhere(qtbot, document, recovery) -> None:
+    view = RackView(document, recovery)
+    qtbot.addWidget(view)
+    assert view.rack_id is None
+    other = next(r for r in document.plan.racks if r.id != "pg-a01")
+    document.select([("rack", other.id)])
+    assert view.rack_id == other.id
+    assert view.chooser.currentData() == other.id
+    in_a01 = next(s for s in document.plan.servers if s.rack == "pg-a01")
+    document.select([("server", in_a01.id)])
+    assert view.rack_id == "pg-a01"
+    document.select([("rack", other.id), ("server", in_a01.id)])  # two racks: stays
+    assert view.rack_id == "pg-a01"
+    document.select([("service", document.plan.services[0].id)])
+    assert view.rack_id == "pg-a01"

@@ -716,7 +716,17 @@ class RackView(QWidget):
         if change is None or change.kinds & {"rack", "site", "server", "service"}:
             self._refresh()
 
-    def _selection_changed(self, _selection: list[tuple[str, str]]) -> None:
+    def _selection_changed(self, selection: list[tuple[str, str]]) -> None:
+        # The view follows the rack the user picked elsewhere (tree, floor): a rack, or
+        # the rack of a server; a selection spanning several racks leaves it as it is.
+        plan = self.document.plan
+        racks = {key for kind, key in selection if kind == "rack"} | {
+            server.rack
+            for kind, key in selection
+            if kind == "server" and (server := plan.server(key)) is not None
+        }
+        if len(racks) == 1:
+            self.set_rack(racks.pop())
         self.canvas.update()
 
     def tooltip(self, server: Server) -> str:
