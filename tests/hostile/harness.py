@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from planner.cli.main import main
+from planner.model import Plan, Rack, Scenario, Server, Service, Site
 
 REPO = Path(__file__).resolve().parents[2]
 FORBIDDEN = ("Traceback", "internal error", "Error:\n")
@@ -97,3 +98,16 @@ def fingerprints(paths: Iterable[Path]) -> dict[Path, str | None]:
 
 def assert_unchanged(before: dict[Path, str | None]) -> None:
     assert fingerprints(before) == before, "a file the user had was changed or lost"
+
+
+def one_service_plan(name: str = "판교 DR") -> Plan:
+    """The smallest valid plan with something to compute and export: one site, rack,
+    server and service (Korean names, for the encoding cases), and a fire scenario."""
+    return Plan(
+        name=name,
+        sites=[Site("pangyo", "판교 IDC")],
+        racks=[Rack("r1", "pangyo", "Rack 1")],
+        servers=[Server("s1", "r1", "web-1", position=1)],
+        services=[Service("web", "웹", restore_minutes=10, servers=["s1"])],
+        scenarios=[Scenario("fire", "Fire", failed=["pangyo"])],
+    )

@@ -25,6 +25,7 @@ from tests.hostile.harness import (
     assert_behaved,
     assert_unchanged,
     fingerprints,
+    one_service_plan,
     run_cli,
     run_cli_process,
 )
@@ -42,17 +43,6 @@ CONTROLS = {
     "bidi isolate": "\u2066x\u2069",
     "line separator": "a\u2028b",
 }
-
-
-def good_plan(name: str = "판교 DR") -> Plan:
-    return Plan(
-        name=name,
-        sites=[Site("pangyo", "판교 IDC")],
-        racks=[Rack("r1", "pangyo", "Rack 1")],
-        servers=[Server("s1", "r1", "web-1", position=1)],
-        services=[Service("web", "웹", restore_minutes=10, servers=["s1"])],
-        scenarios=[Scenario("fire", "Fire", failed=["pangyo"])],
-    )
 
 
 def hostile_plan() -> Plan:
@@ -232,7 +222,7 @@ CASES: list[Case] = list(_cases())
 @pytest.fixture(scope="module")
 def files(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
     tmp = tmp_path_factory.mktemp("cli-arguments")
-    save_plan(good_plan(), tmp / "plan.drplan")
+    save_plan(one_service_plan(), tmp / "plan.drplan")
     save_plan(hostile_plan(), tmp / "hostile.json")
     (tmp / "folder.drplan").mkdir()
     (tmp / "empty.drplan").write_bytes(b"")

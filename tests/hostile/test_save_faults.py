@@ -22,7 +22,6 @@ from pathlib import Path
 
 import pytest
 
-from planner.model import Plan, Rack, Scenario, Server, Service, Site
 from planner.storage import save_plan
 from tests.hostile.harness import (
     REPO,
@@ -30,6 +29,7 @@ from tests.hostile.harness import (
     assert_behaved,
     assert_unchanged,
     fingerprints,
+    one_service_plan,
     run_cli,
     run_cli_process,
 )
@@ -38,17 +38,6 @@ NOBODY = 65534
 OTHER = 65533  # a second user who is not the folder's owner either
 _DROPPED_CAPS = (1, 2, 3)  # CAP_DAC_OVERRIDE, CAP_DAC_READ_SEARCH, CAP_FOWNER
 _PR_CAPBSET_DROP = 24
-
-
-def small_plan(name: str = "판교 DR") -> Plan:
-    return Plan(
-        name=name,
-        sites=[Site("pangyo", "Pangyo IDC")],
-        racks=[Rack("r1", "pangyo", "Rack 1")],
-        servers=[Server("s1", "r1", "web-1", position=1)],
-        services=[Service("web", "Web", restore_minutes=10, servers=["s1"])],
-        scenarios=[Scenario("fire", "Fire", failed=["pangyo"])],
-    )
 
 
 # -- where the output goes -------------------------------------------------------------
@@ -167,7 +156,7 @@ def _full_disk(existing: bool) -> Setup:
         place.needs.add("tmpfs")
         _mount_tiny(disk)
         if existing:
-            save_plan(small_plan("the plan already on the full disk"), disk / "out.json")
+            save_plan(one_service_plan("the plan already on the full disk"), disk / "out.json")
             os.replace(disk / "out.json", target)
         _fill(disk)
         return target
@@ -180,7 +169,7 @@ def _existing_other_plan(place: Place, suffix: str) -> Path:
     if suffix == ".pdf":
         target.write_bytes(b"%PDF-1.4 an older runbook\n")
     else:
-        save_plan(small_plan("another plan"), target)
+        save_plan(one_service_plan("another plan"), target)
     return target
 
 
@@ -352,10 +341,10 @@ def test_save_fault(case: Case, place: Place) -> None:
     # plan.pdf (export) or plan.json (convert); the format is found from the content.
     place.source = place.root / f"plan{suffix}"
     if suffix == ".pdf":
-        save_plan(small_plan(), place.root / "plan.drplan")
+        save_plan(one_service_plan(), place.root / "plan.drplan")
         os.replace(place.root / "plan.drplan", place.source)
     else:
-        save_plan(small_plan(), place.source)
+        save_plan(one_service_plan(), place.source)
     output = setup(place, suffix)
     names_before, before = _walk(place.root), _tree(place.root)
     args = _argv(case, place.source, output)
@@ -380,7 +369,7 @@ def test_save_fault(case: Case, place: Place) -> None:
 
 def _check_stdout_case(case: Case, place: Place) -> None:
     source = place.root / "plan.drplan"
-    save_plan(small_plan(), source)
+    save_plan(one_service_plan(), source)
     command = case.command.split()
     args = {
         "show": ["show", str(source)],

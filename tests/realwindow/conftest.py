@@ -8,7 +8,6 @@ started here, before anything imports Qt, and stopped when the session ends.
 from __future__ import annotations
 
 import atexit
-import gc
 import os
 import signal
 import subprocess
@@ -18,6 +17,8 @@ from pathlib import Path
 
 import pytest
 
+# Qt objects a test made die within it, as in the offscreen GUI suite.
+from tests.gui.conftest import _collect_qt_objects  # noqa: F401
 from tests.realwindow.display import start_xvfb
 
 _xvfb, _display = start_xvfb()
@@ -25,18 +26,6 @@ atexit.register(_xvfb.kill)
 os.environ["DISPLAY"] = _display
 os.environ["QT_QPA_PLATFORM"] = "xcb"
 os.environ.pop("WAYLAND_DISPLAY", None)
-
-
-@pytest.fixture(autouse=True)
-def _collect_qt_objects(qapp: object) -> Iterator[None]:
-    """Qt objects a test made die within it, so a crash names the test that caused it."""
-    yield
-    from PySide6.QtCore import QCoreApplication, QEvent, QThreadPool
-
-    QThreadPool.globalInstance().waitForDone(30_000)
-    gc.collect()
-    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
-    QCoreApplication.processEvents()
 
 
 def private_env(home: Path, **extra: str) -> dict[str, str]:

@@ -120,15 +120,20 @@ def _columns(count: int, row_pitch: float, aspect: float) -> int:
     return max(1, min(count, math.ceil(math.sqrt(count * row_pitch * aspect / RACK_PITCH_X))))
 
 
-def _grid_size(site: Site, racks: list[Rack], aspect: float) -> tuple[float, float]:
-    """A site's box size from its own width and height, else from its grid of racks."""
+def _grid(site: Site, racks: list[Rack], aspect: float) -> tuple[int, float]:
+    """Columns and row pitch of a site's grid of racks: as many columns as its own width
+    holds, else a grid of about the view's aspect."""
     tallest = max((rack_height(r.units) for r in racks), default=0.0)
     row_pitch = max(tallest, rack_height(DEFAULT_RACK_UNITS)) + RACK_GAP_Y
     if _set(site.width) and site.width > 0:  # type: ignore[operator]
         usable = float(site.width) - 2 * SITE_PAD_X + RACK_GAP_X  # type: ignore[arg-type]
-        cols = max(1, int(usable // RACK_PITCH_X))
-    else:
-        cols = _columns(len(racks), row_pitch, aspect)
+        return max(1, int(usable // RACK_PITCH_X)), row_pitch
+    return _columns(len(racks), row_pitch, aspect), row_pitch
+
+
+def _grid_size(site: Site, racks: list[Rack], aspect: float) -> tuple[float, float]:
+    """A site's box size from its own width and height, else from its grid of racks."""
+    cols, row_pitch = _grid(site, racks, aspect)
     rows = math.ceil(len(racks) / cols) if racks else 0
     width = 2 * SITE_PAD_X + min(cols, len(racks)) * RACK_PITCH_X - RACK_GAP_X
     height = SITE_PAD_TOP + rows * row_pitch - RACK_GAP_Y + SITE_PAD_BOTTOM
@@ -188,13 +193,7 @@ def compute_layout(plan: Plan) -> FloorLayout:
     base_boxes = {s.id: (float(s.x), float(s.y), *grid_sizes[s.id]) for s in placed}  # type: ignore[arg-type]
     for site in sites:
         racks = racks_of.get(site.id, [])
-        tallest = max((rack_height(r.units) for r in racks), default=0.0)
-        row_pitch = max(tallest, rack_height(DEFAULT_RACK_UNITS)) + RACK_GAP_Y
-        if _set(site.width) and site.width > 0:  # type: ignore[operator]
-            usable = float(site.width) - 2 * SITE_PAD_X + RACK_GAP_X  # type: ignore[arg-type]
-            cols = max(1, int(usable // RACK_PITCH_X))
-        else:
-            cols = _columns(len(racks), row_pitch, aspect)
+        cols, row_pitch = _grid(site, racks, aspect)
         for i, rack in enumerate(racks):
             slots[rack.id] = (
                 SITE_PAD_X + (i % cols) * RACK_PITCH_X,
