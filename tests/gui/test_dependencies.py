@@ -445,3 +445,36 @@ def test_a_connect_drag_survives_its_items_going_mid_gesture(make_view, qtbot, r
     assert view.canvas._connect_line is None
     web = view.document.plan.service("web")
     assert web is None or web.depends_on == ["api"]
+
+
+def _unlinked_plan(positions: bool) -> Plan:
+    plan = chain_plan(positions)
+    for service in plan.services:
+        service.depends_on = []
+    return plan
+
+
+def test_a_graph_drawn_from_scratch_stays_layered(make_view) -> None:
+    """No node placed by hand: each dependency drawn re-lays the graph out, so a chain
+    drawn on a fresh plan (all services in one column) ends up left to right."""
+    from planner.model.edits import SetFields
+
+    view = make_view(_unlinked_plan(positions=False))
+    document = view.document
+    xs = {sid: node.x() for sid, node in view.scene.nodes.items()}
+    assert len(set(xs.values())) == 1  # no dependencies yet: one layer
+    document.push(SetFields("service", "api", depends_on=["db"]))
+    document.push(SetFields("service", "web", depends_on=["api"]))
+    x = {sid: view.scene.nodes[sid].x() for sid in ("db", "api", "web")}
+    assert x["db"] < x["api"] < x["web"]
+    document.undo_stack.undo()
+    assert view.scene.nodes["web"].x() <= view.scene.nodes["api"].x()
+
+
+def test_nodes_placed_by_hand_stay_when_a_dependency_is_drawn(make_view) -> None:
+    from planner.model.edits import SetFields
+
+    view = make_view(_unlinked_plan(positions=True))
+    before = {sid: (node.x(), node.y()) for sid, node in view.scene.nodes.items()}
+    view.document.push(SetFields("service", "api", depends_on=["db"]))
+    assert {sid: (node.x(), node.y()) for sid, node in view.scene.nodes.items()} == before

@@ -13,8 +13,10 @@ Rules:
   set; otherwise at its place in an automatic layered layout
   (:mod:`planner.gui.views.dependency_layout`), computed once per full rebuild and
   cached; services added later are placed next to their dependencies without
-  moving anything else. "Re-layout" recomputes it and clears every stored position
-  (one undo step).
+  moving anything else. While no node stands where a person put it (no stored
+  position) and the graph is small (``FOLLOW_LIMIT`` services), the layout follows
+  every change of the dependencies, so a graph drawn from scratch stays layered.
+  "Re-layout" recomputes it and clears every stored position (one undo step).
 * Dragging nodes is one :class:`MoveItems` on release (positions snap to 10 units).
 * Connecting: Shift+drag from node A to node B, or drag from A's handle (the dot on
   its right edge), or any drag in Connect mode, makes B depend on A. A refused cycle
@@ -94,6 +96,10 @@ PARAMS = LayoutParams()
 NODE_W = PARAMS.node_width
 NODE_H = PARAMS.node_height
 SNAP = 10.0
+# Up to this many services a fresh layered layout costs a few ms, so it can follow each
+# dependency edit; past it, positions stay until "Re-layout" (the layout takes ~0.5 s at
+# 3,000 services).
+FOLLOW_LIMIT = 400
 HANDLE_R = 5.5
 ARROW_LEN = 10.0
 CYCLE_MS = 4000
@@ -1240,13 +1246,17 @@ class DependencyView(QWidget):
                 scene.nodes[sid].setPos(x, y)
         if structural:
             wanted = set(self._dependency_pairs(services.values()))
-            for key in [k for k in scene.edges if k not in wanted]:
+            gone = [k for k in scene.edges if k not in wanted]
+            for key in gone:
                 scene.remove_edge(key)
             new_edges = [k for k in wanted if k not in scene.edges]
             for key in new_edges:
                 scene.add_edge(key)
             touched = moved | {sid for key in new_edges for sid in key}
             touched |= {sid for sid in changed if sid in scene.nodes}
+            if (gone or new_edges) and self._layout_follows(services):
+                self._follow_layout(services, self._dependency_pairs(services.values()))
+                touched = set(scene.nodes)
         else:
             touched = moved
         if len(touched) > 300:
@@ -1459,6 +1469,26 @@ class DependencyView(QWidget):
             edit = Composite("Delete " + " and ".join(parts), edits)
         return self.document.push(one_step(edit))
 
+    def _layout_follows(self, services: dict[str, Service]) -> bool:
+        """The automatic layout may move every node: none was placed by hand."""
+        return len(services) <= FOLLOW_LIMIT and all(
+            s.x is None and s.y is None for s in services.values()
+        )
+
+    def _follow_layout(self, services: dict[str, Service], edges: list[EdgeKey]) -> None:
+        """Move every node to a fresh layered layout of the changed graph."""
+        self.scene.layout = layered_layout(list(services), edges, PARAMS)
+        self._layout_key = graph_signature(list(services), edges)
+        self._auto = dict(self.scene.layout.positions)
+        for sid, node in self.scene.nodes.items():
+            if sid in self._auto:
+                node.setPos(*self._auto[sid])
+        shown = self.canvas.mapToScene(self.canvas.viewport().rect()).boundingRect()
+        if self.isVisible() and not shown.contains(self.nodes_rect()):
+            # The graph grew out of sight: show all of it (the user placed nothing, so
+            # there is no view of theirs to keep).
+            self.fit()
+
     def relayout(self) -> None:
         """Lay the graph out afresh; clearing the stored positions is one undo step."""
         services = self._unique_services()
@@ -1528,7 +1558,7 @@ class DependencyView(QWidget):
         super().showEvent(event)
         if not self._fitted:
             self._fitted = True
-            QTimer.singleShot(0, self.fit)
+            self.fit()
 
 
 def one_step(edit: Edit) -> Edit:
