@@ -47,3 +47,25 @@ def test_label_rect_centres_when_clear_and_gives_up_when_nothing_fits() -> None:
     assert label_rect(bar, 30, (95, 105)) is not None
     assert label_rect(QRectF(0, 0, 40, 20), 30, (15, 25)) is None  # no room either side
     assert label_rect(QRectF(0, 0, 20, 20), 30) is None  # too short anyway
+
+
+def test_no_axis_label_is_drawn_under_the_all_back_badge(qtbot) -> None:
+    from planner.storage import load_plan
+    from tests.conftest import EXAMPLES
+
+    plan, _ = load_plan(EXAMPLES / "pangyo.drplan")
+    view = GanttView()
+    qtbot.addWidget(view)
+    view.resize(740, 300)
+    view.show()
+    view.set_result(compute(plan, "pangyo-fire"))  # all back at 84:00, near a tick
+    badge = view.all_back_badge()
+    assert badge is not None and badge[1] == "All back 84:00"
+    labels = view.tick_labels()
+    assert labels and all(not spot.intersects(badge[0]) for _text, spot in labels)
+    texts = [text for text, _spot in labels]
+    assert texts[0] == "T+0h"
+    # The tick the badge stands on has its mark but no label (the badge names that time).
+    _step, minutes = view._ticks()
+    on_screen = [m for m in minutes if view._x(m) >= view._label_width - 1]
+    assert len(texts) == len(on_screen) - 1

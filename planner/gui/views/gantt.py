@@ -843,32 +843,63 @@ class GanttView(QAbstractScrollArea):
         caption = "Lanes: tier" if self._lane_mode == "tier" else "Lanes: pool"
         painter.drawText(QRect(10, 0, left - 20, axis), Qt.AlignmentFlag.AlignVCenter, caption)
         painter.setClipRect(QRect(left, 0, width - left, axis))
-        step, minutes = ticks
         metrics = QFontMetrics(self.font())
-        for minute in minutes:
+        for minute in ticks[1]:
             x = round(self._x(minute)) + 0.5
             painter.setPen(QPen(QColor(style.SITE_BORDER), 1))
             painter.drawLine(QPointF(x, axis - 6), QPointF(x, axis))
-            if x < left - 1:
-                continue  # half a label at the edge reads as a different time
-            painter.setPen(QColor(style.TEXT))
-            painter.drawText(
-                QPointF(x + 4, axis - 7 - metrics.descent()), _hours_label(minute, step)
-            )
-        if self._result is not None:
-            done_minutes = float(self._result.recovery_minutes)
-            done = self._x(done_minutes)
-            text = f"All back {format_minutes(done_minutes)}"
-            text_width = metrics.horizontalAdvance(text) + 10
-            box = QRectF(done - text_width, 2, text_width, axis - 10)
-            if box.left() < left:
-                box.moveLeft(done)
+        painter.setPen(QColor(style.TEXT))
+        for text, spot in self.tick_labels(ticks):
+            painter.drawText(spot.bottomLeft() - QPointF(0, metrics.descent()), text)
+        badge = self.all_back_badge()
+        if badge is not None:
+            box, text = badge
             painter.setPen(Qt.PenStyle.NoPen)
             painter.setBrush(QColor(style.CRITICAL))
             painter.drawRoundedRect(box, 3, 3)
             painter.setPen(QColor("#ffffff"))
             painter.drawText(box, Qt.AlignmentFlag.AlignCenter, text)
         painter.restore()
+
+    def all_back_badge(self) -> tuple[QRectF, str] | None:
+        """Where the "All back h:mm" badge stands on the axis, and its text."""
+        if self._result is None:
+            return None
+        metrics = QFontMetrics(self.font())
+        done_minutes = float(self._result.recovery_minutes)
+        done = self._x(done_minutes)
+        text = f"All back {format_minutes(done_minutes)}"
+        text_width = metrics.horizontalAdvance(text) + 10
+        box = QRectF(done - text_width, 2, text_width, self._axis_height - 10)
+        if box.left() < self._label_width:
+            box.moveLeft(done)
+        return box, text
+
+    def tick_labels(
+        self, ticks: tuple[float, list[float]] | None = None
+    ) -> list[tuple[str, QRectF]]:
+        """The axis's time labels and their boxes: none cut at the left edge, none under
+        the "All back" badge (it names the time that matters there)."""
+        step, minutes = ticks if ticks is not None else self._ticks()
+        metrics = QFontMetrics(self.font())
+        badge = self.all_back_badge()
+        baseline = self._axis_height - 7
+        labels = []
+        for minute in minutes:
+            x = round(self._x(minute)) + 0.5
+            if x < self._label_width - 1:
+                continue  # half a label at the edge reads as a different time
+            text = _hours_label(minute, step)
+            spot = QRectF(
+                x + 4,
+                baseline - metrics.height(),
+                metrics.horizontalAdvance(text),
+                metrics.height(),
+            )
+            if badge is not None and spot.intersects(badge[0]):
+                continue
+            labels.append((text, spot))
+        return labels
 
     def _paint_stale(self, painter: QPainter, width: int, height: int) -> None:
         veil = QColor("#ffffff")
