@@ -34,6 +34,7 @@ from planner.gui.document import PlanDocument
 from planner.model.clock import clock, parse_clock
 from planner.model.edits import PLAN_ID, Composite, RenameId, SetFields
 from planner.model.edits.base import items_of
+from planner.model.plan import MAX_COUNT
 
 VARIOUS = "(various)"
 
@@ -52,9 +53,12 @@ def _optional_text(value: str) -> str | None:
 
 def _int(value: str) -> int:
     try:
-        return int(value.strip())
+        number = int(value.strip())
     except ValueError:
         raise ParseError(f"'{value}' is not a whole number") from None
+    if abs(number) > MAX_COUNT:  # the plan format's bound: a saved file could not hold it
+        raise ParseError(f"'{value}' is more than {MAX_COUNT:,}")
+    return number
 
 
 def _number(value: str) -> int | float:

@@ -10,6 +10,8 @@ from __future__ import annotations
 import math
 import re
 
+from planner.model.plan import MAX_MINUTES
+
 _DURATION = re.compile(r"^(?:(?P<h>\d+(?:\.\d+)?)\s*h)?\s*(?:(?P<m>\d+(?:\.\d+)?)\s*m?)?$")
 CLOCK_HINT = "minutes or h:mm, e.g. 90 or 1:30"
 _NOT_A_TIME = "'{}' is not a number of minutes or a time: write " + CLOCK_HINT
@@ -48,4 +50,6 @@ def parse_clock(text: str) -> int | float:
         minutes = float(match["h"] or 0) * 60 + float(match["m"] or 0)
     if not math.isfinite(minutes) or minutes < 0:
         raise ValueError(_NOT_A_TIME.format(text))
+    if minutes > MAX_MINUTES:  # the plan format's bound: a file could not hold it
+        raise ValueError(f"'{text}' is longer than ten years ({MAX_MINUTES:,} minutes)")
     return int(minutes) if float(minutes).is_integer() else minutes

@@ -151,3 +151,16 @@ def test_a_refused_rename_is_shown_at_the_id_field(panel) -> None:
     assert "already used" in panel.errors["id"]
     finish(panel, "id", "resolver")
     assert doc.selection == [("service", "resolver")] and panel.errors == {}
+
+
+def test_numbers_past_the_plan_format_bounds_are_refused_at_the_field(panel) -> None:
+    """A value no plan file may hold (see planner.model.plan) never reaches the plan, so
+    a save cannot fail later on something typed now."""
+    doc = panel.document
+    doc.select([("service", "dns")])
+    finish(panel, "rto_minutes", "99999999")
+    assert doc.plan.service("dns").rto_minutes == 90  # type: ignore[union-attr]
+    assert "longer than ten years" in panel.errors["rto_minutes"]
+    finish(panel, "min_instances", "5000000")
+    assert "more than 1,000,000" in panel.errors["min_instances"]
+    assert doc.undo_stack.count() == 0
