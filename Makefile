@@ -22,11 +22,15 @@ run: $(VENV)/.installed
 
 test: $(VENV)/.installed-test
 	$(BIN)/ruff check planner tests benchmarks docs
+	$(BIN)/lint-imports
+	$(BIN)/mypy
 	$(BIN)/python -m pytest -q
 	DRPLANNER_REALWINDOW=1 $(BIN)/python -m pytest -q tests/realwindow
 
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check planner tests benchmarks docs
+	$(BIN)/lint-imports
+	$(BIN)/mypy
 
 clean:
 	rm -rf $(VENV) build *.egg-info

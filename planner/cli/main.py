@@ -64,10 +64,10 @@ def version_text() -> str:
     import platform
 
     try:
-        from PySide6 import __version__ as pyside
-        from PySide6.QtCore import qVersion
+        # Through planner.gui: only the GUI package imports Qt (pyproject's import contracts).
+        from planner.gui.versions import qt_version_text
 
-        qt = f"PySide6 {pyside}, Qt {qVersion()}"
+        qt = qt_version_text()
     except ImportError:
         qt = "Qt not installed"
     return f"drplanner {__version__}\nPython {platform.python_version()}, {qt}"

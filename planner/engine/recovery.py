@@ -8,7 +8,7 @@ in depends_on)``. The scenario's recovery time is the largest ``recovered``.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -155,9 +155,9 @@ def build_task_graph(plan: Plan, actions: dict[str, Action]) -> TaskGraph:
         group = members.get(service.tier)
         if group is None:
             group = members[service.tier] = set()
-        reach = frontier[service.id]
-        if reach:
-            group |= reach
+        waited = frontier[service.id]
+        if waited:
+            group |= waited
         own = index.get(service.id)
         if own is not None:
             group.add(own)
@@ -245,26 +245,27 @@ def _result(
     objective: Objective,
 ) -> RecoveryResult:
     problem = graph.problem
-    starts = schedule.starts
+    starts: Sequence[float] = schedule.starts
     durations = problem.durations
-    finishes = [s + d for s, d in zip(starts, durations, strict=True)]
+    finishes: list[float] = [s + d for s, d in zip(starts, durations, strict=True)]
     preds = problem.predecessors  # sorted frontiers of the services with a task
     # recovered(s) = max(own finish, recovered(d) for d in depends_on): for a service with
     # a task, the maximum over the tasks it waits for (its frontier) and its own finish;
     # for one without, the maximum over its frontier. The same pass with unlimited pools
     # gives the dependency chain alone. Tasks go dependencies first.
     recovered = list(finishes)
-    unlimited = [0] * len(starts)
-    for own in graph.task_order:
-        ready = ready_unlimited = 0
-        for p in preds[own]:
+    unlimited: list[float] = [0] * len(starts)
+    for task in graph.task_order:
+        ready: float = 0
+        ready_unlimited: float = 0
+        for p in preds[task]:
             if recovered[p] > ready:
                 ready = recovered[p]
             if unlimited[p] > ready_unlimited:
                 ready_unlimited = unlimited[p]
-        if ready > recovered[own]:
-            recovered[own] = ready
-        unlimited[own] = ready_unlimited + durations[own]
+        if ready > recovered[task]:
+            recovered[task] = ready
+        unlimited[task] = ready_unlimited + durations[task]
     if not all(type(v) is int for v in (*starts, *durations)):
         # Integral floats as ints, once per list rather than once per service.
         starts = [_clean(v) for v in starts]
@@ -281,6 +282,9 @@ def _result(
     for service in plan.services:
         sid = service.id
         own = index.get(sid)
+        start: float | None
+        finish: float | None
+        waits: Collection[int]
         if own is not None:
             state: State = actions[sid]
             done = recovered[own]
@@ -304,7 +308,7 @@ def _result(
         rto = service.rto_minutes
         meets = None if rto is None else done <= rto
         reason: MissReason | None = None
-        if meets is False:
+        if meets is False and rto is not None:
             if own is not None and durations[own] > rto:
                 reason = "own"  # no dependency and no crew would make it in time
             else:
@@ -346,7 +350,7 @@ def _result(
     )
 
 
-def _critical_chain(problem: Problem, starts: tuple[float, ...]) -> list[int]:
+def _critical_chain(problem: Problem, starts: Sequence[float]) -> list[int]:
     """The chain of tasks that sets the recovery time, walked back from the last finish.
 
     Each step goes to a predecessor that finishes exactly when the task starts (the

@@ -345,5 +345,5 @@ def _pop_size(budget: int, n: int) -> int:
     at 5,000 (a child costs about three SGS passes with its FBI)."""
     per_child = 3
     children = budget // per_child
-    size = round((children**0.5) * POP_FACTOR)
+    size: int = round((children**0.5) * POP_FACTOR)
     return max(4, min(80, size - size % 2))

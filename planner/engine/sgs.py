@@ -30,11 +30,17 @@ from typing import Protocol
 class ProblemLike(Protocol):
     """The fields of :class:`planner.engine.rcpsp.Problem` used by the compiler."""
 
-    durations: tuple[float, ...]
-    predecessors: tuple[tuple[int, ...], ...]
-    demands: tuple[tuple[int, ...], ...]
-    capacities: tuple[int, ...]
-    groups: tuple[tuple[int, ...], ...]
+    # Read-only properties, so that a frozen dataclass (Problem) matches.
+    @property
+    def durations(self) -> tuple[float, ...]: ...
+    @property
+    def predecessors(self) -> tuple[tuple[int, ...], ...]: ...
+    @property
+    def demands(self) -> tuple[tuple[int, ...], ...]: ...
+    @property
+    def capacities(self) -> tuple[int, ...]: ...
+    @property
+    def groups(self) -> tuple[tuple[int, ...], ...]: ...
 
 
 # Scales tried first because plans are in minutes: halves, tenths, seconds, milliseconds.
@@ -180,9 +186,9 @@ def compile_problem(p: ProblemLike) -> Compiled:
     guard = 0
     full = 0
     for r, c in enumerate(caps):
-        g = 1 << (r * bits + bits - 1)
-        guard |= g
-        full |= g | (c << (r * bits))
+        top = 1 << (r * bits + bits - 1)
+        guard |= top
+        full |= top | (c << (r * bits))
     shifts = [r * bits for r in range(nres)]
     packed_by_demand: dict[tuple[int, ...], int] = {}
     for q, held in held_by_demand.items():

@@ -7,7 +7,7 @@ building a networkx graph first. Cycles are reported by :mod:`planner.model.vali
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 
 from planner.model.plan import Service
 
@@ -24,7 +24,7 @@ def dependency_order(services: Sequence[Service]) -> list[str]:
     waiting = {s.id: 0 for s in services}
     users: dict[str, list[str]] = {s.id: [] for s in services}
     for service in services:
-        deps = service.depends_on
+        deps: Collection[str] = service.depends_on
         if len(deps) > 1:
             deps = dict.fromkeys(deps)  # each dependency counted once
         sid = service.id

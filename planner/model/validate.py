@@ -96,25 +96,25 @@ def _racks_and_servers(plan: Plan) -> list[Problem]:
         if rack.site not in site_ids:
             problems.append(Problem("rack", rack.id, "site", f"unknown site '{rack.site}'"))
         problems += _count("rack", rack.id, "units", rack.units)
-    by_rack: dict[str, list] = defaultdict(list)
+    by_rack: dict[str, list[Server]] = defaultdict(list)
     for server in plan.servers:
-        rack = racks.get(server.rack)
+        host = racks.get(server.rack)
         problems += _count("server", server.id, "height", server.height)
-        if rack is None:
+        if host is None:
             problems.append(Problem("server", server.id, "rack", f"unknown rack '{server.rack}'"))
             continue
-        if server.position < 1 or server.top > rack.units:
+        if server.position < 1 or server.top > host.units:
             problems.append(
                 Problem(
                     "server",
                     server.id,
                     "position",
-                    f"units {server.position}-{server.top} lie outside rack '{rack.id}' "
-                    f"(units 1-{rack.units})",
+                    f"units {server.position}-{server.top} lie outside rack '{host.id}' "
+                    f"(units 1-{host.units})",
                 )
             )
         if server.height >= 1:
-            by_rack[rack.id].append(server)
+            by_rack[host.id].append(server)
     for rack_id, servers in by_rack.items():
         for group in _sharing_units(servers):
             problems.append(_overlap_problem(rack_id, group))

@@ -37,7 +37,7 @@ def _fsync_path(path: Path, directory: bool = False) -> None:
         os.close(fd)
 
 
-def replace_atomically(target: str | Path, write: Callable[[Path], None]) -> None:
+def replace_atomically(target: str | Path, write: Callable[[Path], object]) -> None:
     """Call ``write(temporary_path)``, then move the result over ``target`` in one step.
 
     A crash or kill at any moment leaves either the old file or the new one, never a

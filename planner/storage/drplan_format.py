@@ -38,6 +38,7 @@ from planner.storage.records import (
     FORMAT_VERSION,
     PLAN_KEYS,
     SPECS,
+    FieldSpec,
     PlanFormatError,
     decode_plan,
     encode_plan,
@@ -168,14 +169,14 @@ def _write_database(plan: Plan, path: Path) -> None:
         with conn:
             for sql in SCHEMA.values():
                 conn.execute(sql)
-            db["meta"].insert_all(_meta_rows(plan, records))
+            db.table("meta").insert_all(_meta_rows(plan, records))
             for table, columns in _ITEM_COLUMNS.items():
-                db[table].insert_all(
+                db.table(table).insert_all(
                     _item_rows(records[table], [c for c, _ in columns], SPECS[table][1]),
                     batch_size=500,
                 )
             for table, rows in _child_rows(records).items():
-                db[table].insert_all(rows, batch_size=500)
+                db.table(table).insert_all(rows, batch_size=500)
     finally:
         conn.close()
 
@@ -193,7 +194,9 @@ def _meta_rows(plan: Plan, records: dict[str, Any]) -> list[dict[str, Any]]:
     ]
 
 
-def _item_rows(records: list[dict[str, Any]], columns: list[str], specs: list) -> list[dict]:
+def _item_rows(
+    records: list[dict[str, Any]], columns: list[str], specs: list[FieldSpec]
+) -> list[dict[str, Any]]:
     known = {spec.name for spec in specs}
     rows = []
     for ord_, record in enumerate(records):

@@ -198,7 +198,12 @@ class FieldSpec:
 
 
 def _spec(name: str, decode: Callable[[Any], Any], default: Any = None, **kw: Any) -> FieldSpec:
-    return FieldSpec(name, decode, default=(lambda d=default: _copy(d)), **kw)
+    return FieldSpec(name, decode, default=_copies_of(default), **kw)
+
+
+def _copies_of(value: Any) -> Callable[[], Any]:
+    """A default factory: a fresh copy of ``value`` per call (lists and dicts unshared)."""
+    return lambda: _copy(value)
 
 
 def _copy(value: Any) -> Any:
@@ -212,7 +217,7 @@ def _copy(value: Any) -> Any:
 
 
 def _required(name: str, decode: Callable[[Any], Any], neutral: Any) -> FieldSpec:
-    return FieldSpec(name, decode, required=True, default=lambda n=neutral: _copy(n))
+    return FieldSpec(name, decode, required=True, default=_copies_of(neutral))
 
 
 def _optional(name: str, decode: Callable[[Any], Any], default: Any = None) -> FieldSpec:

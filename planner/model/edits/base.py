@@ -136,7 +136,8 @@ def check_kind(kind: str, *, allow_plan: bool = False) -> None:
 
 def items_of(plan: Plan, kind: str) -> list[Any]:
     """The plan's list holding items of ``kind`` (the list itself, not a copy)."""
-    return getattr(plan, LISTS[kind])
+    items: list[Any] = getattr(plan, LISTS[kind])
+    return items
 
 
 def index_of(plan: Plan, kind: str, item_id: str) -> int | None:

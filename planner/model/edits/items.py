@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, cast
 
 from planner.model.edits.base import (
     Edit,
@@ -30,7 +30,7 @@ from planner.model.edits.base import (
     target,
 )
 from planner.model.edits.change import CLASSES, FIELDS, LOCATION_KINDS, PLAN_ID, Change, Item
-from planner.model.plan import Number, Plan
+from planner.model.plan import Number, Plan, Service
 
 # (kind, index, field, value): one attribute write, index -1 for the plan itself.
 _Write = tuple[str, int, str, Any]
@@ -110,8 +110,10 @@ class AddItem(Edit):
         check_new_id(plan, self.kind, self.item.id)
         items.insert(index, copy.deepcopy(self.item))
         if self.kind == "service" and _referenced(plan, self.item.id):
+            # kind "service" holds a Service (checked when the edit was made).
+            service = cast(Service, self.item)
             try:  # links to the id that dangled now resolve to the new service
-                refuse_cycle(plan, self.item.id, self.item.depends_on)
+                refuse_cycle(plan, service.id, service.depends_on)
             except EditRefused:
                 del items[index]
                 raise
