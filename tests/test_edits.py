@@ -266,43 +266,6 @@ def test_set_fields_on_a_missing_item_is_refused(plan: Plan) -> None:
     assert plan == before
 
 
-def test_typing_merges_into_one_undo_step(plan: Plan) -> None:
-    before = copy.deepcopy(plan)
-    first = SetFields("site", "pg", name="P")
-    first.apply(plan)
-    second = SetFields("site", "pg", name="Pa")
-    second.apply(plan)
-    assert first.merge(second)
-    third = SetFields("site", "pg", name="Pan")
-    third.apply(plan)
-    assert first.merge(third)
-    assert plan.site("pg").name == "Pan"
-    first.revert(plan)
-    assert plan == before
-    first.apply(plan)
-    assert plan.site("pg").name == "Pan"
-    other_field = SetFields("site", "pg", notes="n")
-    other_field.apply(plan)
-    assert not first.merge(other_field)
-    other_item = SetFields("site", "ay", name="A")
-    other_item.apply(plan)
-    assert not other_field.merge(other_item)
-    assert not first.merge(MoveItems("site", {"pg": (1, 1)}))
-
-
-def test_typing_back_to_the_old_value_is_obsolete(plan: Plan) -> None:
-    first = SetFields("site", "pg", name="Pangyo!")
-    first.apply(plan)
-    back = SetFields("site", "pg", name="Pangyo")
-    back.apply(plan)
-    assert not first.obsolete
-    assert first.merge(back)
-    assert first.obsolete
-
-
-# MoveItems / PlaceServers / place_servers
-
-
 def test_move_items_moves_several_at_once(plan: Plan) -> None:
     edit = MoveItems("rack", {"pg-a01": (15, 25), "pg-a02": (40.5, 25)})
     change, _ = do_undo_redo(plan, edit)

@@ -3,7 +3,10 @@
 Views read ``document.plan`` and never assign to it: every edit goes through
 :meth:`PlanDocument.push`, which wraps a Qt-free :class:`~planner.model.edits.Edit` in a
 ``QUndoCommand``. Views refresh from :attr:`PlanDocument.changed`, which carries the
-:class:`~planner.model.edits.Change` (``None`` when the whole plan was replaced).
+:class:`~planner.model.edits.Change` (``None`` when the whole plan was replaced) and the
+*origin*: the object that pushed the edit, on its first application only. A view that
+already shows what it pushed skips that change; undo and redo carry no origin, so every
+view follows them.
 """
 
 from __future__ import annotations
@@ -14,10 +17,8 @@ from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoCommand, QUndoStack
 
 from planner.model import Plan
-from planner.model.edits import Change, Edit, EditRefused, SetFields
+from planner.model.edits import Change, Edit, EditRefused
 from planner.storage import PlanFileError, save_plan
-
-_MERGE_ID = 0x5E7F  # one id for mergeable SetFields (live typing into one field)
 
 Selection = list[tuple[str, str]]  # (kind, id), kind as in planner.model.edits.KINDS
 
@@ -48,12 +49,12 @@ def describe_save_failure(error: BaseException, path: str | Path | None = None) 
 class EditCommand(QUndoCommand):
     """A Qt undo step around one edit; the first redo may be refused (then it vanishes)."""
 
-    def __init__(self, document: PlanDocument, edit: Edit, mergeable: bool = False) -> None:
+    def __init__(self, document: PlanDocument, edit: Edit, origin: object = None) -> None:
         super().__init__(edit.label)
         self.document = document
         self.edit = edit
-        self.mergeable = mergeable
         self.refusal: str | None = None
+        self._origin = origin  # only the first redo (inside push) names its origin
 
     def redo(self) -> None:
         try:
@@ -63,31 +64,17 @@ class EditCommand(QUndoCommand):
             self.refusal = str(refusal)
             self.setObsolete(True)
             return
-        self.document.changed.emit(change)
+        origin, self._origin = self._origin, None
+        self.document.changed.emit(change, origin)
 
     def undo(self) -> None:
-        self.document.changed.emit(self.edit.revert(self.document.plan))
-
-    def id(self) -> int:
-        # Only edits pushed as mergeable (live typing) merge; discrete gestures on the
-        # same field (two dependency adds, say) stay separate undo steps.
-        return _MERGE_ID if self.mergeable and isinstance(self.edit, SetFields) else -1
-
-    def mergeWith(self, other: QUndoCommand) -> bool:
-        if not isinstance(other, EditCommand) or not other.mergeable or other.refusal:
-            return False
-        merged = self.edit.merge(other.edit)
-        if merged:
-            self.setText(self.edit.label)
-            if getattr(self.edit, "obsolete", False):
-                self.setObsolete(True)
-        return merged
+        self.document.changed.emit(self.edit.revert(self.document.plan), None)
 
 
 class PlanDocument(QObject):
     """The plan being edited, its file, its undo history and the shared selection."""
 
-    changed = Signal(object)  # Change, or None when the whole plan was replaced
+    changed = Signal(object, object)  # Change (None: the whole plan replaced), origin
     refused = Signal(str)  # an edit was refused; the text is for the user
     selectionChanged = Signal(list)  # Selection
     fileChanged = Signal()  # path or modified state changed (window title)
@@ -106,13 +93,14 @@ class PlanDocument(QObject):
 
     # ------------------------------------------------------------------ edits
 
-    def push(self, edit: Edit, mergeable: bool = False) -> bool:
+    def push(self, edit: Edit, origin: object = None) -> bool:
         """Apply ``edit`` as one undo step; False (and ``refused`` emitted) if refused.
 
-        ``mergeable`` edits (keystrokes of live typing) merge into the previous step when
-        it set the same fields of the same item.
+        Steps never merge: a gesture is pushed once, when it is complete (a drag on
+        release, a field when editing finishes). ``origin`` (the pushing view) is passed
+        with the change of this first application, so that view may skip it.
         """
-        command = EditCommand(self, edit, mergeable)
+        command = EditCommand(self, edit, origin)
         self.undo_stack.push(command)
         if command.refusal is not None:
             self.refused.emit(command.refusal)
@@ -127,7 +115,7 @@ class PlanDocument(QObject):
         self.undo_stack.setClean()
         self._restored_unsaved = False
         self.select([])
-        self.changed.emit(None)
+        self.changed.emit(None, None)
         self.fileChanged.emit()
 
     # ------------------------------------------------------------------ file

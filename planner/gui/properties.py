@@ -213,7 +213,7 @@ class PropertiesPanel(QWidget):
     def _selection_changed(self, _selection: list) -> None:
         self.rebuild()
 
-    def _plan_changed(self, _change: object) -> None:
+    def _plan_changed(self, _change: object, _origin: object = None) -> None:
         kind, items = self.targets()
         if (kind, tuple(getattr(i, "id", "") for i in items)) != self._shown:
             self.rebuild()  # the edited items were renamed or deleted

@@ -160,7 +160,7 @@ class RecoveryController(QObject):
         self.scenarioChanged.emit()
         self._plan_changed(Change())
 
-    def _plan_changed(self, change: Change | None) -> None:
+    def _plan_changed(self, change: Change | None, origin: object = None) -> None:
         scenario = self.scenario_id
         if scenario is not None and self.document.plan.scenario(scenario) is None:
             # Renamed: follow it to its new id; deleted (or the plan replaced): none.

@@ -36,7 +36,7 @@ class PlanTree(QTreeWidget):
         document.selectionChanged.connect(self._selection_from_document)
         self.rebuild()
 
-    def _plan_changed(self, _change: object) -> None:
+    def _plan_changed(self, _change: object, _origin: object = None) -> None:
         self.rebuild()
 
     def rebuild(self) -> None:

@@ -112,7 +112,7 @@ def test_new_racks_avoid_racks_placed_by_hand_and_stay_in_the_site(qtbot, tmp_pa
     x, y, _, _ = layout.sites[site.id]
     # A rack placed by hand on the spot the automatic layout gives the second rack.
     window.document.plan.racks.append(Rack("hand", site.id, "By hand", x=x + 30, y=y + 70))
-    window.document.changed.emit(None)
+    window.document.changed.emit(None, None)
     for n in range(6):  # the window's Add rack and the floor's New rack, in turn
         click_tree(qtbot, window.tree, "site", site.id)
         if n % 2:
@@ -140,7 +140,7 @@ def test_new_servers_take_free_units_of_the_selected_rack(qtbot, tmp_path: Path)
     window.actions["add_server"].trigger()  # a server is selected: its rack, next unit
     assert [(s.rack, s.position) for s in plan.servers] == [(second, 1), (second, 2)]
     plan.servers[0].position = 3  # units 1-2 free again below the second server
-    window.document.changed.emit(None)
+    window.document.changed.emit(None, None)
     click_tree(qtbot, window.tree, "rack", second)
     window.actions["add_server"].trigger()
     assert (plan.servers[-1].rack, plan.servers[-1].position) == (second, 1)

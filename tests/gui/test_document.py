@@ -25,7 +25,7 @@ def small_plan() -> Plan:
 def test_push_undo_redo_and_modified_flag(qtbot) -> None:
     doc = PlanDocument(small_plan(), "x.drplan")
     changes = []
-    doc.changed.connect(changes.append)
+    doc.changed.connect(lambda change, _origin: changes.append(change))
     assert not doc.modified and doc.title == "x.drplan"
     assert doc.push(SetFields("service", "db", name="Database"))
     assert doc.plan.service("db").name == "Database" and doc.modified  # type: ignore[union-attr]
@@ -37,17 +37,13 @@ def test_push_undo_redo_and_modified_flag(qtbot) -> None:
     assert len(changes) == 3 and all(c is not None for c in changes)
 
 
-def test_typing_merges_into_one_step(qtbot) -> None:
+def test_two_edits_of_one_field_are_two_steps(qtbot) -> None:
     doc = PlanDocument(small_plan())
-    for text in ("D", "Da", "Dat"):
-        doc.push(SetFields("service", "db", name=text), mergeable=True)
-    assert doc.undo_stack.count() == 1
-    doc.push(SetFields("service", "db", name="Data"))  # a separate gesture: its own step
-    assert doc.undo_stack.count() == 2
+    for text in ("Da", "Data"):
+        assert doc.push(SetFields("service", "db", name=text))
+    assert doc.undo_stack.count() == 2, "a committed field is one step; steps never merge"
     doc.undo_stack.undo()
-    doc.undo_stack.undo()
-    assert doc.plan.service("db").name == "DB"  # type: ignore[union-attr]
-
+    assert doc.plan.service("db").name == "Da"  # type: ignore[union-attr]
 
 def test_refused_edit_leaves_no_step(qtbot) -> None:
     doc = PlanDocument(small_plan())
@@ -96,7 +92,7 @@ def test_controller_reports_errors_as_text(qtbot) -> None:
     controller.toggle_failed("A")
     qtbot.waitUntil(lambda: controller.is_current, timeout=10_000)
     doc.plan.services[0].depends_on = ["web"]  # a cycle, as a hand-edited file might hold
-    doc.changed.emit(None)
+    doc.changed.emit(None, None)
     qtbot.waitUntil(lambda: controller.is_current, timeout=10_000)
     assert controller.result is None and "cycle" in (controller.error or "")
 
@@ -120,3 +116,16 @@ def test_a_failed_save_is_described_in_one_line_whatever_was_raised() -> None:
         line = describe_save_failure(error, "/p/c.drplan")
         assert line.startswith(start), line
         assert "\n" not in line and len(line) <= MESSAGE_LIMIT
+
+
+def test_origin_is_passed_on_first_application_only(qtbot) -> None:
+    doc = PlanDocument(small_plan(), "x.drplan")
+    seen: list[tuple[object, object]] = []
+    doc.changed.connect(lambda change, origin: seen.append((change, origin)))
+    view = object()
+    assert doc.push(SetFields("service", "db", name="Database"), origin=view)
+    doc.undo_stack.undo()
+    doc.undo_stack.redo()
+    origins = [origin for _change, origin in seen]
+    assert origins == [view, None, None], "undo and redo must reach every view, its origin too"
+    assert all(change for change, _origin in seen)

@@ -176,7 +176,7 @@ def test_opening_a_plan_offers_its_copy_before_anything_deletes_it(qtbot, tmp_pa
     copy = crashed_session(tmp_path, path)
     window = make_window(qtbot, tmp_path, restore=True)
     changes: list[object] = []
-    window.document.changed.connect(changes.append)
+    window.document.changed.connect(lambda change, _origin: changes.append(change))
     assert window.open_path(path)
     assert len(window.offers) == 1 and window.offers[0][1], "offered while the copy existed"
     assert "p.drplan" in window.offers[0][0]

@@ -44,7 +44,7 @@ from planner.gui.document import PlanDocument
 from planner.gui.recovery_controller import RecoveryController
 from planner.model import TIERS, Service
 from planner.model.clock import CLOCK_HINT, clock, parse_clock
-from planner.model.edits import Change, Composite, Edit, SetFields
+from planner.model.edits import Change, SetFields
 
 SERVICE_MIME = "application/x-drplanner-service"
 ID_ROLE = Qt.ItemDataRole.UserRole  # the service id, on every column
@@ -188,7 +188,7 @@ class ServicesModel(QAbstractTableModel):
         parts = (service.id, service.name, service.team or "", service.owner or "")
         return "\n".join(parts).casefold()
 
-    def _document_changed(self, change: Change | None) -> None:
+    def _document_changed(self, change: Change | None, origin: object = None) -> None:
         if change is None or change.added_ids("service") or change.removed_ids("service"):
             if self.errors:
                 self.errors.clear()
@@ -464,7 +464,7 @@ class ServicesModel(QAbstractTableModel):
         label = f"Set {column.title.lower()} of {service.name.strip() or service.id}"
         del self._refusals[:]
         if self.document.push(
-            one_step(SetFields("service", service.id, label=label, **{column.field: new}))
+            SetFields("service", service.id, label=label, **{column.field: new})
         ):
             self._mark(self.index(self.row_of(service.id), index.column()), service.id,
                        column.key, None)  # fmt: skip
@@ -502,12 +502,6 @@ class ServicesModel(QAbstractTableModel):
 
     def supportedDragActions(self) -> Qt.DropAction:
         return Qt.DropAction.CopyAction | Qt.DropAction.LinkAction
-
-
-def one_step(edit: Edit) -> Edit:
-    """``edit`` as its own undo step: the document merges consecutive SetFields of the
-    same fields (typing), which would fold two separate gestures into one undo."""
-    return Composite(edit.label, [edit]) if isinstance(edit, SetFields) else edit
 
 
 def _duration(minutes: float | None, edit: bool) -> str:
@@ -602,7 +596,6 @@ __all__ = [
     "ServicesModel",
     "ServicesProxy",
     "format_minutes",
-    "one_step",
     "parse_minutes",
     "service_ids_from_mime",
 ]

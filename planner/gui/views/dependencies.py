@@ -1208,7 +1208,7 @@ class DependencyView(QWidget):
 
     # ------------------------------------------------------------------ document
 
-    def _document_changed(self, change: Change | None) -> None:
+    def _document_changed(self, change: Change | None, origin: object = None) -> None:
         if change is None:
             self.rebuild()
             self._plan_replaced()
@@ -1366,7 +1366,7 @@ class DependencyView(QWidget):
         except EditRefused as refusal:
             self.document.refused.emit(str(refusal))
             return False
-        return self.document.push(one_step(edit))
+        return self.document.push(edit)
 
     def show_cycle(self, cycle: Sequence[str]) -> None:
         """Draw ``cycle`` (``a, b, ..., a``: each depends on the next) in red for a while;
@@ -1467,7 +1467,7 @@ class DependencyView(QWidget):
             if edges:
                 parts.append(f"{len(edges)} dependenc{'ies' if len(edges) != 1 else 'y'}")
             edit = Composite("Delete " + " and ".join(parts), edits)
-        return self.document.push(one_step(edit))
+        return self.document.push(edit)
 
     def _layout_follows(self, services: dict[str, Service]) -> bool:
         """The automatic layout may move every node: none was placed by hand."""
@@ -1559,12 +1559,6 @@ class DependencyView(QWidget):
         if not self._fitted:
             self._fitted = True
             self.fit()
-
-
-def one_step(edit: Edit) -> Edit:
-    """``edit`` as its own undo step: the document merges consecutive SetFields of the
-    same fields (typing), which would fold two separate gestures into one undo."""
-    return Composite(edit.label, [edit]) if isinstance(edit, SetFields) else edit
 
 
 def _tidy(value: float) -> float | int:

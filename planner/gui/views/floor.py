@@ -287,7 +287,7 @@ class FloorScene(QGraphicsScene):
         self.follow_selection(self.document.selection)
         self.contentChanged.emit()
 
-    def apply_change(self, change: Change | None) -> None:
+    def apply_change(self, change: Change | None, origin: object = None) -> None:
         """Refresh what ``change`` touched; ``None`` rebuilds everything."""
         if change is None:
             self.rebuild()
@@ -1106,7 +1106,7 @@ class FloorView(QWidget):
             self.canvas.fit_all()
             self._place_overview()
 
-    def _plan_replaced(self, change: Change | None) -> None:
+    def _plan_replaced(self, change: Change | None, origin: object = None) -> None:
         self._update_actions()
         if change is None:
             # Another plan: show all of it, now or (hidden, its size unknown) when shown.

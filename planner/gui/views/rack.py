@@ -710,7 +710,7 @@ class RackView(QWidget):
         self.server_state = state_maps(self.document.plan, self.recovery.result)[0]
         self.canvas.update()
 
-    def _plan_changed(self, change: Change | None) -> None:
+    def _plan_changed(self, change: Change | None, origin: object = None) -> None:
         if change is None or change.kinds & {"rack", "site"}:
             self._fill_chooser()
         if change is None or change.kinds & {"rack", "site", "server", "service"}:

@@ -657,7 +657,7 @@ class RecoveryView(QWidget):
     def _gantt_pools(self) -> None:
         self.gantt.set_pools([(p.id, p.name, p.capacity) for p in self.document.plan.pools])
 
-    def _document_changed(self, change: Change | None) -> None:
+    def _document_changed(self, change: Change | None, origin: object = None) -> None:
         kinds = change.kinds if change is not None else None
         if change is None:
             self.gantt.fit()  # another plan: its whole timeline, not the last one's zoom

@@ -60,7 +60,6 @@ from planner.gui.models.services_model import (
     SERVICE_MIME,
     ServicesModel,
     ServicesProxy,
-    one_step,
 )
 from planner.gui.recovery_controller import RecoveryController
 from planner.model import TIERS, Server
@@ -435,7 +434,7 @@ class ServiceAssignmentWidget(QWidget):
         if len(services) == 1 and services[0] != self.service_id:
             self.set_service(services[0])
 
-    def _document_changed(self, change: Change | None) -> None:
+    def _document_changed(self, change: Change | None, origin: object = None) -> None:
         if change is None or change.kinds & {"server", "rack", "site"}:
             self._fill_servers()
         if self.service_id is not None and self.document.plan.service(self.service_id) is None:
@@ -526,7 +525,7 @@ class ServiceAssignmentWidget(QWidget):
         except EditRefused as refusal:
             self.document.refused.emit(str(refusal))
             return False
-        return self.document.push(one_step(edit))
+        return self.document.push(edit)
 
     def _remove_clicked(self) -> None:
         chosen = self.active_list.selectedItems() + self.standby_list.selectedItems()
@@ -541,7 +540,7 @@ class ServiceAssignmentWidget(QWidget):
         except EditRefused as refusal:
             self.document.refused.emit(str(refusal))
             return False
-        return self.document.push(one_step(edit))
+        return self.document.push(edit)
 
 
 def _html(text: str) -> str:

@@ -7,10 +7,8 @@ gesture is one edit (cascades included), built by the functions in
 model objects itself.
 
 Wrapping rules for the Qt layer: ``redo()`` calls ``apply`` (``QUndoStack.push``
-calls ``redo``, so never apply before pushing), ``undo()`` calls ``revert``; for
-``id()`` return one constant for :class:`SetFields` and -1 for the rest, and let
-``mergeWith`` return ``self.edit.merge(other.edit)``; when :attr:`SetFields.obsolete`
-is true after a merge, ``setObsolete(True)`` drops the step.
+calls ``redo``, so never apply before pushing), ``undo()`` calls ``revert``.
+Edits never merge: one gesture (a drag, a committed field) is one edit and one undo step.
 """
 
 from __future__ import annotations

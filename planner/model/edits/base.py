@@ -47,8 +47,7 @@ class Edit(ABC):
     """One undoable change to a plan, with a label for the Undo menu.
 
     Subclasses implement :meth:`_apply` and :meth:`_revert`; the public methods keep
-    the apply/revert alternation. :meth:`merge` lets a Qt ``mergeWith`` fold the next
-    edit into this one (both already applied) so that typing is one undo step.
+    the apply/revert alternation.
     """
 
     label: str
@@ -75,13 +74,6 @@ class Edit(ABC):
         change = self._revert(plan)
         self._applied = False
         return change
-
-    def merge(self, other: Edit) -> bool:
-        """Absorb ``other``, applied right after this edit; True if it was absorbed.
-
-        After a merge, reverting this edit alone undoes both. The default merges nothing.
-        """
-        return False
 
     @abstractmethod
     def _apply(self, plan: Plan) -> Change: ...

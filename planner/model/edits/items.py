@@ -220,8 +220,7 @@ class SetFields(_FieldEdit):
     """Set named fields of one item (``kind="plan"``, ``item_id=PLAN_ID`` for the plan).
 
     Field names are checked against the dataclass; ``id`` is refused (use
-    :class:`RenameId`). Two consecutive SetFields of the same fields of the same item
-    merge, so typing a name is one undo step.
+    :class:`RenameId`).
     """
 
     def __init__(
@@ -235,26 +234,6 @@ class SetFields(_FieldEdit):
     @property
     def new_values(self) -> dict[str, Any]:
         return self.values[self.item_id]
-
-    @property
-    def obsolete(self) -> bool:
-        """Applied, and every field already had its new value (Qt may drop the command)."""
-        old = {name: value for _, _, name, value in self._undo}
-        return self.applied and old == self.new_values
-
-    def merge(self, other: Edit) -> bool:
-        if not (
-            type(other) is type(self)
-            and self.applied
-            and other.applied
-            and other.kind == self.kind
-            and other.item_id == self.item_id
-            and set(other.new_values) == set(self.new_values)
-        ):
-            return False
-        # Keep our old values (from before both edits) and take the later new ones.
-        self.values = copy.deepcopy(other.values)
-        return True
 
 
 class MoveItems(_FieldEdit):
