@@ -4,7 +4,7 @@ One rule for the window's Add actions and the floor's palette: a new site stands
 to the sites already drawn (never on one of them), a new rack stands in the selected
 site (the site of a selected rack or server counts) in a free spot, a new server takes
 the lowest free units of the selected rack. Positions are the floor's drawn ones
-(:func:`~planner.gui.views.floor_items.compute_layout`), so sites and racks laid out
+(:func:`~planner.layout.floor.compute_layout`), so sites and racks laid out
 automatically are avoided as well as those placed by hand.
 """
 
@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import dataclasses
 
-from planner.gui.views.floor_items import (
+from planner.layout.floor import (
     NEW_SITE_SIZE,
     RACK_GAP_Y,
     RACK_PITCH_X,

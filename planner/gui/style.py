@@ -4,28 +4,13 @@ from __future__ import annotations
 
 from PySide6.QtGui import QColor
 
-# Service / item states, used identically by the floor, racks, Gantt, tables and legend.
-STATE_COLORS: dict[str, str] = {
-    "up": "#4caf7a",  # running, unaffected
-    "failover": "#e0a526",  # switching to a standby
-    "restore": "#d9653b",  # rebuilt from backup
-    "dependency": "#8e7cc3",  # itself fine, waits for something that is not
-    "lost": "#c62828",  # destroyed by the scenario
-}
-STATE_LABELS: dict[str, str] = {
-    "up": "Up",
-    "failover": "Failover",
-    "restore": "Restore",
-    "dependency": "Waiting on a dependency",
-    "lost": "Lost",
-}
-# "unaffected" is the engine's name for up.
-ENGINE_STATE = {
-    "unaffected": "up",
-    "dependency": "dependency",
-    "failover": "failover",
-    "restore": "restore",
-}
+from planner.layout import states
+
+# Service / item states, used identically by the floor, racks, Gantt, tables and legend:
+# the screen's names for the one state table that the runbook's PDF uses too.
+STATE_COLORS: dict[str, str] = states.COLOURS
+STATE_LABELS: dict[str, str] = states.LABELS
+ENGINE_STATE: dict[str, str] = states.ENGINE_STATE
 
 TIER_COLORS = {0: "#1f4e79", 1: "#2e75b6", 2: "#7fa7d4", 3: "#b7c9e2"}
 
@@ -35,7 +20,7 @@ RACK_FILL = "#d8dee6"
 RACK_BORDER = "#5d6b7a"
 SERVER_FILL = "#f7f9fb"
 SELECTION = "#1e88e5"
-CRITICAL = "#b71c1c"
+CRITICAL = states.CRITICAL
 GRID = "#e3e8ee"
 TEXT = "#1f2933"
 MUTED_TEXT = "#6b7785"

@@ -13,19 +13,20 @@ from reportlab.lib import colors
 from reportlab.lib.colors import Color
 from reportlab.pdfbase.pdfmetrics import stringWidth
 
+from planner.layout import states
 from planner.model.clock import clock
 from planner.runbook.fonts import BOLD, MARKER_COLOUR, REGULAR, fit, runs_width
 
-FAILOVER = Color(0.27, 0.51, 0.71)
-RESTORE = Color(0.9, 0.6, 0.2)
-CRITICAL = Color(0.8, 0.1, 0.1)
-DEPENDENCY = Color(0.75, 0.75, 0.75)
-LOST = Color(0.85, 0.2, 0.2)
+# State colours come from the one table the screen uses too (planner.layout.states).
+STATE_COLOURS = {name: colors.HexColor(hex_colour) for name, hex_colour in states.COLOURS.items()}
+FAILOVER = STATE_COLOURS["failover"]
+RESTORE = STATE_COLOURS["restore"]
+LOST = STATE_COLOURS["lost"]
+CRITICAL = colors.HexColor(states.CRITICAL)
+# Paper only: servers that survive, the time grid, text.
 KEPT = Color(0.82, 0.85, 0.88)
 GRID = Color(0.85, 0.85, 0.85)
 INK = Color(0.15, 0.15, 0.15)
-
-STATE_COLOURS = {"failover": FAILOVER, "restore": RESTORE, "dependency": DEPENDENCY}
 
 
 def label(
@@ -217,6 +218,8 @@ def dependency_drawing(
     for layer in layers:
         for node in layer:
             x, y = where[node.id]
+            # Engine states are the table's names, but for "unaffected": left white.
+            fill = states.COLOURS.get(node.state, "#ffffff")
             d.add(
                 Rect(
                     x,
@@ -225,12 +228,12 @@ def dependency_drawing(
                     box_h,
                     rx=3,
                     ry=3,
-                    fillColor=STATE_COLOURS.get(node.state, colors.white),
+                    fillColor=colors.HexColor(fill),
                     strokeColor=CRITICAL if node.critical else INK,
                     strokeWidth=1.8 if node.critical else 0.4,
                 )
             )
-            ink = colors.white if node.state in ("failover",) else INK
+            ink = INK if states.dark_text_on(fill) else colors.white  # the screen's rule
             first, _, second = node.label.partition(" / ")
             label(d, x + 3, y + 14, first, size=6.5, width=box_w - 6, bold=True, fill=ink)
             label(d, x + 3, y + 4.5, second or node.id, size=6, width=box_w - 6, fill=ink)

@@ -32,6 +32,8 @@ from reportlab.platypus import (
 from reportlab.platypus.tableofcontents import TableOfContents
 
 from planner.engine.recovery import RecoveryResult, ServiceRecovery, miss_reason_text
+from planner.layout import states
+from planner.layout.dependencies import layered_layout, layers_of
 from planner.model.clock import clock
 from planner.model.plan import Plan
 from planner.runbook import drawings
@@ -831,9 +833,10 @@ def _timeline(ctx: _Ctx) -> list[Flowable]:
         return out
     out.append(
         ctx.p(
-            "Planned steps over time (T+h:mm). Bars are failovers (blue) and restores "
-            "(orange); a red outline marks the critical path; a red tick marks the "
-            "service's RTO.",
+            "Planned steps over time (T+h:mm). Bars are failovers "
+            f"({states.STATES['failover'].word}) and restores "
+            f"({states.STATES['restore'].word}); a red outline marks the critical path; "
+            "a red tick marks the service's RTO.",
             "small",
         )
     )
@@ -864,50 +867,14 @@ def _timeline(ctx: _Ctx) -> list[Flowable]:
     return out
 
 
-def _layers(ctx: _Ctx, ids: list[str]) -> list[list[str]]:
+def _layers(ctx: _Ctx, ids: list[str], *, ordered: bool = False) -> list[list[str]]:
+    """``ids`` in the dependency view's layers, dependencies first; ``ordered``: each layer
+    top to bottom as the view orders it (crossings reduced), else in ``ids`` order."""
     chosen = set(ids)
-    depth: dict[str, int] = {}
-    for sid in _dependency_order(ctx, ids):
-        deps = [d for d in ctx.services[sid].depends_on if d in chosen]
-        depth[sid] = 1 + max((depth[d] for d in deps), default=-1)
-    layers: list[list[str]] = [[] for _ in range(max(depth.values(), default=-1) + 1)]
-    order = {sid: i for i, sid in enumerate(ids)}
-    for sid in ids:
-        layers[depth[sid]].append(sid)
-    # One barycentre pass: place each node near its dependencies to uncross edges.
-    position: dict[str, float] = {}
-    for layer in layers:
-
-        def key(sid: str) -> tuple[float, int]:
-            deps = [position[d] for d in ctx.services[sid].depends_on if d in position]
-            return (sum(deps) / len(deps) if deps else -1.0, order[sid])
-
-        layer.sort(key=key)
-        for i, sid in enumerate(layer):
-            position[sid] = i
-    return layers
-
-
-def _dependency_order(ctx: _Ctx, ids: list[str]) -> list[str]:
-    chosen = set(ids)
-    seen: set[str] = set()
-    result: list[str] = []
-    for root in ids:
-        stack: list[tuple[str, bool]] = [(root, False)]
-        while stack:
-            sid, done = stack.pop()
-            if done:
-                if sid not in seen:
-                    seen.add(sid)
-                    result.append(sid)
-                continue
-            if sid in seen:
-                continue
-            stack.append((sid, True))
-            for dep in ctx.services[sid].depends_on:
-                if dep in chosen and dep not in seen:
-                    stack.append((dep, False))
-    return result
+    edges = [(d, sid) for sid in ids for d in ctx.services[sid].depends_on if d in chosen]
+    if ordered:
+        return layered_layout(ids, edges).columns()
+    return layers_of(ids, edges)
 
 
 def _neighbourhood(ctx: _Ctx, roots: Iterable[str], impacted: set[str]) -> list[str]:
@@ -955,13 +922,16 @@ def _dependencies(ctx: _Ctx) -> list[Flowable]:
         out.append(
             ctx.p(
                 "Impacted services in layers, dependencies on the left: a service can "
-                "come back only after every service it points from. Blue: failover; "
-                "orange: restore; grey: waits for a dependency; red outline: critical path.",
+                "come back only after every service it points from. "
+                f"{states.STATES['failover'].word.capitalize()}: failover; "
+                f"{states.STATES['restore'].word}: restore; "
+                f"{states.STATES['dependency'].word}: waits for a dependency; "
+                "red outline: critical path.",
                 "small",
             )
         )
         out.append(Spacer(1, 6))
-    layers = _layers(ctx, shown)
+    layers = _layers(ctx, shown, ordered=True)
     state = {s.id: s.state for s in r.services}
     nodes = [
         [drawings.Node(sid, ctx.services[sid].name, state[sid], sid in critical) for sid in layer]

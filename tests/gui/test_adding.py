@@ -12,7 +12,7 @@ from PySide6.QtCore import QPointF, QRectF, QSettings, Qt
 from PySide6.QtWidgets import QMessageBox
 
 from planner.gui.main_window import MainWindow
-from planner.gui.views.floor_items import compute_layout, rack_height
+from planner.layout.floor import compute_layout, rack_height
 from planner.model import Rack
 from tests.gui.test_end_to_end import click_tree
 

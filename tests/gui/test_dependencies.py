@@ -10,7 +10,7 @@ from PySide6.QtCore import QPoint, QPointF, Qt
 from planner.gui.document import PlanDocument
 from planner.gui.recovery_controller import RecoveryController
 from planner.gui.views.dependencies import NODE_H, NODE_W, DependencyView
-from planner.gui.views.dependency_layout import (
+from planner.layout.dependencies import (
     LayoutParams,
     _crossings_between,
     _pava,

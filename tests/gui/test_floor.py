@@ -13,7 +13,7 @@ from planner.gui import style
 from planner.gui.document import PlanDocument
 from planner.gui.recovery_controller import RecoveryController
 from planner.gui.views.floor import FLOOR_MIME, FloorView
-from planner.gui.views.floor_items import RACK_WIDTH, compute_layout
+from planner.layout.floor import RACK_WIDTH, compute_layout
 from planner.model import Plan, Rack, Server, Service, Site
 from planner.resources import example_plan
 from planner.storage import load_plan

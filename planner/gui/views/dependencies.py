@@ -11,7 +11,7 @@ Rules:
   only; the plan changes only through ``document.push``.
 * A node stands at the service's ``x, y`` (the box's top-left corner) when both are
   set; otherwise at its place in an automatic layered layout
-  (:mod:`planner.gui.views.dependency_layout`), computed once per full rebuild and
+  (:mod:`planner.layout.dependencies`), computed once per full rebuild and
   cached; services added later are placed next to their dependencies without
   moving anything else. While no node stands where a person put it (no stored
   position) and the graph is small (``FOLLOW_LIMIT`` services), the layout follows
@@ -69,7 +69,7 @@ from planner.engine.recovery import RecoveryResult, ServiceRecovery, miss_reason
 from planner.gui import style
 from planner.gui.document import PlanDocument
 from planner.gui.recovery_controller import RecoveryController
-from planner.gui.views.dependency_layout import (
+from planner.layout.dependencies import (
     Layout,
     LayoutParams,
     Point,

@@ -76,23 +76,25 @@ from planner.gui.document import PlanDocument
 from planner.gui.palette import DragSourceButton
 from planner.gui.recovery_controller import RecoveryController
 from planner.gui.views.floor_items import (
-    NEW_SITE_SIZE,
-    RACK_WIDTH,
     SLICES_FROM_PX,
-    UNIT_HEIGHT,
-    FloorLayout,
     RackDetail,
     RackItem,
     RackPicture,
     SiteItem,
     brushes,
+    rack_picture,
+    snap,
+    tint,
+)
+from planner.layout.floor import (
+    NEW_SITE_SIZE,
+    RACK_WIDTH,
+    UNIT_HEIGHT,
+    FloorLayout,
     compute_layout,
     rack_height,
-    rack_picture,
     services_by_server,
-    snap,
     state_maps,
-    tint,
 )
 from planner.model import DEFAULT_RACK_UNITS, Rack, Server, Site
 from planner.model.edits import (

@@ -56,7 +56,8 @@ from planner.gui.document import PlanDocument
 from planner.gui.models.services_model import service_ids_from_mime
 from planner.gui.palette import DragSourceButton
 from planner.gui.recovery_controller import RecoveryController
-from planner.gui.views.floor_items import services_by_server, state_maps, text_color_on, tint
+from planner.gui.views.floor_items import text_color_on, tint
+from planner.layout.floor import services_by_server, state_maps
 from planner.model import Rack, Server
 from planner.model.edits import (
     AddItem,

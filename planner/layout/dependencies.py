@@ -15,7 +15,9 @@ so layers run left to right in recovery order. The steps:
    neighbours' positions while keeping the order and the minimum separation (an
    isotonic regression solved by pool-adjacent-violators), sweeping down and up.
 
-Positions are the top-left corners of the node boxes in scene units. :func:`place_nodes`
+Positions are the top-left corners of the node boxes in scene units. The dependency view
+draws this layout as it is; the runbook draws its layers in their order
+(:meth:`Layout.columns`) on paper, so both show the same layering. :func:`place_nodes`
 puts nodes into an existing picture without moving anything already there (new
 services, or laid-out nodes that would collide with ones the user placed).
 """
@@ -64,6 +66,13 @@ class Layout:
     layers: dict[str, int] = field(default_factory=dict)
     waypoints: dict[EdgeKey, list[Point]] = field(default_factory=dict)
     crossings: int = 0
+
+    def columns(self) -> list[list[str]]:
+        """The nodes of each layer, left to right, each layer top to bottom."""
+        result: list[list[str]] = [[] for _ in range(max(self.layers.values(), default=-1) + 1)]
+        for name in sorted(self.positions, key=lambda node: self.positions[node][1]):
+            result[self.layers[name]].append(name)
+        return result
 
 
 def graph_signature(nodes: Sequence[str], edges: Iterable[EdgeKey]) -> tuple[object, ...]:
@@ -160,6 +169,35 @@ def _pava(targets: list[float], weights: list[float]) -> list[float]:
     return result
 
 
+def _graph(nodes: Sequence[str], edges: Iterable[EdgeKey]) -> tuple[list[str], list[list[int]]]:
+    """The nodes without repeats, and each one's successors (by index) without the edges
+    that name an unknown node, self-loops, repeats and the edges closing a cycle."""
+    index = {node: i for i, node in enumerate(dict.fromkeys(nodes))}
+    succ_sets: list[dict[int, None]] = [{} for _ in index]
+    for dependency, dependent in edges:
+        ia, ib = index.get(dependency), index.get(dependent)
+        if ia is not None and ib is not None and ia != ib:
+            succ_sets[ia][ib] = None
+    return list(index), _acyclic_edges(len(index), [list(s) for s in succ_sets])
+
+
+def layers_of(nodes: Sequence[str], edges: Iterable[EdgeKey]) -> list[list[str]]:
+    """The nodes of each layer (dependencies first), each layer in ``nodes`` order.
+
+    The same layers as :func:`layered_layout` (steps 1 and 2 only, so cheap on a big
+    graph): for counting layers, where their order on the page does not matter.
+    """
+    names, succ = _graph(nodes, edges)
+    if not names:
+        return []
+    layer = _longest_path_layers(len(names), succ)
+    low = min(layer)
+    result: list[list[str]] = [[] for _ in range(max(layer) - low + 1)]
+    for name, number in zip(names, layer, strict=True):
+        result[number - low].append(name)
+    return result
+
+
 def layered_layout(
     nodes: Sequence[str], edges: Iterable[EdgeKey], params: LayoutParams | None = None
 ) -> Layout:
@@ -170,17 +208,10 @@ def layered_layout(
     decides.
     """
     params = params or LayoutParams()
-    index = {node: i for i, node in enumerate(dict.fromkeys(nodes))}
-    names = list(index)
+    names, succ = _graph(nodes, edges)
     n = len(names)
     if n == 0:
         return Layout()
-    succ_sets: list[dict[int, None]] = [{} for _ in range(n)]
-    for a, b in edges:
-        ia, ib = index.get(a), index.get(b)
-        if ia is not None and ib is not None and ia != ib:
-            succ_sets[ia][ib] = None
-    succ = _acyclic_edges(n, [list(s) for s in succ_sets])
     layer = _longest_path_layers(n, succ)
 
     # Vertices: 0..n-1 real, then dummies; up/down neighbour lists over adjacent layers.
