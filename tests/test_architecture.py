@@ -5,7 +5,14 @@ from __future__ import annotations
 import subprocess
 import sys
 
-CORE = ["planner.model", "planner.storage", "planner.engine", "planner.runbook", "planner.cli"]
+CORE = [
+    "planner.model",
+    "planner.storage",
+    "planner.engine",
+    "planner.layout",
+    "planner.runbook",
+    "planner.cli",
+]
 
 
 def test_core_imports_without_qt() -> None:
