@@ -7,19 +7,16 @@ edit the plan being replaced, or start a second open, half-way through.
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable
 from typing import TypeVar
 
-from PySide6.QtCore import QEventLoop, QObject, Qt, QTimer, Signal
+from PySide6.QtCore import QEventLoop, Qt, QTimer
 from PySide6.QtWidgets import QProgressDialog, QWidget
+
+from planner.gui.jobs import Job, JobRunner
 
 T = TypeVar("T")
 SHOW_AFTER_MS = 1000
-
-
-class _Finished(QObject):
-    finished = Signal()
 
 
 class BusyDialog(QProgressDialog):
@@ -58,23 +55,25 @@ class BusyDialog(QProgressDialog):
 def run_in_background(work: Callable[[], T]) -> T:
     """``work()`` on a worker thread; the GUI thread runs its event loop (painting and
     timers, no user input) until it returns; its value, or what it raised, comes back."""
-    outcome: dict[str, object] = {}
-    relay = _Finished()
+    values: list[T] = []
+    errors: list[BaseException] = []
     loop = QEventLoop()
-    relay.finished.connect(loop.quit, Qt.ConnectionType.QueuedConnection)
 
-    def target() -> None:
-        try:
-            outcome["value"] = work()
-        except BaseException as error:  # handed to the GUI thread, which re-raises it
-            outcome["error"] = error
-        finally:
-            relay.finished.emit()
+    def finished(_job: Job, value: T) -> None:
+        values.append(value)
+        loop.quit()
 
-    worker = threading.Thread(target=target, name="drplanner-open", daemon=True)
-    worker.start()
+    def failed(_job: Job, error: BaseException) -> None:
+        errors.append(error)
+        loop.quit()
+
+    jobs = JobRunner()
+    jobs.finished.connect(finished)
+    jobs.failed.connect(failed)
+    jobs.start(lambda _job: work())
+    # The outcome is queued to this thread, so it cannot arrive before the loop runs.
     loop.exec(QEventLoop.ProcessEventsFlag.ExcludeUserInputEvents)
-    worker.join()
-    if "error" in outcome:
-        raise outcome["error"]  # type: ignore[misc]
-    return outcome["value"]  # type: ignore[return-value]
+    jobs.wait()
+    if errors:
+        raise errors[0]
+    return values[0]

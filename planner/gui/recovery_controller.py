@@ -1,22 +1,21 @@
 """Keeps the recovery of the chosen scenario current, computed off the GUI thread.
 
 Every plan change restarts a short debounce timer; when it fires, a snapshot of the
-plan is scheduled on a one-thread pool. Each request has a generation number and a
-result from an older generation is dropped, so a stale result is never shown as
-current: while a newer one is pending, ``is_current`` is False and ``busyChanged``
-says so.
+plan is computed on a :class:`~planner.gui.jobs.JobRunner`. A plan change discards the
+jobs started before it, so a stale result is never shown as current: while a newer one
+is pending, ``is_current`` is False and ``busyChanged`` says so.
 """
 
 from __future__ import annotations
 
 import copy
-from collections.abc import Callable
 
-from PySide6.QtCore import QObject, QRunnable, QThreadPool, QTimer, Signal
+from PySide6.QtCore import QObject, QTimer, Signal
 
 from planner.engine.impact import ScenarioError
 from planner.engine.recovery import Objective, RecoveryResult, compute
 from planner.gui.document import PlanDocument
+from planner.gui.jobs import Job, JobRunner
 from planner.model import Plan
 from planner.model.edits import Change
 
@@ -29,8 +28,8 @@ def snapshot(plan: Plan) -> Plan:
     Items themselves are shared: edits never mutate an item's lists or dicts in place,
     they assign fresh values (planner.model.edits copies every value it writes), and
     adding or removing an item changes only the plan's lists, which are copied here. A
-    result computed while an edit lands belongs to an older generation and is dropped,
-    so the worker can never show a half-edited plan. Copying 35,000 items instead
+    result computed while an edit lands belongs to a discarded job and is dropped, so
+    the worker can never show a half-edited plan. Copying 35,000 items instead
     would stall the GUI thread for most of a second on the largest plans.
     """
     copied = copy.copy(plan)
@@ -45,28 +44,6 @@ def _renamed(change: Change | None, kind: str, old: str) -> str | None:
         return None
     added = change.added_ids(kind)
     return next(iter(added)) if len(added) == 1 and len(change.removed_ids(kind)) == 1 else None
-
-
-class _Relay(QObject):
-    """Lives in the GUI thread; signals emitted from the worker arrive queued."""
-
-    finished = Signal(int, object, object)  # generation, result, error text
-
-
-class _Job(QRunnable):
-    def __init__(self, generation: int, work: Callable[[], RecoveryResult], relay: _Relay):
-        super().__init__()
-        self.generation, self.work, self.relay = generation, work, relay
-
-    def run(self) -> None:
-        try:
-            result = self.work()
-        except ScenarioError as error:
-            self.relay.finished.emit(self.generation, None, "\n".join(error.lines))
-        except Exception as error:  # shown in the window, never a crash of the program
-            self.relay.finished.emit(self.generation, None, f"internal error: {error}")
-        else:
-            self.relay.finished.emit(self.generation, result, None)
 
 
 class RecoveryController(QObject):
@@ -84,12 +61,10 @@ class RecoveryController(QObject):
         self.objective: Objective = "time"
         self.result: RecoveryResult | None = None
         self.error: str | None = None
-        self._generation = 0
-        self._done_generation = 0
-        self._pool = QThreadPool(self)
-        self._pool.setMaxThreadCount(1)
-        self._relay = _Relay()
-        self._relay.finished.connect(self._finished)
+        self._current = True  # the result (or error) answers the plan and choices as they are
+        self._jobs = JobRunner(self)
+        self._jobs.finished.connect(self._finished)
+        self._jobs.failed.connect(self._failed)
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setInterval(debounce_ms)
@@ -100,7 +75,7 @@ class RecoveryController(QObject):
 
     @property
     def busy(self) -> bool:
-        return self._done_generation != self._generation or self._timer.isActive()
+        return not self._current or self._timer.isActive()
 
     @property
     def is_current(self) -> bool:
@@ -151,7 +126,7 @@ class RecoveryController(QObject):
             if self._timer.isActive():
                 self.recompute_now()
             loop.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 50)
-            self._pool.waitForDone(20)
+            self._jobs.wait(20)
         return not self.busy
 
     # ------------------------------------------------------------------ machinery
@@ -166,31 +141,36 @@ class RecoveryController(QObject):
             # Renamed: follow it to its new id; deleted (or the plan replaced): none.
             self.scenario_id = _renamed(change, "scenario", scenario)
             self.scenarioChanged.emit()
-        self._generation += 1
+        self._outdated()
         self._timer.start()
         self.busyChanged.emit(True)
 
+    def _outdated(self) -> None:
+        """The plan or the choices changed: what is being computed answers an old question."""
+        self._jobs.discard()
+        self._current = False
+
     def _start(self) -> None:
         if not self.active:
-            self._done_generation = self._generation
-            self.result, self.error = None, None
-            self.resultChanged.emit()
-            self.busyChanged.emit(False)
+            self._show(None, None)
             return
         plan = snapshot(self.document.plan)
         scenario, failed, objective = self.scenario_id, list(self.adhoc_failed), self.objective
-        self._pool.start(
-            _Job(
-                self._generation,
-                lambda: compute(plan, scenario_id=scenario, failed=failed, objective=objective),
-                self._relay,
-            )
+        self._jobs.start(
+            lambda _job: compute(plan, scenario_id=scenario, failed=failed, objective=objective)
         )
 
-    def _finished(self, generation: int, result: RecoveryResult | None, error: str | None) -> None:
-        if generation != self._generation:
-            return  # a newer request is pending: this answer is stale
-        self._done_generation = generation
+    def _finished(self, _job: Job, result: RecoveryResult) -> None:
+        self._show(result, None)
+
+    def _failed(self, _job: Job, error: BaseException) -> None:
+        if isinstance(error, ScenarioError):
+            self._show(None, "\n".join(error.lines))
+        else:  # shown in the window, never a crash of the program
+            self._show(None, f"internal error: {error}")
+
+    def _show(self, result: RecoveryResult | None, error: str | None) -> None:
+        self._current = True
         self.result, self.error = result, error
         self.resultChanged.emit()
         self.busyChanged.emit(False)

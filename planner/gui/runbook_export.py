@@ -2,50 +2,24 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
 from planner.engine.recovery import RecoveryResult
+from planner.gui.jobs import Job, JobRunner
 from planner.gui.recovery_controller import snapshot
 from planner.model import Plan
 
 
-class _Relay(QObject):
-    progress = Signal(int, int)
-    finished = Signal(str)  # "" on success, else the error text
+def _export(plan: Plan, result: RecoveryResult, path: Path, job: Job) -> None:
+    """On the worker: write the PDF, reporting progress; a cancel stops it at the next page."""
+    from planner.runbook.export import export_runbook
 
-
-class _ExportJob(QRunnable):
-    def __init__(
-        self,
-        plan: Plan,
-        result: RecoveryResult,
-        path: Path,
-        relay: _Relay,
-        cancelled: Callable[[], bool],
-    ) -> None:
-        super().__init__()
-        self.plan, self.result, self.path = plan, result, path
-        self.relay, self.cancelled = relay, cancelled
-
-    def run(self) -> None:
-        from planner.runbook.export import export_runbook
-
-        def progress(done: int, total: int) -> bool:
-            self.relay.progress.emit(done, total)
-            return not self.cancelled()
-
-        try:
-            export_runbook(self.plan, self.result, self.path, progress=progress)
-        except Exception as error:  # shown in the window; the program never dies on it
-            # A cancelled export writes nothing (the PDF is moved into place only when
-            # complete), so a file the user already had under that name is kept.
-            self.relay.finished.emit("cancelled" if self.cancelled() else str(error))
-            return
-        self.relay.finished.emit("cancelled" if self.cancelled() else "")
+    # A cancelled export writes nothing (the PDF is moved into place only when
+    # complete), so a file the user already had under that name is kept.
+    export_runbook(plan, result, path, progress=job.progress)
 
 
 class RunbookExporter(QObject):
@@ -56,44 +30,38 @@ class RunbookExporter(QObject):
     def __init__(self, parent: QWidget) -> None:
         super().__init__(parent)
         self.parent_widget = parent
-        self.pool = QThreadPool(self)
-        self.pool.setMaxThreadCount(1)
         self.dialog: QProgressDialog | None = None
-        self._cancel = False
+        self.jobs = JobRunner(self)
+        self.jobs.progress.connect(self._progress)
+        self.jobs.finished.connect(
+            lambda job, _none: self._finished(job, f"Runbook written to {job.context}")
+        )
+        self.jobs.cancelled.connect(lambda job: self._finished(job, "Runbook export cancelled"))
+        self.jobs.failed.connect(  # shown in the window; the program never dies on it
+            lambda job, error: self._finished(
+                job, f"{job.context}: cannot write the runbook: {error}"
+            )
+        )
 
     def start(self, plan: Plan, result: RecoveryResult, path: Path) -> None:
-        self._cancel = False
         self.dialog = QProgressDialog("Building the runbook…", "Cancel", 0, 0, self.parent_widget)
         self.dialog.setWindowTitle("Export runbook")
         self.dialog.setMinimumDuration(500)  # only shown when it takes a while
-        self.dialog.canceled.connect(self._cancelled)
-        # No Qt parent: the job keeps the relay alive until it has emitted, even if the
-        # window (and this exporter) is destroyed while a PDF is still being written.
-        relay = _Relay()
-        self._relays = [relay]
-        relay.progress.connect(self._progress)
-        relay.finished.connect(lambda error, p=path: self._finished(error, p))
-        self.pool.start(_ExportJob(snapshot(plan), result, path, relay, lambda: self._cancel))
+        copied = snapshot(plan)
+        job = self.jobs.start(lambda job: _export(copied, result, path, job), context=path)
+        self.dialog.canceled.connect(job.cancel)
 
     def wait(self, timeout_ms: int = 120_000) -> bool:
-        return self.pool.waitForDone(timeout_ms)
+        return self.jobs.wait(timeout_ms)
 
-    def _cancelled(self) -> None:
-        self._cancel = True
-
-    def _progress(self, done: int, total: int) -> None:
+    def _progress(self, _job: Job, done: int, total: int) -> None:
         if self.dialog is not None:
             self.dialog.setMaximum(total)
             self.dialog.setValue(done)
 
-    def _finished(self, error: str, path: Path) -> None:
+    def _finished(self, _job: Job, message: str) -> None:
         if self.dialog is not None:
             self.dialog.reset()
             self.dialog.deleteLater()
             self.dialog = None
-        if not error:
-            self.done.emit(f"Runbook written to {path}")
-        elif error == "cancelled":
-            self.done.emit("Runbook export cancelled")
-        else:
-            self.done.emit(f"{path}: cannot write the runbook: {error}")
+        self.done.emit(message)

@@ -143,6 +143,41 @@ def test_an_edit_shows_updating_then_the_new_time(qtbot, setup) -> None:
     assert view.status_label.text() == "Up to date"
 
 
+def test_a_result_computed_before_an_edit_is_never_shown(qtbot, monkeypatch) -> None:
+    """The computation running while an edit lands finishes later; its answer is dropped
+    and only the answer for the edited plan is shown."""
+    import threading
+
+    import planner.gui.recovery_controller as controller
+
+    document = PlanDocument(example_plan(), PANGYO)
+    recovery = RecoveryController(document, debounce_ms=10)
+    started, release = threading.Event(), threading.Event()
+    real_compute = controller.compute
+
+    def gated(plan: Plan, **kwargs: object) -> RecoveryResult:
+        if not started.is_set():  # the first computation waits until the edit has landed
+            started.set()
+            assert release.wait(30), "never released"
+        return real_compute(plan, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(controller, "compute", gated)
+    shown: list[float | None] = []
+    recovery.resultChanged.connect(
+        lambda: shown.append(recovery.result.recovery_minutes if recovery.result else None)
+    )
+    recovery.set_scenario("pangyo-fire")
+    recovery.recompute_now()
+    assert started.wait(30)
+    before = compute(document.plan, "pangyo-fire").recovery_minutes
+    assert document.push(SetFields("service", "mail-store", restore_minutes=2000))
+    expected = compute(document.plan, "pangyo-fire").recovery_minutes
+    assert expected != before
+    release.set()
+    assert recovery.wait_until_current()
+    assert shown == [expected]
+
+
 class _CycleRegardless(Edit):
     """Writes a depends_on the edit layer refuses (a cycle), as a damaged plan could hold."""
 

@@ -7,7 +7,8 @@ read-only (the results follow from the plan; the plan is edited elsewhere).
 Sorting is by raw values (:data:`SORT_ROLE`), so "10:00" sorts after "9:30", and is done
 by the model itself with one Python ``sorted`` call: a ``QSortFilterProxyModel`` sort
 calls ``data()`` for every comparison, which takes half a second on 3,000 rows and would
-be paid again on every new result. The proxy therefore only filters, in C++.
+be paid again on every new result (:mod:`planner.gui.models.sorting`). The proxy
+therefore only filters, in C++.
 """
 
 from __future__ import annotations
@@ -15,13 +16,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from PySide6.QtCore import (
-    QAbstractTableModel,
-    QModelIndex,
-    QPersistentModelIndex,
-    QSortFilterProxyModel,
-    Qt,
-)
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor, QFont
 
 from planner.engine.recovery import (
@@ -31,6 +26,7 @@ from planner.engine.recovery import (
     miss_reason_text,
 )
 from planner.gui import style
+from planner.gui.models.sorting import FilterProxy, SortedRowsModel
 from planner.model.clock import clock
 
 ID_ROLE = Qt.ItemDataRole.UserRole  # the service id, on every column
@@ -78,15 +74,17 @@ def met_text(row: ServiceRecovery) -> str:
     return f"✗ {miss_reason_text(row)}".rstrip()
 
 
-class ResultsModel(QAbstractTableModel):
-    """One row per service of the shown result; greyed while that result is stale."""
+class ResultsModel(SortedRowsModel[ServiceRecovery]):
+    """One row per service of the shown result; greyed while that result is stale.
+
+    Sorting (:meth:`sort`) is kept for every later result.
+    """
+
+    column_count = len(COLUMNS)
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
-        self._services: tuple[ServiceRecovery, ...] = ()  # plan order
-        self._rows: list[ServiceRecovery] = []  # display order
-        self._sort_column = -1
-        self._sort_order = Qt.SortOrder.AscendingOrder
+        self._services: tuple[ServiceRecovery, ...] = ()  # plan order; _rows: display order
         self._critical: frozenset[str] = frozenset()
         self._stale = False
         self._bold = QFont()
@@ -102,7 +100,7 @@ class ResultsModel(QAbstractTableModel):
         """Show ``result`` (None: no rows). One reset: cheap even for 3,000 services."""
         self.beginResetModel()
         self._services = result.services if result is not None else ()
-        self._rows = self._ordered()
+        self._rows = self._ordered(self._services)
         self._critical = frozenset(result.critical_path) if result is not None else frozenset()
         self.endResetModel()
 
@@ -118,36 +116,8 @@ class ResultsModel(QAbstractTableModel):
     def stale(self) -> bool:
         return self._stale
 
-    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
-        """Order rows by ``column`` (-1: plan order); kept for every later result.
-
-        Ties keep plan order. Persistent indexes (the selection) follow their rows.
-        """
-        self._sort_column, self._sort_order = column, order
-        if not self._rows:
-            return
-        self.layoutAboutToBeChanged.emit()
-        old_rows = {id(service): row for row, service in enumerate(self._rows)}
-        self._rows = self._ordered()
-        new_rows = {id(service): row for row, service in enumerate(self._rows)}
-        moved = {old_rows[key]: new_rows[key] for key in old_rows}
-        persistent = self.persistentIndexList()
-        self.changePersistentIndexList(
-            persistent,
-            [self.index(moved[index.row()], index.column()) for index in persistent],
-        )
-        self.layoutChanged.emit()
-
-    @property
-    def sort_column(self) -> int:
-        return self._sort_column
-
-    def _ordered(self) -> list[ServiceRecovery]:
-        column = self._sort_column
-        if column < 0 or column >= len(COLUMNS):
-            return list(self._services)
-        descending = self._sort_order == Qt.SortOrder.DescendingOrder
-        return sorted(self._services, key=lambda s: self._sort_value(s, column), reverse=descending)
+    def _unsorted(self) -> tuple[ServiceRecovery, ...]:
+        return self._services
 
     def service_at(self, row: int) -> ServiceRecovery:
         return self._rows[row]
@@ -163,12 +133,6 @@ class ResultsModel(QAbstractTableModel):
         return [row for row, service in enumerate(self._rows) if service.id in service_ids]
 
     # ------------------------------------------------------------------ Qt interface
-
-    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(COLUMNS)
 
     def headerData(
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
@@ -234,8 +198,7 @@ class ResultsModel(QAbstractTableModel):
             return format_minutes(row.rto_minutes)
         return met_text(row)
 
-    @staticmethod
-    def _sort_value(row: ServiceRecovery, column: int) -> Any:
+    def _sort_value(self, row: ServiceRecovery, column: int) -> Any:
         if column == COL_SERVICE:
             return row.name.casefold()
         if column == COL_TIER:
@@ -277,7 +240,7 @@ _HEADER_TIPS = (
 )
 
 
-class ResultsProxy(QSortFilterProxyModel):
+class ResultsProxy(FilterProxy):
     """Hides the services the scenario leaves untouched, on request; sorting goes to the model.
 
     The filter is a fixed string matched against :data:`AFFECTED_ROLE` by Qt itself (an
@@ -285,8 +248,7 @@ class ResultsProxy(QSortFilterProxyModel):
     """
 
     def __init__(self, parent: Any = None) -> None:
-        super().__init__(parent)
-        self.setDynamicSortFilter(False)  # rows only change by a reset, which refilters
+        super().__init__(parent)  # rows only change by a reset, which refilters
         self.setFilterRole(AFFECTED_ROLE)
         self.setFilterKeyColumn(COL_SERVICE)
         self._affected_only = False
@@ -299,13 +261,6 @@ class ResultsProxy(QSortFilterProxyModel):
         if affected_only != self._affected_only:
             self._affected_only = affected_only
             self.setFilterFixedString("yes" if affected_only else "")
-
-    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
-        model = self.sourceModel()
-        if isinstance(model, ResultsModel):
-            model.sort(column, order)
-        else:
-            super().sort(column, order)
 
 
 __all__ = [

@@ -10,8 +10,9 @@ owner, team. Durations are shown as ``h:mm`` and accept minutes (``90``), ``h:mm
 blank RTO or failover time means none.
 
 Sorting is done here with one Python ``sorted`` on raw values: a
-``QSortFilterProxyModel`` sort would call ``data()`` from C++ for every comparison.
-:class:`ServicesProxy` only filters (text on id, name, team, owner; tier).
+``QSortFilterProxyModel`` sort would call ``data()`` from C++ for every comparison
+(:mod:`planner.gui.models.sorting`). :class:`ServicesProxy` only filters (text on id,
+name, team, owner; tier).
 
 Drag and drop: dragging rows gives MIME type :data:`SERVICE_MIME`
 (``application/x-drplanner-service``), whose payload is the dragged service ids as
@@ -27,7 +28,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from PySide6.QtCore import (
-    QAbstractTableModel,
     QMimeData,
     QModelIndex,
     QObject,
@@ -41,6 +41,7 @@ from PySide6.QtGui import QBrush, QColor
 from planner.engine.recovery import OUT_OF_REACH, ServiceRecovery, miss_reason_text
 from planner.gui import style
 from planner.gui.document import PlanDocument
+from planner.gui.models.sorting import FilterProxy, SortedRowsModel
 from planner.gui.recovery_controller import RecoveryController
 from planner.model import TIERS, Service
 from planner.model.clock import CLOCK_HINT, clock, parse_clock
@@ -130,14 +131,17 @@ def state_name(state: str) -> str:
     return style.ENGINE_STATE.get(state, state)
 
 
-class ServicesModel(QAbstractTableModel):
+class ServicesModel(SortedRowsModel[Service]):
     """One row per service of ``document.plan``; result columns from ``recovery``.
+
+    Sorting (:meth:`sort`; ties keep plan order) is kept across edits.
 
     A value refused in a cell (it does not parse, or the plan refuses it) marks the
     cell: ``errors`` holds why, ``data(ERROR_ROLE)`` gives it, ``errorsChanged`` tells.
     """
 
     errorsChanged = Signal()
+    column_count = len(COLUMNS)
 
     def __init__(
         self,
@@ -148,12 +152,9 @@ class ServicesModel(QAbstractTableModel):
         super().__init__(parent)
         self.document = document
         self.recovery = recovery
-        self._rows: list[Service] = []
         self._row_of: dict[str, int] = {}
         self._results: dict[str, ServiceRecovery] = {}
         self._search: list[str] = []  # per row: id, name, team, owner casefolded
-        self._sort_column = -1
-        self._sort_order = Qt.SortOrder.AscendingOrder
         # (service id, column key) -> why the value typed there was refused; a cell
         # keeps its mark until a value is accepted there (or the service goes).
         self.errors: dict[tuple[str, str], str] = {}
@@ -246,34 +247,13 @@ class ServicesModel(QAbstractTableModel):
 
     # ------------------------------------------------------------------ sorting
 
-    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
-        """Order rows by ``column`` (-1: plan order); ties keep plan order; kept across edits."""
-        self._sort_column, self._sort_order = column, order
-        self._resort()
-
-    def _resort(self) -> None:
-        if not self._rows:
-            return
-        self.layoutAboutToBeChanged.emit()
-        old = {id(service): row for row, service in enumerate(self._rows)}
-        self._rows = self._ordered(self._rows)
-        new = {id(service): row for row, service in enumerate(self._rows)}
-        moved = {old[key]: new[key] for key in old}
-        self._reindex()
-        persistent = self.persistentIndexList()
-        self.changePersistentIndexList(
-            persistent, [self.index(moved[i.row()], i.column()) for i in persistent]
-        )
-        self.layoutChanged.emit()
-
-    def _ordered(self, services: Sequence[Service]) -> list[Service]:
-        column = self._sort_column
+    def _unsorted(self) -> list[Service]:
+        """The rows in plan order."""
         plan_order = {id(s): i for i, s in enumerate(self.document.plan.services)}
-        rows = sorted(services, key=lambda s: plan_order.get(id(s), 0))
-        if 0 <= column < len(COLUMNS):
-            descending = self._sort_order == Qt.SortOrder.DescendingOrder
-            rows.sort(key=lambda s: self._sort_value(s, column), reverse=descending)
-        return rows
+        return sorted(self._rows, key=lambda s: plan_order.get(id(s), 0))
+
+    def _rows_reordered(self) -> None:
+        self._reindex()
 
     def _sort_value(self, service: Service, column: int) -> Any:
         key = COLUMNS[column].key
@@ -310,12 +290,6 @@ class ServicesModel(QAbstractTableModel):
         return 2 if state.meets_rto else (0 if state.miss_reason in OUT_OF_REACH else 1)
 
     # ------------------------------------------------------------------ Qt interface
-
-    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(COLUMNS)
 
     def headerData(
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
@@ -539,12 +513,11 @@ def _parse(key: str, value: Any) -> Any:
         raise ValueError(f"{what} must be a time: {CLOCK_HINT}, not '{text}'") from None
 
 
-class ServicesProxy(QSortFilterProxyModel):
+class ServicesProxy(FilterProxy):
     """Filters rows by text and tier; sorting is forwarded to :class:`ServicesModel`."""
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self.setDynamicSortFilter(False)  # the model sorts and refilters itself
         self._needle = ""
         self._tier: int | None = None
 
@@ -580,11 +553,6 @@ class ServicesProxy(QSortFilterProxyModel):
         if not isinstance(model, ServicesModel) or (not self._needle and self._tier is None):
             return True
         return model.matches(source_row, self._needle, self._tier)
-
-    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
-        model = self.sourceModel()
-        if isinstance(model, ServicesModel):
-            model.sort(column, order)
 
 
 __all__ = [
