@@ -11,7 +11,8 @@ next version; nothing is ever written back to the file that was opened.
 Adding version N + 1 of a format (see docs/plan-format.md, "Versions and migrations"):
 
 1. change the fields or the tables, and bump the version;
-2. add the step from N: ``JSON_MIGRATIONS[N]`` and/or ``DRPLAN_MIGRATIONS[N]``;
+2. add the step from N: ``JSON_MIGRATIONS[N]`` and/or ``DRPLAN_MIGRATIONS[N]`` (whose
+   ``saved`` says how version N saved a plan, when the step changes that);
 3. run ``tests/data/write_fixtures.py`` to commit the version N + 1 files beside the
    version N ones, which stay: they are what the new step is tested on.
 
