@@ -37,6 +37,8 @@ from planner.storage.migrations import DRPLAN_MIGRATIONS, DRPLAN_SCHEMAS, JSON_M
 from planner.storage.records import FORMAT_VERSION
 from tests.data.write_fixtures import fixture_plan
 from tests.data.write_fixtures import main as write_fixtures
+from tests.hostile.harness import assert_behaved, run_cli
+from tests.hostile.test_damaged_sqlite import CASES, Case, good_bytes
 from tests.test_plan_files import assert_refused
 
 REPO = Path(__file__).resolve().parent.parent
@@ -352,3 +354,26 @@ def test_version_2_refuses_version_3_in_one_line_naming_both(
     both = "version 3; this program reads up to version 2"
     assert_refused(drplan, NewerVersionError, f"file schema {both}", capsys)
     assert_refused(plan_json, NewerVersionError, f"plan format {both}", capsys)
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
+def test_version_2_refuses_every_damaged_version_1_file(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, case: Case
+) -> None:
+    # The hostile family of damaged .drplan files, all version 1, read through the
+    # upgrade path: each refused as before (or, where it was, opened or invalid).
+    path = tmp_path / "plan.drplan"
+    case.damage(good_bytes(), path)  # written by today's code, before version 2 exists
+    before = path.read_bytes()
+    install_version_2(monkeypatch)
+    outcome = run_cli(["validate", str(path)])
+    assert_behaved(outcome)
+    assert len(outcome.err.splitlines()) <= 3, outcome.err[:2000]
+    if case.expect == "refused":
+        assert outcome.code == 2, outcome.err
+    elif case.expect == "invalid":
+        assert outcome.code == 2 and "units: must lie between" in outcome.err
+    else:
+        assert outcome.code in (0, 2), outcome.err
+    assert path.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["plan.drplan"]
