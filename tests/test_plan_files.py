@@ -182,7 +182,6 @@ def test_another_database_claiming_to_be_a_plan(
         ("42", "the top level must be a JSON object"),
         ('"plan"', "the top level must be a JSON object"),
         ("null", "the top level must be a JSON object"),
-        ('{"format": "drplanner", "version": 2, "name": "x"}', "newer DR Planner"),
         ('{"format": "drplanner", "version": "1"}', '"version" must be a whole number'),
         ('{"format": "something else", "version": 1}', '"format" must be "drplanner"'),
         ('{"format": "drplanner", "version": 1, "name": NaN}', "NaN is not a number in JSON"),
@@ -198,6 +197,15 @@ def test_json_that_is_not_a_version_1_plan(
     path = tmp_path / "plan.json"
     path.write_text(text, encoding="utf-8")
     assert_refused(path, NotAPlanError, fragment, capsys)
+
+
+def test_json_of_a_newer_version_names_both_versions(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "plan.json"
+    path.write_text('{"format": "drplanner", "version": 2, "name": "x"}', encoding="utf-8")
+    fragment = "newer DR Planner (plan format version 2; this program reads up to version 1)"
+    assert_refused(path, NewerVersionError, fragment, capsys)
 
 
 def test_a_folder_and_a_missing_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -5,8 +5,9 @@ Follows SQLite's advice for application file formats: a fixed ``application_id``
 kind of item, and saving as a whole new file that replaces the old one atomically.
 Files are untrusted on open: the header is checked before SQLite parses anything,
 the connection is read-only with ``trusted_schema=OFF``, the schema must be exactly
-ours (no views or triggers), ``quick_check`` must pass, and the content must match the
-fingerprint stored with it.
+that of the file's version (no views or triggers), ``quick_check`` must pass, and the
+content must match the fingerprint stored with it. A file of an older version is copied
+into memory and upgraded there (:mod:`planner.storage.migrations`) before it is read.
 """
 
 from __future__ import annotations
@@ -16,6 +17,8 @@ import json
 import os
 import sqlite3
 from collections import defaultdict
+from collections.abc import Mapping
+from contextlib import ExitStack, closing
 from pathlib import Path
 from typing import Any
 
@@ -33,6 +36,12 @@ from planner.storage.errors import (
 )
 from planner.storage.files import read_plan_bytes
 from planner.storage.json_format import check_savable, records_to_json, strict_loads
+from planner.storage.migrations import (
+    DRPLAN_SCHEMAS,
+    newer_message,
+    saved_records,
+    upgrade_database,
+)
 from planner.storage.records import (
     FORMAT_NAME,
     FORMAT_VERSION,
@@ -236,9 +245,10 @@ def _child_rows(records: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
 
 
 def read_drplan(path: str | Path) -> tuple[Plan, list[Problem]]:
-    """Open a ``.drplan`` file; raise a :class:`PlanFileError` subclass if it is not one."""
+    """Open a ``.drplan`` file of this version or an older one; raise a
+    :class:`PlanFileError` subclass if it is not one."""
     path = Path(path)
-    _check_header(path)
+    version = _check_header(path)
     try:
         # immutable=1: no locks, no journal or WAL look-ups, so opening a file (even one
         # another tool switched to WAL mode) never creates -wal/-shm files beside it.
@@ -246,22 +256,34 @@ def read_drplan(path: str | Path) -> tuple[Plan, list[Problem]]:
     except sqlite3.Error as error:
         raise PlanFileError(path, f"cannot open: {error}") from None
     try:
-        conn.execute("PRAGMA trusted_schema=OFF")
-        conn.execute("PRAGMA query_only=ON")
-        conn.execute("PRAGMA cell_size_check=ON")
-        records, stored_fingerprint = _read_records(path, conn)
+        with ExitStack() as stack:
+            stack.enter_context(closing(conn))
+            conn.execute("PRAGMA trusted_schema=OFF")
+            conn.execute("PRAGMA query_only=ON")
+            conn.execute("PRAGMA cell_size_check=ON")
+            _check_file(path, conn, version)
+            if version < SCHEMA_VERSION:
+                # Upgraded in a copy in memory: opening never writes to the file.
+                memory = stack.enter_context(closing(sqlite3.connect(":memory:")))
+                memory.execute("PRAGMA trusted_schema=OFF")
+                conn.backup(memory)
+                upgrade_database(memory, version, SCHEMA_VERSION)
+                conn = memory
+            records, stored_fingerprint = _read_records(path, conn)
     except (sqlite3.Error, UnicodeError) as error:
         # UnicodeError: text that is not UTF-8 (damaged bytes in the schema or a row)
         raise DamagedPlanError(
             path, f"damaged plan file ({' '.join(str(error).split())})"
         ) from None
-    finally:
-        conn.close()
     try:
         plan, problems = decode_plan(records)
     except PlanFormatError as error:
         raise DamagedPlanError(path, f"damaged plan file ({error})") from None
-    if fingerprint(plan) != stored_fingerprint:
+    if version == SCHEMA_VERSION:
+        expected = fingerprint(plan)
+    else:
+        expected = _fingerprint_of(saved_records(encode_plan(plan), version, SCHEMA_VERSION))
+    if expected != stored_fingerprint:
         raise DamagedPlanError(
             path,
             "damaged plan file: its contents do not match the fingerprint saved with them "
@@ -270,7 +292,9 @@ def read_drplan(path: str | Path) -> tuple[Plan, list[Problem]]:
     return plan, problems
 
 
-def _check_header(path: Path) -> None:
+def _check_header(path: Path) -> int:
+    """The file's schema version, from its header, once it says "a DR Planner plan of a
+    version this program reads"."""
     header = read_plan_bytes(path, 100)  # refuses pipes, devices and huge files first
     if not header.startswith(SQLITE_MAGIC):
         raise NotAPlanError(path, "not a DR Planner plan (not an SQLite database)")
@@ -283,22 +307,27 @@ def _check_header(path: Path) -> None:
         )
     version = int.from_bytes(header[60:64], "big")
     if version > SCHEMA_VERSION:
-        raise NewerVersionError(
-            path,
-            f"written by a newer DR Planner (file schema version {version}; this program "
-            f"reads up to version {SCHEMA_VERSION}); please upgrade DR Planner",
-        )
+        raise NewerVersionError(path, newer_message("file schema", version, SCHEMA_VERSION))
+    if version < 1:
+        raise DamagedPlanError(path, f"damaged plan file (unknown schema version {version})")
+    return version
 
 
-def _read_records(path: Path, conn: sqlite3.Connection) -> tuple[dict[str, Any], str]:
+def _check_file(path: Path, conn: sqlite3.Connection, version: int) -> None:
+    """The file is intact and is exactly a plan file of schema ``version``."""
     report = [row[0] for row in conn.execute("PRAGMA quick_check(20)").fetchall()]
     if report != ["ok"]:
         raise DamagedPlanError(path, _integrity_message(report))
-    _check_schema(path, conn)
+    _check_schema(path, conn, SCHEMA if version == SCHEMA_VERSION else DRPLAN_SCHEMAS[version])
+    query = "SELECT key, value FROM meta WHERE key IN ('format', 'schema_version')"
+    rows = dict(conn.execute(query).fetchall())
+    if rows != {"format": FORMAT_NAME, "schema_version": str(version)}:
+        raise DamagedPlanError(path, "damaged plan file (its version row is missing or wrong)")
+
+
+def _read_records(path: Path, conn: sqlite3.Connection) -> tuple[dict[str, Any], str]:
     db = sqlite_utils.Database(conn, execute_plugins=False, recursive_triggers=False)
     meta = {row["key"]: row["value"] for row in db["meta"].rows}
-    if meta.get("schema_version") != str(SCHEMA_VERSION) or meta.get("format") != FORMAT_NAME:
-        raise DamagedPlanError(path, "damaged plan file (its version row is missing or wrong)")
     for key in ("name", "notes", "extra", "fingerprint"):
         if key not in meta:
             raise DamagedPlanError(path, f"damaged plan file (meta row '{key}' is missing)")
@@ -329,17 +358,17 @@ def _integrity_message(report: list[object]) -> str:
     return f"{message}; set DRPLANNER_DEBUG=1 for its report)"
 
 
-def _check_schema(path: Path, conn: sqlite3.Connection) -> None:
+def _check_schema(path: Path, conn: sqlite3.Connection, schema: Mapping[str, str]) -> None:
     found = conn.execute("SELECT type, name, sql FROM sqlite_master").fetchall()
     tables = {name: sql for kind, name, sql in found if kind == "table"}
     others = [name for kind, name, _ in found if kind != "table"]
     unexpected = [n for n in others if not n.startswith("sqlite_autoindex_")]
-    unexpected += sorted(set(tables) - set(SCHEMA))
+    unexpected += sorted(set(tables) - set(schema))
     if unexpected:
         raise DamagedPlanError(
             path, f"damaged plan file (unexpected schema item '{unexpected[0]}')"
         )
-    for table, sql in SCHEMA.items():
+    for table, sql in schema.items():
         if tables.get(table) != sql:
             what = "missing" if table not in tables else "different from the one expected"
             raise DamagedPlanError(path, f"damaged plan file (table '{table}' is {what})")

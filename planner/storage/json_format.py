@@ -1,4 +1,5 @@
-"""The interchange format v1: a plan as JSON (see docs/plan-format.md)."""
+"""The interchange format: a plan as JSON (see docs/plan-format.md); older versions are
+upgraded as they are read (:mod:`planner.storage.migrations`)."""
 
 from __future__ import annotations
 
@@ -11,9 +12,10 @@ from typing import Any
 from planner.model.plan import Plan
 from planner.model.problems import Problem
 from planner.storage.atomic import replace_atomically
-from planner.storage.errors import NotAPlanError, PlanFileError
+from planner.storage.errors import NewerVersionError, NotAPlanError, PlanFileError
 from planner.storage.files import read_plan_bytes
 from planner.storage.records import (
+    NewerFormatError,
     PlanFormatError,
     decode_plan,
     encode_plan,
@@ -84,6 +86,8 @@ def plan_from_json(text: str, path: str | Path = "<json>") -> tuple[Plan, list[P
         raise NotAPlanError(path, "not valid JSON (a \\u escape is a lone surrogate)")
     try:
         return decode_plan(data)
+    except NewerFormatError as error:
+        raise NewerVersionError(path, str(error)) from None
     except PlanFormatError as error:
         raise NotAPlanError(path, str(error)) from None
 

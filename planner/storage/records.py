@@ -29,6 +29,7 @@ from planner.model.plan import (
     Site,
 )
 from planner.model.problems import Problem
+from planner.storage.migrations import newer_message, upgrade_records
 
 FORMAT_NAME = "drplanner"
 FORMAT_VERSION = 1
@@ -304,13 +305,24 @@ PLAN_KEYS = ("format", "version", "name", *SPECS, "notes")
 
 
 class PlanFormatError(ValueError):
-    """The data is not a version-1 DR Planner plan at all (wrong shape or format)."""
+    """The data is not a DR Planner plan of a version this program reads (wrong shape or
+    format)."""
 
 
-def decode_plan(data: Any) -> tuple[Plan, list[Problem]]:
-    """Build a plan from format-v1 records; return it with every type problem found.
+class NewerFormatError(PlanFormatError):
+    """The data is of a newer format version than this program knows."""
 
-    Raises :class:`PlanFormatError` only when the top level is not a plan at all.
+    def __init__(self, what: str, found: int, known: int) -> None:
+        super().__init__(newer_message(what, found, known))
+        self.found = found
+        self.known = known
+
+
+def format_version(data: Any) -> int:
+    """The format version of plan records, checked: known to this program or older.
+
+    Raises :class:`NewerFormatError` for a newer version and :class:`PlanFormatError`
+    when ``data`` is not DR Planner records at all.
     """
     if not isinstance(data, dict):
         raise PlanFormatError("not a DR Planner plan: the top level must be a JSON object")
@@ -320,12 +332,22 @@ def decode_plan(data: Any) -> tuple[Plan, list[Problem]]:
     if isinstance(version, bool) or not isinstance(version, int):
         raise PlanFormatError(f'"version" must be a whole number, got {_describe(version)}')
     if version > FORMAT_VERSION:
-        raise PlanFormatError(
-            f"written by a newer DR Planner (plan format version {version}; "
-            f"this program reads version {FORMAT_VERSION}); please upgrade"
-        )
+        raise NewerFormatError("plan format", version, FORMAT_VERSION)
     if version < 1:
         raise PlanFormatError(f"unknown plan format version {version}")
+    return version
+
+
+def decode_plan(data: Any) -> tuple[Plan, list[Problem]]:
+    """Build a plan from records of any format version this program knows (older ones are
+    upgraded first, see :mod:`planner.storage.migrations`); return it with every type
+    problem found.
+
+    Raises :class:`PlanFormatError` only when the top level is not a plan at all.
+    """
+    version = format_version(data)
+    if version < FORMAT_VERSION:
+        data = upgrade_records(data, version, FORMAT_VERSION)
     problems: list[Problem] = []
     plan = Plan()
     name = data.get("name", "")

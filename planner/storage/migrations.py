@@ -1,0 +1,162 @@
+"""Versions of the two plan formats and the steps that upgrade an older file in memory.
+
+Each format has its own version: the JSON interchange format its ``"version"`` field
+(``records.FORMAT_VERSION``), the ``.drplan`` its ``PRAGMA user_version``
+(``drplan_format.SCHEMA_VERSION``). A reader accepts every version from 1 up to its own,
+upgrades an older one step by step before reading it, and refuses a newer one with one
+line naming both versions (:func:`newer_message`). Saving always writes the current
+version. A step is keyed by the version it upgrades *from* and brings the data to the
+next version; nothing is ever written back to the file that was opened.
+
+Adding version N + 1 of a format (see docs/plan-format.md, "Versions and migrations"):
+
+1. change the fields or the tables, and bump the version;
+2. add the step from N: ``JSON_MIGRATIONS[N]`` and/or ``DRPLAN_MIGRATIONS[N]`` (whose
+   ``saved`` says how version N saved a plan, when the step changes that);
+3. run ``tests/data/write_fixtures.py`` to commit the version N + 1 files beside the
+   version N ones, which stay: they are what the new step is tested on.
+
+``tests/test_migrations.py`` fails until each of these is done, and says what is missing.
+
+This module is a leaf (standard library only), so that the codec and both readers can
+use it.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+Records = dict[str, Any]
+
+
+def newer_message(what: str, found: int, known: int) -> str:
+    """The one line that refuses a file of a newer version, naming both versions."""
+    return (
+        f"written by a newer DR Planner ({what} version {found}; this program reads up to "
+        f"version {known}); please upgrade DR Planner"
+    )
+
+
+# ---------------------------------------------------------------- JSON
+
+# Version N -> a function from records of version N to records of version N + 1. A step
+# sees untrusted data, not yet type-checked: it must not assume a field's type (what it
+# does not understand it leaves for the decoder to report) and may change the records in
+# place. The runner sets "version"; the step need not.
+JSON_MIGRATIONS: dict[int, Callable[[Records], Records]] = {}
+
+
+def upgrade_records(data: Records, version: int, current: int) -> Records:
+    """``data``, records of format ``version``, upgraded to format ``current``."""
+    for source in range(version, current):
+        data = JSON_MIGRATIONS[source](data)
+        data["version"] = source + 1
+    return data
+
+
+# ---------------------------------------------------------------- .drplan
+
+
+def _same(records: Records) -> Records:
+    return records
+
+
+@dataclass(frozen=True)
+class DrplanStep:
+    """How a ``.drplan`` of one schema version becomes one of the next version."""
+
+    tables: Callable[[sqlite3.Connection], None]
+    """Changes the tables of an in-memory copy of the file (``ALTER TABLE``,
+    ``CREATE TABLE``, ``UPDATE``...) into those of the next version. The copy's schema is
+    exactly that of its version (checked before), with no triggers or views."""
+
+    saved: Callable[[Records], Records] = _same
+    """The canonical records the older version saved, from those the newer version saves
+    of the same plan: the fingerprint in the file is of the older ones. The default, the
+    same records, is right for a step that adds only optional fields (not written when
+    unset) and keeps the JSON format version; any other step must say what it changed."""
+
+
+# Version N -> the step from N to N + 1.
+DRPLAN_MIGRATIONS: dict[int, DrplanStep] = {}
+
+# The exact schema each released version writes, frozen here because the code that
+# wrote it moves on: a file of an older version must match its version's schema before
+# it is upgraded, as strictly as a current one matches the current schema. Every
+# version below the current one must be here; the current one may be, and then must
+# equal drplan_format.SCHEMA (a test checks both).
+DRPLAN_SCHEMAS: dict[int, Mapping[str, str]] = {
+    1: {
+        "meta": "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT)",
+        "sites": (
+            "CREATE TABLE sites (ord INTEGER PRIMARY KEY, id TEXT, name TEXT, x NUMERIC, "
+            "y NUMERIC, width NUMERIC, height NUMERIC, color TEXT, notes TEXT, extra TEXT)"
+        ),
+        "racks": (
+            "CREATE TABLE racks (ord INTEGER PRIMARY KEY, id TEXT, site TEXT, name TEXT, "
+            "units INTEGER, x NUMERIC, y NUMERIC, notes TEXT, extra TEXT)"
+        ),
+        "servers": (
+            "CREATE TABLE servers (ord INTEGER PRIMARY KEY, id TEXT, rack TEXT, name TEXT, "
+            "position INTEGER, height INTEGER, notes TEXT, extra TEXT)"
+        ),
+        "pools": (
+            "CREATE TABLE pools (ord INTEGER PRIMARY KEY, id TEXT, name TEXT, "
+            "capacity INTEGER, notes TEXT, extra TEXT)"
+        ),
+        "services": (
+            "CREATE TABLE services (ord INTEGER PRIMARY KEY, id TEXT, name TEXT, "
+            "tier INTEGER, rto_minutes NUMERIC, restore_minutes NUMERIC, "
+            "failover_minutes NUMERIC, min_instances INTEGER, owner TEXT, team TEXT, "
+            "notes TEXT, color TEXT, x NUMERIC, y NUMERIC, extra TEXT)"
+        ),
+        "scenarios": (
+            "CREATE TABLE scenarios (ord INTEGER PRIMARY KEY, id TEXT, name TEXT, "
+            "notes TEXT, extra TEXT)"
+        ),
+        "service_servers": (
+            "CREATE TABLE service_servers (parent INTEGER NOT NULL REFERENCES "
+            "services(ord), ord INTEGER NOT NULL, server TEXT, standby INTEGER, "
+            "PRIMARY KEY (parent, ord))"
+        ),
+        "service_needs": (
+            "CREATE TABLE service_needs (parent INTEGER NOT NULL REFERENCES "
+            "services(ord), ord INTEGER NOT NULL, pool TEXT, units INTEGER, "
+            "PRIMARY KEY (parent, ord))"
+        ),
+        "service_dependencies": (
+            "CREATE TABLE service_dependencies (parent INTEGER NOT NULL REFERENCES "
+            "services(ord), ord INTEGER NOT NULL, depends_on TEXT, PRIMARY KEY (parent, ord))"
+        ),
+        "service_steps": (
+            "CREATE TABLE service_steps (parent INTEGER NOT NULL REFERENCES "
+            "services(ord), ord INTEGER NOT NULL, step TEXT, PRIMARY KEY (parent, ord))"
+        ),
+        "scenario_failed": (
+            "CREATE TABLE scenario_failed (parent INTEGER NOT NULL REFERENCES "
+            "scenarios(ord), ord INTEGER NOT NULL, item TEXT, PRIMARY KEY (parent, ord))"
+        ),
+    },
+}
+
+
+def upgrade_database(conn: sqlite3.Connection, version: int, current: int) -> None:
+    """Upgrade the tables of ``conn`` (a writable copy) from ``version`` to ``current``,
+    the ``meta`` row ``schema_version`` with them."""
+    for source in range(version, current):
+        with conn:
+            DRPLAN_MIGRATIONS[source].tables(conn)
+            conn.execute(
+                "UPDATE meta SET value = ? WHERE key = 'schema_version'", (str(source + 1),)
+            )
+
+
+def saved_records(records: Records, version: int, current: int) -> Records:
+    """The canonical records of format ``current`` as schema ``version`` saved them: what
+    the fingerprint of a file of that version was computed from."""
+    for source in reversed(range(version, current)):
+        records = DRPLAN_MIGRATIONS[source].saved(records)
+    return records

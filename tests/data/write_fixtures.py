@@ -1,0 +1,105 @@
+"""Write the version fixtures: one small plan saved by this program in both formats.
+
+    PYTHONPATH=. .venv/bin/python tests/data/write_fixtures.py
+
+writes ``plan-vN.json`` (N = the JSON format version, ``records.FORMAT_VERSION``) and
+``plan-vN.drplan`` (N = the ``.drplan`` schema version, ``drplan_format.SCHEMA_VERSION``)
+into this folder, and leaves alone a file that is already there: the files of each
+version are written once, by the program of that version, and committed; every later
+version must open them as :func:`fixture_plan` (``tests/test_migrations.py``). Run it
+after bumping a version, to add the new version's files beside the old ones.
+
+The version 1 files were written on 2026-12-02 by DR Planner 0.1.0 (commit after
+64025d6), with ``fixture_plan(1)``.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+if str(HERE.parent.parent) not in sys.path:  # run as a script from a source checkout
+    sys.path.insert(0, str(HERE.parent.parent))
+
+from planner.model.plan import Plan, Pool, Rack, Scenario, Server, Service, Site  # noqa: E402
+
+
+def fixture_plan(version: int) -> Plan:
+    """The plan the files of ``version`` hold, as the current program reads it.
+
+    Version 1's must never change (its files are history); a later version may add what
+    it can newly hold, starting from the plan of the version before. Small, but with
+    every table, every kind of value (a fraction, null, text outside ASCII, a list order
+    that matters) and unknown fields at the top and in an item.
+    """
+    if version < 1:
+        raise ValueError(f"no plan format version {version}")
+    return Plan(
+        name="판교 fixture v1",
+        sites=[
+            Site("pangyo", "판교", x=0, y=0, width=400, height=300, color="#c0392b"),
+            Site("gasan", "가산", notes="backup site"),
+        ],
+        racks=[Rack("pg-a01", "pangyo", "PG-A01"), Rack("ga-b01", "gasan", "GA-B01", units=20)],
+        servers=[
+            Server("pg-db-01", "pg-a01", "pg-db-01", position=1, height=2),
+            Server("pg-web-01", "pg-a01", "pg-web-01", position=3, notes="front end"),
+            Server("ga-db-01", "ga-b01", "ga-db-01", position=1, height=2),
+        ],
+        pools=[Pool("dba", "Database administrators", capacity=2, notes="on call")],
+        services=[
+            Service(
+                "db",
+                "Database",
+                tier=0,
+                rto_minutes=60,
+                restore_minutes=720.5,
+                failover_minutes=30,
+                servers=["pg-db-01"],
+                standby_servers=["ga-db-01"],
+                needs={"dba": 1},
+                owner="Kim",
+                team="DBA",
+                steps=["Promote the standby", "Point the application at it"],
+                color="#123456",
+                x=10,
+                y=-20.25,
+            ),
+            Service(
+                "web",
+                "Web",
+                tier=1,
+                restore_minutes=10,
+                servers=["pg-web-01"],
+                depends_on=["db"],
+                extra={"x-cmdb-id": "CI0042"},
+            ),
+        ],
+        scenarios=[
+            Scenario("pangyo-fire", "Pangyo fire", ["pangyo"]),
+            Scenario("rack", "One rack", ["pg-a01", "ga-db-01"], notes="two at once"),
+        ],
+        notes="A plan for the version fixtures.",
+        extra={"x-tool": {"rev": 3, "tags": ["a", "b"]}},
+    )
+
+
+def main(argv: list[str]) -> int:
+    from planner.storage import save_plan
+    from planner.storage.drplan_format import SCHEMA_VERSION
+    from planner.storage.records import FORMAT_VERSION
+
+    folder = Path(argv[0]) if argv else HERE
+    for name, version in (("json", FORMAT_VERSION), ("drplan", SCHEMA_VERSION)):
+        path = folder / f"plan-v{version}.{name}"
+        if path.exists():
+            print(f"{path}: kept (written by the program of version {version})")
+            continue
+        save_plan(fixture_plan(version), path)
+        print(f"{path}: written")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

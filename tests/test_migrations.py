@@ -1,0 +1,365 @@
+"""Versions and migrations of both plan formats (planner/storage/migrations.py).
+
+Two kinds of evidence. The committed files of every version (tests/data/plan-vN.*,
+written by the program of that version) open, forever after, as the plan they were
+written with. And, since only version 1 exists so far, a hypothetical version 2 is
+installed (a new column, new steps, bumped versions) to show that a version 1 file is
+upgraded and read, that saving writes version 2, and that a version 3 file is refused
+with one line naming both versions.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import sqlite3
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from planner.model.plan import Plan
+from planner.model.validate import validate
+from planner.storage import (
+    DamagedPlanError,
+    NewerVersionError,
+    drplan_format,
+    load_plan,
+    migrations,
+    plan_to_json,
+    records,
+    save_plan,
+)
+from planner.storage.drplan_format import SCHEMA, SCHEMA_VERSION
+from planner.storage.migrations import DRPLAN_MIGRATIONS, DRPLAN_SCHEMAS, JSON_MIGRATIONS
+from planner.storage.records import FORMAT_VERSION
+from tests.data.write_fixtures import fixture_plan
+from tests.data.write_fixtures import main as write_fixtures
+from tests.hostile.harness import assert_behaved, run_cli
+from tests.hostile.test_damaged_sqlite import CASES, Case, good_bytes
+from tests.test_plan_files import assert_refused
+
+REPO = Path(__file__).resolve().parent.parent
+DATA = REPO / "tests" / "data"
+EXAMPLES = REPO / "resources" / "examples"
+
+
+def _fixtures(suffix: str) -> list[tuple[int, Path]]:
+    found = [(int(p.stem.removeprefix("plan-v")), p) for p in DATA.glob(f"plan-v*{suffix}")]
+    return sorted(found)
+
+
+FIXTURES = _fixtures(".json") + _fixtures(".drplan")
+EXAMPLE_FILES = sorted(EXAMPLES.glob("*.drplan")) + sorted(EXAMPLES.glob("*.json"))
+
+
+def _schema_in(path: Path) -> dict[str, str]:
+    conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro&immutable=1", uri=True)
+    try:
+        rows = conn.execute("SELECT name, sql FROM sqlite_master WHERE type = 'table'")
+        return dict(rows.fetchall())
+    finally:
+        conn.close()
+
+
+def _opened_unchanged(path: Path) -> tuple[Plan, list[Any]]:
+    """``load_plan(path)``, checking that opening wrote nothing, there or beside it."""
+    before = path.read_bytes()
+    neighbours = sorted(os.listdir(path.parent))
+    plan, problems = load_plan(path)
+    assert path.read_bytes() == before
+    assert sorted(os.listdir(path.parent)) == neighbours
+    return plan, problems
+
+
+# ------------------------------------------------------------------ the committed files
+
+
+def test_every_version_has_its_committed_files() -> None:
+    # A version without its files would leave the next step untested.
+    json_versions = [v for v, p in FIXTURES if p.suffix == ".json"]
+    drplan_versions = [v for v, p in FIXTURES if p.suffix == ".drplan"]
+    script = "run: PYTHONPATH=. .venv/bin/python tests/data/write_fixtures.py"
+    assert json_versions == list(range(1, FORMAT_VERSION + 1)), script
+    assert drplan_versions == list(range(1, SCHEMA_VERSION + 1)), script
+
+
+@pytest.mark.parametrize(("version", "path"), FIXTURES, ids=[p.name for _, p in FIXTURES])
+def test_the_file_of_every_version_opens_as_the_plan_written(version: int, path: Path) -> None:
+    plan, problems = _opened_unchanged(path)
+    assert problems == []
+    assert plan == fixture_plan(version)
+    assert validate(plan) == []
+
+
+def test_the_files_of_the_current_version_are_what_the_script_writes(tmp_path: Path) -> None:
+    # While a version is current, its plan may not drift from its committed files.
+    assert write_fixtures([str(tmp_path)]) == 0
+    written = (tmp_path / f"plan-v{FORMAT_VERSION}.json").read_bytes()
+    assert written == (DATA / f"plan-v{FORMAT_VERSION}.json").read_bytes()
+    name = f"plan-v{SCHEMA_VERSION}.drplan"
+    assert load_plan(tmp_path / name) == load_plan(DATA / name)
+
+
+def test_the_script_never_rewrites_a_file_already_there(tmp_path: Path) -> None:
+    kept = tmp_path / f"plan-v{FORMAT_VERSION}.json"
+    kept.write_text("history", encoding="utf-8")
+    assert write_fixtures([str(tmp_path)]) == 0
+    assert kept.read_text(encoding="utf-8") == "history"
+
+
+@pytest.mark.parametrize("path", EXAMPLE_FILES, ids=[p.name for p in EXAMPLE_FILES])
+def test_todays_examples_open(path: Path) -> None:
+    plan, problems = _opened_unchanged(path)
+    assert problems == [] and validate(plan) == []
+    assert plan.services
+
+
+# ------------------------------------------------------------------ the migration tables
+
+
+def check_tables() -> None:
+    """The migration tables and frozen schemas cover exactly the versions that exist."""
+    current_json = records.FORMAT_VERSION
+    current = drplan_format.SCHEMA_VERSION
+    assert set(migrations.JSON_MIGRATIONS) == set(range(1, current_json)), (
+        f"JSON_MIGRATIONS needs one step from each version below {current_json}"
+    )
+    assert set(migrations.DRPLAN_MIGRATIONS) == set(range(1, current)), (
+        f"DRPLAN_MIGRATIONS needs one step from each schema version below {current}"
+    )
+    for version in range(1, current):
+        assert version in migrations.DRPLAN_SCHEMAS, (
+            f"freeze schema version {version} in DRPLAN_SCHEMAS: {version}: "
+            f"{_schema_in(DATA / f'plan-v{version}.drplan')!r}"
+        )
+    assert set(migrations.DRPLAN_SCHEMAS) <= set(range(1, current + 1))
+    if current in migrations.DRPLAN_SCHEMAS:
+        # Tables changed without a new version would make every saved file "damaged".
+        assert migrations.DRPLAN_SCHEMAS[current] == drplan_format.SCHEMA, (
+            f"drplan_format.SCHEMA is no longer schema version {current}: bump "
+            "SCHEMA_VERSION and add the step from the old version (or undo the change)"
+        )
+
+
+def test_the_migration_tables_cover_every_version() -> None:
+    check_tables()
+
+
+@pytest.mark.parametrize("version", sorted(DRPLAN_SCHEMAS))
+def test_each_frozen_schema_is_the_one_its_version_wrote(version: int) -> None:
+    assert DRPLAN_SCHEMAS[version] == _schema_in(DATA / f"plan-v{version}.drplan")
+
+
+def test_today_the_current_version_is_frozen_too() -> None:
+    # So that a change to the tables derived from the field registry cannot slip
+    # through as "still version 1".
+    assert DRPLAN_SCHEMAS[SCHEMA_VERSION] == SCHEMA
+    assert JSON_MIGRATIONS == {} and DRPLAN_MIGRATIONS == {}  # nothing older than v1
+
+
+def test_a_drplan_of_schema_version_0_is_damaged(tmp_path: Path, capsys: Any) -> None:
+    path = tmp_path / "zero.drplan"
+    data = bytearray((DATA / "plan-v1.drplan").read_bytes())
+    data[60:64] = (0).to_bytes(4, "big")
+    path.write_bytes(bytes(data))
+    assert_refused(path, DamagedPlanError, "unknown schema version 0", capsys)
+
+
+# ------------------------------------------------------------------ a hypothetical version 2
+
+V2_COLUMN = ("domain", "TEXT")  # servers gain a column, as failure domains might
+
+
+def _add_domain(conn: sqlite3.Connection) -> None:
+    conn.execute("ALTER TABLE servers ADD COLUMN domain TEXT")
+
+
+def install_version_2(
+    monkeypatch: pytest.MonkeyPatch,
+    *,
+    json_too: bool = True,
+    saved: Callable[[dict[str, Any]], dict[str, Any]] | None = None,
+) -> list[str]:
+    """Make this program a release with ``.drplan`` schema 2 (servers gain a column) and,
+    with ``json_too``, JSON format 2 (its step marks the plan); return the log of the
+    steps run. ``saved`` is the ``.drplan`` step's way back to the records version 1 saved
+    (the default, for a JSON bump: the same records with version 1)."""
+    log: list[str] = []
+
+    def json_step(data: dict[str, Any]) -> dict[str, Any]:
+        log.append("json 1->2")
+        data["x-upgraded-from"] = data["version"]
+        return data
+
+    def drplan_step(conn: sqlite3.Connection) -> None:
+        log.append("drplan 1->2")
+        _add_domain(conn)
+
+    columns = dict(drplan_format._ITEM_COLUMNS)
+    columns["servers"] = [*columns["servers"], V2_COLUMN]
+    monkeypatch.setattr(drplan_format, "_ITEM_COLUMNS", columns)
+    monkeypatch.setattr(drplan_format, "SCHEMA", drplan_format._schema_sql())
+    monkeypatch.setattr(drplan_format, "SCHEMA_VERSION", 2)
+    if saved is None:
+        saved = (lambda r: {**r, "version": 1}) if json_too else migrations.DrplanStep.saved
+    step = migrations.DrplanStep(tables=drplan_step, saved=saved)
+    monkeypatch.setattr(migrations, "DRPLAN_MIGRATIONS", {1: step})
+    if json_too:
+        monkeypatch.setattr(records, "FORMAT_VERSION", 2)
+        monkeypatch.setattr(drplan_format, "FORMAT_VERSION", 2)
+        monkeypatch.setattr(migrations, "JSON_MIGRATIONS", {1: json_step})
+    check_tables()  # what a real version 2 would have to pass
+    return log
+
+
+def _copy(path: Path, folder: Path) -> Path:
+    target = folder / path.name
+    shutil.copyfile(path, target)
+    return target
+
+
+def test_version_2_reads_a_version_1_drplan(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    log = install_version_2(monkeypatch)
+    assert "domain TEXT" in drplan_format.SCHEMA["servers"]
+    plan, problems = _opened_unchanged(_copy(DATA / "plan-v1.drplan", tmp_path))
+    assert log == ["drplan 1->2"]
+    assert problems == []
+    assert plan == fixture_plan(1)
+
+
+def test_version_2_reads_a_version_1_json(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    log = install_version_2(monkeypatch)
+    plan, problems = _opened_unchanged(_copy(DATA / "plan-v1.json", tmp_path))
+    assert log == ["json 1->2"]
+    assert problems == []
+    expected = fixture_plan(1)
+    expected.extra["x-upgraded-from"] = 1
+    assert plan == expected
+
+
+@pytest.mark.parametrize("path", EXAMPLE_FILES, ids=[p.name for p in EXAMPLE_FILES])
+def test_version_2_reads_todays_examples(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, path: Path
+) -> None:
+    today, _ = load_plan(path)
+    install_version_2(monkeypatch)
+    plan, problems = _opened_unchanged(_copy(path, tmp_path))
+    assert problems == []
+    plan.extra.pop("x-upgraded-from", None)  # the JSON step's mark
+    assert plan == today
+
+
+def test_a_drplan_only_step_keeps_the_fingerprint_by_default(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    # A new column for an optional field: the JSON version stays, and so does the
+    # canonical JSON of a plan that does not use it.
+    log = install_version_2(monkeypatch, json_too=False)
+    plan, problems = load_plan(_copy(DATA / "plan-v1.drplan", tmp_path))
+    assert (log, problems, plan) == (["drplan 1->2"], [], fixture_plan(1))
+
+
+def test_version_2_saves_version_2_and_reads_it_back(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    log = install_version_2(monkeypatch)
+    plan, _ = load_plan(DATA / "plan-v1.drplan")
+    save_plan(plan, tmp_path / "saved.drplan")
+    save_plan(plan, tmp_path / "saved.json")
+    header = (tmp_path / "saved.drplan").read_bytes()[:100]
+    assert int.from_bytes(header[60:64], "big") == 2
+    assert _schema_in(tmp_path / "saved.drplan") == drplan_format.SCHEMA
+    assert json.loads((tmp_path / "saved.json").read_text(encoding="utf-8"))["version"] == 2
+    log.clear()
+    for name in ("saved.drplan", "saved.json"):
+        again, problems = load_plan(tmp_path / name)
+        assert problems == [] and again == plan
+    assert log == []  # files of the current version are read as they are
+
+
+EDITED_V1 = {
+    "row-changed": (
+        "UPDATE services SET restore_minutes = 1 WHERE ord = 0",
+        "do not match the fingerprint",
+    ),
+    "v2-column-in-v1": ("ALTER TABLE servers ADD COLUMN domain TEXT", "table 'servers' is"),
+    "view": ("CREATE VIEW v AS SELECT * FROM servers", "unexpected schema item 'v'"),
+    "trigger": (
+        "CREATE TRIGGER t AFTER INSERT ON meta BEGIN DELETE FROM servers; END",
+        "unexpected schema item 't'",
+    ),
+    "version-row": (
+        "UPDATE meta SET value = '2' WHERE key = 'schema_version'",
+        "version row is missing or wrong",
+    ),
+}
+
+
+@pytest.mark.parametrize(("sql", "fragment"), EDITED_V1.values(), ids=list(EDITED_V1))
+def test_version_2_refuses_a_version_1_file_edited_outside(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: Any, sql: str, fragment: str
+) -> None:
+    install_version_2(monkeypatch)
+    path = _copy(DATA / "plan-v1.drplan", tmp_path)
+    conn = sqlite3.connect(path)
+    with conn:
+        conn.execute(sql)
+    conn.close()
+    assert_refused(path, DamagedPlanError, fragment, capsys)
+
+
+def test_a_step_that_misstates_what_version_1_saved_refuses_rather_than_trusts(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: Any
+) -> None:
+    # The JSON version went up but the step keeps the default "same records": the
+    # fingerprint cannot match, so the file is refused, never opened unchecked.
+    install_version_2(monkeypatch, saved=migrations.DrplanStep.saved)
+    path = _copy(DATA / "plan-v1.drplan", tmp_path)
+    assert_refused(path, DamagedPlanError, "do not match the fingerprint", capsys)
+
+
+def test_version_2_refuses_version_3_in_one_line_naming_both(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: Any
+) -> None:
+    install_version_2(monkeypatch)
+    plan, _ = load_plan(DATA / "plan-v1.json")
+    drplan, plan_json = tmp_path / "v3.drplan", tmp_path / "v3.json"
+    save_plan(plan, drplan)
+    data = bytearray(drplan.read_bytes())
+    data[60:64] = (3).to_bytes(4, "big")
+    drplan.write_bytes(bytes(data))
+    document = json.loads(plan_to_json(plan))
+    document["version"] = 3
+    plan_json.write_text(json.dumps(document), encoding="utf-8")
+    # assert_refused: NewerVersionError, one line, `drplanner validate` exits 2
+    both = "version 3; this program reads up to version 2"
+    assert_refused(drplan, NewerVersionError, f"file schema {both}", capsys)
+    assert_refused(plan_json, NewerVersionError, f"plan format {both}", capsys)
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
+def test_version_2_refuses_every_damaged_version_1_file(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, case: Case
+) -> None:
+    # The hostile family of damaged .drplan files, all version 1, read through the
+    # upgrade path: each refused as before (or, where it was, opened or invalid).
+    path = tmp_path / "plan.drplan"
+    case.damage(good_bytes(), path)  # written by today's code, before version 2 exists
+    before = path.read_bytes()
+    install_version_2(monkeypatch)
+    outcome = run_cli(["validate", str(path)])
+    assert_behaved(outcome)
+    assert len(outcome.err.splitlines()) <= 3, outcome.err[:2000]
+    if case.expect == "refused":
+        assert outcome.code == 2, outcome.err
+    elif case.expect == "invalid":
+        assert outcome.code == 2 and "units: must lie between" in outcome.err
+    else:
+        assert outcome.code in (0, 2), outcome.err
+    assert path.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["plan.drplan"]
