@@ -40,7 +40,7 @@ from planner.gui import style
 from planner.model import DEFAULT_RACK_UNITS, Plan, Rack, Server, Site
 
 if TYPE_CHECKING:
-    from planner.gui.views.floor import FloorScene
+    from planner.gui.views.floor_scene import FloorScene
 
 # Floor geometry, in floor units (one unit is one pixel at 100% zoom).
 RACK_WIDTH = 120.0
