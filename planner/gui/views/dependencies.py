@@ -50,7 +50,7 @@ from planner.engine.recovery import RecoveryResult, ServiceRecovery, miss_reason
 from planner.gui import style
 from planner.gui.document import PlanDocument
 from planner.gui.recovery_controller import RecoveryController
-from planner.gui.views.dependency_canvas import MAX_ZOOM, MIN_ZOOM, DependencyCanvas
+from planner.gui.views.dependency_canvas import DependencyCanvas
 from planner.gui.views.dependency_items import (
     NODE_H,
     NODE_W,
@@ -626,24 +626,23 @@ class DependencyView(QWidget):
     # ------------------------------------------------------------------ zoom
 
     def zoom_in(self) -> None:
-        self.canvas.zoom_by(1.25)
+        self.canvas.zoom_in()
 
     def zoom_out(self) -> None:
-        self.canvas.zoom_by(1 / 1.25)
+        self.canvas.zoom_out()
 
     def zoom(self) -> float:
-        return self.canvas.transform().m11()
+        return self.canvas.zoom
 
     def set_zoom(self, zoom: float, centre: QPointF | None = None) -> None:
-        """Scale to ``zoom`` (1 = 100 %), optionally centred on a scene point."""
-        zoom = max(MIN_ZOOM, min(MAX_ZOOM, zoom))
-        self.canvas.resetTransform()
-        self.canvas.scale(zoom, zoom)
+        """Scale to ``zoom`` (1 = 100 %, within the canvas's limits), optionally centred
+        on a scene point."""
+        self.canvas.set_zoom(zoom)
         if centre is not None:
             self.canvas.centerOn(centre)
-        self.zoom_changed()
 
     def zoom_changed(self) -> None:
+        """The canvas zoomed: far out, the edges are drawn as one path."""
         self.scene.set_overview(self.zoom() < OVERVIEW_ZOOM)
 
     def nodes_rect(self) -> QRectF:
@@ -657,15 +656,7 @@ class DependencyView(QWidget):
 
     def fit(self) -> None:
         """Show every node; never zoom in beyond 100 %."""
-        bounds = self.nodes_rect()
-        if bounds.isEmpty():
-            return
-        self.canvas.fitInView(bounds.adjusted(-30, -30, 30, 30), Qt.AspectRatioMode.KeepAspectRatio)
-        if self.zoom() > 1.0:
-            self.set_zoom(1.0, bounds.center())
-        elif self.zoom() < MIN_ZOOM:
-            self.set_zoom(MIN_ZOOM, bounds.center())
-        self.zoom_changed()
+        self.canvas.fit_all()
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)

@@ -15,7 +15,6 @@ from PySide6.QtGui import (
     QPaintEvent,
     QPen,
     QPolygonF,
-    QWheelEvent,
 )
 from PySide6.QtWidgets import (
     QApplication,
@@ -24,6 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from planner.gui import style
+from planner.gui.views.canvas import ZoomPanView
 from planner.gui.views.dependency_items import (
     NODE_H,
     NODE_W,
@@ -126,8 +126,18 @@ class Legend(QWidget):
             painter.drawRoundedRect(box, 3, 3)
 
 
-class DependencyCanvas(QGraphicsView):
-    """The graphics view: zoom, pan, node drags and the connect gesture."""
+class DependencyCanvas(ZoomPanView):
+    """The graphics view: zoom, pan, node drags and the connect gesture.
+
+    Zoom from ``MIN_ZOOM`` to ``MAX_ZOOM``, the wheel and the keys about the cursor; the
+    middle button pans; a fit shows every node, never beyond 100 %.
+    """
+
+    MIN_ZOOM = MIN_ZOOM
+    MAX_ZOOM = MAX_ZOOM
+    WHEEL_STEP = 1.15
+    SIDEWAYS_WHEEL_SCROLLS = False
+    ZOOM_AT_CURSOR = True
 
     def __init__(self, owner: DependencyView) -> None:
         super().__init__(owner.scene, owner)
@@ -135,8 +145,6 @@ class DependencyCanvas(QGraphicsView):
         self.setRenderHints(QPainter.RenderHint.Antialiasing | QPainter.RenderHint.TextAntialiasing)
         self.setDragMode(QGraphicsView.DragMode.RubberBandDrag)
         self.setRubberBandSelectionMode(Qt.ItemSelectionMode.IntersectsItemBoundingRect)
-        self.setTransformationAnchor(QGraphicsView.ViewportAnchor.AnchorUnderMouse)
-        self.setResizeAnchor(QGraphicsView.ViewportAnchor.AnchorViewCenter)
         self.setViewportUpdateMode(QGraphicsView.ViewportUpdateMode.SmartViewportUpdate)
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self._drag: tuple[QPointF, dict[str, QPointF]] | None = None
@@ -144,7 +152,6 @@ class DependencyCanvas(QGraphicsView):
         self._connect_from: str | None = None
         self._connect_line: EdgeItem | None = None
         self._connect_target: NodeItem | None = None
-        self._pan: QPoint | None = None
         self.legend = Legend(self)
 
     # ------------------------------------------------------------------ helpers
@@ -155,15 +162,19 @@ class DependencyCanvas(QGraphicsView):
                 return item
         return None
 
-    def zoom_by(self, factor: float) -> None:
-        current = self.transform().m11()
-        factor = max(MIN_ZOOM / current, min(MAX_ZOOM / current, factor))
-        self.scale(factor, factor)
+    def _zoomed(self) -> None:
+        super()._zoomed()
         self.owner.zoom_changed()
+
+    def fit_rect(self) -> QRectF | None:
+        bounds = self.owner.nodes_rect()
+        return None if bounds.isEmpty() else bounds
 
     def viewportEvent(self, event: QEvent) -> bool:
         if event.type() == QEvent.Type.Resize:
             self.place_legend()
+        elif event.type() == QEvent.Type.MouseButtonPress:
+            self.owner.clear_cycle()  # any click ends the red cycle, a pan's too
         return super().viewportEvent(event)
 
     def place_legend(self) -> None:
@@ -171,21 +182,9 @@ class DependencyCanvas(QGraphicsView):
         area = self.viewport().geometry()
         self.legend.move(area.left() + 10, area.bottom() - self.legend.height() - 9)
 
-    def wheelEvent(self, event: QWheelEvent) -> None:
-        steps = event.angleDelta().y() / 120
-        if steps:
-            self.zoom_by(1.15**steps)
-        event.accept()
-
     # ------------------------------------------------------------------ mouse
 
     def mousePressEvent(self, event: QMouseEvent) -> None:
-        self.owner.clear_cycle()
-        if event.button() == Qt.MouseButton.MiddleButton:
-            self._pan = event.position().toPoint()
-            self.viewport().setCursor(Qt.CursorShape.ClosedHandCursor)
-            event.accept()
-            return
         if event.button() == Qt.MouseButton.LeftButton:
             node = self.node_at(event.position().toPoint())
             scene_pos = self.mapToScene(event.position().toPoint())
@@ -210,13 +209,6 @@ class DependencyCanvas(QGraphicsView):
         super().mousePressEvent(event)
 
     def mouseMoveEvent(self, event: QMouseEvent) -> None:
-        if self._pan is not None:
-            delta = event.position().toPoint() - self._pan
-            self._pan = event.position().toPoint()
-            self.horizontalScrollBar().setValue(self.horizontalScrollBar().value() - delta.x())
-            self.verticalScrollBar().setValue(self.verticalScrollBar().value() - delta.y())
-            event.accept()
-            return
         if self._connect_from is not None:
             self._update_connect(event.position().toPoint())
             event.accept()
@@ -244,11 +236,6 @@ class DependencyCanvas(QGraphicsView):
         super().mouseMoveEvent(event)
 
     def mouseReleaseEvent(self, event: QMouseEvent) -> None:
-        if self._pan is not None and event.button() == Qt.MouseButton.MiddleButton:
-            self._pan = None
-            self.viewport().unsetCursor()
-            event.accept()
-            return
         if self._connect_from is not None:
             target = self.node_at(event.position().toPoint())
             source = self._connect_from

@@ -7,7 +7,6 @@ import math
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import (
-    QEvent,
     QLine,
     QPoint,
     QPointF,
@@ -22,26 +21,23 @@ from PySide6.QtGui import (
     QDragLeaveEvent,
     QDragMoveEvent,
     QDropEvent,
-    QHelpEvent,
-    QKeyEvent,
     QMouseEvent,
     QPainter,
     QPaintEvent,
     QPen,
     QPixmap,
     QResizeEvent,
-    QTransform,
     QWheelEvent,
 )
 from PySide6.QtWidgets import (
     QFrame,
     QGraphicsRectItem,
     QGraphicsView,
-    QToolTip,
     QWidget,
 )
 
 from planner.gui import style
+from planner.gui.views.canvas import ZoomPanView
 from planner.gui.views.floor_items import (
     NEW_SITE_SIZE,
     RACK_WIDTH,
@@ -60,14 +56,21 @@ if TYPE_CHECKING:
 #: Mime type of a palette drag: the payload is the kind to create ("site" or "rack").
 FLOOR_MIME = "application/x-drplanner-floor-new"
 MAX_SCALE = 8.0  # the closest zoom: a rack unit is 64 px
-ZOOM_STEP = 1.25
 
 
-class FloorCanvas(QGraphicsView):
-    """The graphics view of the floor: zoom, pan, moves, drops and fail clicks."""
+class FloorCanvas(ZoomPanView):
+    """The graphics view of the floor: zoom, pan, moves, drops and fail clicks.
+
+    Zoom from half the fitted floor (at most 100 %) to ``MAX_SCALE``; the wheel zooms
+    about the cursor (sideways it scrolls), the keys about the middle; middle or space
+    drag pans; a fit never shows more than 150 %.
+    """
+
+    MAX_ZOOM = MAX_SCALE
+    FIT_MAX = 1.5
+    SPACE_PANS = True
 
     rackActivated = Signal(str)
-    zoomChanged = Signal(float)
     viewMoved = Signal()
 
     def __init__(self, scene: FloorScene, owner: FloorView) -> None:
@@ -76,8 +79,6 @@ class FloorCanvas(QGraphicsView):
         self.owner = owner
         self.setDragMode(QGraphicsView.DragMode.RubberBandDrag)
         self.setRubberBandSelectionMode(Qt.ItemSelectionMode.ContainsItemShape)
-        self.setTransformationAnchor(QGraphicsView.ViewportAnchor.NoAnchor)
-        self.setResizeAnchor(QGraphicsView.ViewportAnchor.AnchorViewCenter)
         self.setViewportUpdateMode(QGraphicsView.ViewportUpdateMode.MinimalViewportUpdate)
         self.setOptimizationFlag(QGraphicsView.OptimizationFlag.DontAdjustForAntialiasing, True)
         self.setRenderHint(QPainter.RenderHint.TextAntialiasing, True)
@@ -85,8 +86,6 @@ class FloorCanvas(QGraphicsView):
         self.setFrameShape(QFrame.Shape.NoFrame)
         self.setBackgroundBrush(QColor("#fbfcfd"))
         self._grid_pen = QPen(QColor(style.GRID), 1.0)
-        self._pan_from: QPoint | None = None
-        self._space_down = False
         self._swallow_release = False
         self._ghost: QGraphicsRectItem | None = None
         self.horizontalScrollBar().valueChanged.connect(self.viewMoved)
@@ -94,11 +93,8 @@ class FloorCanvas(QGraphicsView):
 
     # ------------------------------------------------------------------ zoom
 
-    @property
-    def zoom(self) -> float:
-        return self.transform().m11()
-
-    def min_scale(self) -> float:
+    def min_zoom(self) -> float:
+        """Half the fitted floor, never closer than 100 % (so a small floor still zooms out)."""
         rect = self.floor.content_rect()
         view = self.viewport().size()
         if rect.isEmpty() or view.isEmpty():
@@ -109,53 +105,17 @@ class FloorCanvas(QGraphicsView):
     def servers_drawn(self) -> bool:
         return self.zoom * UNIT_HEIGHT >= 2 * SLICES_FROM_PX
 
-    def set_zoom(self, scale: float, anchor: QPointF | None = None) -> None:
-        """Zoom to ``scale`` (clamped), keeping the scene point under ``anchor`` still."""
-        scale = max(self.min_scale(), min(MAX_SCALE, scale))
-        current = self.zoom
-        if abs(scale - current) < 1e-9:
-            return
-        anchor_point = anchor if anchor is not None else QPointF(self.viewport().rect().center())
-        view_point = anchor_point.toPoint()
-        scene_point = self.mapToScene(view_point)
-        factor = scale / current
-        self.scale(factor, factor)
-        moved = self.mapFromScene(scene_point) - view_point
-        self.horizontalScrollBar().setValue(self.horizontalScrollBar().value() + moved.x())
-        self.verticalScrollBar().setValue(self.verticalScrollBar().value() + moved.y())
-        self._zoomed()
-
     def _zoomed(self) -> None:
         self.floor.zoom = self.zoom
         self.floor.set_detail(self.zoom * UNIT_HEIGHT >= SLICES_FROM_PX)
-        self.zoomChanged.emit(self.zoom)
+        super()._zoomed()
         self.viewMoved.emit()
 
-    def zoom_in(self) -> None:
-        self.set_zoom(self.zoom * ZOOM_STEP)
+    def fit_rect(self) -> QRectF:
+        return self.floor.content_rect()
 
-    def zoom_out(self) -> None:
-        self.set_zoom(self.zoom / ZOOM_STEP)
-
-    def fit_all(self) -> None:
-        """Show every site and rack, with a margin; never enlarge beyond 150%."""
-        rect = self.floor.content_rect()
-        margin = max(rect.width(), rect.height()) * 0.03 + 20.0
-        self.fitInView(
-            rect.adjusted(-margin, -margin, margin, margin), Qt.AspectRatioMode.KeepAspectRatio
-        )
-        if self.zoom > 1.5:
-            self.setTransform(QTransform.fromScale(1.5, 1.5))
-            self.centerOn(rect.center())
-        self._zoomed()
-
-    def wheelEvent(self, event: QWheelEvent) -> None:
-        steps = event.angleDelta().y() / 120.0
-        if steps == 0:
-            super().wheelEvent(event)  # a horizontal wheel scrolls
-            return
-        self.set_zoom(self.zoom * 1.2**steps, event.position())
-        event.accept()
+    def fit_margin(self, rect: QRectF) -> float:
+        return max(rect.width(), rect.height()) * 0.03 + 20.0
 
     # ------------------------------------------------------------------ background
 
@@ -192,11 +152,6 @@ class FloorCanvas(QGraphicsView):
 
     def mousePressEvent(self, event: QMouseEvent) -> None:
         self._swallow_release = False
-        if event.button() == Qt.MouseButton.MiddleButton:
-            self._pan_from = event.position().toPoint()
-            self.viewport().setCursor(Qt.CursorShape.ClosedHandCursor)
-            event.accept()
-            return
         if event.button() == Qt.MouseButton.LeftButton and (
             self.owner.fail_action.isChecked()
             or event.modifiers() & Qt.KeyboardModifier.AltModifier
@@ -209,30 +164,14 @@ class FloorCanvas(QGraphicsView):
             self._swallow_release = True
             event.accept()
             return
-        if event.button() == Qt.MouseButton.LeftButton and not self._space_down:
+        if event.button() == Qt.MouseButton.LeftButton and not self.space_panning:
             self.floor.snapping = True
         super().mousePressEvent(event)
         # A dragged site goes over its neighbours (racks are above every site anyway).
         for site_item in self.floor.site_items.values():
             site_item.setZValue(0.5 if site_item.isSelected() else 0.0)
 
-    def mouseMoveEvent(self, event: QMouseEvent) -> None:
-        if self._pan_from is not None:
-            now = event.position().toPoint()
-            delta = now - self._pan_from
-            self._pan_from = now
-            self.horizontalScrollBar().setValue(self.horizontalScrollBar().value() - delta.x())
-            self.verticalScrollBar().setValue(self.verticalScrollBar().value() - delta.y())
-            event.accept()
-            return
-        super().mouseMoveEvent(event)
-
     def mouseReleaseEvent(self, event: QMouseEvent) -> None:
-        if event.button() == Qt.MouseButton.MiddleButton and self._pan_from is not None:
-            self._pan_from = None
-            self.viewport().unsetCursor()
-            event.accept()
-            return
         if self._swallow_release:
             self._swallow_release = False
             event.accept()
@@ -250,37 +189,8 @@ class FloorCanvas(QGraphicsView):
             return
         super().mouseDoubleClickEvent(event)
 
-    def viewportEvent(self, event: QEvent) -> bool:
-        if event.type() == QEvent.Type.ToolTip and isinstance(event, QHelpEvent):
-            scene_pos = self.mapToScene(event.pos())
-            text = self.floor.tooltip_at(scene_pos, self.servers_drawn())
-            if text:
-                QToolTip.showText(event.globalPos(), text, self.viewport())
-            else:
-                QToolTip.hideText()
-            return True
-        return super().viewportEvent(event)
-
-    # ------------------------------------------------------------------ keys
-
-    def keyPressEvent(self, event: QKeyEvent) -> None:
-        if event.key() == Qt.Key.Key_Space and not event.isAutoRepeat():
-            # Space held: the left button pans instead of selecting or moving.
-            self._space_down = True
-            self.setDragMode(QGraphicsView.DragMode.ScrollHandDrag)
-            self.setInteractive(False)
-            event.accept()
-            return
-        super().keyPressEvent(event)
-
-    def keyReleaseEvent(self, event: QKeyEvent) -> None:
-        if event.key() == Qt.Key.Key_Space and not event.isAutoRepeat():
-            self._space_down = False
-            self.setDragMode(QGraphicsView.DragMode.RubberBandDrag)
-            self.setInteractive(True)
-            event.accept()
-            return
-        super().keyReleaseEvent(event)
+    def tooltip_at(self, pos: QPoint) -> str:
+        return self.floor.tooltip_at(self.mapToScene(pos), self.servers_drawn())
 
     # ------------------------------------------------------------------ palette drops
 
