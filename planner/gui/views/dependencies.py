@@ -125,6 +125,9 @@ class DependencyView(QWidget):
         self._critical_nodes: set[str] = set()
         self._critical_edges: set[EdgeKey] = set()
         self._cycle_items: list[QGraphicsItem] = []
+        # True while the scene follows the document's selection: the scene's own
+        # selectionChanged must not be sent back as a new selection (it is not an edit,
+        # so there is no origin to tell the echo by).
         self._syncing = False
         self._fitted = False
         self._cycle_timer = QTimer(self)
@@ -328,6 +331,11 @@ class DependencyView(QWidget):
             return
         if "service" not in change.kinds:
             return
+        if origin is self and _moves_only(change):
+            # This view's drag (on release) or re-layout: its nodes already stand where
+            # the edit puts them, with their arrows routed, and a move changes nothing
+            # else a node shows. An undo or redo of it (origin None) is followed below.
+            return
         self.clear_cycle()
         scene = self.scene
         services = self._unique_services()
@@ -408,11 +416,9 @@ class DependencyView(QWidget):
             for item in self.scene.selectedItems()
             if isinstance(item, NodeItem)
         ]
-        self._syncing = True
-        try:
-            self.document.select(chosen)
-        finally:
-            self._syncing = False
+        # The document's echo (_document_selection_changed) finds the scene as chosen
+        # and changes nothing, so this needs no guard of its own.
+        self.document.select(chosen)
 
     # ------------------------------------------------------------------ recovery
 
@@ -479,7 +485,7 @@ class DependencyView(QWidget):
         except EditRefused as refusal:
             self.document.refused.emit(str(refusal))
             return False
-        return self.document.push(edit)
+        return self.document.push(edit, origin=self)
 
     def show_cycle(self, cycle: Sequence[str]) -> None:
         """Draw ``cycle`` (``a, b, ..., a``: each depends on the next) in red for a while;
@@ -542,7 +548,7 @@ class DependencyView(QWidget):
                 positions[sid] = (_tidy(node.x()), _tidy(node.y()))
         if not positions:
             return False
-        pushed = self.document.push(MoveItems("service", positions))
+        pushed = self.document.push(MoveItems("service", positions), origin=self)
         if not pushed:  # put the nodes back where the model says they are
             self.rebuild()
         self._update_scene_rect()
@@ -580,7 +586,7 @@ class DependencyView(QWidget):
             if edges:
                 parts.append(f"{len(edges)} dependenc{'ies' if len(edges) != 1 else 'y'}")
             edit = Composite("Delete " + " and ".join(parts), edits)
-        return self.document.push(edit)
+        return self.document.push(edit, origin=self)
 
     def _layout_follows(self, services: dict[str, Service]) -> bool:
         """The automatic layout may move every node: none was placed by hand."""
@@ -614,7 +620,8 @@ class DependencyView(QWidget):
             sid: (None, None) for sid, s in services.items() if s.x is not None or s.y is not None
         }
         if stored:
-            self.document.push(MoveItems("service", stored, label="Re-layout dependencies"))
+            label = "Re-layout dependencies"
+            self.document.push(MoveItems("service", stored, label=label), origin=self)
         for sid, node in self.scene.nodes.items():
             if sid in services:
                 x, y = self._position_of(services[sid])
@@ -663,6 +670,15 @@ class DependencyView(QWidget):
         if not self._fitted:
             self._fitted = True
             self.fit()
+
+
+def _moves_only(change: Change) -> bool:
+    """The change sets service positions (``x``, ``y``) and nothing else."""
+    return (
+        not change.added
+        and not change.removed
+        and all(kind == "service" and name in ("x", "y") for kind, _, name in change.changed)
+    )
 
 
 def _tidy(value: float) -> float | int:

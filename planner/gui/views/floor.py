@@ -316,7 +316,7 @@ class FloorView(QWidget):
         for key, site in new_site.items():
             edits.append(SetFields("rack", key, site=site))
         edit = Composite(self._move_label(moved_sites, moved_racks, new_site), edits)
-        if not self.document.push(edit):
+        if not self.document.push(edit, origin=self):
             scene.restore_positions()
             return False
         return True
@@ -360,7 +360,7 @@ class FloorView(QWidget):
                 return False
             key = new_id(plan, "rack", "rack-")
             item = Rack(key, site, f"New rack {key.removeprefix('rack-')}", x=x, y=y)
-        if not self.document.push(AddItem(kind, item)):
+        if not self.document.push(AddItem(kind, item), origin=self):
             return False
         self.document.select([(kind, key)])
         return True
@@ -393,7 +393,7 @@ class FloorView(QWidget):
             return self.create("rack", centre, None)  # refused: a rack needs a site
         key = new_id(plan, "rack", "rack-")
         rack = Rack(key, site, f"New rack {key.removeprefix('rack-')}")
-        if not self.document.push(placement.add_rack_edit(plan, rack)):
+        if not self.document.push(placement.add_rack_edit(plan, rack), origin=self):
             return False
         self.document.select([("rack", key)])
         return True
@@ -407,7 +407,7 @@ class FloorView(QWidget):
         except EditRefused as refusal:
             self.document.refused.emit(str(refusal))
             return False
-        return self.document.push(edit)
+        return self.document.push(edit, origin=self)
 
     def copy_selection(self) -> bool:
         """Copy the selected sites and racks (with what they hold) to the floor clipboard.
@@ -442,7 +442,7 @@ class FloorView(QWidget):
         except EditRefused as refusal:
             self.document.refused.emit(str(refusal))
             return False
-        if not self.document.push(edit):
+        if not self.document.push(edit, origin=self):
             return False
         _paste_count += 1
         pasted = [

@@ -89,6 +89,10 @@ class FloorScene(QGraphicsScene):
         #: True while the overview renders the scene: items skip labels and outlines.
         self.overview_rendering = False
         self._pictures: dict[str, RackPicture] = {}
+        # True while the scene's selection is set from the document, or items are
+        # removed and made (a rebuild, a change from any origin, undo included): the
+        # selectionChanged that causes is not the user's and must not be sent back.
+        # Selection is not an edit, so there is no origin to tell that echo by.
         self._following_selection = False
 
         self.state_brushes = brushes()
