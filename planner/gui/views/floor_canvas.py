@@ -94,7 +94,7 @@ class FloorCanvas(ZoomPanView):
     # ------------------------------------------------------------------ zoom
 
     def min_zoom(self) -> float:
-        """Half the fitted floor, never closer than 100 % (so a small floor still zooms out)."""
+        """The farthest zoom: half the scale that fits the floor, and at least down to 100 %."""
         rect = self.floor.content_rect()
         view = self.viewport().size()
         if rect.isEmpty() or view.isEmpty():
