@@ -354,6 +354,22 @@ def test_zoom_fit_and_overview(make_view) -> None:
     view.grab()
 
 
+def test_zoom_keys_work_with_the_canvas_focused(make_view, qtbot) -> None:
+    # Ctrl+- used to be held twice by one action, which Qt refuses as ambiguous.
+    view = make_view(chain_plan())
+    view.canvas.setFocus()
+    qtbot.waitUntil(view.canvas.hasFocus)
+    ctrl = Qt.KeyboardModifier.ControlModifier
+    qtbot.keyClick(view.canvas, Qt.Key.Key_Minus, ctrl)
+    assert view.zoom() == pytest.approx(1 / 1.25)
+    qtbot.keyClick(view.canvas, Qt.Key.Key_Equal, ctrl)
+    qtbot.keyClick(view.canvas, Qt.Key.Key_Plus, ctrl)
+    assert view.zoom() == pytest.approx(1.25)
+    view.set_zoom(0.1)
+    qtbot.keyClick(view.canvas, Qt.Key.Key_0, ctrl)
+    assert view.zoom() == pytest.approx(1.0)  # the small graph fitted, capped at 100 %
+
+
 def test_changes_from_elsewhere_update_the_scene(make_view) -> None:
     from planner.model.edits import AddItem, RenameId, SetFields
 

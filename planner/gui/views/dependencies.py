@@ -33,9 +33,8 @@ import itertools
 from collections import deque
 from collections.abc import Iterable, Sequence
 
-from PySide6.QtCore import QPointF, QRectF, Qt, QTimer
+from PySide6.QtCore import QPointF, QRectF, QTimer
 from PySide6.QtGui import (
-    QAction,
     QColor,
     QKeySequence,
     QShowEvent,
@@ -48,6 +47,7 @@ from PySide6.QtWidgets import (
 
 from planner.engine.recovery import RecoveryResult, ServiceRecovery, miss_reason_text
 from planner.gui import style
+from planner.gui.actions import FIT_KEYS, ZOOM_IN_KEYS, ZOOM_OUT_KEYS, view_action
 from planner.gui.document import PlanDocument
 from planner.gui.recovery_controller import RecoveryController
 from planner.gui.views.dependency_canvas import DependencyCanvas
@@ -144,28 +144,20 @@ class DependencyView(QWidget):
     # ------------------------------------------------------------------ actions
 
     def _make_actions(self) -> None:
-        def action(text: str, slot: object, *keys: QKeySequence | str) -> QAction:
-            act = QAction(text, self)
-            if keys:
-                act.setShortcuts([QKeySequence(k) for k in keys])
-            act.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-            act.triggered.connect(slot)
-            self.addAction(act)
-            return act
-
-        keys = QKeySequence.StandardKey
-        self.relayout_action = action("Re-&layout dependencies", self.relayout)
+        self.relayout_action = view_action(self, "Re-&layout dependencies", self.relayout)
         self.relayout_action.setStatusTip(
             "Lay the dependency graph out again, dropping the positions you set"
         )
-        self.connect_action = action("&Connect mode", lambda: None)
+        self.connect_action = view_action(self, "&Connect mode", lambda: None)
         self.connect_action.setCheckable(True)
         self.connect_action.setStatusTip("Drag from one service to another to add a dependency")
         self.connect_action.toggled.connect(self._connect_mode_toggled)
-        self.zoom_in_action = action("Zoom &in", self.zoom_in, keys.ZoomIn, "Ctrl+=")
-        self.zoom_out_action = action("Zoom &out", self.zoom_out, keys.ZoomOut, "Ctrl+-")
-        self.fit_action = action("&Fit dependencies", self.fit, "Ctrl+0")
-        self.delete_action = action("&Delete", self.delete_selected, keys.Delete)
+        self.zoom_in_action = view_action(self, "Zoom &in", self.zoom_in, ZOOM_IN_KEYS)
+        self.zoom_out_action = view_action(self, "Zoom &out", self.zoom_out, ZOOM_OUT_KEYS)
+        self.fit_action = view_action(self, "&Fit dependencies", self.fit, FIT_KEYS)
+        self.delete_action = view_action(
+            self, "&Delete", self.delete_selected, [QKeySequence.StandardKey.Delete]
+        )
         self.delete_action.setStatusTip("Remove the selected dependencies and services")
 
     def _connect_mode_toggled(self, on: bool) -> None:

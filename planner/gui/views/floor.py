@@ -29,7 +29,6 @@ from PySide6.QtCore import (
     Signal,
 )
 from PySide6.QtGui import (
-    QAction,
     QKeySequence,
 )
 from PySide6.QtWidgets import (
@@ -41,6 +40,7 @@ from PySide6.QtWidgets import (
 )
 
 from planner.gui import placement, style
+from planner.gui.actions import FIT_KEYS, ZOOM_IN_KEYS, ZOOM_OUT_KEYS, view_action
 from planner.gui.document import PlanDocument
 from planner.gui.palette import DragSourceButton
 from planner.gui.recovery_controller import RecoveryController
@@ -160,59 +160,29 @@ class FloorView(QWidget):
 
     # ------------------------------------------------------------------ actions
 
-    def _action(
-        self,
-        text: str,
-        shortcuts: list[QKeySequence.StandardKey | str],
-        slot: object,
-        tip: str = "",
-    ) -> QAction:
-        action = QAction(text, self)
-        sequences: list[QKeySequence] = []
-        for shortcut in shortcuts:
-            for sequence in (
-                QKeySequence.keyBindings(shortcut)
-                if isinstance(shortcut, QKeySequence.StandardKey)
-                else [QKeySequence(shortcut)]
-            ):
-                if sequence not in sequences:  # the same key twice is "ambiguous" to Qt
-                    sequences.append(sequence)
-        action.setShortcuts(sequences)
-        action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-        if tip:
-            action.setToolTip(tip)
-        action.triggered.connect(slot)  # type: ignore[arg-type]
-        self.addAction(action)
-        return action
-
     def _make_actions(self) -> None:
-        self.fail_action = self._action(
+        keys = QKeySequence.StandardKey
+        self.fail_action = view_action(
+            self,
             "Fail on click",
-            [],
             lambda: None,
-            "Click a site, rack or server to fail or restore it (Alt+click does it too)",
+            tip="Click a site, rack or server to fail or restore it (Alt+click does it too)",
         )
         self.fail_action.setCheckable(True)
-        self.delete_action = self._action(
-            "Delete", [QKeySequence.StandardKey.Delete], self.delete_selection
+        self.delete_action = view_action(self, "Delete", self.delete_selection, [keys.Delete])
+        self.copy_action = view_action(self, "Copy", self.copy_selection, [keys.Copy])
+        self.paste_action = view_action(self, "Paste", self.paste, [keys.Paste])
+        self.select_all_action = view_action(self, "Select all", self.select_all, [keys.SelectAll])
+        self.zoom_in_action = view_action(
+            self, "Zoom in", lambda: self.canvas.zoom_in(), ZOOM_IN_KEYS
         )
-        self.copy_action = self._action(
-            "Copy", [QKeySequence.StandardKey.Copy], self.copy_selection
+        self.zoom_out_action = view_action(
+            self, "Zoom out", lambda: self.canvas.zoom_out(), ZOOM_OUT_KEYS
         )
-        self.paste_action = self._action("Paste", [QKeySequence.StandardKey.Paste], self.paste)
-        self.select_all_action = self._action(
-            "Select all", [QKeySequence.StandardKey.SelectAll], self.select_all
+        self.fit_action = view_action(
+            self, "Fit", lambda: self.canvas.fit_all(), FIT_KEYS, "Show the whole floor"
         )
-        self.zoom_in_action = self._action(
-            "Zoom in", [QKeySequence.StandardKey.ZoomIn, "Ctrl+="], lambda: self.canvas.zoom_in()
-        )
-        self.zoom_out_action = self._action(
-            "Zoom out", [QKeySequence.StandardKey.ZoomOut, "Ctrl+-"], lambda: self.canvas.zoom_out()
-        )
-        self.fit_action = self._action(
-            "Fit", ["Ctrl+0"], lambda: self.canvas.fit_all(), "Show the whole floor"
-        )
-        self.overview_action = self._action("Show overview", [], lambda: None)
+        self.overview_action = view_action(self, "Show overview", lambda: None)
         self.overview_action.setCheckable(True)
         self.overview_action.setChecked(True)
 
