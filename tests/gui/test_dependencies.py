@@ -18,6 +18,7 @@ from planner.layout.dependencies import (
     place_nodes,
 )
 from planner.model import Plan, Rack, Scenario, Server, Service, Site
+from planner.model.edits import MoveItems
 
 # ---------------------------------------------------------------------- layout (no Qt)
 
@@ -213,6 +214,45 @@ def test_node_drag_is_one_move_storing_x_y(make_view, qtbot) -> None:
     assert doc.plan.service("api").x == before.x() + 60
 
 
+def test_the_view_skips_its_own_drag_but_follows_undo_redo_and_others(
+    make_view, qtbot, monkeypatch
+) -> None:
+    view = make_view(chain_plan())
+    doc, scene = view.document, view.scene
+    rerouted: list[object] = []
+    for name in ("reroute_nodes", "reroute_all"):
+        real = getattr(scene, name)
+        monkeypatch.setattr(scene, name, lambda *a, real=real: rerouted.append(a) or real(*a))
+    before = scene.nodes["api"].pos()
+    start = centre(view, "api")
+    viewport = view.canvas.viewport()
+    qtbot.mousePress(viewport, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, start)
+    qtbot.mouseMove(viewport, start + QPoint(30, 60))
+    qtbot.mouseMove(viewport, start + QPoint(60, 130))
+    assert rerouted  # the drag itself keeps the arrows on the node
+    rerouted.clear()
+    qtbot.mouseRelease(
+        viewport, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, start + QPoint(60, 130)
+    )
+    service = doc.plan.service("api")
+    assert doc.undo_stack.count() == 1
+    assert (service.x, service.y) == (before.x() + 60, before.y() + 130)
+    assert rerouted == []  # its own move: nodes and arrows already stand there
+    node = scene.nodes["api"]
+    assert node.pos() == QPointF(service.x, service.y)
+    tip = scene.edges[("db", "api")].points.last()
+    assert tip.x() == node.x() - 1 and node.y() < tip.y() < node.y() + NODE_H
+    doc.undo_stack.undo()  # no origin: followed
+    assert rerouted and scene.nodes["api"].pos() == before
+    assert scene.edges[("db", "api")].points.last().x() == before.x() - 1
+    doc.undo_stack.redo()
+    assert scene.nodes["api"].pos() == QPointF(service.x, service.y)
+    # The same kind of edit from someone else is followed too.
+    doc.push(MoveItems("service", {"api": (900, 500)}), origin=object())
+    assert scene.nodes["api"].pos() == QPointF(900, 500)
+    assert scene.edges[("db", "api")].points.last().x() == 899
+
+
 def test_stored_positions_are_kept_and_relayout_is_one_undo_step(make_view, qtbot) -> None:
     view = make_view(chain_plan(positions=True))
     doc = view.document
@@ -273,6 +313,8 @@ def test_selection_follows_the_document_both_ways(make_view, qtbot) -> None:
     doc = view.document
     doc.select([("service", "web"), ("server", "h1")])
     assert view.scene.nodes["web"].isSelected() and not view.scene.nodes["db"].isSelected()
+    # Following it is no new choice: the scene's echo leaves the server selected.
+    assert doc.selection == [("service", "web"), ("server", "h1")]
     qtbot.mouseClick(view.canvas.viewport(), Qt.MouseButton.LeftButton, pos=centre(view, "db"))
     assert doc.selection == [("service", "db")]
     assert not view.scene.nodes["web"].isSelected()
@@ -310,6 +352,22 @@ def test_zoom_fit_and_overview(make_view) -> None:
     view.grab()
     view.set_zoom(0.05)
     view.grab()
+
+
+def test_zoom_keys_work_with_the_canvas_focused(make_view, qtbot) -> None:
+    # Ctrl+- used to be held twice by one action, which Qt refuses as ambiguous.
+    view = make_view(chain_plan())
+    view.canvas.setFocus()
+    qtbot.waitUntil(view.canvas.hasFocus)
+    ctrl = Qt.KeyboardModifier.ControlModifier
+    qtbot.keyClick(view.canvas, Qt.Key.Key_Minus, ctrl)
+    assert view.zoom() == pytest.approx(1 / 1.25)
+    qtbot.keyClick(view.canvas, Qt.Key.Key_Equal, ctrl)
+    qtbot.keyClick(view.canvas, Qt.Key.Key_Plus, ctrl)
+    assert view.zoom() == pytest.approx(1.25)
+    view.set_zoom(0.1)
+    qtbot.keyClick(view.canvas, Qt.Key.Key_0, ctrl)
+    assert view.zoom() == pytest.approx(1.0)  # the small graph fitted, capped at 100 %
 
 
 def test_changes_from_elsewhere_update_the_scene(make_view) -> None:

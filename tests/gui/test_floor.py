@@ -15,6 +15,7 @@ from planner.gui.recovery_controller import RecoveryController
 from planner.gui.views.floor import FLOOR_MIME, FloorView
 from planner.layout.floor import RACK_WIDTH, compute_layout
 from planner.model import Plan, Rack, Server, Service, Site
+from planner.model.edits import delete_items
 from planner.resources import example_plan
 from planner.storage import load_plan
 
@@ -406,6 +407,17 @@ def test_replacing_the_plan_rebuilds_the_floor(qtbot, floor: FloorView) -> None:
     floor.document.replace(unplaced_plan(), None)
     assert set(floor.scene.rack_items) == {f"r{i}" for i in range(5)}
     assert set(floor.scene.site_items) == {"a", "b"}
+
+
+def test_a_change_from_elsewhere_never_rewrites_the_selection(floor: FloorView) -> None:
+    # The rack goes (deleted from the tree, say) while selected with a service: the
+    # floor loses its item, but the selection is the document's, not the floor's echo.
+    document = floor.document
+    document.select([("rack", "pg-a01"), ("service", "login")])
+    assert floor.scene.rack_items["pg-a01"].isSelected()
+    document.push(delete_items(document.plan, [("rack", "pg-a01")]), origin=object())
+    assert "pg-a01" not in floor.scene.rack_items
+    assert document.selection == [("rack", "pg-a01"), ("service", "login")]
 
 
 def test_space_drag_pans_without_selecting(qtbot, floor: FloorView) -> None:

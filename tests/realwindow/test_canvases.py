@@ -234,3 +234,68 @@ def test_a_real_drag_moves_a_server_between_units(qtbot, tmp_path: Path) -> None
     qtbot.waitUntil(lambda: server.position == 10, timeout=10_000)
     assert window.document.undo_stack.count() == 1
     _shot(window, tmp_path, "rack-server-moved")
+
+
+# ---------------------------------------------------------------------- navigation
+
+
+def _floor_zoomed_in(qtbot, tmp_path: Path):  # type: ignore[no-untyped-def]
+    """The small plan's floor at 200 %, so there is room to scroll every way."""
+    window = _open(qtbot, tmp_path, _small_plan())
+    window.tabs.setCurrentWidget(window.floor)
+    canvas = window.floor.canvas
+    qtbot.waitUntil(canvas.viewport().isVisible, timeout=10_000)
+    canvas.set_zoom(2.0)
+    canvas.centerOn(160, 200)  # the rack (40, 80 to 100, 400 or so) is in view
+    canvas.setFocus()
+    qtbot.waitUntil(canvas.hasFocus, timeout=10_000)
+    return window, canvas
+
+
+def test_space_held_a_real_drag_pans_the_floor_and_moves_nothing(qtbot, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    window, canvas = _floor_zoomed_in(qtbot, tmp_path)
+    h, v = canvas.horizontalScrollBar(), canvas.verticalScrollBar()
+    x, y = h.value(), v.value()
+    rack_item = window.floor.scene.rack_items["r1"]
+    start = _on_screen(canvas, rack_item.mapToScene(rack_item.rect().center()))
+    xdo.drag(start, (start[0] - 150, start[1] - 60), modifiers=["space"])
+    qtbot.waitUntil(lambda: (h.value(), v.value()) == (x + 150, y + 60), timeout=10_000)
+    qtbot.waitUntil(lambda: not canvas.space_panning, timeout=10_000)
+    rack = window.document.plan.rack("r1")
+    assert rack is not None and (rack.x, rack.y) == (40, 80)
+    assert window.document.selection == [] and window.document.undo_stack.count() == 0
+    assert canvas.isInteractive()
+    _shot(window, tmp_path, "floor-space-pan")
+
+
+def test_a_real_wheel_zooms_the_floor_about_the_pointer(qtbot, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    window, canvas = _floor_zoomed_in(qtbot, tmp_path)
+    point = QPointF(200, 240)
+    spot = _on_screen(canvas, point)
+    xdo.click(*spot, button=5)  # one notch toward the user: zoom out
+    qtbot.waitUntil(lambda: abs(canvas.zoom - 2.0 / 1.2) < 1e-6, timeout=10_000)
+    under = canvas.mapToScene(canvas.viewport().mapFromGlobal(QPoint(*spot)))
+    assert abs(under.x() - point.x()) < 2 and abs(under.y() - point.y()) < 2
+    for _ in range(12):
+        xdo.click(*spot, button=4)
+    qtbot.waitUntil(lambda: canvas.zoom == canvas.MAX_ZOOM, timeout=10_000)
+    assert window.document.undo_stack.count() == 0
+
+
+def test_a_real_middle_drag_pans_the_dependencies(qtbot, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    window = _window(qtbot, tmp_path)
+    window.tabs.setCurrentWidget(window.dependencies)
+    view = window.dependencies
+    qtbot.waitUntil(lambda: view._fitted, timeout=10_000)
+    view.set_zoom(2.0, view.nodes_rect().center())
+    canvas = view.canvas
+    h, v = canvas.horizontalScrollBar(), canvas.verticalScrollBar()
+    x, y = h.value(), v.value()
+    before = {sid: node.pos() for sid, node in view.scene.nodes.items()}
+    centre = canvas.viewport().mapToGlobal(canvas.viewport().rect().center())
+    start = (centre.x(), centre.y())
+    xdo.drag(start, (start[0] + 120, start[1] + 50), button=2)
+    qtbot.waitUntil(lambda: (h.value(), v.value()) == (x - 120, y - 50), timeout=10_000)
+    assert {sid: node.pos() for sid, node in view.scene.nodes.items()} == before
+    assert window.document.undo_stack.count() == 0
+    _shot(window, tmp_path, "dependencies-middle-pan")

@@ -29,7 +29,7 @@ from planner.layout.floor import RACK_HEADER, RACK_WIDTH, SITE_HEADER, UNIT_HEIG
 from planner.model import DEFAULT_RACK_UNITS, Rack, Server
 
 if TYPE_CHECKING:
-    from planner.gui.views.floor import FloorScene
+    from planner.gui.views.floor_scene import FloorScene
 
 # Level of detail, in screen pixels per rack unit.
 SLICES_FROM_PX = 2.5  # below this a rack is one block in its state colour

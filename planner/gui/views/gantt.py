@@ -29,22 +29,20 @@ import math
 from dataclasses import dataclass
 from typing import Literal
 
-from PySide6.QtCore import QEvent, QPointF, QRect, QRectF, QSize, Qt, Signal
+from PySide6.QtCore import QEvent, QPoint, QPointF, QRect, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import (
     QBrush,
     QColor,
     QFont,
     QFontMetrics,
-    QHelpEvent,
     QMouseEvent,
     QPainter,
     QPaintEvent,
     QPen,
     QPolygonF,
     QResizeEvent,
-    QWheelEvent,
 )
-from PySide6.QtWidgets import QAbstractScrollArea, QToolTip, QWidget
+from PySide6.QtWidgets import QAbstractScrollArea, QWidget
 
 from planner.engine.recovery import RecoveryResult, ServiceRecovery, miss_reason_text
 from planner.gui import style
@@ -53,6 +51,7 @@ from planner.gui.models.results_model import (
     state_color,
     state_label,
 )
+from planner.gui.views.canvas import Navigation
 
 LaneMode = Literal["tier", "pool"]
 NO_POOL = ""  # lane key of tasks that hold no pool
@@ -124,8 +123,17 @@ def _text_on(fill: QColor) -> QColor:
     return QColor(style.TEXT) if luminance > 0.55 else QColor("#ffffff")
 
 
-class GanttView(QAbstractScrollArea):
-    """Timeline of a :class:`RecoveryResult`; see the module docstring for what it draws."""
+class GanttView(Navigation, QAbstractScrollArea):
+    """Timeline of a :class:`RecoveryResult`; see the module docstring for what it draws.
+
+    It zooms in time only, from the fitted timeline to ``MAX_SCALE``; Ctrl+wheel zooms
+    about the cursor, the plain wheel scrolls.
+    """
+
+    ZOOM_STEP = ZOOM_STEP
+    WHEEL_STEP = ZOOM_STEP
+    WHEEL_ZOOM_NEEDS_CTRL = True
+    SIDEWAYS_WHEEL_SCROLLS = False
 
     selectionRequested = Signal(list, bool)  # service ids, additive (Ctrl held)
     zoomChanged = Signal()
@@ -306,14 +314,9 @@ class GanttView(QAbstractScrollArea):
         self.viewport().update()
         self.zoomChanged.emit()
 
-    def zoom_in(self) -> None:
-        self.zoom_by(ZOOM_STEP)
-
-    def zoom_out(self) -> None:
-        self.zoom_by(1 / ZOOM_STEP)
-
-    def zoom_by(self, factor: float, anchor_x: float | None = None) -> None:
-        """Zoom horizontally keeping the moment under ``anchor_x`` (viewport x) in place.
+    def zoom_by(self, factor: float, anchor: QPointF | None = None) -> None:
+        """Zoom horizontally keeping the moment under ``anchor`` (viewport pixels) in
+        place; by default the middle of the timeline.
 
         Never narrower than the fitted timeline, never wider than MAX_SCALE px/minute.
         """
@@ -321,8 +324,7 @@ class GanttView(QAbstractScrollArea):
         new_scale = min(max(self._scale * factor, fit_scale), max(MAX_SCALE, fit_scale))
         if math.isclose(new_scale, self._scale):
             return
-        if anchor_x is None:
-            anchor_x = self._label_width + self._body_width() / 2
+        anchor_x = self._label_width + self._body_width() / 2 if anchor is None else anchor.x()
         offset = max(0.0, anchor_x - self._label_width)
         minute = (offset + self.horizontalScrollBar().value()) / self._scale
         self._scale = new_scale
@@ -497,15 +499,6 @@ class GanttView(QAbstractScrollArea):
     def scrollContentsBy(self, dx: int, dy: int) -> None:
         self.viewport().update()
 
-    def wheelEvent(self, event: QWheelEvent) -> None:
-        if event.modifiers() & Qt.KeyboardModifier.ControlModifier:
-            steps = event.angleDelta().y() / 120
-            if steps:
-                self.zoom_by(ZOOM_STEP**steps, event.position().x())
-            event.accept()
-            return
-        super().wheelEvent(event)
-
     def mousePressEvent(self, event: QMouseEvent) -> None:
         if event.button() != Qt.MouseButton.LeftButton:
             super().mousePressEvent(event)
@@ -518,18 +511,9 @@ class GanttView(QAbstractScrollArea):
             self.selectionRequested.emit([], False)
         event.accept()
 
-    def viewportEvent(self, event: QEvent) -> bool:
-        if event.type() == QEvent.Type.ToolTip:
-            assert isinstance(event, QHelpEvent)
-            row = self._row_at(event.pos().y())
-            text = self._tooltip(row) if row is not None else ""
-            if text:
-                QToolTip.showText(event.globalPos(), text, self.viewport())
-            else:
-                QToolTip.hideText()
-                event.ignore()
-            return True
-        return super().viewportEvent(event)
+    def tooltip_at(self, pos: QPoint) -> str:
+        row = self._row_at(pos.y())
+        return self._tooltip(row) if row is not None else ""
 
     def _tooltip(self, row: _Row) -> str:
         service = row.service

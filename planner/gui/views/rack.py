@@ -46,7 +46,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QScrollArea,
     QSizePolicy,
-    QToolTip,
     QVBoxLayout,
     QWidget,
 )
@@ -56,6 +55,7 @@ from planner.gui.document import PlanDocument
 from planner.gui.models.services_model import service_ids_from_mime
 from planner.gui.palette import DragSourceButton
 from planner.gui.recovery_controller import RecoveryController
+from planner.gui.views.canvas import show_tooltip
 from planner.gui.views.floor_items import text_color_on, tint
 from planner.layout.floor import services_by_server, state_maps
 from planner.model import Rack, Server
@@ -536,10 +536,7 @@ class RackCanvas(QWidget):
     def event(self, event: QEvent) -> bool:
         if event.type() == QEvent.Type.ToolTip and isinstance(event, QHelpEvent):
             server = self.server_at(QPointF(event.pos()))
-            if server is None:
-                QToolTip.hideText()
-            else:
-                QToolTip.showText(event.globalPos(), self.view.tooltip(server), self)
+            show_tooltip(event, self.view.tooltip(server) if server is not None else "", self)
             return True
         return super().event(event)
 
