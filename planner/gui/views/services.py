@@ -438,6 +438,7 @@ class ServiceAssignmentWidget(QWidget):
             self.set_service(services[0])
 
     def _document_changed(self, change: Change | None, origin: object = None) -> None:
+        # Its own assignments too: the lists show them only once this refills them.
         if change is None or change.kinds & {"server", "rack", "site"}:
             self._fill_servers()
         if self.service_id is not None and self.document.plan.service(self.service_id) is None:
