@@ -246,12 +246,12 @@ class PlanTree(QTreeWidget):
                 if server.rack in servers:
                     servers[server.rack].append(server)
         rack_of = {rack.id: rack for rack in plan.racks if rack.id in shown}
+        added, changed = change.added_ids("server"), change.changed_ids("server")
         for rack_id, item in shown.items():
             if rack_id not in rack_of:  # cannot be: a rack gone from the plan left its site
                 continue
             item.setText(0, self._text("rack", rack_of[rack_id]))
-            self._sync_rack(item, servers.get(rack_id), change.added_ids("server"),
-                            change.changed_ids("server"))  # fmt: skip
+            self._sync_rack(item, servers.get(rack_id), added, changed)
 
     def _sync_rack(
         self,
