@@ -29,6 +29,38 @@ _REASON_TEXT = {"path": "chain too long", "resources": "too few crews"}
 # Problems that do not change what a scenario costs and so do not block a computation.
 _HARMLESS_FIELDS = {("server", "position"), ("server", "height"), ("rack", "units")}
 
+#: The fields of each kind that can change what :func:`compute` returns (its result or
+#: its error): ids and references (impact, task graph, validation), durations, tiers,
+#: instance counts, needs and capacities, and a service's name (results carry it).
+#: Everything else (positions, sizes, colours, notes, owners, steps, ``extra``, the
+#: plan's own name and notes, and the ``_HARMLESS_FIELDS`` only validation looks at)
+#: never does, so a view need not recompute when only those change. Adding or
+#: removing any item always may. ``tests/test_recovery_inputs.py`` checks this table
+#: against what the engine reads.
+RECOVERY_INPUTS: dict[str, frozenset[str]] = {
+    "site": frozenset({"id"}),
+    "rack": frozenset({"id", "site"}),
+    "server": frozenset({"id", "rack"}),
+    "pool": frozenset({"id", "capacity"}),
+    "service": frozenset(
+        {
+            "id",
+            "name",
+            "tier",
+            "rto_minutes",
+            "restore_minutes",
+            "failover_minutes",
+            "servers",
+            "standby_servers",
+            "min_instances",
+            "needs",
+            "depends_on",
+        }
+    ),
+    "scenario": frozenset({"id", "failed"}),
+    "plan": frozenset(),
+}
+
 
 @dataclass(frozen=True)
 class ServiceRecovery:

@@ -160,13 +160,14 @@ def free_unit(plan: Plan, rack: Rack, height: int = 1) -> int | None:
 def add_rack_edit(plan: Plan, rack: Rack) -> Edit:
     """Add ``rack`` in a free spot of its site as one step (the site grows when full).
 
-    ``rack.x``/``rack.y`` are set when the floor's own layout would not find it room.
+    The rack added has ``x``/``y`` set when the floor's own layout would not find it
+    room (``rack`` itself is left as it is).
     """
     spot = new_rack_position(plan, rack)
     if spot is None:
         return AddItem("rack", rack)
     grow = site_growth(plan, rack, spot)
-    rack.x, rack.y = spot
+    rack = dataclasses.replace(rack, x=spot[0], y=spot[1])
     add = AddItem("rack", rack)
     if not grow:
         return add

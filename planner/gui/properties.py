@@ -214,6 +214,7 @@ class PropertiesPanel(QWidget):
         self.rebuild()
 
     def _plan_changed(self, _change: object, _origin: object = None) -> None:
+        # Its own edits too: the refresh shows the value as stored ("90" as "1:30").
         kind, items = self.targets()
         if (kind, tuple(getattr(i, "id", "") for i in items)) != self._shown:
             self.rebuild()  # the edited items were renamed or deleted

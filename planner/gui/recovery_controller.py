@@ -1,7 +1,8 @@
 """Keeps the recovery of the chosen scenario current, computed off the GUI thread.
 
-Every plan change restarts a short debounce timer; when it fires, a snapshot of the
-plan is computed on a :class:`~planner.gui.jobs.JobRunner`. A plan change discards the
+Every plan change that can change the result (:func:`may_change_result`: not a move,
+a colour or a note) restarts a short debounce timer; when it fires, a snapshot of the
+plan is computed on a :class:`~planner.gui.jobs.JobRunner`. Such a change discards the
 jobs started before it, so a stale result is never shown as current: while a newer one
 is pending, ``is_current`` is False and ``busyChanged`` says so.
 """
@@ -13,7 +14,7 @@ import copy
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from planner.engine.impact import ScenarioError
-from planner.engine.recovery import Objective, RecoveryResult, compute
+from planner.engine.recovery import RECOVERY_INPUTS, Objective, RecoveryResult, compute
 from planner.gui.document import PlanDocument
 from planner.gui.jobs import Job, JobRunner
 from planner.model import Plan
@@ -36,6 +37,15 @@ def snapshot(plan: Plan) -> Plan:
     for name in ("sites", "racks", "servers", "pools", "services", "scenarios"):
         setattr(copied, name, list(getattr(plan, name)))
     return copied
+
+
+def may_change_result(change: Change | None) -> bool:
+    """Whether ``change`` can change a recovery: the whole plan, any item added or
+    removed, or a field the engine reads (:data:`RECOVERY_INPUTS`); not a move, a
+    colour, a note."""
+    if change is None or change.added or change.removed:
+        return True
+    return any(name in RECOVERY_INPUTS.get(kind, ()) for kind, _, name in change.changed)
 
 
 def _renamed(change: Change | None, kind: str, old: str) -> str | None:
@@ -133,14 +143,19 @@ class RecoveryController(QObject):
 
     def _choice_changed(self) -> None:
         self.scenarioChanged.emit()
-        self._plan_changed(Change())
+        self._recompute_soon()
 
     def _plan_changed(self, change: Change | None, origin: object = None) -> None:
+        # Every view reads the same result, so the origin of an edit does not matter.
         scenario = self.scenario_id
         if scenario is not None and self.document.plan.scenario(scenario) is None:
             # Renamed: follow it to its new id; deleted (or the plan replaced): none.
             self.scenario_id = _renamed(change, "scenario", scenario)
             self.scenarioChanged.emit()
+        if may_change_result(change):
+            self._recompute_soon()
+
+    def _recompute_soon(self) -> None:
         self._outdated()
         self._timer.start()
         self.busyChanged.emit(True)

@@ -142,6 +142,9 @@ class ServicesModel(SortedRowsModel[Service]):
 
     errorsChanged = Signal()
     column_count = len(COLUMNS)
+    # Rows were inserted or removed for a change and the model is consistent again
+    # (row_of() and the rest answer for the new rows): views may map ids to rows now.
+    rowsSettled = Signal()
 
     def __init__(
         self,
@@ -159,6 +162,9 @@ class ServicesModel(SortedRowsModel[Service]):
         # keeps its mark until a value is accepted there (or the service goes).
         self.errors: dict[tuple[str, str], str] = {}
         self._refusals: list[str] = []
+        # True while rows are inserted and removed for a change: selection changes Qt
+        # makes meanwhile are not the user's.
+        self.restructuring = False
         self._muted = QBrush(QColor(style.MUTED_TEXT))
         self._missed = QBrush(QColor(style.INVALID))
         self._met = QBrush(QColor(style.STATE_COLORS["up"]).darker(130))
@@ -190,12 +196,19 @@ class ServicesModel(SortedRowsModel[Service]):
         return "\n".join(parts).casefold()
 
     def _document_changed(self, change: Change | None, origin: object = None) -> None:
-        if change is None or change.added_ids("service") or change.removed_ids("service"):
+        # No skip for the model's own edits (setData): the row must show the value as
+        # stored and formatted, and may have to move when the table is sorted.
+        if change is None:
             if self.errors:
                 self.errors.clear()
                 self.errorsChanged.emit()
             self._reset()
             return
+        if "service" not in change.kinds:
+            return
+        replaced = any(kind == "service" and name == "id" for kind, _, name in change.changed)
+        if change.added_ids("service") or change.removed_ids("service") or replaced:
+            self._insert_and_remove(change)
         ids = change.changed_ids("service")
         if not ids:
             return
@@ -214,6 +227,63 @@ class ServicesModel(SortedRowsModel[Service]):
                 self.dataChanged.emit(self.index(row, columns[0]), self.index(row, columns[-1]))
         if resort:
             self._resort()
+
+    def _insert_and_remove(self, change: Change) -> None:
+        """Remove the rows of services gone, insert rows for services come.
+
+        Rows hold the plan's service objects, so they are matched by identity, not id:
+        a renamed service keeps its row (and its selection); only its cells change.
+        New rows go where the order (plan order, or the sort) puts them.
+        """
+        self.restructuring = True
+        try:
+            kept = self._remove_and_insert_rows()
+        finally:
+            self.restructuring = False
+        ids = {service.id for service in self.document.plan.services}
+        went = [cell for cell in self.errors if cell[0] not in ids]
+        for cell in went:
+            del self.errors[cell]
+        if went:
+            self.errorsChanged.emit()  # the marks of services that went go with them
+        for service_id in change.added_ids("service"):  # renamed: same row, new id
+            row = self._row_of.get(service_id)
+            if row is not None and id(self._rows[row]) in kept:
+                self.dataChanged.emit(self.index(row, 0), self.index(row, len(COLUMNS) - 1))
+        self.rowsSettled.emit()
+
+    def _remove_and_insert_rows(self) -> set[int]:
+        """The rows moves of :meth:`_insert_and_remove`; returns the ``id()`` of the
+        services whose rows stayed."""
+        services = self.document.plan.services
+        alive = {id(service) for service in services}
+        gone = [row for row, service in enumerate(self._rows) if id(service) not in alive]
+        for first, last in reversed(_runs(gone)):
+            self.beginRemoveRows(QModelIndex(), first, last)
+            del self._rows[first : last + 1]
+            del self._search[first : last + 1]
+            self.endRemoveRows()
+        have = {id(service) for service in self._rows}
+        new = [service for service in services if id(service) not in have]
+        if new:
+            fresh = {id(service) for service in new}
+            # _ordered takes rows in plan order: every service is now either kept or new.
+            target = self._ordered(services)
+            kept = [id(service) for service in target if id(service) not in fresh]
+            in_place = kept == [id(service) for service in self._rows]
+            at = [row for row, service in enumerate(target) if id(service) in fresh]
+            if not in_place:  # rows already here must move too: add at the end, then sort
+                at = list(range(len(self._rows), len(self._rows) + len(new)))
+                target = self._rows + new
+            for first, last in _runs(at):
+                self.beginInsertRows(QModelIndex(), first, last)
+                self._rows[first:first] = target[first : last + 1]
+                self._search[first:first] = [self._search_text(s) for s in target[first : last + 1]]
+                self.endInsertRows()
+            if not in_place:
+                self._resort()
+        self._reindex()
+        return have
 
     def _take_result(self) -> None:
         result = self.recovery.result if self.recovery is not None else None
@@ -437,9 +507,7 @@ class ServicesModel(SortedRowsModel[Service]):
             return True  # nothing to change: no undo step
         label = f"Set {column.title.lower()} of {service.name.strip() or service.id}"
         del self._refusals[:]
-        if self.document.push(
-            SetFields("service", service.id, label=label, **{column.field: new})
-        ):
+        if self.document.push(SetFields("service", service.id, label=label, **{column.field: new})):
             self._mark(self.index(self.row_of(service.id), index.column()), service.id,
                        column.key, None)  # fmt: skip
             return True
@@ -476,6 +544,17 @@ class ServicesModel(SortedRowsModel[Service]):
 
     def supportedDragActions(self) -> Qt.DropAction:
         return Qt.DropAction.CopyAction | Qt.DropAction.LinkAction
+
+
+def _runs(rows: list[int]) -> list[tuple[int, int]]:
+    """Sorted row numbers as ``(first, last)`` runs of consecutive rows, in order."""
+    runs: list[tuple[int, int]] = []
+    for row in rows:
+        if runs and runs[-1][1] == row - 1:
+            runs[-1] = (runs[-1][0], row)
+        else:
+            runs.append((row, row))
+    return runs
 
 
 def _duration(minutes: float | None, edit: bool) -> str:

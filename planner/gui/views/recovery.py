@@ -85,7 +85,7 @@ ADHOC = ""  # the picker's data for "Ad hoc": never a scenario id (ids are non-b
 ADHOC_TEXT = "Ad hoc"  # the line under the bar says how: click items on the floor
 OBJECTIVES = (("Fastest total", "time"), ("Critical tiers first", "tiers"))
 _MAX_FAILED_SHOWN = 12
-_LOCATION_KINDS = frozenset({"site", "rack", "server", "scenario"})
+_LOCATION_KINDS = ("site", "rack", "server")
 _ERROR_STYLE = (
     f"QLabel {{ background: #fdecea; border: 1px solid {style.CRITICAL}; border-radius: 6px;"
     f" padding: 14px; color: {style.TEXT}; }}"
@@ -259,6 +259,14 @@ class _Stat(QFrame):
         self.value.setStyleSheet(f"color: {value_color};")
         self.caption.setStyleSheet(f"color: {style.MUTED_TEXT};")
         self.note.setStyleSheet(f"color: {style.MUTED_TEXT};")
+
+
+def _touches(change: Change | None, kind: str, fields: set[str]) -> bool:
+    """Whether ``change`` (None: the whole plan) added or removed an item of ``kind``
+    or changed one of its ``fields``."""
+    if change is None or change.added_ids(kind) or change.removed_ids(kind):
+        return True
+    return any(k == kind and name in fields for k, _, name in change.changed)
 
 
 def _swatch(color: str, outline: str | None = None, diamond: bool = False) -> QPixmap:
@@ -658,14 +666,17 @@ class RecoveryView(QWidget):
         self.gantt.set_pools([(p.id, p.name, p.capacity) for p in self.document.plan.pools])
 
     def _document_changed(self, change: Change | None, origin: object = None) -> None:
-        kinds = change.kinds if change is not None else None
+        # The view pushes no edit, so no change is its own. Each part is redone only
+        # when a field it shows changed: a drag on the floor redoes nothing here.
         if change is None:
             self.gantt.fit()  # another plan: its whole timeline, not the last one's zoom
-        if kinds is None or "scenario" in kinds:
+        if _touches(change, "scenario", {"name", "failed"}):
             self._fill_scenarios()
-        if kinds is None or "pool" in kinds:
+        if _touches(change, "pool", {"name", "capacity"}):
             self._gantt_pools()
-        if kinds is None or kinds & _LOCATION_KINDS:
+        if _touches(change, "scenario", {"failed"}) or any(
+            _touches(change, kind, {"name"}) for kind in _LOCATION_KINDS
+        ):
             self._show_failed()
         self._busy_changed()
 

@@ -230,6 +230,7 @@ class ServicesView(QWidget):
 
         table.selectionModel().selectionChanged.connect(self._table_selection_changed)
         self.model.modelReset.connect(self._after_reset)
+        self.model.rowsSettled.connect(self._after_reset)  # rows came back: select them
         self.proxy.rowsInserted.connect(self._update_count)
         self.proxy.rowsRemoved.connect(self._update_count)
         self.proxy.modelReset.connect(self._update_count)
@@ -316,7 +317,9 @@ class ServicesView(QWidget):
             self.table.scrollTo(first)
 
     def _table_selection_changed(self, *_: object) -> None:
-        if not self._syncing:
+        # Rows removed for an edit drop out of the selection; that is not the user
+        # choosing, and the document keeps its selection as it would after a reset.
+        if not self._syncing and not self.model.restructuring:
             self._syncing = True
             try:
                 self.document.select([("service", sid) for sid in self.selected_ids()])
@@ -435,6 +438,7 @@ class ServiceAssignmentWidget(QWidget):
             self.set_service(services[0])
 
     def _document_changed(self, change: Change | None, origin: object = None) -> None:
+        # Its own assignments too: the lists show them only once this refills them.
         if change is None or change.kinds & {"server", "rack", "site"}:
             self._fill_servers()
         if self.service_id is not None and self.document.plan.service(self.service_id) is None:
