@@ -382,3 +382,18 @@ def test_a_new_plan_shows_the_whole_timeline_not_the_last_zoom(qtbot, setup) -> 
     assert not view.gantt.fitting
     document.replace(example_plan(), PANGYO)
     assert view.gantt.fitting
+
+
+def test_timeline_zoom_keys_are_the_canvases_keys(qtbot, setup) -> None:
+    # The timeline's actions held only the platform's ZoomIn (Ctrl++), not Ctrl+=.
+    _document, recovery, view = setup
+    pick_fire(qtbot, view, recovery)
+    gantt = view.gantt
+    view.show()
+    gantt.setFocus()
+    qtbot.waitUntil(gantt.hasFocus)
+    fitted = gantt.scale
+    qtbot.keyClick(gantt, Qt.Key.Key_Equal, Qt.KeyboardModifier.ControlModifier)
+    assert gantt.scale > fitted
+    qtbot.keyClick(gantt, Qt.Key.Key_0, Qt.KeyboardModifier.ControlModifier)
+    assert gantt.scale == pytest.approx(fitted)

@@ -15,6 +15,7 @@ computes anything itself. Rules:
 from __future__ import annotations
 
 import html
+from collections.abc import Sequence
 
 from PySide6.QtCore import (
     QEvent,
@@ -63,6 +64,7 @@ from PySide6.QtWidgets import (
 
 from planner.engine.recovery import RecoveryResult
 from planner.gui import style
+from planner.gui.actions import FIT_KEYS, ZOOM_IN_KEYS, ZOOM_OUT_KEYS, Shortcut, key_sequences
 from planner.gui.document import PlanDocument, Selection
 from planner.gui.models.results_model import (
     COL_MET,
@@ -326,17 +328,17 @@ class RecoveryView(QWidget):
     # ------------------------------------------------------------------ construction
 
     def _make_actions(self) -> None:
-        def action(text: str, shortcut: QKeySequence | str | None = None) -> QAction:
+        def action(text: str, shortcuts: Sequence[Shortcut] = ()) -> QAction:
             made = QAction(text, self)
-            if shortcut is not None:
-                made.setShortcut(QKeySequence(shortcut))
+            made.setShortcuts(key_sequences(shortcuts))
             made.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
             self.addAction(made)
             return made
 
-        self.zoom_in_action = action("Zoom timeline in", QKeySequence.StandardKey.ZoomIn)
-        self.zoom_out_action = action("Zoom timeline out", QKeySequence.StandardKey.ZoomOut)
-        self.fit_action = action("Fit timeline", "Ctrl+0")
+        # The canvases' keys: Ctrl+= zooms in too, as on the floor and the graph.
+        self.zoom_in_action = action("Zoom timeline in", ZOOM_IN_KEYS)
+        self.zoom_out_action = action("Zoom timeline out", ZOOM_OUT_KEYS)
+        self.fit_action = action("Fit timeline", FIT_KEYS)
         self.lanes_tier_action = action("Lanes by tier")
         self.lanes_pool_action = action("Lanes by pool")
         lanes = QActionGroup(self)
@@ -349,7 +351,8 @@ class RecoveryView(QWidget):
         self.affected_only_action = action("Only affected services in the table")
         self.affected_only_action.setCheckable(True)
         self.clear_failures_action = action("Clear ad-hoc failures")
-        self.recompute_action = action("Recompute recovery now", QKeySequence.StandardKey.Refresh)
+        refresh = (QKeySequence.StandardKey.Refresh,)
+        self.recompute_action = action("Recompute recovery now", refresh)
         # Short texts for the timeline's tool buttons; menus show the full text.
         for made, short, tip in (
             (self.zoom_in_action, "+", "Zoom the timeline in (Ctrl+wheel over it)"),
