@@ -226,7 +226,9 @@ class Field:
     value a reader puts in its place. ``required``: a file without it has a problem;
     ``always_written``: JSON holds it even when empty (the format's contract fields).
     ``form`` is the field's place in the properties form (None: not shown there);
-    ``lines`` is the height of a multi-line form field (1: a line edit).
+    ``lines`` is the height of a multi-line form field (1: a line edit); ``column`` is
+    the place of a service field edited inline in the services table (None: not there;
+    the table's own columns sit at 0 (id), 6 (servers), 8 (pools) and from 100 (results)).
     """
 
     kind: str
@@ -241,6 +243,7 @@ class Field:
     doc: str = ""
     form: int | None = None
     lines: int = 1
+    column: int | None = None
     child: ChildTable | None = None
 
     @property
@@ -281,8 +284,10 @@ def _id(kind: str) -> Field:
     return Field(kind, "id", ID, "Id", "", required=True, always_written=True)
 
 
-def _name(kind: str, form: int = 1) -> Field:
-    return Field(kind, "name", NAME, "Name", "", required=True, always_written=True, form=form)
+def _name(kind: str, column: int | None = None) -> Field:
+    return Field(
+        kind, "name", NAME, "Name", "", required=True, always_written=True, form=1, column=column
+    )
 
 
 def _notes(kind: str, form: int | None) -> Field:
@@ -389,7 +394,7 @@ FIELDS: tuple[Field, ...] = (
     _notes("pool", form=3),
     # ---- services
     _id("service"),
-    _name("service"),
+    _name("service", column=1),
     Field(
         "service",
         "tier",
@@ -400,6 +405,7 @@ FIELDS: tuple[Field, ...] = (
         hint="0-3",
         form=2,
         doc=f"Criticality 0 (most critical) to 3. Default {DEFAULT_TIER}.",
+        column=2,
     ),
     Field(
         "service",
@@ -410,6 +416,7 @@ FIELDS: tuple[Field, ...] = (
         unit="h:mm",
         form=3,
         doc="Recovery time objective, or null for none. Default null.",
+        column=3,
     ),
     Field(
         "service",
@@ -422,6 +429,7 @@ FIELDS: tuple[Field, ...] = (
         unit="h:mm",
         form=4,
         doc="Time to rebuild the service when too few instances survive (>= 0).",
+        column=4,
     ),
     Field(
         "service",
@@ -432,6 +440,7 @@ FIELDS: tuple[Field, ...] = (
         unit="h:mm",
         form=5,
         doc="Time to promote standbys, or null when the service cannot fail over. Default null.",
+        column=5,
     ),
     # The servers a service runs on are edited in the dock's Servers tab, not the form.
     Field(
@@ -487,9 +496,10 @@ FIELDS: tuple[Field, ...] = (
         form=7,
         child=ChildTable("service_dependencies", (("depends_on", "TEXT"),)),
         doc="Services this one needs. Default [].",
+        column=7,
     ),
-    Field("service", "owner", OPTIONAL_TEXT, "Owner", form=9),
-    Field("service", "team", OPTIONAL_TEXT, "Team", form=10),
+    Field("service", "owner", OPTIONAL_TEXT, "Owner", form=9, column=9),
+    Field("service", "team", OPTIONAL_TEXT, "Team", form=10, column=10),
     _notes("service", form=11),
     Field(
         "service",
