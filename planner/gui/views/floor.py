@@ -94,7 +94,7 @@ from planner.gui.views.floor_items import (
     state_maps,
     tint,
 )
-from planner.model import DEFAULT_RACK_UNITS, Rack, Server, Site
+from planner.model import DEFAULT_RACK_UNITS, Rack, Server, Site, new_items
 from planner.model.edits import (
     AddItem,
     Change,
@@ -106,7 +106,6 @@ from planner.model.edits import (
     SetFields,
     copy_items,
     delete_items,
-    new_id,
     paste_items,
 )
 
@@ -1198,19 +1197,15 @@ class FloorView(QWidget):
         plan = self.document.plan
         x, y = snap(top_left.x()), snap(top_left.y())
         if kind == "site":
-            key = new_id(plan, "site", "site-")
-            item: Site | Rack = Site(
-                key, f"New site {key.removeprefix('site-')}", x, y, *NEW_SITE_SIZE
-            )
+            item: Site | Rack = new_items.new_site(plan, x, y, *NEW_SITE_SIZE)
         else:
             if site is None:
                 self.document.refused.emit("A rack must be placed inside a site")
                 return False
-            key = new_id(plan, "rack", "rack-")
-            item = Rack(key, site, f"New rack {key.removeprefix('rack-')}", x=x, y=y)
+            item = new_items.new_rack(plan, site, x=x, y=y)
         if not self.document.push(AddItem(kind, item)):
             return False
-        self.document.select([(kind, key)])
+        self.document.select([(kind, item.id)])
         return True
 
     def create_in_view(self, kind: str) -> bool:
@@ -1239,11 +1234,10 @@ class FloorView(QWidget):
             site = nearest.key
         if site is None:
             return self.create("rack", centre, None)  # refused: a rack needs a site
-        key = new_id(plan, "rack", "rack-")
-        rack = Rack(key, site, f"New rack {key.removeprefix('rack-')}")
+        rack = new_items.new_rack(plan, site)
         if not self.document.push(placement.add_rack_edit(plan, rack)):
             return False
-        self.document.select([("rack", key)])
+        self.document.select([("rack", rack.id)])
         return True
 
     def delete_selection(self) -> bool:

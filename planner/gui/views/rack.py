@@ -57,7 +57,7 @@ from planner.gui.models.services_model import service_ids_from_mime
 from planner.gui.palette import DragSourceButton
 from planner.gui.recovery_controller import RecoveryController
 from planner.gui.views.floor_items import services_by_server, state_maps, text_color_on, tint
-from planner.model import Rack, Server
+from planner.model import Rack, Server, new_items
 from planner.model.edits import (
     AddItem,
     Change,
@@ -65,7 +65,6 @@ from planner.model.edits import (
     EditRefused,
     assign_service,
     delete_items,
-    new_id,
     place_servers,
 )
 
@@ -747,11 +746,10 @@ class RackView(QWidget):
         if rack is None or not ghost.valid:
             return False
         plan = self.document.plan
-        key = new_id(plan, "server", f"{rack.id}-srv-")
-        server = Server(key, rack.id, key, ghost.position, ghost.height)
+        server = new_items.new_server(plan, rack.id, ghost.position, ghost.height)
         if not self.document.push(AddItem("server", server)):
             return False
-        self.document.select([("server", key)])
+        self.document.select([("server", server.id)])
         return True
 
     def add_server_in_gap(self, height: int) -> bool:
