@@ -301,7 +301,8 @@ def _xy(kind: str, doc: str) -> list[Field]:
 _SERVERS = ChildTable("service_servers", (("server", "TEXT"), ("standby", "INTEGER")))
 
 FIELDS: tuple[Field, ...] = (
-    Field("plan", "name", NAME, "Plan name", "", form=1),
+    # A new plan's name; a JSON file without one reads as "" (records.decode_plan).
+    Field("plan", "name", NAME, "Plan name", "Untitled plan", form=1),
     _notes("plan", form=2),
     # ---- sites
     _id("site"),
