@@ -20,16 +20,11 @@ from typing import Any
 from hypothesis import strategies as st
 
 from planner.model import fields
+from planner.model.edits.change import CLASSES
 from planner.model.plan import (
     MAX_COORDINATE,
     MAX_COUNT,
     Plan,
-    Pool,
-    Rack,
-    Scenario,
-    Server,
-    Service,
-    Site,
 )
 from planner.storage.records import SPECS
 
@@ -167,14 +162,6 @@ _OVERRIDES: dict[tuple[str, str], st.SearchStrategy[Any]] = {
     ("service", "color"): optional(st.sampled_from(["#00ff00", "blue"])),
     ("service", "standby_servers"): st.lists(IDS, max_size=2),
 }
-_CLASSES: dict[str, type] = {
-    "site": Site,
-    "rack": Rack,
-    "server": Server,
-    "pool": Pool,
-    "service": Service,
-    "scenario": Scenario,
-}
 
 
 def _field_strategies(kind: str, canonical: bool) -> dict[str, st.SearchStrategy[Any]]:
@@ -188,7 +175,7 @@ def _item_strategies(canonical: bool) -> dict[str, st.SearchStrategy[Any]]:
     """Every field of every kind, drawn by its registry type: a new field is drawn too."""
     return {
         list_name: st.builds(
-            _CLASSES[kind],
+            CLASSES[kind],
             **_field_strategies(kind, canonical),
             extra=extras(_known(list_name)),
         )

@@ -16,23 +16,15 @@ from typing import Any
 import pytest
 
 from planner.model import fields
+from planner.model.edits.change import CLASSES
 from planner.model.new_items import new_rack, new_server, new_site
-from planner.model.plan import Plan, Pool, Rack, Scenario, Server, Service, Site
+from planner.model.plan import Plan, Rack, Site
 from planner.storage import drplan_format as drplan
 from planner.storage import load_plan, save_plan
 from planner.storage.records import DECODERS, SPECS
 from planner.storage.schema import TYPE_SCHEMAS, plan_schema, schema_text
 
 REPO = Path(__file__).resolve().parent.parent
-CLASSES: dict[str, type] = {
-    "plan": Plan,
-    "site": Site,
-    "rack": Rack,
-    "server": Server,
-    "pool": Pool,
-    "service": Service,
-    "scenario": Scenario,
-}
 ITEM_KINDS = list(fields.LIST_OF_KIND)
 PLAN_LISTS = set(fields.LIST_OF_KIND.values())
 

@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from planner.model.clock import CLOCK_HINT, clock, parse_clock
+from planner.model.edits.change import LISTS
 from planner.model.plan import (
     DEFAULT_RACK_UNITS,
     DEFAULT_TIER,
@@ -38,14 +39,7 @@ from planner.model.plan import (
 
 KINDS = ("plan", "site", "rack", "server", "pool", "service", "scenario")
 # The list of a plan that holds each kind of item (the JSON key and the .drplan table).
-LIST_OF_KIND = {
-    "site": "sites",
-    "rack": "racks",
-    "server": "servers",
-    "pool": "pools",
-    "service": "services",
-    "scenario": "scenarios",
-}
+LIST_OF_KIND: dict[str, str] = LISTS
 
 
 class ParseError(ValueError):

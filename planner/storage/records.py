@@ -15,17 +15,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from planner.model import fields
+from planner.model.edits.change import CLASSES
 from planner.model.plan import (
     MAX_COORDINATE,
     MAX_COUNT,
     MAX_MINUTES,
     Plan,
-    Pool,
-    Rack,
-    Scenario,
-    Server,
-    Service,
-    Site,
 )
 from planner.model.problems import Problem
 
@@ -231,20 +226,11 @@ def _spec(item_field: fields.Field) -> FieldSpec:
     )
 
 
-_CLASSES: dict[str, type] = {
-    "sites": Site,
-    "racks": Rack,
-    "servers": Server,
-    "pools": Pool,
-    "services": Service,
-    "scenarios": Scenario,
-}
 # Field order is the order written to JSON (the registry's): the contract first, then
 # the documented optional fields (written only when set).
 SPECS: dict[str, tuple[type, list[FieldSpec]]] = {
-    list_name: (cls, [_spec(f) for f in fields.fields_of(kind)])
+    list_name: (CLASSES[kind], [_spec(f) for f in fields.fields_of(kind)])
     for kind, list_name in fields.LIST_OF_KIND.items()
-    for cls in [_CLASSES[list_name]]
 }
 
 KIND_OF_LIST = {
