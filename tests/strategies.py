@@ -19,16 +19,12 @@ from typing import Any
 
 from hypothesis import strategies as st
 
+from planner.model import fields
+from planner.model.edits.change import CLASSES
 from planner.model.plan import (
     MAX_COORDINATE,
     MAX_COUNT,
     Plan,
-    Pool,
-    Rack,
-    Scenario,
-    Server,
-    Service,
-    Site,
 )
 from planner.storage.records import SPECS
 
@@ -143,81 +139,47 @@ def optional(strategy: st.SearchStrategy[Any]) -> st.SearchStrategy[Any]:
     return st.one_of(st.none(), strategy)
 
 
-def _item_strategies(canonical: bool) -> dict[str, st.SearchStrategy[Any]]:
-    num = numbers(canonical)
+def _type_strategies(canonical: bool) -> dict[str, st.SearchStrategy[Any]]:
+    """A strategy for each value type of the field registry (planner.model.fields)."""
     minutes = durations(canonical)
     return {
-        "sites": st.builds(
-            Site,
-            id=IDS,
-            name=TEXTS,
-            x=optional(num),
-            y=optional(num),
-            width=optional(num),
-            height=optional(num),
-            color=optional(st.sampled_from(["#ff0000", "red", "hsl(0, 100%, 50%)", ""])),
-            notes=optional(TEXTS),
-            extra=extras(_known("sites")),
-        ),
-        "racks": st.builds(
-            Rack,
-            id=IDS,
-            site=IDS,
-            name=TEXTS,
-            units=SMALL_INTS,
-            x=optional(num),
-            y=optional(num),
-            notes=optional(TEXTS),
-            extra=extras(_known("racks")),
-        ),
-        "servers": st.builds(
-            Server,
-            id=IDS,
-            rack=IDS,
-            name=TEXTS,
-            position=SMALL_INTS,
-            height=SMALL_INTS,
-            notes=optional(TEXTS),
-            extra=extras(_known("servers")),
-        ),
-        "pools": st.builds(
-            Pool,
-            id=IDS,
-            name=TEXTS,
-            capacity=SMALL_INTS,
-            notes=optional(TEXTS),
-            extra=extras(_known("pools")),
-        ),
-        "services": st.builds(
-            Service,
-            id=IDS,
-            name=TEXTS,
-            tier=SMALL_INTS,
-            rto_minutes=optional(minutes),
-            restore_minutes=minutes,
-            failover_minutes=optional(minutes),
-            servers=st.lists(IDS, max_size=3),
-            standby_servers=st.lists(IDS, max_size=2),
-            min_instances=SMALL_INTS,
-            needs=st.dictionaries(IDS, SMALL_INTS, max_size=2),
-            depends_on=st.lists(IDS, max_size=3),
-            owner=optional(TEXTS),
-            team=optional(TEXTS),
-            notes=optional(TEXTS),
-            steps=st.lists(TEXTS, max_size=3),
-            color=optional(st.sampled_from(["#00ff00", "blue"])),
-            x=optional(num),
-            y=optional(num),
-            extra=extras(_known("services")),
-        ),
-        "scenarios": st.builds(
-            Scenario,
-            id=IDS,
-            name=TEXTS,
-            failed=st.lists(IDS, max_size=3),
-            notes=optional(TEXTS),
-            extra=extras(_known("scenarios")),
-        ),
+        "id": IDS,
+        "text": TEXTS,
+        "optional_text": optional(TEXTS),
+        "count": SMALL_INTS,
+        "minutes": minutes,
+        "optional_minutes": optional(minutes),
+        "coordinate": optional(numbers(canonical)),
+        "id_list": st.lists(IDS, max_size=3),
+        "text_list": st.lists(TEXTS, max_size=3),
+        "needs": st.dictionaries(IDS, SMALL_INTS, max_size=2),
+    }
+
+
+# Fields drawn otherwise than their type: colours look like colours, fewer standbys.
+_OVERRIDES: dict[tuple[str, str], st.SearchStrategy[Any]] = {
+    ("site", "color"): optional(st.sampled_from(["#ff0000", "red", "hsl(0, 100%, 50%)", ""])),
+    ("service", "color"): optional(st.sampled_from(["#00ff00", "blue"])),
+    ("service", "standby_servers"): st.lists(IDS, max_size=2),
+}
+
+
+def _field_strategies(kind: str, canonical: bool) -> dict[str, st.SearchStrategy[Any]]:
+    by_type = _type_strategies(canonical)
+    return {
+        f.name: _OVERRIDES.get((kind, f.name), by_type[f.type.name]) for f in fields.fields_of(kind)
+    }
+
+
+def _item_strategies(canonical: bool) -> dict[str, st.SearchStrategy[Any]]:
+    """Every field of every kind, drawn by its registry type: a new field is drawn too."""
+    return {
+        list_name: st.builds(
+            CLASSES[kind],
+            **_field_strategies(kind, canonical),
+            extra=extras(_known(list_name)),
+        )
+        for kind, list_name in fields.LIST_OF_KIND.items()
     }
 
 
@@ -232,9 +194,8 @@ def plans(canonical: bool = True, max_items: int = 4) -> st.SearchStrategy[Plan]
         items = _item_strategies(canonical)
         _PLANS[key] = st.builds(
             Plan,
-            name=TEXTS,
+            **_field_strategies("plan", canonical),
             **{name: st.lists(item, max_size=max_items) for name, item in items.items()},
-            notes=optional(TEXTS),
             extra=extras(_PLAN_KEYS),
         )
     return _PLANS[key]

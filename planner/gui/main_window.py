@@ -34,9 +34,9 @@ from planner.gui.views.floor import FloorView
 from planner.gui.views.rack import RackView
 from planner.gui.views.recovery import RecoveryView
 from planner.gui.views.services import ServiceAssignmentWidget, ServicesView
-from planner.model import Plan, Pool, Rack, Scenario, Server, Service, Site
+from planner.model import Plan, new_items
 from planner.model.clock import clock
-from planner.model.edits import AddItem, delete_items, new_id
+from planner.model.edits import AddItem, delete_items
 from planner.model.text import printable
 from planner.resources import resource_path
 from planner.storage import PlanFileError, load_plan
@@ -554,11 +554,8 @@ class MainWindow(QMainWindow):
     def add_site(self) -> bool:
         """A new site next to the sites already drawn, never on top of one."""
         plan = self.document.plan
-        site_id = new_id(plan, "site", "site")
         x, y = placement.new_site_position(plan)
-        width, height = placement.NEW_SITE_SIZE
-        site = Site(site_id, f"Site {len(plan.sites) + 1}", x=x, y=y, width=width, height=height)
-        return self._add("site", site)
+        return self._add("site", new_items.new_site(plan, x, y, *placement.NEW_SITE_SIZE))
 
     def add_rack(self) -> bool:
         """A new rack in the selected site (or the site of the selected rack or server),
@@ -571,7 +568,7 @@ class MainWindow(QMainWindow):
         if site_id is None:
             self.show_message("Add a site first: racks stand in a site")
             return False
-        rack = Rack(new_id(plan, "rack", "rack"), site_id, f"Rack {len(plan.racks) + 1}")
+        rack = new_items.new_rack(plan, site_id)
         if not self.document.push(placement.add_rack_edit(plan, rack)):
             return False
         self.document.select([("rack", rack.id)])
@@ -599,13 +596,12 @@ class MainWindow(QMainWindow):
         if free is None:
             self.show_message(f"Rack {rack.name} is full")
             return False
-        server_id = new_id(plan, "server", "server")
-        name = f"Server {len(plan.servers) + 1}"
-        if not self._add("server", Server(server_id, rack.id, name, free)):
+        server = new_items.new_server(plan, rack.id, free)
+        if not self._add("server", server):
             return False
         if not chosen:
             self.show_message(
-                f"{name} added to {rack.name} (U{free}): "
+                f"{server.name} added to {rack.name} (U{free}): "
                 "select a rack first to choose where a new server goes"
             )
         return True
@@ -614,17 +610,15 @@ class MainWindow(QMainWindow):
         """A new service on no server: running it somewhere is a choice of its own
         (Properties > Active on, or the server lists), never a side effect of selection."""
         plan = self.document.plan
-        service_id = new_id(plan, "service", "service")
-        name = f"Service {len(plan.services) + 1}"
-        if not self._add("service", Service(service_id, name)):
+        service = new_items.new_service(plan)
+        if not self._add("service", service):
             return False
-        self.show_message(f"{name} added on no server yet: choose the servers it runs on")
+        self.show_message(f"{service.name} added on no server yet: choose the servers it runs on")
         return True
 
     def add_pool(self) -> bool:
         plan = self.document.plan
-        pool_id = new_id(plan, "pool", "pool")
-        return self._add("pool", Pool(pool_id, f"Crew {len(plan.pools) + 1}", 1))
+        return self._add("pool", new_items.new_pool(plan))
 
     def add_scenario(self) -> bool:
         """A named scenario from the current failures (or the selected locations)."""
@@ -635,11 +629,10 @@ class MainWindow(QMainWindow):
         if not failed:
             self.show_message("Fail some sites, racks or servers first (F8), then add a scenario")
             return False
-        scenario_id = new_id(plan, "scenario", "scenario")
-        names = ", ".join(failed[:3]) + ("…" if len(failed) > 3 else "")
-        if not self._add("scenario", Scenario(scenario_id, f"Loss of {names}", failed)):
+        scenario = new_items.new_scenario(plan, failed)
+        if not self._add("scenario", scenario):
             return False
-        self.recovery.set_scenario(scenario_id)
+        self.recovery.set_scenario(scenario.id)
         return True
 
     def delete_selection(self) -> None:

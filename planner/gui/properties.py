@@ -5,8 +5,10 @@ a ``Composite`` of them for a multi-selection), and only when its text was chang
 value that does not parse, or an edit the plan refuses (a dependency cycle), is shown at
 the field (red border, the message under it) and in the status bar, and nothing
 changes; the mark goes when the field is fixed. Fields whose values differ across the
-selection show "(various)" and are left alone unless edited. Durations are ``h:mm`` and
-accept ``90`` or ``1:30`` (:mod:`planner.model.clock`, as the services table).
+selection show "(various)" and are left alone unless edited. Which fields a kind shows,
+their labels, how typed text is parsed and how a value is shown all come from the
+field registry (:mod:`planner.model.fields`), as in the services table: durations are
+``h:mm`` and accept ``90`` or ``1:30``, a tier is 0-3, a name cannot be blank.
 
 Undo and redo keys in a field whose text is unchanged go to the window (the plan's
 undo), not to the field's own text history, so window shortcuts work from the form.
@@ -31,139 +33,16 @@ from PySide6.QtWidgets import (
 
 from planner.gui import style
 from planner.gui.document import PlanDocument
-from planner.model.clock import clock, parse_clock
+from planner.model import fields
 from planner.model.edits import PLAN_ID, Composite, RenameId, SetFields
 from planner.model.edits.base import items_of
-from planner.model.plan import MAX_COUNT
 
 VARIOUS = "(various)"
+ParseError = fields.ParseError  # what a field's parser raises; the message is for the user
 
-
-class ParseError(ValueError):
-    """The text typed into a field is not a valid value; the message says why."""
-
-
-def _text(value: str) -> str:
-    return value
-
-
-def _optional_text(value: str) -> str | None:
-    return value if value.strip() else None
-
-
-def _int(value: str) -> int:
-    try:
-        number = int(value.strip())
-    except ValueError:
-        raise ParseError(f"'{value}' is not a whole number") from None
-    if abs(number) > MAX_COUNT:  # the plan format's bound: a saved file could not hold it
-        raise ParseError(f"'{value}' is more than {MAX_COUNT:,}")
-    return number
-
-
-def _number(value: str) -> int | float:
-    try:
-        number = float(value.strip().replace(",", "."))
-    except ValueError:
-        raise ParseError(f"'{value}' is not a number") from None
-    if number != number or number in (float("inf"), float("-inf")):
-        raise ParseError(f"'{value}' is not a finite number")
-    return int(number) if number.is_integer() else number
-
-
-def _optional_number(value: str) -> int | float | None:
-    return _number(value) if value.strip() else None
-
-
-def _duration(value: str) -> int | float:
-    try:
-        return parse_clock(value)
-    except ValueError as error:
-        raise ParseError(str(error)) from None
-
-
-def _optional_duration(value: str) -> int | float | None:
-    return _duration(value) if value.strip() else None
-
-
-def _id_list(value: str) -> list[str]:
-    return [part.strip() for part in value.replace(";", ",").split(",") if part.strip()]
-
-
-def _needs(value: str) -> dict[str, int]:
-    needs: dict[str, int] = {}
-    for part in _id_list(value):
-        pool, _, units = part.partition("=")
-        if not units:
-            raise ParseError(f"'{part}': write pool=units, e.g. dba=1")
-        needs[pool.strip()] = _int(units)
-    return needs
-
-
-_DURATIONS = {"rto_minutes", "restore_minutes", "failover_minutes"}
-
-
-def _show(value: Any, name: str = "") -> str:
-    if name in _DURATIONS:
-        return clock(value, missing="")
-    if value is None:
-        return ""
-    if isinstance(value, dict):
-        return ", ".join(f"{k}={v}" for k, v in value.items())
-    if isinstance(value, list):
-        return ", ".join(str(v) for v in value)
-    return str(value)
-
-
-# kind -> [(field, label, parser)]; multi-line fields use None as the parser marker below
-FIELDS: dict[str, list[tuple[str, str, Callable[[str], Any]]]] = {
-    "plan": [("name", "Plan name", _text), ("notes", "Notes", _optional_text)],
-    "site": [
-        ("name", "Name", _text),
-        ("color", "Colour", _optional_text),
-        ("notes", "Notes", _optional_text),
-    ],
-    "rack": [
-        ("name", "Name", _text),
-        ("site", "Site", _text),
-        ("units", "Units", _int),
-        ("notes", "Notes", _optional_text),
-    ],
-    "server": [
-        ("name", "Name", _text),
-        ("rack", "Rack", _text),
-        ("position", "Lowest unit", _int),
-        ("height", "Height (U)", _int),
-        ("notes", "Notes", _optional_text),
-    ],
-    "pool": [
-        ("name", "Name", _text),
-        ("capacity", "Capacity", _int),
-        ("notes", "Notes", _optional_text),
-    ],
-    "service": [
-        ("name", "Name", _text),
-        ("tier", "Tier (0-3)", _int),
-        ("rto_minutes", "RTO (h:mm)", _optional_duration),
-        ("restore_minutes", "Restore (h:mm)", _duration),
-        ("failover_minutes", "Failover (h:mm)", _optional_duration),
-        ("min_instances", "Min. instances", _int),
-        # The servers a service runs on are edited in the dock's Servers tab.
-        ("depends_on", "Depends on", _id_list),
-        ("needs", "Needs (pool=units)", _needs),
-        ("owner", "Owner", _optional_text),
-        ("team", "Team", _optional_text),
-        ("notes", "Notes", _optional_text),
-        ("steps", "Runbook steps", _text),  # one per line, edited in a text box
-    ],
-    "scenario": [
-        ("name", "Name", _text),
-        ("failed", "Failed items", _id_list),
-        ("notes", "Notes", _optional_text),
-    ],
-}
-_MULTILINE = {"notes", "steps"}
-_HEIGHTS = {"notes": 3, "steps": 4}  # text lines shown: the form fits a 768-pixel screen
+# kind -> the fields its form shows, in order: labels, parsers and formatters are the
+# registry's (planner.model.fields), the same as the services table's.
+FIELDS: dict[str, list[fields.Field]] = {kind: fields.form_fields(kind) for kind in fields.KINDS}
 INVALID_STYLE = f"border: 1px solid {style.INVALID};"
 
 
@@ -255,18 +134,17 @@ class PropertiesPanel(QWidget):
             id_edit.editingFinished.connect(lambda e=id_edit: self._rename(kind, e))
             self._add_row("id", "Id", id_edit)
             self._shown_text["id"] = items[0].id
-        for name, label, parser in FIELDS[kind]:
+        for field in FIELDS[kind]:
             editor: QLineEdit | QPlainTextEdit
-            if name in _MULTILINE:
+            if field.lines > 1:
                 editor = QPlainTextEdit()
-                lines = _HEIGHTS[name]
-                editor.setFixedHeight(editor.fontMetrics().lineSpacing() * lines + 12)
+                editor.setFixedHeight(editor.fontMetrics().lineSpacing() * field.lines + 12)
             else:
                 editor = QLineEdit()
                 editor.editingFinished.connect(
-                    lambda n=name, p=parser, e=editor: self._commit(n, p, e.text())
+                    lambda n=field.name, e=editor: self._commit(n, e.text())
                 )
-            self._add_row(name, label, editor)
+            self._add_row(field.name, field.form_label, editor)
         self.refresh()
 
     def _add_row(self, name: str, label: str, editor: QLineEdit | QPlainTextEdit) -> None:
@@ -291,11 +169,12 @@ class PropertiesPanel(QWidget):
         for name, editor in self.editors.items():
             if name == "id":
                 continue
+            field = fields.get(kind, name)
             values = [getattr(item, name) for item in items]
-            if name == "steps":
-                text = "\n".join(values[0]) if len(items) == 1 else ""
-            else:
-                text = _show(values[0], name) if all(v == values[0] for v in values) else ""
+            shared = all(v == values[0] for v in values)
+            if field.lines > 1 and field.type.is_list:
+                shared = len(items) == 1  # a list of lines is edited for one item at a time
+            text = field.format(values[0]) if shared else ""
             various = len(items) > 1 and any(v != values[0] for v in values)
             if not self.is_dirty(name):
                 if _text_of(editor) != text:
@@ -358,22 +237,17 @@ class PropertiesPanel(QWidget):
                 return
 
     def _commit_text(self, name: str, text: str) -> None:
-        if not self.is_dirty(name):
-            self.clear_error(name)
-            return
-        if name == "steps":
-            self._commit_value(name, [line for line in text.splitlines() if line.strip()])
-        else:
-            self._commit_value(name, text if text.strip() else None)
+        self._commit(name, text)
 
-    def _commit(self, name: str, parser: Callable[[str], Any], text: str) -> None:
+    def _commit(self, name: str, text: str) -> None:
         if name not in self.editors:
             return
         if not self.is_dirty(name):
             self.clear_error(name)  # back to the plan's value (or "(various)" untouched)
             return
+        kind, _ = self.targets()
         try:
-            value = parser(text)
+            value = fields.parse(kind, name, text)
         except ParseError as error:
             self.show_error(name, str(error))
             return
@@ -406,7 +280,7 @@ class PropertiesPanel(QWidget):
 
     def _label(self, name: str) -> str:
         kind, _ = self.targets()
-        labels = {field: label for field, label, _ in FIELDS[kind]}
+        labels = {field.name: field.form_label for field in FIELDS[kind]}
         return labels.get(name, "Id")
 
     def _rename(self, kind: str, editor: QLineEdit) -> None:

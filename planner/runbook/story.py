@@ -34,6 +34,7 @@ from reportlab.platypus.tableofcontents import TableOfContents
 from planner.engine.recovery import RecoveryResult, ServiceRecovery, miss_reason_text
 from planner.layout import states
 from planner.layout.dependencies import layered_layout, layers_of
+from planner.model import fields
 from planner.model.clock import clock
 from planner.model.plan import Plan
 from planner.runbook import drawings
@@ -419,7 +420,9 @@ def _summary(ctx: _Ctx) -> list[Flowable]:
         )
     )
     out += ctx.h2("Recovery time per tier")
-    tier_rows: list[list[object]] = [ctx.header_row("Tier", "Every service of the tier back by")]
+    tier_rows: list[list[object]] = [
+        ctx.header_row(fields.label("service", "tier"), "Every service of the tier back by")
+    ]
     for tier, minutes in r.tier_minutes.items():
         tier_rows.append([ctx.p(str(tier), "cell"), ctx.p(hm(minutes), "cell")])
     out.append(ctx.table(tier_rows, [60, 200]))
@@ -438,7 +441,14 @@ def _summary(ctx: _Ctx) -> list[Flowable]:
         )
         out.append(Spacer(1, 4))
         rows_m: list[list[object]] = [
-            ctx.header_row("Step", "Service", "Tier", "RTO", "Recovered", "Reason")
+            ctx.header_row(
+                "Step",
+                "Service",
+                fields.label("service", "tier"),
+                fields.label("service", "rto_minutes"),
+                "Recovered",
+                "Reason",
+            )
         ]
         ordered = sorted(misses, key=lambda m: (m.recovered, m.id))
         if len(ordered) > MISSES_LISTED_MAX:
@@ -680,7 +690,9 @@ def _procedure_full(ctx: _Ctx) -> list[Flowable]:
             if task.meets_rto is False:
                 why = miss_reason_text(task)
                 flags.append(f"<font color='#b00000'>misses RTO ({why})</font>")
-            rto = f"RTO {duration(task.rto_minutes)}" if task.rto_minutes is not None else ""
+            rto = ""
+            if task.rto_minutes is not None:
+                rto = f"{fields.label('service', 'rto_minutes')} {duration(task.rto_minutes)}"
             when = (
                 f"<b>{action}</b> · tier {task.tier} · planned <b>{hm(task.start)}</b> to "
                 f"<b>{hm(task.finish)}</b> ({duration((task.finish or 0) - (task.start or 0))})"
@@ -1077,7 +1089,14 @@ def _contacts(ctx: _Ctx) -> list[Flowable]:
             )
         )
         out.append(Spacer(1, 4))
-        rows: list[list[object]] = [ctx.header_row("Owner", "Team", "Services", "Phone")]
+        rows: list[list[object]] = [
+            ctx.header_row(
+                fields.label("service", "owner"),
+                fields.label("service", "team"),
+                "Services",
+                "Phone",
+            )
+        ]
         ordered = sorted(people.items(), key=lambda kv: (kv[0][1], kv[0][0]))
         for (owner, team), ids in ordered:
             names = ", ".join(

@@ -25,6 +25,7 @@ from typing import Any
 import sqlite_utils
 
 from planner import __version__
+from planner.model import fields
 from planner.model.plan import Plan
 from planner.model.problems import Problem
 from planner.storage.atomic import replace_atomically
@@ -59,59 +60,16 @@ SQLITE_MAGIC = b"SQLite format 3\x00"
 
 # Item tables keep the list order in `ord`; list-valued fields live in child tables
 # keyed by the parent's `ord` (ids may repeat in a plan that is still being edited).
+# Both come from the field registry: one column per scalar field, in JSON order.
+_LAYOUTS = [fields.drplan_columns(kind) for kind in fields.LIST_OF_KIND]
 _ITEM_COLUMNS: dict[str, list[tuple[str, str]]] = {
-    "sites": [
-        ("id", "TEXT"),
-        ("name", "TEXT"),
-        ("x", "NUMERIC"),
-        ("y", "NUMERIC"),
-        ("width", "NUMERIC"),
-        ("height", "NUMERIC"),
-        ("color", "TEXT"),
-        ("notes", "TEXT"),
-    ],
-    "racks": [
-        ("id", "TEXT"),
-        ("site", "TEXT"),
-        ("name", "TEXT"),
-        ("units", "INTEGER"),
-        ("x", "NUMERIC"),
-        ("y", "NUMERIC"),
-        ("notes", "TEXT"),
-    ],
-    "servers": [
-        ("id", "TEXT"),
-        ("rack", "TEXT"),
-        ("name", "TEXT"),
-        ("position", "INTEGER"),
-        ("height", "INTEGER"),
-        ("notes", "TEXT"),
-    ],
-    "pools": [("id", "TEXT"), ("name", "TEXT"), ("capacity", "INTEGER"), ("notes", "TEXT")],
-    "services": [
-        ("id", "TEXT"),
-        ("name", "TEXT"),
-        ("tier", "INTEGER"),
-        ("rto_minutes", "NUMERIC"),
-        ("restore_minutes", "NUMERIC"),
-        ("failover_minutes", "NUMERIC"),
-        ("min_instances", "INTEGER"),
-        ("owner", "TEXT"),
-        ("team", "TEXT"),
-        ("notes", "TEXT"),
-        ("color", "TEXT"),
-        ("x", "NUMERIC"),
-        ("y", "NUMERIC"),
-    ],
-    "scenarios": [("id", "TEXT"), ("name", "TEXT"), ("notes", "TEXT")],
+    layout.table: layout.columns for layout in _LAYOUTS
 }
 # child table -> (parent table, value columns); rows ordered by (parent, ord)
 _CHILD_COLUMNS: dict[str, tuple[str, list[tuple[str, str]]]] = {
-    "service_servers": ("services", [("server", "TEXT"), ("standby", "INTEGER")]),
-    "service_needs": ("services", [("pool", "TEXT"), ("units", "INTEGER")]),
-    "service_dependencies": ("services", [("depends_on", "TEXT")]),
-    "service_steps": ("services", [("step", "TEXT")]),
-    "scenario_failed": ("scenarios", [("item", "TEXT")]),
+    child.name: (layout.table, list(child.columns))
+    for layout in _LAYOUTS
+    for child in layout.children.values()
 }
 
 

@@ -14,19 +14,13 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from planner.model import fields
+from planner.model.edits.change import CLASSES
 from planner.model.plan import (
-    DEFAULT_RACK_UNITS,
-    DEFAULT_TIER,
     MAX_COORDINATE,
     MAX_COUNT,
     MAX_MINUTES,
     Plan,
-    Pool,
-    Rack,
-    Scenario,
-    Server,
-    Service,
-    Site,
 )
 from planner.model.problems import Problem
 from planner.storage.migrations import newer_message, upgrade_records
@@ -198,15 +192,6 @@ class FieldSpec:
     always_written: bool = True
 
 
-def _spec(name: str, decode: Callable[[Any], Any], default: Any = None, **kw: Any) -> FieldSpec:
-    return FieldSpec(name, decode, default=_copies_of(default), **kw)
-
-
-def _copies_of(value: Any) -> Callable[[], Any]:
-    """A default factory: a fresh copy of ``value`` per call (lists and dicts unshared)."""
-    return lambda: _copy(value)
-
-
 def _copy(value: Any) -> Any:
     return (
         list(value)
@@ -217,80 +202,36 @@ def _copy(value: Any) -> Any:
     )
 
 
-def _required(name: str, decode: Callable[[Any], Any], neutral: Any) -> FieldSpec:
-    return FieldSpec(name, decode, required=True, default=_copies_of(neutral))
+# The JSON decoder of each value type of the field registry (planner.model.fields).
+DECODERS: dict[str, Callable[[Any], Any]] = {
+    "id": as_id,
+    "text": as_text,
+    "optional_text": as_optional_text,
+    "count": as_int,
+    "minutes": as_minutes,
+    "optional_minutes": as_optional_minutes,
+    "coordinate": as_optional_coordinate,
+    "id_list": as_id_list,
+    "text_list": as_text_list,
+    "needs": as_needs,
+}
 
 
-def _optional(name: str, decode: Callable[[Any], Any], default: Any = None) -> FieldSpec:
-    return _spec(name, decode, default, always_written=False)
+def _spec(item_field: fields.Field) -> FieldSpec:
+    return FieldSpec(
+        item_field.json,
+        DECODERS[item_field.type.name],
+        required=item_field.required,
+        default=item_field.default_value,
+        always_written=item_field.always_written,
+    )
 
 
-_ID = _required("id", as_id, "")
-_NAME = _required("name", as_text, "")
-_NOTES = _optional("notes", as_optional_text)
-_XY = [_optional("x", as_optional_coordinate), _optional("y", as_optional_coordinate)]
-
-# Field order here is the order written to JSON: the contract first, then the
-# documented optional fields (written only when set).
+# Field order is the order written to JSON (the registry's): the contract first, then
+# the documented optional fields (written only when set).
 SPECS: dict[str, tuple[type, list[FieldSpec]]] = {
-    "sites": (
-        Site,
-        [
-            _ID,
-            _NAME,
-            *_XY,
-            _optional("width", as_optional_coordinate),
-            _optional("height", as_optional_coordinate),
-            _optional("color", as_optional_text),
-            _NOTES,
-        ],
-    ),
-    "racks": (
-        Rack,
-        [
-            _ID,
-            _required("site", as_id, ""),
-            _NAME,
-            _spec("units", as_int, DEFAULT_RACK_UNITS),
-            *_XY,
-            _NOTES,
-        ],
-    ),
-    "servers": (
-        Server,
-        [
-            _ID,
-            _required("rack", as_id, ""),
-            _NAME,
-            _required("position", as_int, 1),
-            _spec("height", as_int, 1),
-            _NOTES,
-        ],
-    ),
-    "pools": (Pool, [_ID, _NAME, _required("capacity", as_int, 1), _NOTES]),
-    "services": (
-        Service,
-        [
-            _ID,
-            _NAME,
-            _spec("tier", as_int, DEFAULT_TIER),
-            _spec("rto_minutes", as_optional_minutes, None),
-            _required("restore_minutes", as_minutes, 0),
-            _spec("failover_minutes", as_optional_minutes, None),
-            _spec("servers", as_id_list, []),
-            _spec("standby_servers", as_id_list, []),
-            _spec("min_instances", as_int, 1),
-            _spec("needs", as_needs, {}),
-            _spec("depends_on", as_id_list, []),
-            _optional("owner", as_optional_text),
-            _optional("team", as_optional_text),
-            _NOTES,
-            _optional("steps", as_text_list, []),
-            _optional("color", as_optional_text),
-            *_XY,
-        ],
-    ),
-    "scenarios": (Scenario, [_ID, _NAME, _spec("failed", as_id_list, []), _NOTES]),
+    list_name: (CLASSES[kind], [_spec(f) for f in fields.fields_of(kind)])
+    for kind, list_name in fields.LIST_OF_KIND.items()
 }
 
 KIND_OF_LIST = {

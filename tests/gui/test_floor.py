@@ -305,19 +305,19 @@ def _drop(view: FloorView, kind: str, x: float, y: float) -> bool:
 def test_drop_a_new_rack_from_the_palette(qtbot, floor: FloorView) -> None:
     plan = floor.document.plan
     assert _drop(floor, "rack", 1800, 300)
-    new = plan.rack("rack-1")
+    new = plan.rack("rack1")
     assert new is not None and new.site == "gasan"
     assert new.x == 1740 and new.x % style.GRID_SIZE == 0 and new.y % style.GRID_SIZE == 0
-    assert floor.document.selection == [("rack", "rack-1")]
+    assert floor.document.selection == [("rack", "rack1")]
     assert floor.document.undo_stack.count() == 1
     kinds = {type(item).__name__ for item in floor.scene.items()}
     assert kinds == {"SiteItem", "SiteLabel", "RackItem", "RackDetail"}  # no drop ghost left
 
     def before() -> None:
-        assert plan.rack("rack-1") is None and "rack-1" not in floor.scene.rack_items
+        assert plan.rack("rack1") is None and "rack1" not in floor.scene.rack_items
 
     def after() -> None:
-        assert plan.rack("rack-1") is not None and "rack-1" in floor.scene.rack_items
+        assert plan.rack("rack1") is not None and "rack1" in floor.scene.rack_items
 
     undo_redo(floor, before, after)
 
@@ -329,18 +329,18 @@ def test_a_rack_dropped_outside_every_site_is_refused(qtbot, floor: FloorView) -
 
 def test_drop_a_new_site(qtbot, floor: FloorView) -> None:
     assert _drop(floor, "site", 700, 900)
-    site = floor.document.plan.site("site-1")
+    site = floor.document.plan.site("site1")
     assert site is not None and site.width and site.x is not None and site.x % 20 == 0
     floor.document.undo_stack.undo()
-    assert floor.document.plan.site("site-1") is None and "site-1" not in floor.scene.site_items
+    assert floor.document.plan.site("site1") is None and "site1" not in floor.scene.site_items
     floor.document.undo_stack.redo()
-    assert "site-1" in floor.scene.site_items
+    assert "site1" in floor.scene.site_items
 
 
 def test_palette_click_adds_a_rack_in_view(qtbot, floor: FloorView) -> None:
     floor.canvas.centerOn(1700, 300)
     qtbot.mouseClick(floor.new_rack_button, LEFT)
-    new = floor.document.plan.rack("rack-1")
+    new = floor.document.plan.rack("rack1")
     assert new is not None and new.site == "gasan"
 
 

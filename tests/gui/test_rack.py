@@ -139,16 +139,16 @@ def _drop(view: RackView, mime: str, payload: dict[str, object], at: QPoint) -> 
 def test_drop_a_new_2u_server_from_the_palette(qtbot, rack_view: RackView) -> None:
     plan = rack_view.document.plan
     assert _drop(rack_view, NEW_SERVER_MIME, {"height": 2}, unit(rack_view, 20))
-    new = plan.server("pg-a01-srv-1")
+    new = plan.server("server1")
     assert new is not None and (new.rack, new.position, new.height) == ("pg-a01", 20, 2)
-    assert rack_view.document.selection == [("server", "pg-a01-srv-1")]
+    assert rack_view.document.selection == [("server", "server1")]
     stack = rack_view.document.undo_stack
     assert stack.count() == 1
     stack.undo()
-    assert plan.server("pg-a01-srv-1") is None
-    assert "pg-a01-srv-1" not in {s.id for s in rack_view.servers()}
+    assert plan.server("server1") is None
+    assert "server1" not in {s.id for s in rack_view.servers()}
     stack.redo()
-    assert plan.server("pg-a01-srv-1") is not None
+    assert plan.server("server1") is not None
 
 
 def test_a_new_server_dropped_on_a_used_unit_is_refused(qtbot, rack_view: RackView) -> None:
@@ -175,7 +175,7 @@ def test_drop_a_server_from_another_rack_view(qtbot, document, recovery, rack_vi
 
 def test_palette_click_adds_in_the_lowest_gap(qtbot, rack_view: RackView) -> None:
     qtbot.mouseClick(rack_view.new_2u_button, LEFT)
-    new = rack_view.document.plan.server("pg-a01-srv-1")
+    new = rack_view.document.plan.server("server1")
     assert new is not None and (new.position, new.height) == (10, 2)
 
 

@@ -3,11 +3,12 @@
 One row per service (plan order until sorted). ``setData`` parses what was typed,
 pushes one :class:`~planner.model.edits.SetFields` and returns True; text that does not
 parse is refused with a message on ``document.refused`` and nothing changes, and the
-cell is marked (``ERROR_ROLE``) until a value is accepted there. Editable inline: name,
-tier, RTO, restore and failover times, depends on (ids; a cycle is refused, naming it),
-owner, team. Durations are shown as ``h:mm`` and accept minutes (``90``), ``h:mm``
-(``1:30``) or ``1h30m`` (:func:`planner.model.clock.parse_clock`, as Properties); a
-blank RTO or failover time means none.
+cell is marked (``ERROR_ROLE``) until a value is accepted there. Editable inline: the
+service fields the field registry gives a column (:mod:`planner.model.fields`: name,
+tier, RTO, restore and failover times, depends on, owner, team), parsed and shown by
+the registry, as in Properties: durations are ``h:mm`` and accept minutes (``90``),
+``h:mm`` (``1:30``) or ``1h30m``, a blank RTO or failover time means none, a tier is
+0-3, a name cannot be blank, a cycle of dependencies is refused, naming it.
 
 Sorting is done here with one Python ``sorted`` on raw values: a
 ``QSortFilterProxyModel`` sort would call ``data()`` from C++ for every comparison
@@ -43,8 +44,8 @@ from planner.gui import style
 from planner.gui.document import PlanDocument
 from planner.gui.models.sorting import FilterProxy, SortedRowsModel
 from planner.gui.recovery_controller import RecoveryController
-from planner.model import TIERS, Service
-from planner.model.clock import CLOCK_HINT, clock, parse_clock
+from planner.model import Service, fields
+from planner.model.clock import clock, parse_clock
 from planner.model.edits import Change, SetFields
 
 SERVICE_MIME = "application/x-drplanner-service"
@@ -63,47 +64,64 @@ class Column:
     result: bool = False  # shown only when there is a recovery result
 
 
-COLUMNS: tuple[Column, ...] = (
-    Column("id", "Id", "The service's id (references use it)"),
-    Column("name", "Name", "Service name", field="name"),
-    Column("tier", "Tier", "Tier: 0 is the most critical", field="tier"),
-    Column("rto", "RTO", "Recovery time objective (h:mm); blank: none", field="rto_minutes"),
-    Column("restore", "Restore", "Time to restore from backup (h:mm)", field="restore_minutes"),
-    Column(
-        "failover",
-        "Failover",
-        "Time to fail over to a standby (h:mm); blank: no failover",
-        field="failover_minutes",
+# The table's own columns (not one field edited inline), by their place in the table.
+_OWN_COLUMNS: tuple[tuple[int, Column], ...] = (
+    (0, Column("id", "Id", "The service's id (references use it)")),
+    (6, Column("servers", "Servers", "Active / standby servers it runs on")),
+    (8, Column("needs", "Pools needed", "Units of each recovery pool its recovery holds")),
+    (100, Column("state", "State", "What it must do in the chosen scenario", result=True)),
+    (
+        101,
+        Column("recovered", "Recovered", "When it is back (h:mm after the incident)", result=True),
     ),
-    Column("servers", "Servers", "Active / standby servers it runs on"),
-    Column(
-        "depends",
-        "Depends on",
-        "Services that must be up before this one (ids, comma-separated)",
-        field="depends_on",
-    ),
-    Column("needs", "Pools needed", "Units of each recovery pool its recovery holds"),
-    Column("owner", "Owner", "Who owns the service", field="owner"),
-    Column("team", "Team", "The team running it", field="team"),
-    Column("state", "State", "What it must do in the chosen scenario", result=True),
-    Column("recovered", "Recovered", "When it is back (h:mm after the incident)", result=True),
-    Column("met", "Met RTO", "Whether it is back within its RTO", result=True),
+    (102, Column("met", "Met RTO", "Whether it is back within its RTO", result=True)),
+)
+# Short keys of some field columns (what views and tests call them) and their tips; a
+# field without one is keyed by its name and tipped with its description.
+_KEYS = {
+    "rto_minutes": "rto",
+    "restore_minutes": "restore",
+    "failover_minutes": "failover",
+    "depends_on": "depends",
+}
+_TIPS = {
+    "name": "Service name",
+    "tier": "Tier: 0 is the most critical",
+    "rto_minutes": "Recovery time objective (h:mm); blank: none",
+    "restore_minutes": "Time to restore from backup (h:mm)",
+    "failover_minutes": "Time to fail over to a standby (h:mm); blank: no failover",
+    "depends_on": "Services that must be up before this one (ids, comma-separated)",
+    "owner": "Who owns the service",
+    "team": "The team running it",
+}
+
+
+def _field_column(field: fields.Field) -> Column:
+    tip = _TIPS.get(field.name) or field.doc or field.label
+    return Column(_KEYS.get(field.name, field.name), field.label, tip, field=field.name)
+
+
+# The service fields with a place in the table (planner.model.fields) are edited inline:
+# their titles, parsers and formatters are the registry's, the same as in Properties.
+COLUMNS: tuple[Column, ...] = tuple(
+    column
+    for _, column in sorted(
+        [
+            *_OWN_COLUMNS,
+            *((f.column, _field_column(f)) for f in fields.fields_of("service") if f.column),
+        ],
+        key=lambda entry: entry[0],
+    )
 )
 COLUMN = {column.key: i for i, column in enumerate(COLUMNS)}
 RESULT_COLUMNS = tuple(i for i, column in enumerate(COLUMNS) if column.result)
+# field -> the columns that show it (a column shows its field; a few show more than one)
 _FIELD_COLUMNS: dict[str, tuple[int, ...]] = {
     "id": (COLUMN["id"],),
-    "name": (COLUMN["name"],),
-    "tier": (COLUMN["tier"],),
-    "rto_minutes": (COLUMN["rto"],),
-    "restore_minutes": (COLUMN["restore"],),
-    "failover_minutes": (COLUMN["failover"],),
     "servers": (COLUMN["servers"],),
     "standby_servers": (COLUMN["servers"],),
-    "depends_on": (COLUMN["depends"],),
     "needs": (COLUMN["needs"],),
-    "owner": (COLUMN["owner"],),
-    "team": (COLUMN["team"],),
+    **{c.field: (i,) for i, c in enumerate(COLUMNS) if c.field is not None},
 }
 _STATE_ORDER = {"restore": 0, "failover": 1, "dependency": 2, "unaffected": 3}
 
@@ -422,28 +440,19 @@ class ServicesModel(SortedRowsModel[Service]):
         return None
 
     def _display(self, service: Service, key: str, edit: bool = False) -> str:
+        column = COLUMNS[COLUMN[key]]
+        if column.field is not None:
+            field = fields.get("service", column.field)
+            text = field.format(getattr(service, column.field))
+            if not text and not edit and field.type is fields.OPTIONAL_MINUTES:
+                return "—"  # no time: a dash that stands out from a blank text
+            return text
         if key == "id":
             return service.id
-        if key == "name":
-            return service.name
-        if key == "tier":
-            return str(service.tier)
-        if key == "rto":
-            return _duration(service.rto_minutes, edit)
-        if key == "restore":
-            return format_minutes(service.restore_minutes)
-        if key == "failover":
-            return _duration(service.failover_minutes, edit)
         if key == "servers":
             return f"{len(service.servers)} / {len(service.standby_servers)}"
-        if key == "depends":
-            return ", ".join(service.depends_on)
         if key == "needs":
             return ", ".join(f"{pool} × {units}" for pool, units in service.needs.items())
-        if key == "owner":
-            return service.owner or ""
-        if key == "team":
-            return service.team or ""
         state = self._results.get(service.id)
         if state is None:
             return ""
@@ -496,10 +505,10 @@ class ServicesModel(SortedRowsModel[Service]):
             self._mark(index, service.id, column.key, None)
             return True  # the text shown, unchanged (a rounded h:mm stays exact)
         try:
-            new = _parse(column.key, value)
-        except ValueError as refusal:
+            new = fields.parse("service", column.field, "" if value is None else str(value))
+        except fields.ParseError as refusal:
             self._mark(index, service.id, column.key, f"{what}: {refusal}")
-            self.document.refused.emit(str(refusal))
+            self.document.refused.emit(f"{what}: {refusal}")
             return False
         old = getattr(service, column.field)
         if old == new and type(old) is type(new):
@@ -555,41 +564,6 @@ def _runs(rows: list[int]) -> list[tuple[int, int]]:
         else:
             runs.append((row, row))
     return runs
-
-
-def _duration(minutes: float | None, edit: bool) -> str:
-    if minutes is None:
-        return "" if edit else "—"
-    return format_minutes(minutes)
-
-
-def _parse(key: str, value: Any) -> Any:
-    """The field value for what was typed in column ``key``; ValueError says why not."""
-    text = "" if value is None else str(value).strip()
-    if key == "name":
-        if not text:
-            raise ValueError("A service needs a name")
-        return text
-    if key == "tier":
-        cleaned = text.lower().removeprefix("tier").removeprefix("t").strip()
-        if not cleaned.isdigit() or int(cleaned) not in TIERS:
-            allowed = ", ".join(map(str, TIERS))
-            raise ValueError(f"The tier must be one of {allowed}, not '{text}'")
-        return int(cleaned)
-    if key in ("owner", "team"):
-        return text or None
-    if key == "depends":
-        parts = text.replace(";", ",").replace(" ", ",").split(",")
-        return list(dict.fromkeys(part for part in parts if part))
-    what = {"rto": "The RTO", "restore": "The restore time", "failover": "The failover time"}[key]
-    if not text or text in ("—", "-"):
-        if key == "restore":
-            raise ValueError(f"{what} is needed: {CLOCK_HINT}")
-        return None
-    try:
-        return parse_clock(text)
-    except ValueError:
-        raise ValueError(f"{what} must be a time: {CLOCK_HINT}, not '{text}'") from None
 
 
 class ServicesProxy(FilterProxy):

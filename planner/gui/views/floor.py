@@ -48,7 +48,7 @@ from planner.gui.views.floor_canvas import FLOOR_MIME, MAX_SCALE, FloorCanvas, O
 from planner.gui.views.floor_items import snap
 from planner.gui.views.floor_scene import FloorScene, differs
 from planner.layout.floor import NEW_SITE_SIZE
-from planner.model import Rack, Site
+from planner.model import Rack, Site, new_items
 from planner.model.edits import (
     AddItem,
     Change,
@@ -60,7 +60,6 @@ from planner.model.edits import (
     SetFields,
     copy_items,
     delete_items,
-    new_id,
     paste_items,
 )
 
@@ -318,19 +317,15 @@ class FloorView(QWidget):
         plan = self.document.plan
         x, y = snap(top_left.x()), snap(top_left.y())
         if kind == "site":
-            key = new_id(plan, "site", "site-")
-            item: Site | Rack = Site(
-                key, f"New site {key.removeprefix('site-')}", x, y, *NEW_SITE_SIZE
-            )
+            item: Site | Rack = new_items.new_site(plan, x, y, *NEW_SITE_SIZE)
         else:
             if site is None:
                 self.document.refused.emit("A rack must be placed inside a site")
                 return False
-            key = new_id(plan, "rack", "rack-")
-            item = Rack(key, site, f"New rack {key.removeprefix('rack-')}", x=x, y=y)
+            item = new_items.new_rack(plan, site, x=x, y=y)
         if not self.document.push(AddItem(kind, item), origin=self):
             return False
-        self.document.select([(kind, key)])
+        self.document.select([(kind, item.id)])
         return True
 
     def create_in_view(self, kind: str) -> bool:
@@ -359,11 +354,10 @@ class FloorView(QWidget):
             site = nearest.key
         if site is None:
             return self.create("rack", centre, None)  # refused: a rack needs a site
-        key = new_id(plan, "rack", "rack-")
-        rack = Rack(key, site, f"New rack {key.removeprefix('rack-')}")
+        rack = new_items.new_rack(plan, site)
         if not self.document.push(placement.add_rack_edit(plan, rack), origin=self):
             return False
-        self.document.select([("rack", key)])
+        self.document.select([("rack", rack.id)])
         return True
 
     def delete_selection(self) -> bool:

@@ -58,7 +58,7 @@ from planner.gui.recovery_controller import RecoveryController
 from planner.gui.views.canvas import show_tooltip
 from planner.gui.views.floor_items import text_color_on, tint
 from planner.layout.floor import services_by_server, state_maps
-from planner.model import Rack, Server
+from planner.model import Rack, Server, new_items
 from planner.model.edits import (
     AddItem,
     Change,
@@ -66,7 +66,6 @@ from planner.model.edits import (
     EditRefused,
     assign_service,
     delete_items,
-    new_id,
     place_servers,
 )
 
@@ -745,11 +744,10 @@ class RackView(QWidget):
         if rack is None or not ghost.valid:
             return False
         plan = self.document.plan
-        key = new_id(plan, "server", f"{rack.id}-srv-")
-        server = Server(key, rack.id, key, ghost.position, ghost.height)
+        server = new_items.new_server(plan, rack.id, ghost.position, ghost.height)
         if not self.document.push(AddItem("server", server)):
             return False
-        self.document.select([("server", key)])
+        self.document.select([("server", server.id)])
         return True
 
     def add_server_in_gap(self, height: int) -> bool:

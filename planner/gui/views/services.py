@@ -195,7 +195,8 @@ class ServicesView(QWidget):
         header.setStretchLastSection(True)
         unit = table.fontMetrics().height()
         for i, column in enumerate(COLUMNS):
-            header.resizeSection(i, round(_WIDTHS[column.key] * unit))
+            # in font heights; a column added to the field registry gets a middling width
+            header.resizeSection(i, round(_WIDTHS.get(column.key, 8) * unit))
         self.empty_hint = QLabel(
             "No services yet. Add one with <b>Add service</b> (Ctrl+Shift+4, also in the "
             "Add menu), then edit it here or in Properties; draw its dependencies in the "

@@ -1,0 +1,260 @@
+"""The field registry (planner/model/fields.py) agrees with everything derived from it.
+
+A field added to a dataclass but not to the registry, a registry field the JSON codec,
+the ``.drplan`` tables, the JSON Schema or docs/plan-format.md do not know, and a field
+that does not survive a save in either format: each fails a test here, naming it.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from planner.model import fields
+from planner.model.edits.change import CLASSES
+from planner.model.new_items import new_rack, new_server, new_site
+from planner.model.plan import Plan, Rack, Site
+from planner.storage import drplan_format as drplan
+from planner.storage import load_plan, save_plan
+from planner.storage.records import DECODERS, SPECS
+from planner.storage.schema import TYPE_SCHEMAS, plan_schema, schema_text
+
+REPO = Path(__file__).resolve().parent.parent
+ITEM_KINDS = list(fields.LIST_OF_KIND)
+PLAN_LISTS = set(fields.LIST_OF_KIND.values())
+
+
+def dataclass_fields(kind: str) -> list[dataclasses.Field[Any]]:
+    """The fields of a kind's dataclass that a file stores (not ``extra``, not lists)."""
+    skipped = {"extra"} | (PLAN_LISTS if kind == "plan" else set())
+    return [f for f in dataclasses.fields(CLASSES[kind]) if f.name not in skipped]
+
+
+def registry_names(kind: str) -> list[str]:
+    return [f.name for f in fields.fields_of(kind)]
+
+
+@pytest.mark.parametrize("kind", fields.KINDS)
+def test_every_dataclass_field_is_in_the_registry_and_no_other(kind: str) -> None:
+    declared = {f.name for f in dataclass_fields(kind)}
+    registered = set(registry_names(kind))
+    assert declared - registered == set(), f"{kind}: fields missing from the registry"
+    assert registered - declared == set(), f"{kind}: registry fields no dataclass has"
+    assert len(registered) == len(registry_names(kind)), f"{kind}: a field is listed twice"
+
+
+@pytest.mark.parametrize("kind", fields.KINDS)
+def test_registry_defaults_are_the_dataclass_defaults(kind: str) -> None:
+    for field in dataclass_fields(kind):
+        if field.default is not dataclasses.MISSING:
+            default = field.default
+        elif field.default_factory is not dataclasses.MISSING:
+            default = field.default_factory()
+        else:
+            continue  # required by the dataclass: the registry's is a reader's neutral value
+        assert fields.get(kind, field.name).default_value() == default, (kind, field.name)
+
+
+@pytest.mark.parametrize("kind", ITEM_KINDS)
+def test_the_json_codec_specs_are_the_registry(kind: str) -> None:
+    cls, specs = SPECS[fields.LIST_OF_KIND[kind]]
+    assert cls is CLASSES[kind]
+    assert [spec.name for spec in specs] == [f.json for f in fields.fields_of(kind)]
+    for spec, field in zip(specs, fields.fields_of(kind), strict=True):
+        assert (spec.required, spec.always_written) == (field.required, field.always_written)
+
+
+@pytest.mark.parametrize("kind", ITEM_KINDS)
+def test_the_drplan_tables_hold_every_field(kind: str) -> None:
+    table = fields.LIST_OF_KIND[kind]
+    columns = dict(drplan._ITEM_COLUMNS[table])
+    for field in fields.fields_of(kind):
+        if field.type.is_list:
+            assert field.child is not None, f"{kind}.{field.name}: a list needs a child table"
+            parent, child_columns = drplan._CHILD_COLUMNS[field.child.name]
+            assert (parent, child_columns) == (table, list(field.child.columns))
+            assert field.name not in columns
+        else:
+            assert columns.get(field.name) == field.sql, f"{kind}.{field.name}: no column"
+    for name, sql in (("ord", "INTEGER PRIMARY KEY"), ("extra", "TEXT")):
+        assert f"{name} {sql}" in drplan.SCHEMA[table]
+
+
+def test_every_value_type_has_a_decoder_and_a_schema() -> None:
+    names = {f.type.name for f in fields.FIELDS}
+    assert names <= set(DECODERS), "a value type without a JSON decoder (records.DECODERS)"
+    assert names <= set(TYPE_SCHEMAS), "a value type without a schema (schema.TYPE_SCHEMAS)"
+
+
+def test_the_schema_file_is_the_one_generated_from_the_registry() -> None:
+    """resources/plan-format-v1.schema.json is written by ``python -m planner.storage.schema
+    resources/plan-format-v1.schema.json``: regenerate it after changing a field."""
+    path = REPO / "resources" / "plan-format-v1.schema.json"
+    assert json.loads(path.read_text(encoding="utf-8")) == plan_schema()
+    assert json.loads(schema_text()) == plan_schema()
+
+
+@pytest.mark.parametrize("kind", ITEM_KINDS)
+def test_the_schema_describes_every_field(kind: str) -> None:
+    item = json.loads((REPO / "resources" / "plan-format-v1.schema.json").read_text())["$defs"][
+        kind
+    ]
+    assert list(item["properties"]) == [f.json for f in fields.fields_of(kind)]
+    assert item["required"] == [f.json for f in fields.fields_of(kind) if f.required]
+
+
+def _documented(heading: str) -> list[str]:
+    """Field names in the first column of the table under ``### heading``."""
+    text = (REPO / "docs" / "plan-format.md").read_text(encoding="utf-8")
+    section = text.split(f"\n### {heading}\n", 1)[1].split("\n#", 1)[0]
+    names: list[str] = []
+    for line in section.splitlines():
+        if line.startswith("| `"):
+            names += re.findall(r"`([^`]+)`", line.split("|")[1])
+    return names
+
+
+@pytest.mark.parametrize("kind", ITEM_KINDS)
+def test_docs_list_every_field_in_order(kind: str) -> None:
+    heading = fields.LIST_OF_KIND[kind].capitalize()
+    assert _documented(heading) == [f.json for f in fields.fields_of(kind)]
+
+
+# A value of each type that is not its default: a field a file drops comes back changed.
+SAMPLES: dict[str, Any] = {
+    "id": "sample-id",
+    "text": "Sample name",
+    "optional_text": "sample text",
+    "count": 7,
+    "minutes": 95,
+    "optional_minutes": 45.5,
+    "coordinate": 12.5,
+    "id_list": ["one", "two"],
+    "text_list": ["first step", "second step"],
+    "needs": {"crew": 2, "dba": 1},
+}
+
+
+def _sample_plan() -> Plan:
+    values = {
+        kind: {f.name: SAMPLES[f.type.name] for f in fields.fields_of(kind)}
+        for kind in fields.KINDS
+    }
+    for kind in fields.KINDS:
+        for field in fields.fields_of(kind):
+            assert values[kind][field.name] != field.default_value(), (kind, field.name)
+    plan = CLASSES["plan"](**values["plan"])
+    for kind, list_name in fields.LIST_OF_KIND.items():
+        setattr(plan, list_name, [CLASSES[kind](**values[kind])])
+    return plan
+
+
+@pytest.mark.parametrize("suffix", [".json", ".drplan"])
+def test_every_field_survives_a_save(tmp_path: Path, suffix: str) -> None:
+    plan = _sample_plan()
+    path = tmp_path / f"plan{suffix}"
+    save_plan(plan, path)
+    loaded, problems = load_plan(path)
+    assert problems == []
+    for kind, list_name in [("plan", None), *fields.LIST_OF_KIND.items()]:
+        before = plan if list_name is None else getattr(plan, list_name)[0]
+        after = loaded if list_name is None else getattr(loaded, list_name)[0]
+        for field in fields.fields_of(kind):
+            assert getattr(after, field.name) == getattr(before, field.name), (kind, field.name)
+
+
+@pytest.mark.parametrize("field", [f for f in fields.FIELDS], ids=lambda f: f"{f.kind}.{f.name}")
+def test_what_a_field_shows_parses_back_to_its_value(field: fields.Field) -> None:
+    sample = SAMPLES[field.type.name]
+    if field.type is fields.COUNT or field.type is fields.TIER:
+        sample = 3  # within every count's and the tier's range
+    if field.type is fields.OPTIONAL_MINUTES:
+        sample = 45  # h:mm shows whole minutes
+    assert field.parse(field.format(sample)) == sample
+
+
+@pytest.mark.parametrize(
+    ("kind", "name", "text", "value"),
+    [
+        ("service", "rto_minutes", "90", 90),
+        ("service", "rto_minutes", "1:30", 90),
+        ("service", "rto_minutes", "", None),
+        ("service", "rto_minutes", "—", None),
+        ("service", "restore_minutes", "1h30m", 90),
+        ("service", "tier", "0", 0),
+        ("service", "tier", "Tier 3", 3),
+        ("service", "name", "  Mail  ", "Mail"),
+        ("service", "depends_on", "db; web, db", ["db", "web"]),
+        ("service", "needs", "dba=1, crew = 2", {"dba": 1, "crew": 2}),
+        ("service", "owner", "  ", None),
+        ("service", "notes", "  indented\nlines", "  indented\nlines"),
+        ("service", "steps", "one\n\n two", ["one", " two"]),
+        ("server", "height", "2", 2),
+        ("plan", "name", "Plan", "Plan"),
+    ],
+)
+def test_one_parser_per_field(kind: str, name: str, text: str, value: Any) -> None:
+    assert fields.parse(kind, name, text) == value
+
+
+@pytest.mark.parametrize(
+    ("kind", "name", "text", "reason"),
+    [
+        ("service", "tier", "7", "one of 0, 1, 2, 3"),
+        ("service", "tier", "-1", "one of 0, 1, 2, 3"),
+        ("service", "name", "   ", "name is needed"),
+        ("site", "name", "", "name is needed"),
+        ("plan", "name", " ", "name is needed"),
+        ("rack", "site", " ", "id is needed"),
+        ("service", "restore_minutes", "", "time is needed"),
+        ("service", "rto_minutes", "soon", "'soon' is not a number"),
+        ("service", "rto_minutes", "99999999", "longer than ten years"),
+        ("service", "min_instances", "5000000", "more than 1,000,000"),
+        ("rack", "units", "4.5", "not a whole number"),
+        ("service", "needs", "dba", "write pool=units"),
+    ],
+)
+def test_the_parser_refuses_with_a_reason(kind: str, name: str, text: str, reason: str) -> None:
+    with pytest.raises(fields.ParseError, match=re.escape(reason)):
+        fields.parse(kind, name, text)
+
+
+def test_the_form_labels_are_todays() -> None:
+    """The labels shown before the registry existed, kept exactly and in their order (a
+    field added later may come in among them)."""
+    labels = {kind: [f.form_label for f in fields.form_fields(kind)] for kind in fields.KINDS}
+    assert {kind: [x for x in labels[kind] if x in set(TODAY[kind])] for kind in TODAY} == TODAY
+
+
+TODAY = {
+    "plan": ["Plan name", "Notes"],
+    "site": ["Name", "Colour", "Notes"],
+    "rack": ["Name", "Site", "Units", "Notes"],
+    "server": ["Name", "Rack", "Lowest unit", "Height (U)", "Notes"],
+    "pool": ["Name", "Capacity", "Notes"],
+    "service": [
+        "Name", "Tier (0-3)", "RTO (h:mm)", "Restore (h:mm)", "Failover (h:mm)",
+        "Min. instances", "Depends on", "Needs (pool=units)", "Owner", "Team", "Notes",
+        "Runbook steps",
+    ],
+    "scenario": ["Name", "Failed items", "Notes"],
+}  # fmt: skip
+
+
+def test_new_items_take_one_set_of_defaults() -> None:
+    plan = Plan(sites=[Site("site1", "Taken")], racks=[Rack("rack1", "site1", "Taken")])
+    site = new_site(plan, 0, 0, 640, 460)
+    rack = new_rack(plan, "site1")
+    server = new_server(plan, "rack1", 5)
+    assert (site.id, site.name, site.width, site.height) == ("site2", "Site 2", 640, 460)
+    assert (rack.id, rack.name, rack.units, rack.x) == ("rack2", "Rack 2", 42, None)
+    assert (server.id, server.name, server.position, server.height) == (
+        "server1", "Server 1", 5, 1
+    )  # fmt: skip
+    plan.servers.append(server)
+    assert new_server(plan, "rack1", 1, height=2).id == "server2"
