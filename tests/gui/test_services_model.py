@@ -144,3 +144,22 @@ def test_a_change_to_another_kind_leaves_the_rows_alone(qapp) -> None:
     model.dataChanged.connect(lambda first, _last: changed.append(first))
     doc.push(SetFields("plan", "", name="renamed"))
     assert (seen.resets, seen.inserted, seen.removed, changed) == (0, [], [], [])
+
+
+def test_every_field_column_sorts_by_its_raw_value_blanks_last(qtbot) -> None:
+    services = [
+        Service("x", "beta", tier=3, rto_minutes=90, restore_minutes=600, team="ops"),
+        Service("y", "Alpha", tier=0, rto_minutes=None, restore_minutes=45, team=None),
+        Service("z", "gamma", tier=1, rto_minutes=30, restore_minutes=120, team="Dba"),
+    ]
+    model = ServicesModel(PlanDocument(Plan(services=services)))
+    expected = {
+        "name": ["y", "x", "z"],  # without case: Alpha, beta, gamma
+        "tier": ["y", "z", "x"],
+        "rto": ["z", "x", "y"],  # 0:30, 1:30, none last
+        "restore": ["y", "z", "x"],  # minutes, not the text "10:00" < "2:00"
+        "team": ["z", "x", "y"],  # Dba, ops, none last
+    }
+    for key, ids in expected.items():
+        model.sort(COLUMN[key], Qt.SortOrder.AscendingOrder)
+        assert [model.service_at(row).id for row in range(3)] == ids, key

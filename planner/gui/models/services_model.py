@@ -23,7 +23,6 @@ UTF-8 text, one per line (also offered as ``text/plain``). Read it with
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -347,24 +346,13 @@ class ServicesModel(SortedRowsModel[Service]):
         key = COLUMNS[column].key
         if key == "id":
             return service.id.casefold()
-        if key == "name":
-            return service.name.casefold()
-        if key == "tier":
-            return service.tier
-        if key in ("rto", "failover"):
-            value = service.rto_minutes if key == "rto" else service.failover_minutes
-            return math.inf if value is None else float(value)
-        if key == "restore":
-            return float(service.restore_minutes)
+        name = COLUMNS[column].field
+        if name is not None:  # a registry field: by its raw value, blanks last
+            return _field_sort_key(getattr(service, name))
         if key == "servers":
             return (len(service.servers), len(service.standby_servers))
-        if key == "depends":
-            return (len(service.depends_on), ", ".join(service.depends_on).casefold())
         if key == "needs":
             return (sum(service.needs.values()), ", ".join(service.needs).casefold())
-        if key in ("owner", "team"):
-            value = service.owner if key == "owner" else service.team
-            return (value is None, (value or "").casefold())
         state = self._results.get(service.id)
         if key == "state":
             return _STATE_ORDER.get(state.state, 9) if state is not None else 10
@@ -553,6 +541,18 @@ class ServicesModel(SortedRowsModel[Service]):
 
     def supportedDragActions(self) -> Qt.DropAction:
         return Qt.DropAction.CopyAction | Qt.DropAction.LinkAction
+
+
+def _field_sort_key(value: Any) -> tuple[bool, Any]:
+    """How a field column sorts: none last, text without case, lists by length, then
+    their items; any field the registry gives a column sorts without a case of its own."""
+    if value is None:
+        return (True, 0)
+    if isinstance(value, str):
+        return (False, value.casefold())
+    if isinstance(value, list):
+        return (False, (len(value), ", ".join(map(str, value)).casefold()))
+    return (False, float(value))
 
 
 def _runs(rows: list[int]) -> list[tuple[int, int]]:
