@@ -261,12 +261,19 @@ class PropertiesPanel(QWidget):
             self.clear_error(name)
             self.refresh()
             return
+        # The Undo menu names the field as the form does ("Set RTO of Payments").
+        what = fields.label(kind, name)
         edits = [
-            SetFields(kind, PLAN_ID if kind == "plan" else item.id, **{name: value})
+            SetFields(
+                kind,
+                PLAN_ID if kind == "plan" else item.id,
+                label=f"Set {what} of {_called(kind, item)}",
+                **{name: value},
+            )
             for item in changed
         ]
         edit = (
-            edits[0] if len(edits) == 1 else Composite(f"Set {name} of {len(edits)} {kind}s", edits)
+            edits[0] if len(edits) == 1 else Composite(f"Set {what} of {len(edits)} {kind}s", edits)
         )
         typed = self._shown_text.pop(name, None)  # the refresh after the edit shows the value
         del self._refusals[:]
@@ -308,3 +315,10 @@ def _set_text(editor: QLineEdit | QPlainTextEdit, text: str) -> None:
             editor.setCursorPosition(0)  # a long value shows its start
     else:
         editor.setPlainText(text)
+
+
+def _called(kind: str, item: Any) -> str:
+    """How the Undo menu names an item: its name, else its id; the plan is "the plan"."""
+    if kind == "plan":
+        return "the plan"
+    return str(item.name).strip() or str(item.id)

@@ -418,3 +418,18 @@ def test_status_messages_and_the_title_escape_controls_from_the_plan(
     window.document.replace(Plan(name="x"), tmp_path / "evil\u202eplan.drplan")
     assert "\u202e" not in window.windowTitle()
     assert "evil\\u202eplan.drplan" in window.windowTitle()
+
+
+def test_properties_undo_text_names_the_field_as_the_form_does(qtbot) -> None:
+    doc = PlanDocument(plan())
+    panel = PropertiesPanel(doc)
+    qtbot.addWidget(panel)
+    doc.select([("service", "db")])
+    panel.editors["rto_minutes"].setText("1:30")
+    panel.editors["rto_minutes"].editingFinished.emit()
+    name = doc.plan.service("db").name  # type: ignore[union-attr]
+    assert doc.undo_stack.undoText() == f"Set RTO of {name}"
+    doc.select([("service", "db"), ("service", "web")])
+    panel.editors["tier"].setText("3")
+    panel.editors["tier"].editingFinished.emit()
+    assert doc.undo_stack.undoText() == "Set Tier of 2 services"
