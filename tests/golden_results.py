@@ -1,0 +1,114 @@
+"""Every per-service result of the example scenarios and four scale-plan scenarios, as text.
+
+Speed work must not change a single result: ``tests/test_golden_results.py`` computes
+these cases and compares them line by line with the files in ``tests/data/golden/``,
+written by::
+
+    PYTHONPATH=. .venv/bin/python tests/golden_results.py
+
+Rewrite them only when a change of results is intended (a new engine rule), and say so
+in the commit.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import gzip
+import json
+import random
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+if str(HERE.parent) not in sys.path:  # run as a script from a source checkout
+    sys.path.insert(0, str(HERE.parent))
+
+from benchmarks.scale_plan import scale_plan  # noqa: E402
+from planner.engine.recovery import RecoveryResult, compute  # noqa: E402
+from planner.model import Plan, Scenario  # noqa: E402
+from planner.storage import load_plan  # noqa: E402
+
+GOLDEN = HERE / "data" / "golden"
+EXAMPLES = HERE.parent / "resources" / "examples"
+EXAMPLE_FILE = GOLDEN / "examples.jsonl"
+SCALE_FILE = GOLDEN / "scale.jsonl.gz"
+
+
+def result_lines(case: str, result: RecoveryResult) -> Iterator[str]:
+    """One line for the scenario as a whole, then one per service with every field."""
+    head = {
+        "case": case,
+        "scenario": result.scenario,
+        "failed": list(result.failed),
+        "lost_sites": list(result.impact.lost_sites),
+        "lost_racks": list(result.impact.lost_racks),
+        "lost_servers": list(result.impact.lost_servers),
+        "actions": {k: repr(v) for k, v in result.impact.actions.items()},
+        "recovery_minutes": result.recovery_minutes,
+        "lower_bound_minutes": result.lower_bound_minutes,
+        "proven_optimal": result.proven_optimal,
+        "method": result.method,
+        "objective": result.objective,
+        "critical_path": list(result.critical_path),
+        "tier_minutes": {str(k): v for k, v in result.tier_minutes.items()},
+        "schedules_evaluated": result.schedules_evaluated,
+    }
+    yield json.dumps(head, sort_keys=True, ensure_ascii=False)
+    for service in result.services:
+        row = dataclasses.asdict(service)
+        row["case"] = case
+        yield json.dumps(row, sort_keys=True, ensure_ascii=False)
+
+
+def example_cases() -> Iterator[tuple[str, RecoveryResult]]:
+    for path in sorted(EXAMPLES.glob("*.drplan")):
+        plan, _ = load_plan(path)
+        for scenario in plan.scenarios:
+            for objective in ("time", "tiers"):
+                case = f"{path.name} {scenario.id} {objective}"
+                yield case, compute(plan, scenario.id, objective=objective)
+
+
+def scale_scenarios(plan: Plan) -> list[Scenario]:
+    """The scale plan's own scenario and three more: one site, 40 racks, 600 servers."""
+    rng = random.Random(7)
+    racks = rng.sample([r.id for r in plan.racks], 40)
+    servers = rng.sample([s.id for s in plan.servers], 600)
+    return [
+        *plan.scenarios,
+        Scenario("site1", "Site 1 lost", ["site1"]),
+        Scenario("racks", "40 racks lost", racks),
+        Scenario("servers", "600 servers lost", servers),
+    ]
+
+
+def scale_cases() -> Iterator[tuple[str, RecoveryResult]]:
+    plan = scale_plan()
+    plan.scenarios = scale_scenarios(plan)
+    for scenario in plan.scenarios:
+        yield f"scale {scenario.id}", compute(plan, scenario.id)
+
+
+def lines_of(cases: Iterator[tuple[str, RecoveryResult]]) -> list[str]:
+    return [line for case, result in cases for line in result_lines(case, result)]
+
+
+def read_lines(path: Path) -> list[str]:
+    opener = gzip.open if path.suffix == ".gz" else open
+    with opener(path, "rt", encoding="utf-8") as file:
+        return file.read().splitlines()
+
+
+def write_lines(path: Path, lines: list[str]) -> None:
+    data = ("\n".join(lines) + "\n").encode("utf-8")
+    if path.suffix == ".gz":
+        data = gzip.compress(data, mtime=0)
+    path.write_bytes(data)
+
+
+if __name__ == "__main__":
+    GOLDEN.mkdir(exist_ok=True)
+    write_lines(EXAMPLE_FILE, lines_of(example_cases()))
+    write_lines(SCALE_FILE, lines_of(scale_cases()))
+    print(f"wrote {EXAMPLE_FILE} and {SCALE_FILE}")
