@@ -1,0 +1,318 @@
+"""Fast at Kakao scale, end to end: every target of issue 12 in one table.
+
+Run: ``.venv/bin/python benchmarks/end_to_end.py`` (about five minutes; ``--only ROW,...``
+for some rows, ``--plans DIR`` to keep the generated plans between runs). It generates the
+scale plan (``benchmarks/scale_plan.py``: 1x = 32,000 servers / 3,000 services / 8,000
+dependencies; 3x and 10x the racks, services and dependencies) and a 10-service plan, saves
+them as ``.drplan``, and measures each row in a fresh child process, so no row inherits
+another's heap, imports or caches. Each row is timed against a reference in the same child,
+interleaved round by round (A B A B ...), and printed with it and their ratio: on a busy
+machine both slow down alike. GUI rows run offscreen unless ``QT_QPA_PLATFORM`` is set.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:  # runnable as a script: the repository root holds benchmarks
+    sys.path.insert(0, str(ROOT))
+
+from benchmarks.timing import (  # noqa: E402
+    PYTHON,
+    growth_exponent,
+    interleaved,
+    median,
+    process_seconds,
+)
+
+SCALES = {"1x": 1, "3x": 3, "10x": 10}
+SCENARIO = "everything"
+
+
+@dataclass
+class Measured:
+    """One row: what was measured, against what reference in the same run, and whether
+    the target holds."""
+
+    measured: str  # the figure(s), with units
+    reference: str  # the reference and its figure
+    ratio: str  # measured / reference, or "" when a ratio says nothing
+    met: bool
+    detail: str = ""
+
+
+def plan_path(plans: Path, scale: str) -> Path:
+    return plans / f"scale-{scale}.drplan"
+
+
+def small_plan_path(plans: Path) -> Path:
+    return plans / "ten-services.drplan"
+
+
+def make_plans(plans: Path, scales: list[str]) -> None:
+    """Write the plans the rows read, once (a kept ``--plans`` folder is reused)."""
+    from benchmarks.scale_plan import scale_plan
+    from planner.storage import save_plan
+
+    plans.mkdir(parents=True, exist_ok=True)
+    if not small_plan_path(plans).exists():
+        small = scale_plan(sites=2, racks=4, servers_per_rack=4, services=10, dependencies=12)
+        save_plan(small, small_plan_path(plans))
+    for scale in scales:
+        path = plan_path(plans, scale)
+        if not path.exists():
+            k = SCALES[scale]
+            print(f"generating the {scale} plan ...", file=sys.stderr, flush=True)
+            save_plan(scale_plan(racks=1000 * k, services=3000 * k, dependencies=8000 * k), path)
+
+
+def drplanner() -> list[str]:
+    """The command a user runs: the installed console script, else ``python -m planner``."""
+    script = Path(PYTHON).parent / "drplanner"
+    return [str(script)] if script.exists() else [PYTHON, "-m", "planner"]
+
+
+# ---------------------------------------------------------------------------- rows
+
+
+def row_drplan_read(plans: Path, rounds: int) -> Measured:
+    import sqlite3
+
+    from planner.storage import load_plan
+
+    path = plan_path(plans, "1x")
+
+    def fetch_rows() -> None:
+        with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as db:
+            tables = [r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type='table'")]
+            for table in tables:
+                db.execute(f'SELECT * FROM "{table}"').fetchall()
+
+    read, fetch = interleaved(rounds, lambda: load_plan(path), fetch_rows)
+    ratio = median(read) / median(fetch)
+    return Measured(
+        f"{median(read):.3f} s",
+        f"fetch every row with sqlite3: {median(fetch):.3f} s",
+        f"{ratio:.1f}x",
+        ratio <= 3.0,
+    )
+
+
+def _cli_start(argv: list[str], rounds: int) -> Measured:
+    command, bare = interleaved(
+        rounds,
+        lambda: process_seconds(argv),
+        lambda: process_seconds([PYTHON, "-c", "pass"]),
+    )
+    return Measured(
+        f"{median(command):.3f} s",
+        f"python -c pass: {median(bare):.3f} s",
+        f"{median(command) / median(bare):.1f}x",
+        median(command) <= 0.3,
+    )
+
+
+def row_cli_version(plans: Path, rounds: int) -> Measured:
+    return _cli_start([*drplanner(), "--version"], rounds)
+
+
+def row_cli_validate(plans: Path, rounds: int) -> Measured:
+    return _cli_start([*drplanner(), "validate", str(small_plan_path(plans))], rounds)
+
+
+def row_compute_checked(plans: Path, rounds: int) -> Measured:
+    from planner.engine.recovery import compute
+    from planner.storage import load_plan
+
+    plan = load_plan(plan_path(plans, "1x"))[0]
+    checked, bare = interleaved(
+        rounds,
+        lambda: compute(plan, SCENARIO),
+        lambda: compute(plan, SCENARIO, check=False),
+    )
+    ratio = median(checked) / median(bare)
+    return Measured(
+        f"{median(checked):.3f} s",
+        f"compute without validation: {median(bare):.3f} s",
+        f"{ratio:.2f}x",
+        ratio <= 2.0,
+    )
+
+
+def _cli_compute(plans: Path, scale: str, rounds: int, target: float) -> Measured:
+    argv = [*drplanner(), "compute", str(plan_path(plans, scale)), "--scenario", SCENARIO]
+    command, bare = interleaved(
+        rounds, lambda: process_seconds(argv), lambda: process_seconds([PYTHON, "-c", "pass"])
+    )
+    return Measured(
+        f"{median(command):.2f} s",
+        f"python -c pass: {median(bare):.3f} s",
+        f"{median(command) / median(bare):.0f}x",
+        median(command) <= target,
+    )
+
+
+def row_cli_compute_1x(plans: Path, rounds: int) -> Measured:
+    return _cli_compute(plans, "1x", rounds, 1.0)
+
+
+def row_cli_compute_10x(plans: Path, rounds: int) -> Measured:
+    return _cli_compute(plans, "10x", max(1, rounds // 3), 8.0)
+
+
+def row_compute_growth(plans: Path, rounds: int) -> Measured:
+    import networkx as nx
+
+    from planner.engine.recovery import compute
+    from planner.storage import load_plan
+
+    small = load_plan(plan_path(plans, "1x"))[0]
+    big = load_plan(plan_path(plans, "10x"))[0]
+
+    def graph_of(plan: object) -> nx.DiGraph:
+        graph = nx.DiGraph()
+        services = plan.services  # type: ignore[attr-defined]
+        graph.add_nodes_from(s.id for s in services)
+        graph.add_edges_from((s.id, d) for s in services for d in s.depends_on)
+        return graph
+
+    small_graph, big_graph = graph_of(small), graph_of(big)
+    times = interleaved(
+        max(3, rounds // 2),
+        lambda: compute(small, SCENARIO, check=False),
+        lambda: list(nx.topological_sort(small_graph)),
+        lambda: compute(big, SCENARIO, check=False),
+        lambda: list(nx.topological_sort(big_graph)),
+    )
+    c1, t1, c10, t10 = (median(t) for t in times)
+    exponent = growth_exponent(1, c1, 10, c10)
+    sort_exponent = growth_exponent(1, t1, 10, t10)
+    return Measured(
+        f"exponent {exponent:.2f} ({c1:.3f} s -> {c10:.2f} s)",
+        f"topological sort: exponent {sort_exponent:.2f} ({t1 * 1000:.1f} -> {t10 * 1000:.0f} ms)",
+        f"compute/sort {c1 / t1:.0f}x -> {c10 / t10:.0f}x",
+        exponent <= 1.2,
+    )
+
+
+def row_runbook(plans: Path, rounds: int) -> Measured:
+    from planner.engine.recovery import compute
+    from planner.runbook.export import export_runbook
+    from planner.storage import load_plan
+
+    out = Path(tempfile.mkdtemp(prefix="e2e-runbook-"))
+
+    def timed(scale: str) -> tuple[float, float]:
+        plan = load_plan(plan_path(plans, scale))[0]
+        result = compute(plan, SCENARIO)
+        runbook, reference = interleaved(
+            1,
+            lambda: export_runbook(plan, result, out / f"{scale}.pdf", date="2026-01-01"),
+            lambda: compute(plan, SCENARIO),
+        )
+        return runbook[0], reference[0]
+
+    figures = {scale: timed(scale) for scale in ("1x", "3x")}
+    (r1, c1), (r3, c3) = figures["1x"], figures["3x"]
+    exponent = growth_exponent(1, r1, 3, r3)
+    return Measured(
+        f"{r1:.1f} s / {r3:.1f} s, exponent {exponent:.2f}",
+        f"compute of the scenario: {c1:.2f} s / {c3:.2f} s",
+        f"{r1 / c1:.0f}x / {r3 / c3:.0f}x",
+        r1 <= 10 and r3 <= 30 and exponent <= 1.1,
+    )
+
+
+ROWS: dict[str, tuple[str, str, Callable[[Path, int], Measured]]] = {
+    "drplan_read": (".drplan read, 1x", "<= 3x fetching its rows", row_drplan_read),
+    "cli_version": ("CLI start: drplanner --version", "<= 0.3 s", row_cli_version),
+    "cli_validate": (
+        "CLI start: drplanner validate, 10 services",
+        "<= 0.3 s",
+        row_cli_validate,
+    ),
+    "compute_checked": (
+        "compute with validation, 1x",
+        "<= 2x compute without",
+        row_compute_checked,
+    ),
+    "cli_compute_1x": ("CLI: drplanner compute, 1x", "<= 1.0 s", row_cli_compute_1x),
+    "cli_compute_10x": ("CLI: drplanner compute, 10x", "<= 8 s", row_cli_compute_10x),
+    "runbook": ("runbook, 1x / 3x", "<= 10 s / <= 30 s, exponent <= 1.1", row_runbook),
+    "compute_growth": ("growth of compute, 1x -> 10x", "exponent <= 1.2", row_compute_growth),
+}
+
+SCALES_NEEDED = {
+    "drplan_read": ["1x"],
+    "compute_checked": ["1x"],
+    "cli_compute_1x": ["1x"],
+    "cli_compute_10x": ["10x"],
+    "runbook": ["1x", "3x"],
+    "compute_growth": ["1x", "10x"],
+}
+
+
+def run_child(name: str, plans: Path, rounds: int) -> Measured:
+    """Measure one row in a fresh process; its last output line is the row as JSON."""
+    done = subprocess.run(
+        [PYTHON, __file__, "--child", name, "--plans", str(plans), "--rounds", str(rounds)],
+        capture_output=True,
+        text=True,
+        check=False,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )
+    if done.returncode != 0 or not done.stdout.strip():
+        tail = (done.stderr.strip().splitlines() or ["no output"])[-1]
+        return Measured("failed", tail, "", False)
+    return Measured(**json.loads(done.stdout.strip().splitlines()[-1]))
+
+
+def print_table(rows: list[tuple[str, str, Measured]]) -> None:
+    print("| what | measured | reference, same run | ratio | target | met |")
+    print("| --- | --- | --- | --- | --- | --- |")
+    for what, target, m in rows:
+        verdict = "yes" if m.met else "**no**"
+        print(f"| {what} | {m.measured} | {m.reference} | {m.ratio} | {target} | {verdict} |")
+    for what, _, m in rows:
+        if m.detail:
+            print(f"\n{what}: {m.detail}")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--only", help="comma-separated rows: " + ", ".join(ROWS))
+    parser.add_argument("--plans", type=Path, help="folder for the generated plans (kept)")
+    parser.add_argument("--rounds", type=int, default=9, help="interleaved rounds per row")
+    parser.add_argument("--child", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        measured = ROWS[args.child][2](args.plans, args.rounds)
+        print(json.dumps(asdict(measured)))
+        return 0
+    names = args.only.split(",") if args.only else list(ROWS)
+    unknown = [n for n in names if n not in ROWS]
+    if unknown:
+        parser.error(f"unknown row(s) {', '.join(unknown)}; known: {', '.join(ROWS)}")
+    plans = args.plans or Path(tempfile.mkdtemp(prefix="e2e-plans-"))
+    needed = sorted({s for n in names for s in SCALES_NEEDED.get(n, [])}, key=SCALES.get)
+    make_plans(plans, needed)
+    rows = []
+    for name in names:
+        what, target, _ = ROWS[name]
+        print(f"measuring {what} ...", file=sys.stderr, flush=True)
+        rows.append((what, target, run_child(name, plans, args.rounds)))
+    print_table(rows)
+    return 0 if all(m.met for _, _, m in rows) else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
