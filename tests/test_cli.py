@@ -70,6 +70,79 @@ def test_version_in_a_real_process() -> None:
     assert done.stdout.splitlines()[0] == f"drplanner {__version__}"
 
 
+def test_the_version_line_is_what_pyside6_itself_says() -> None:
+    # --version reads the versions from the installed wheels, without importing PySide6;
+    # they must be the ones PySide6 reports once imported.
+    from planner.cli.main import version_text
+    from planner.gui.versions import qt_version_text
+
+    assert version_text().splitlines()[1].endswith(f", {qt_version_text()}")
+
+
+# ------------------------------------------------------------------ what starting costs
+
+EXAMPLE = ROOT / "resources" / "examples" / "pangyo.drplan"
+# Heavy packages a quick command must never import: the GUI toolkit, the data-frame
+# stack (sqlite_utils imports pandas and numpy when they are installed, as the `exact`
+# extra installs them) and networkx (only a plan with a dependency cycle needs it).
+NEVER = ("PySide6", "shiboken6", "pandas", "numpy", "sqlite_utils", "networkx")
+
+_MODULES_AFTER = """
+import json, sys
+from planner.cli.main import main
+try:
+    code = main(sys.argv[2:])
+except SystemExit as leaving:
+    code = leaving.code
+with open(sys.argv[1], "w", encoding="utf-8") as out:
+    json.dump(sorted(sys.modules), out)
+sys.exit(code)
+"""
+
+
+def modules_imported_by(tmp_path: Path, *args: str) -> set[str]:
+    """The top-level packages imported by ``drplanner ARGS`` run in a fresh process."""
+    listing = tmp_path / "modules.json"
+    done = subprocess.run(
+        [sys.executable, "-c", _MODULES_AFTER, str(listing), *args],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    return {name.split(".")[0] for name in json.loads(listing.read_text(encoding="utf-8"))}
+
+
+@pytest.mark.parametrize(
+    "args",
+    [["--version"], ["--help"], ["validate", str(EXAMPLE)], ["show", str(EXAMPLE)]],
+    ids=["version", "help", "validate", "show"],
+)
+def test_quick_commands_import_nothing_heavy(tmp_path: Path, args: list[str]) -> None:
+    imported = modules_imported_by(tmp_path, *args)
+    assert "planner" in imported  # the listing is real
+    assert sorted(imported & set(NEVER)) == []
+
+
+def test_version_reads_no_plan_code(tmp_path: Path) -> None:
+    imported = modules_imported_by(tmp_path, "--version")
+    names = set(json.loads((tmp_path / "modules.json").read_text(encoding="utf-8")))
+    assert "planner" in imported
+    assert not any(n.startswith(("planner.storage", "planner.engine")) for n in names)
+
+
+def test_the_import_check_would_see_pandas(tmp_path: Path) -> None:
+    # The check above means something only if importing sqlite_utils would drag pandas
+    # and numpy in: it does where they are installed (the `exact` extra).
+    pytest.importorskip("pandas")
+    pytest.importorskip("sqlite_utils")
+    code = "import sqlite_utils, sys; print(sorted({'pandas', 'numpy'} & set(sys.modules)))"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert done.stdout.strip() == "['numpy', 'pandas']"
+
+
 def test_help(capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit) as exited:
         main(["--help"])

@@ -29,7 +29,7 @@ from planner.storage import (
     plan_to_json,
     save_plan,
 )
-from planner.storage.drplan_format import APPLICATION_ID
+from planner.storage.drplan_format import APPLICATION_ID, SCHEMA_VERSION
 
 
 def sample_plan() -> Plan:
@@ -363,9 +363,9 @@ EDITS: list[tuple[str, list[str], type[PlanFileError], str]] = [
     ),
     (
         "newer-schema-version",
-        ["PRAGMA user_version = 2"],
+        [f"PRAGMA user_version = {SCHEMA_VERSION + 1}"],
         NewerVersionError,
-        "written by a newer DR Planner (file schema version 2",
+        f"written by a newer DR Planner (file schema version {SCHEMA_VERSION + 1}",
     ),
     (
         "other-application-id",
@@ -387,10 +387,10 @@ def test_drplan_edited_outside_dr_planner(
     fragment: str,
 ) -> None:
     path = _edit(_copy(good), *edit)
-    if error is DamagedPlanError:  # the header still says "a DR Planner plan, version 1"
+    if error is DamagedPlanError:  # the header still says "a DR Planner plan, this version"
         header = path.read_bytes()[:100]
         assert header[68:72] == APPLICATION_ID.to_bytes(4, "big")
-        assert header[60:64] == (1).to_bytes(4, "big")
+        assert header[60:64] == SCHEMA_VERSION.to_bytes(4, "big")
     assert_refused(path, error, fragment, capsys)
 
 

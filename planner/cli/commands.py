@@ -10,7 +10,15 @@ import argparse
 import os
 from pathlib import Path
 
-from planner.cli.output import not_a_plain_file, say, shown, unicode_out, warn, write_out
+from planner.cli.output import (
+    UsageError,
+    not_a_plain_file,
+    say,
+    shown,
+    unicode_out,
+    warn,
+    write_out,
+)
 from planner.model import Plan
 from planner.model import validate as validate_plan
 from planner.model.text import printable
@@ -18,10 +26,6 @@ from planner.storage import PlanFileError, load_plan, save_plan
 
 EXIT_OK, EXIT_INVALID = 0, 2
 MAX_PROBLEM_LINES = 20  # compute, export and convert; 'validate' lists every problem
-
-
-class UsageError(Exception):
-    """A wrong argument the parser could not catch; printed as one line, exit 2."""
 
 
 def _describe(plan: Plan) -> str:
