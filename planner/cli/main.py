@@ -266,7 +266,8 @@ def _main(argv: Sequence[str] | None) -> int:
     from planner.storage.errors import PlanFileError
 
     try:
-        return int(getattr(commands, args.command)(args))
+        with commands.plan_left_out_of_collection():
+            return int(getattr(commands, args.command)(args))
     except (BrokenPipeError, OutputFailed):
         raise  # main's to report
     except PlanFileError as error:

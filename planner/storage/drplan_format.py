@@ -249,8 +249,10 @@ def read_drplan(path: str | Path) -> tuple[Plan, list[Problem]]:
                 conn.backup(memory)
                 upgrade_database(memory, version, SCHEMA_VERSION)
                 tables = fetch_tables(memory, SCHEMA)
-            rows = PlanRows(path, tables, _column_names())
-            plan, problems = rows.plan()
+            plan, problems = PlanRows(path, tables, _column_names()).plan()
+            # The rows go while the collector still rests: it would otherwise walk them
+            # all once it is back (a tenth of the read).
+            del tables
     except (sqlite3.Error, UnicodeError) as error:
         # UnicodeError: text that is not UTF-8 (damaged bytes in the schema or a row)
         raise DamagedPlanError(
