@@ -7,8 +7,11 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from planner import __version__
 from planner.cli import commands
@@ -627,3 +630,79 @@ def test_convert_and_export_refuse_what_is_not_a_plain_file(
         err = capsys.readouterr().err
         assert err.startswith(f"drplanner: {target}: is a") and err.count("\n") == 1, err
         assert target.is_symlink() or target.exists()  # left as it was
+
+
+# ------------------------------------------------------------------ output and the collector
+
+_JSON_VALUES = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers()
+    | st.floats()  # NaN and the infinities too: json.dumps writes them
+    | st.text(),
+    lambda children: (
+        st.lists(children, max_size=4)
+        | st.tuples(children, children)
+        | st.dictionaries(st.text(max_size=5) | st.integers(), children, max_size=4)
+    ),
+    max_leaves=30,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_JSON_VALUES, st.booleans())
+def test_indented_json_is_exactly_what_json_dumps_writes(value: Any, ascii_only: bool) -> None:
+    from planner.cli.report import indented_json
+
+    assert indented_json(value, ascii_only) == json.dumps(value, ensure_ascii=ascii_only, indent=2)
+
+
+def test_compute_json_is_json_dumps_of_the_result(tmp_path: Path) -> None:
+    from planner.cli.report import result_to_json
+    from planner.engine.recovery import compute
+
+    plan = small_plan()
+    plan.services[0].name = '웹 "front"\n{end}'
+    result = compute(plan, scenario_id="fire")
+    path = tmp_path / "plan.json"
+    save_plan(plan, path)
+    done = run("compute", str(path), "--scenario", "fire", "--format", "json")
+    expected = json.dumps(result_to_json(result), ensure_ascii=False, indent=2) + "\n"
+    assert done.returncode == 0 and done.stdout == expected
+
+
+def test_a_command_leaves_the_collector_as_it_found_it(tmp_path: Path) -> None:
+    import gc
+
+    path = tmp_path / "plan.drplan"
+    save_plan(small_plan(), path)
+    assert gc.isenabled() and gc.get_freeze_count() == 0
+    assert main(["compute", str(path), "--scenario", "fire"]) == 0
+    assert gc.isenabled() and gc.get_freeze_count() == 0
+    gc.disable()
+    try:
+        assert main(["validate", str(path)]) == 0
+        assert not gc.isenabled() and gc.get_freeze_count() == 0
+    finally:
+        gc.enable()
+
+
+def test_a_command_keeps_the_plan_out_of_collection_while_it_runs(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import gc
+
+    from planner.engine import recovery
+
+    path = tmp_path / "plan.drplan"
+    save_plan(small_plan(), path)
+    seen: list[tuple[bool, bool]] = []
+    real = recovery.compute
+
+    def spying(plan: Plan, **options: Any) -> Any:
+        seen.append((gc.isenabled(), gc.get_freeze_count() > 0))
+        return real(plan, **options)
+
+    monkeypatch.setattr(recovery, "compute", spying)
+    assert main(["compute", str(path), "--scenario", "fire"]) == 0
+    assert seen == [(True, True)]  # collecting, but not the plan read before
