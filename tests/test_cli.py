@@ -7,8 +7,11 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from planner import __version__
 from planner.cli import commands
@@ -68,6 +71,79 @@ def test_version_in_a_real_process() -> None:
     done = run("--version")
     assert (done.returncode, done.stderr) == (0, "")
     assert done.stdout.splitlines()[0] == f"drplanner {__version__}"
+
+
+def test_the_version_line_is_what_pyside6_itself_says() -> None:
+    # --version reads the versions from the installed wheels, without importing PySide6;
+    # they must be the ones PySide6 reports once imported.
+    from planner.cli.main import version_text
+    from planner.gui.versions import qt_version_text
+
+    assert version_text().splitlines()[1].endswith(f", {qt_version_text()}")
+
+
+# ------------------------------------------------------------------ what starting costs
+
+EXAMPLE = ROOT / "resources" / "examples" / "pangyo.drplan"
+# Heavy packages a quick command must never import: the GUI toolkit, the data-frame
+# stack (sqlite_utils imports pandas and numpy when they are installed, as the `exact`
+# extra installs them) and networkx (only a plan with a dependency cycle needs it).
+NEVER = ("PySide6", "shiboken6", "pandas", "numpy", "sqlite_utils", "networkx")
+
+_MODULES_AFTER = """
+import json, sys
+from planner.cli.main import main
+try:
+    code = main(sys.argv[2:])
+except SystemExit as leaving:
+    code = leaving.code
+with open(sys.argv[1], "w", encoding="utf-8") as out:
+    json.dump(sorted(sys.modules), out)
+sys.exit(code)
+"""
+
+
+def modules_imported_by(tmp_path: Path, *args: str) -> set[str]:
+    """The top-level packages imported by ``drplanner ARGS`` run in a fresh process."""
+    listing = tmp_path / "modules.json"
+    done = subprocess.run(
+        [sys.executable, "-c", _MODULES_AFTER, str(listing), *args],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    return {name.split(".")[0] for name in json.loads(listing.read_text(encoding="utf-8"))}
+
+
+@pytest.mark.parametrize(
+    "args",
+    [["--version"], ["--help"], ["validate", str(EXAMPLE)], ["show", str(EXAMPLE)]],
+    ids=["version", "help", "validate", "show"],
+)
+def test_quick_commands_import_nothing_heavy(tmp_path: Path, args: list[str]) -> None:
+    imported = modules_imported_by(tmp_path, *args)
+    assert "planner" in imported  # the listing is real
+    assert sorted(imported & set(NEVER)) == []
+
+
+def test_version_reads_no_plan_code(tmp_path: Path) -> None:
+    imported = modules_imported_by(tmp_path, "--version")
+    names = set(json.loads((tmp_path / "modules.json").read_text(encoding="utf-8")))
+    assert "planner" in imported
+    assert not any(n.startswith(("planner.storage", "planner.engine")) for n in names)
+
+
+def test_the_import_check_would_see_pandas(tmp_path: Path) -> None:
+    # The check above means something only if importing sqlite_utils would drag pandas
+    # and numpy in: it does where they are installed (the `exact` extra).
+    pytest.importorskip("pandas")
+    pytest.importorskip("sqlite_utils")
+    code = "import sqlite_utils, sys; print(sorted({'pandas', 'numpy'} & set(sys.modules)))"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert done.stdout.strip() == "['numpy', 'pandas']"
 
 
 def test_help(capsys: pytest.CaptureFixture[str]) -> None:
@@ -554,3 +630,79 @@ def test_convert_and_export_refuse_what_is_not_a_plain_file(
         err = capsys.readouterr().err
         assert err.startswith(f"drplanner: {target}: is a") and err.count("\n") == 1, err
         assert target.is_symlink() or target.exists()  # left as it was
+
+
+# ------------------------------------------------------------------ output and the collector
+
+_JSON_VALUES = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers()
+    | st.floats()  # NaN and the infinities too: json.dumps writes them
+    | st.text(),
+    lambda children: (
+        st.lists(children, max_size=4)
+        | st.tuples(children, children)
+        | st.dictionaries(st.text(max_size=5) | st.integers(), children, max_size=4)
+    ),
+    max_leaves=30,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_JSON_VALUES, st.booleans())
+def test_indented_json_is_exactly_what_json_dumps_writes(value: Any, ascii_only: bool) -> None:
+    from planner.cli.report import indented_json
+
+    assert indented_json(value, ascii_only) == json.dumps(value, ensure_ascii=ascii_only, indent=2)
+
+
+def test_compute_json_is_json_dumps_of_the_result(tmp_path: Path) -> None:
+    from planner.cli.report import result_to_json
+    from planner.engine.recovery import compute
+
+    plan = small_plan()
+    plan.services[0].name = '웹 "front"\n{end}'
+    result = compute(plan, scenario_id="fire")
+    path = tmp_path / "plan.json"
+    save_plan(plan, path)
+    done = run("compute", str(path), "--scenario", "fire", "--format", "json")
+    expected = json.dumps(result_to_json(result), ensure_ascii=False, indent=2) + "\n"
+    assert done.returncode == 0 and done.stdout == expected
+
+
+def test_a_command_leaves_the_collector_as_it_found_it(tmp_path: Path) -> None:
+    import gc
+
+    path = tmp_path / "plan.drplan"
+    save_plan(small_plan(), path)
+    assert gc.isenabled() and gc.get_freeze_count() == 0
+    assert main(["compute", str(path), "--scenario", "fire"]) == 0
+    assert gc.isenabled() and gc.get_freeze_count() == 0
+    gc.disable()
+    try:
+        assert main(["validate", str(path)]) == 0
+        assert not gc.isenabled() and gc.get_freeze_count() == 0
+    finally:
+        gc.enable()
+
+
+def test_a_command_keeps_the_plan_out_of_collection_while_it_runs(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import gc
+
+    from planner.engine import recovery
+
+    path = tmp_path / "plan.drplan"
+    save_plan(small_plan(), path)
+    seen: list[tuple[bool, bool]] = []
+    real = recovery.compute
+
+    def spying(plan: Plan, **options: Any) -> Any:
+        seen.append((gc.isenabled(), gc.get_freeze_count() > 0))
+        return real(plan, **options)
+
+    monkeypatch.setattr(recovery, "compute", spying)
+    assert main(["compute", str(path), "--scenario", "fire"]) == 0
+    assert seen == [(True, True)]  # collecting, but not the plan read before

@@ -2,10 +2,10 @@
 
 Two kinds of evidence. The committed files of every version (tests/data/plan-vN.*,
 written by the program of that version) open, forever after, as the plan they were
-written with. And, since only version 1 exists so far, a hypothetical version 2 is
-installed (a new column, new steps, bumped versions) to show that a version 1 file is
-upgraded and read, that saving writes version 2, and that a version 3 file is refused
-with one line naming both versions.
+written with. And a hypothetical next version is installed (``.drplan`` schema 3 with a
+new column, JSON format 2, new steps) to show that the files of every older version are
+upgraded and read, that saving writes the next version, and that a file newer still is
+refused with one line naming both versions.
 """
 
 from __future__ import annotations
@@ -26,6 +26,7 @@ from planner.storage import (
     DamagedPlanError,
     NewerVersionError,
     drplan_format,
+    drplan_rows,
     load_plan,
     migrations,
     plan_to_json,
@@ -155,9 +156,12 @@ def test_each_frozen_schema_is_the_one_its_version_wrote(version: int) -> None:
 
 def test_today_the_current_version_is_frozen_too() -> None:
     # So that a change to the tables derived from the field registry cannot slip
-    # through as "still version 1".
+    # through as "still version 2".
     assert DRPLAN_SCHEMAS[SCHEMA_VERSION] == SCHEMA
-    assert JSON_MIGRATIONS == {} and DRPLAN_MIGRATIONS == {}  # nothing older than v1
+    assert JSON_MIGRATIONS == {}  # nothing older than JSON format 1
+    # Schema 2 changed the fingerprint only: the same tables, and the same canonical JSON.
+    assert set(DRPLAN_MIGRATIONS) == {1} and DRPLAN_SCHEMAS[1] == DRPLAN_SCHEMAS[2]
+    assert DRPLAN_MIGRATIONS[1].saved is migrations.DrplanStep.saved
 
 
 def test_a_drplan_of_schema_version_0_is_damaged(tmp_path: Path, capsys: Any) -> None:
@@ -168,50 +172,56 @@ def test_a_drplan_of_schema_version_0_is_damaged(tmp_path: Path, capsys: Any) ->
     assert_refused(path, DamagedPlanError, "unknown schema version 0", capsys)
 
 
-# ------------------------------------------------------------------ a hypothetical version 2
+# ------------------------------------------------------------------ a hypothetical next version
 
-V2_COLUMN = ("domain", "TEXT")  # servers gain a column, as failure domains might
+NEXT = SCHEMA_VERSION + 1  # the .drplan schema of the hypothetical next release
+NEXT_JSON = FORMAT_VERSION + 1
+NEXT_COLUMN = ("domain", "TEXT")  # servers gain a column, as failure domains might
+DRPLAN_FIXTURES = [p for _, p in FIXTURES if p.suffix == ".drplan"]
 
 
 def _add_domain(conn: sqlite3.Connection) -> None:
     conn.execute("ALTER TABLE servers ADD COLUMN domain TEXT")
 
 
-def install_version_2(
+def install_next_version(
     monkeypatch: pytest.MonkeyPatch,
     *,
     json_too: bool = True,
     saved: Callable[[dict[str, Any]], dict[str, Any]] | None = None,
 ) -> list[str]:
-    """Make this program a release with ``.drplan`` schema 2 (servers gain a column) and,
-    with ``json_too``, JSON format 2 (its step marks the plan); return the log of the
-    steps run. ``saved`` is the ``.drplan`` step's way back to the records version 1 saved
-    (the default, for a JSON bump: the same records with version 1)."""
+    """Make this program a release with ``.drplan`` schema NEXT (servers gain a column)
+    and, with ``json_too``, JSON format NEXT_JSON (its step marks the plan); return the
+    log of the new steps run. ``saved`` is the new ``.drplan`` step's way back to the
+    records the version before saved, which only a schema 1 file's fingerprint needs
+    (the default, for a JSON bump: the same records with the JSON version before)."""
     log: list[str] = []
 
     def json_step(data: dict[str, Any]) -> dict[str, Any]:
-        log.append("json 1->2")
+        log.append(f"json {FORMAT_VERSION}->{NEXT_JSON}")
         data["x-upgraded-from"] = data["version"]
         return data
 
     def drplan_step(conn: sqlite3.Connection) -> None:
-        log.append("drplan 1->2")
+        log.append(f"drplan {SCHEMA_VERSION}->{NEXT}")
         _add_domain(conn)
 
     columns = dict(drplan_format._ITEM_COLUMNS)
-    columns["servers"] = [*columns["servers"], V2_COLUMN]
+    columns["servers"] = [*columns["servers"], NEXT_COLUMN]
     monkeypatch.setattr(drplan_format, "_ITEM_COLUMNS", columns)
     monkeypatch.setattr(drplan_format, "SCHEMA", drplan_format._schema_sql())
-    monkeypatch.setattr(drplan_format, "SCHEMA_VERSION", 2)
+    monkeypatch.setattr(drplan_format, "SCHEMA_VERSION", NEXT)
     if saved is None:
-        saved = (lambda r: {**r, "version": 1}) if json_too else migrations.DrplanStep.saved
+        back = FORMAT_VERSION
+        saved = (lambda r: {**r, "version": back}) if json_too else migrations.DrplanStep.saved
     step = migrations.DrplanStep(tables=drplan_step, saved=saved)
-    monkeypatch.setattr(migrations, "DRPLAN_MIGRATIONS", {1: step})
+    steps = {**DRPLAN_MIGRATIONS, SCHEMA_VERSION: step}
+    monkeypatch.setattr(migrations, "DRPLAN_MIGRATIONS", steps)
     if json_too:
-        monkeypatch.setattr(records, "FORMAT_VERSION", 2)
-        monkeypatch.setattr(drplan_format, "FORMAT_VERSION", 2)
-        monkeypatch.setattr(migrations, "JSON_MIGRATIONS", {1: json_step})
-    check_tables()  # what a real version 2 would have to pass
+        monkeypatch.setattr(records, "FORMAT_VERSION", NEXT_JSON)
+        monkeypatch.setattr(drplan_rows, "FORMAT_VERSION", NEXT_JSON)
+        monkeypatch.setattr(migrations, "JSON_MIGRATIONS", {FORMAT_VERSION: json_step})
+    check_tables()  # what a real next version would have to pass
     return log
 
 
@@ -221,21 +231,24 @@ def _copy(path: Path, folder: Path) -> Path:
     return target
 
 
-def test_version_2_reads_a_version_1_drplan(
-    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+@pytest.mark.parametrize("path", DRPLAN_FIXTURES, ids=[p.name for p in DRPLAN_FIXTURES])
+def test_the_next_version_reads_every_older_drplan(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, path: Path
 ) -> None:
-    log = install_version_2(monkeypatch)
+    log = install_next_version(monkeypatch)
     assert "domain TEXT" in drplan_format.SCHEMA["servers"]
-    plan, problems = _opened_unchanged(_copy(DATA / "plan-v1.drplan", tmp_path))
-    assert log == ["drplan 1->2"]
+    plan, problems = _opened_unchanged(_copy(path, tmp_path))
+    assert log == [f"drplan {SCHEMA_VERSION}->{NEXT}"]
     assert problems == []
     assert plan == fixture_plan(1)
 
 
-def test_version_2_reads_a_version_1_json(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    log = install_version_2(monkeypatch)
+def test_the_next_version_reads_a_version_1_json(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    log = install_next_version(monkeypatch)
     plan, problems = _opened_unchanged(_copy(DATA / "plan-v1.json", tmp_path))
-    assert log == ["json 1->2"]
+    assert log == [f"json 1->{NEXT_JSON}"]
     assert problems == []
     expected = fixture_plan(1)
     expected.extra["x-upgraded-from"] = 1
@@ -243,38 +256,41 @@ def test_version_2_reads_a_version_1_json(monkeypatch: pytest.MonkeyPatch, tmp_p
 
 
 @pytest.mark.parametrize("path", EXAMPLE_FILES, ids=[p.name for p in EXAMPLE_FILES])
-def test_version_2_reads_todays_examples(
+def test_the_next_version_reads_todays_examples(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path, path: Path
 ) -> None:
     today, _ = load_plan(path)
-    install_version_2(monkeypatch)
+    install_next_version(monkeypatch)
     plan, problems = _opened_unchanged(_copy(path, tmp_path))
     assert problems == []
     plan.extra.pop("x-upgraded-from", None)  # the JSON step's mark
     assert plan == today
 
 
+@pytest.mark.parametrize("path", DRPLAN_FIXTURES, ids=[p.name for p in DRPLAN_FIXTURES])
 def test_a_drplan_only_step_keeps_the_fingerprint_by_default(
-    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, path: Path
 ) -> None:
     # A new column for an optional field: the JSON version stays, and so does the
-    # canonical JSON of a plan that does not use it.
-    log = install_version_2(monkeypatch, json_too=False)
-    plan, problems = load_plan(_copy(DATA / "plan-v1.drplan", tmp_path))
-    assert (log, problems, plan) == (["drplan 1->2"], [], fixture_plan(1))
+    # canonical JSON of a plan that does not use it (what a version 1 file's fingerprint
+    # is of); a later file's fingerprint is of its rows, checked before any step.
+    log = install_next_version(monkeypatch, json_too=False)
+    plan, problems = load_plan(_copy(path, tmp_path))
+    assert (log, problems, plan) == ([f"drplan {SCHEMA_VERSION}->{NEXT}"], [], fixture_plan(1))
 
 
-def test_version_2_saves_version_2_and_reads_it_back(
+def test_the_next_version_saves_itself_and_reads_it_back(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
-    log = install_version_2(monkeypatch)
+    log = install_next_version(monkeypatch)
     plan, _ = load_plan(DATA / "plan-v1.drplan")
     save_plan(plan, tmp_path / "saved.drplan")
     save_plan(plan, tmp_path / "saved.json")
     header = (tmp_path / "saved.drplan").read_bytes()[:100]
-    assert int.from_bytes(header[60:64], "big") == 2
+    assert int.from_bytes(header[60:64], "big") == NEXT
     assert _schema_in(tmp_path / "saved.drplan") == drplan_format.SCHEMA
-    assert json.loads((tmp_path / "saved.json").read_text(encoding="utf-8"))["version"] == 2
+    saved_json = json.loads((tmp_path / "saved.json").read_text(encoding="utf-8"))
+    assert saved_json["version"] == NEXT_JSON
     log.clear()
     for name in ("saved.drplan", "saved.json"):
         again, problems = load_plan(tmp_path / name)
@@ -282,30 +298,47 @@ def test_version_2_saves_version_2_and_reads_it_back(
     assert log == []  # files of the current version are read as they are
 
 
-EDITED_V1 = {
-    "row-changed": (
-        "UPDATE services SET restore_minutes = 1 WHERE ord = 0",
-        "do not match the fingerprint",
-    ),
-    "v2-column-in-v1": ("ALTER TABLE servers ADD COLUMN domain TEXT", "table 'servers' is"),
-    "view": ("CREATE VIEW v AS SELECT * FROM servers", "unexpected schema item 'v'"),
-    "trigger": (
-        "CREATE TRIGGER t AFTER INSERT ON meta BEGIN DELETE FROM servers; END",
-        "unexpected schema item 't'",
-    ),
-    "version-row": (
-        "UPDATE meta SET value = '2' WHERE key = 'schema_version'",
-        "version row is missing or wrong",
-    ),
-}
+def _edited(version: int) -> dict[str, tuple[str, str]]:
+    return {
+        "row-changed": (
+            "UPDATE services SET restore_minutes = 1 WHERE ord = 0",
+            "do not match the fingerprint",
+        ),
+        "next-column-in-old": ("ALTER TABLE servers ADD COLUMN domain TEXT", "table 'servers' is"),
+        "view": ("CREATE VIEW v AS SELECT * FROM servers", "unexpected schema item 'v'"),
+        "trigger": (
+            "CREATE TRIGGER t AFTER INSERT ON meta BEGIN DELETE FROM servers; END",
+            "unexpected schema item 't'",
+        ),
+        "version-row": (
+            f"UPDATE meta SET value = '{version + 1}' WHERE key = 'schema_version'",
+            "version row is missing or wrong",
+        ),
+    }
 
 
-@pytest.mark.parametrize(("sql", "fragment"), EDITED_V1.values(), ids=list(EDITED_V1))
-def test_version_2_refuses_a_version_1_file_edited_outside(
-    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: Any, sql: str, fragment: str
+EDITED = [
+    (version, sql, fragment)
+    for version in range(1, SCHEMA_VERSION + 1)
+    for sql, fragment in _edited(version).values()
+]
+
+
+@pytest.mark.parametrize(
+    ("version", "sql", "fragment"),
+    EDITED,
+    ids=[f"v{version}-{name}" for version in range(1, SCHEMA_VERSION + 1) for name in _edited(0)],
+)
+def test_the_next_version_refuses_an_older_file_edited_outside(
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+    capsys: Any,
+    version: int,
+    sql: str,
+    fragment: str,
 ) -> None:
-    install_version_2(monkeypatch)
-    path = _copy(DATA / "plan-v1.drplan", tmp_path)
+    install_next_version(monkeypatch)
+    path = _copy(DATA / f"plan-v{version}.drplan", tmp_path)
     conn = sqlite3.connect(path)
     with conn:
         conn.execute(sql)
@@ -316,42 +349,54 @@ def test_version_2_refuses_a_version_1_file_edited_outside(
 def test_a_step_that_misstates_what_version_1_saved_refuses_rather_than_trusts(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: Any
 ) -> None:
-    # The JSON version went up but the step keeps the default "same records": the
-    # fingerprint cannot match, so the file is refused, never opened unchecked.
-    install_version_2(monkeypatch, saved=migrations.DrplanStep.saved)
+    # The JSON version went up but the step keeps the default "same records": a version
+    # 1 file's fingerprint (of the canonical JSON) cannot match, so the file is
+    # refused, never opened unchecked.
+    install_next_version(monkeypatch, saved=migrations.DrplanStep.saved)
     path = _copy(DATA / "plan-v1.drplan", tmp_path)
     assert_refused(path, DamagedPlanError, "do not match the fingerprint", capsys)
 
 
-def test_version_2_refuses_version_3_in_one_line_naming_both(
+def test_a_later_file_needs_no_saved_records(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    # The same misstated step: a file of schema 2 or later is fingerprinted by its rows,
+    # so what an older version would have saved never matters to it.
+    install_next_version(monkeypatch, saved=migrations.DrplanStep.saved)
+    plan, problems = load_plan(_copy(DATA / "plan-v2.drplan", tmp_path))
+    assert problems == [] and plan.services
+
+
+def test_the_next_version_refuses_one_newer_still_in_one_line_naming_both(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: Any
 ) -> None:
-    install_version_2(monkeypatch)
+    install_next_version(monkeypatch)
     plan, _ = load_plan(DATA / "plan-v1.json")
-    drplan, plan_json = tmp_path / "v3.drplan", tmp_path / "v3.json"
+    drplan, plan_json = tmp_path / "newer.drplan", tmp_path / "newer.json"
     save_plan(plan, drplan)
     data = bytearray(drplan.read_bytes())
-    data[60:64] = (3).to_bytes(4, "big")
+    data[60:64] = (NEXT + 1).to_bytes(4, "big")
     drplan.write_bytes(bytes(data))
     document = json.loads(plan_to_json(plan))
-    document["version"] = 3
+    document["version"] = NEXT_JSON + 1
     plan_json.write_text(json.dumps(document), encoding="utf-8")
     # assert_refused: NewerVersionError, one line, `drplanner validate` exits 2
-    both = "version 3; this program reads up to version 2"
-    assert_refused(drplan, NewerVersionError, f"file schema {both}", capsys)
-    assert_refused(plan_json, NewerVersionError, f"plan format {both}", capsys)
+    schema = f"file schema version {NEXT + 1}; this program reads up to version {NEXT}"
+    json_line = f"plan format version {NEXT_JSON + 1}; this program reads up to version {NEXT_JSON}"
+    assert_refused(drplan, NewerVersionError, schema, capsys)
+    assert_refused(plan_json, NewerVersionError, json_line, capsys)
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
-def test_version_2_refuses_every_damaged_version_1_file(
+def test_the_next_version_refuses_every_damaged_file_of_today(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path, case: Case
 ) -> None:
-    # The hostile family of damaged .drplan files, all version 1, read through the
-    # upgrade path: each refused as before (or, where it was, opened or invalid).
+    # The hostile family of damaged .drplan files, all of today's version, read through
+    # the upgrade path: each refused as before (or, where it was, opened or invalid).
     path = tmp_path / "plan.drplan"
-    case.damage(good_bytes(), path)  # written by today's code, before version 2 exists
+    case.damage(good_bytes(), path)  # written by today's code, before the next version
     before = path.read_bytes()
-    install_version_2(monkeypatch)
+    install_next_version(monkeypatch)
     outcome = run_cli(["validate", str(path)])
     assert_behaved(outcome)
     assert len(outcome.err.splitlines()) <= 3, outcome.err[:2000]

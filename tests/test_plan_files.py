@@ -29,7 +29,7 @@ from planner.storage import (
     plan_to_json,
     save_plan,
 )
-from planner.storage.drplan_format import APPLICATION_ID
+from planner.storage.drplan_format import APPLICATION_ID, SCHEMA_VERSION
 
 
 def sample_plan() -> Plan:
@@ -363,9 +363,9 @@ EDITS: list[tuple[str, list[str], type[PlanFileError], str]] = [
     ),
     (
         "newer-schema-version",
-        ["PRAGMA user_version = 2"],
+        [f"PRAGMA user_version = {SCHEMA_VERSION + 1}"],
         NewerVersionError,
-        "written by a newer DR Planner (file schema version 2",
+        f"written by a newer DR Planner (file schema version {SCHEMA_VERSION + 1}",
     ),
     (
         "other-application-id",
@@ -387,10 +387,10 @@ def test_drplan_edited_outside_dr_planner(
     fragment: str,
 ) -> None:
     path = _edit(_copy(good), *edit)
-    if error is DamagedPlanError:  # the header still says "a DR Planner plan, version 1"
+    if error is DamagedPlanError:  # the header still says "a DR Planner plan, this version"
         header = path.read_bytes()[:100]
         assert header[68:72] == APPLICATION_ID.to_bytes(4, "big")
-        assert header[60:64] == (1).to_bytes(4, "big")
+        assert header[60:64] == SCHEMA_VERSION.to_bytes(4, "big")
     assert_refused(path, error, fragment, capsys)
 
 
@@ -749,3 +749,214 @@ def test_a_failed_integrity_check_is_one_line(
         load_plan(path)
     assert "integrity check failed: " in raised.value.message
     assert "\n" not in raised.value.message
+
+
+# ------------------------------------------------------------ the fingerprint of the rows
+
+
+def _every_table_plan() -> Plan:
+    """A plan with at least one row in every table and a value in every column."""
+    from tests.data.write_fixtures import fixture_plan
+
+    plan = fixture_plan(1)
+    for item in (*plan.sites, *plan.racks, *plan.servers, *plan.pools, *plan.scenarios):
+        item.notes = item.notes or "a note"
+    plan.sites[1].extra = {"x-site": [1, 2.5, "three"]}
+    for items in (plan.racks, plan.servers, plan.pools, plan.scenarios):
+        items[0].extra = {"x-cmdb-id": f"CI{len(items)}"}
+    plan.racks[0].x, plan.racks[0].y = 12.5, 40
+    plan.services[1].owner, plan.services[1].team = "Lee", "Web"
+    plan.services[1].notes = "stateless"
+    return plan
+
+
+def _columns(path: Path) -> list[tuple[str, str]]:
+    conn = sqlite3.connect(path)
+    try:
+        tables = [name for (name,) in conn.execute("SELECT name FROM sqlite_master")]
+        tables = [t for t in tables if not t.startswith("sqlite_")]
+        return [
+            (table, column)
+            for table in tables
+            for (_, column, *_rest) in conn.execute(f"PRAGMA table_info({table})")
+        ]
+    finally:
+        conn.close()
+
+
+def test_every_table_and_column_is_filled_in_the_plan_below(tmp_path: Path) -> None:
+    path = tmp_path / "full.drplan"
+    save_plan(_every_table_plan(), path)
+    conn = sqlite3.connect(path)
+    try:
+        for table, column in _columns(path):
+            query = f"SELECT count(*) FROM {table} WHERE {column} IS NOT NULL"
+            assert conn.execute(query).fetchone()[0] > 0, (table, column)
+    finally:
+        conn.close()
+
+
+def _changed(value_sql: str) -> str:
+    # Another value of the same kind where there is one; text where there was none.
+    return (
+        f"CASE WHEN typeof({value_sql}) = 'text' THEN {value_sql} || '~' "
+        f"WHEN typeof({value_sql}) IN ('integer', 'real') THEN {value_sql} + 1000 ELSE 'set' END"
+    )
+
+
+@pytest.mark.parametrize("where", ["first", "last"])
+def test_the_fingerprint_sees_any_value_changed_in_any_table(tmp_path: Path, where: str) -> None:
+    good = tmp_path / "full.drplan"
+    save_plan(_every_table_plan(), good)
+    pick = "min" if where == "first" else "max"
+    for table, column in _columns(good):
+        path = _copy(good, f"{table}-{column}.drplan")
+        row = f"rowid = (SELECT {pick}(rowid) FROM {table})"
+        if table == "meta":
+            row = "key = 'name'" if column == "value" else "key = 'written_by'"
+        _edit(path, f"UPDATE {table} SET {column} = {_changed(column)} WHERE {row}")
+        with pytest.raises(DamagedPlanError):
+            load_plan(path)
+
+
+@pytest.mark.parametrize(
+    "statement",
+    [
+        # Values the reader would replace by the field's default (with a problem): the
+        # fingerprint of the decoded plan, schema version 1's, could not see them.
+        "UPDATE racks SET units = 9223372036854775807 WHERE ord = 0",
+        "UPDATE racks SET units = NULL WHERE ord = 0",
+        "UPDATE services SET tier = NULL WHERE ord = 0",
+        # The same values in another order, a row moved, a row added at the end.
+        "UPDATE servers SET ord = -1 WHERE ord = 0",
+        "UPDATE service_steps SET ord = ord + 100 WHERE ord = 0",
+        "INSERT INTO service_steps VALUES (0, 999, 'one more')",
+        "INSERT INTO meta VALUES ('x-more', '1')",
+        "UPDATE meta SET value = value || ' ' WHERE key = 'written_by'",
+    ],
+)
+def test_the_fingerprint_sees_what_a_re_encoding_would_not(
+    good: Path, capsys: pytest.CaptureFixture[str], statement: str
+) -> None:
+    path = _edit(_copy(good), statement)
+    assert_refused(path, DamagedPlanError, "damaged plan file", capsys)
+
+
+def test_the_fingerprint_is_of_the_rows_as_stored(good: Path) -> None:
+    from planner.storage.drplan_format import SCHEMA
+    from planner.storage.drplan_rows import fetch_tables, rows_fingerprint, stored_fingerprint
+
+    conn = sqlite3.connect(good)
+    try:
+        tables = fetch_tables(conn, SCHEMA)
+    finally:
+        conn.close()
+    assert stored_fingerprint(tables) == rows_fingerprint(tables)
+    # Saving the same plan again gives the same rows, so the same fingerprint.
+    again = good.parent / "again.drplan"
+    save_plan(load_plan(good)[0], again)
+    conn = sqlite3.connect(again)
+    try:
+        assert stored_fingerprint(fetch_tables(conn, SCHEMA)) == stored_fingerprint(tables)
+    finally:
+        conn.close()
+
+
+# ------------------------------------------------------------ rows to objects, two ways
+
+# Values the field-by-field decoder reports or changes, for the direct route to refuse:
+# (table, column, value) set in the first row (or every row of a child table).
+ODD_VALUES: list[tuple[str, str, Any]] = [
+    ("sites", "id", ""),
+    ("sites", "id", " \t"),
+    ("sites", "id", None),
+    ("sites", "name", 3),
+    ("sites", "x", 1e10),
+    ("sites", "x", "left"),
+    ("sites", "width", 2.0),
+    ("sites", "color", 5),
+    ("racks", "units", None),
+    ("racks", "units", 2.5),
+    ("racks", "units", 10**7),
+    ("racks", "units", "12"),
+    ("servers", "position", None),
+    ("servers", "rack", 7),
+    ("servers", "notes", 1),
+    ("pools", "capacity", -(10**7)),
+    ("services", "restore_minutes", None),
+    ("services", "restore_minutes", 1e308),
+    ("services", "rto_minutes", 60.0),
+    ("services", "tier", None),
+    ("services", "x", float("inf")),
+    ("service_servers", "server", ""),
+    ("service_servers", "server", None),
+    ("service_servers", "standby", 7),
+    ("service_needs", "pool", None),
+    ("service_needs", "units", 0.5),
+    ("service_needs", "units", None),
+    ("service_dependencies", "depends_on", 4),
+    ("service_steps", "step", None),
+    ("scenario_failed", "item", "  "),
+    ("scenarios", "extra", '{"x-y": 1, "name": "shadow"}'),
+    ("servers", "extra", '{"position": 9}'),
+]
+
+
+def _tables_with(plan: Plan, tmp_path: Path, table: str, column: str, value: Any) -> Any:
+    from planner.storage.drplan_format import SCHEMA
+    from planner.storage.drplan_rows import fetch_tables
+
+    path = tmp_path / "rows.drplan"
+    save_plan(plan, path)
+    conn = sqlite3.connect(path)
+    try:
+        tables = fetch_tables(conn, SCHEMA)
+        names = [c for (_, c, *_rest) in conn.execute(f"PRAGMA table_info({table})")]
+    finally:
+        conn.close()
+    at = names.index(column)
+    rows = tables[table]
+    targets = range(len(rows)) if table.startswith(("service_", "scenario_")) else [0]
+    for i in targets:
+        rows[i] = (*rows[i][:at], value, *rows[i][at + 1 :])
+    return tables
+
+
+@pytest.mark.parametrize(
+    ("table", "column", "value"), ODD_VALUES, ids=[f"{t}.{c}={v!r}" for t, c, v in ODD_VALUES]
+)
+def test_objects_built_directly_equal_the_decoders(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, table: str, column: str, value: Any
+) -> None:
+    from planner.storage import drplan_format, drplan_rows
+
+    tables = _tables_with(_every_table_plan(), tmp_path, table, column, value)
+    names = drplan_format._column_names()
+    direct = drplan_rows.PlanRows(tmp_path, tables, names).plan()
+    monkeypatch.setattr(drplan_rows.PlanRows, "_fast", lambda *args: False)
+    decoded = drplan_rows.PlanRows(tmp_path, tables, names).plan()
+    assert direct == decoded
+    assert repr(direct) == repr(decoded)  # types too: 2.0 == 2, but a plan holds 2
+    assert [str(p) for p in direct[1]] == [str(p) for p in decoded[1]]
+
+
+def test_a_clean_plan_is_built_without_the_field_decoder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from planner.storage import drplan_rows
+
+    decoded: list[str] = []
+    real = drplan_rows.decode_item
+
+    def counting(kind: str, *args: Any) -> Any:
+        decoded.append(kind)
+        return real(kind, *args)
+
+    monkeypatch.setattr(drplan_rows, "decode_item", counting)
+    plan = _every_table_plan()
+    plan.servers += [Server(f"more-{i}", "ga-b01", f"more {i}", position=i + 3) for i in range(9)]
+    path = tmp_path / "clean.drplan"
+    save_plan(plan, path)
+    assert load_plan(path) == (plan, [])
+    # Only the items with unknown fields go through the decoder.
+    assert decoded == ["site", "rack", "server", "pool", "service", "scenario"]

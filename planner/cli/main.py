@@ -18,11 +18,10 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from planner import __version__
-from planner.cli import commands
-from planner.cli.commands import UsageError
 from planner.cli.output import (
     EXIT_CLOSED_PIPE,
     OutputFailed,
+    UsageError,
     flush_out,
     say,
     shown,
@@ -33,7 +32,9 @@ from planner.cli.output import (
     write_out,
 )
 from planner.model.text import printable
-from planner.storage import PlanFileError
+
+# Imported where a command runs, not here: ``drplanner --version`` and ``--help`` need
+# neither the storage layer nor the engine (a process starts in a tenth of a second).
 
 EXIT_OK, EXIT_INTERNAL, EXIT_INVALID = 0, 1, 2
 
@@ -63,14 +64,50 @@ def version_text() -> str:
     """``drplanner X.Y.Z`` then the Python, PySide6 and Qt versions it runs on."""
     import platform
 
+    return f"drplanner {__version__}\nPython {platform.python_version()}, {_qt_versions()}"
+
+
+def _qt_versions() -> str:
+    """``PySide6 X.Y.Z, Qt X.Y.Z``; from the installed wheels' names when they say it
+    all, since importing PySide6 costs more than the rest of the command."""
+    pyside, essentials = _wheel_version("PySide6"), _wheel_version("PySide6_Essentials")
+    if pyside is not None and pyside == essentials:
+        # The Qt for Python wheels (PySide6 with PySide6_Essentials) bundle the Qt of
+        # their own release: Qt 6.8.1 in PySide6 6.8.1 and in a hotfix 6.8.1.1 alike.
+        return f"PySide6 {pyside}, Qt {'.'.join(pyside.split('.')[:3])}"
     try:
-        # Through planner.gui: only the GUI package imports Qt (pyproject's import contracts).
+        # Any other install may run on another Qt: ask it. Through planner.gui, since
+        # only the GUI package imports Qt (pyproject's import contracts).
         from planner.gui.versions import qt_version_text
 
-        qt = qt_version_text()
+        return qt_version_text()
     except ImportError:
-        qt = "Qt not installed"
-    return f"drplanner {__version__}\nPython {platform.python_version()}, {qt}"
+        return "Qt not installed"
+
+
+def _wheel_version(name: str) -> str | None:
+    """The version of the wheel ``name`` installed beside the PySide6 package, from its
+    ``name-version.dist-info`` folder (the wheel format's own naming), or None.
+
+    Not importlib.metadata: it parses the whole METADATA file with the email package,
+    which alone costs a fifth of the time ``--version`` may take.
+    """
+    import importlib.util
+
+    try:
+        spec = importlib.util.find_spec("PySide6")  # finds, does not import
+    except (ImportError, ValueError):
+        return None
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    folder = Path(next(iter(spec.submodule_search_locations))).parent
+    prefix, suffix = f"{name.lower()}-", ".dist-info"
+    try:
+        names = [entry.name for entry in os.scandir(folder)]
+    except OSError:
+        return None
+    found = [n for n in names if n.lower().startswith(prefix) and n.lower().endswith(suffix)]
+    return found[0][len(prefix) : -len(suffix)] if len(found) == 1 else None
 
 
 class _VersionAction(argparse.Action):
@@ -127,7 +164,6 @@ def build_parser() -> argparse.ArgumentParser:
         description="Check a plan and print every problem, one per line, naming item and field.",
     )
     validate.add_argument("plan", metavar="PLAN", help="a .drplan or .json plan")
-    validate.set_defaults(run=commands.validate)
 
     convert = sub.add_parser(
         "convert",
@@ -137,7 +173,6 @@ def build_parser() -> argparse.ArgumentParser:
     )
     convert.add_argument("input", metavar="IN", help="a .drplan or .json plan")
     convert.add_argument("output", metavar="OUT", help="the file to write (.json or .drplan)")
-    convert.set_defaults(run=commands.convert)
 
     compute = sub.add_parser(
         "compute",
@@ -154,7 +189,6 @@ def build_parser() -> argparse.ArgumentParser:
         type=_positive_seconds,
         help="improve and prove the schedule with OR-Tools CP-SAT for up to SECONDS",
     )
-    compute.set_defaults(run=commands.compute)
 
     export = sub.add_parser(
         "export",
@@ -169,7 +203,6 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument(
         "--date", metavar="YYYY-MM-DD", type=_iso_date, help="generation date to print"
     )
-    export.set_defaults(run=commands.export)
 
     show = sub.add_parser(
         "show",
@@ -177,7 +210,6 @@ def build_parser() -> argparse.ArgumentParser:
         description="Print what a plan holds: sites, racks, servers, services, scenarios.",
     )
     show.add_argument("plan", metavar="PLAN", help="a .drplan or .json plan")
-    show.set_defaults(run=commands.show)
     return parser
 
 
@@ -226,11 +258,16 @@ def _main(argv: Sequence[str] | None) -> int:
 
         return run(args_list[0] if args_list else None)
     args = parser.parse_args(args_list)
-    if getattr(args, "run", None) is None:
+    if args.command is None:
         parser.print_help()
         return EXIT_OK
+    # Each subcommand is the function of its name in planner.cli.commands.
+    from planner.cli import commands
+    from planner.storage.errors import PlanFileError
+
     try:
-        return int(args.run(args))
+        with commands.plan_left_out_of_collection():
+            return int(getattr(commands, args.command)(args))
     except (BrokenPipeError, OutputFailed):
         raise  # main's to report
     except PlanFileError as error:

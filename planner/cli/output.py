@@ -16,6 +16,10 @@ from planner.model.text import printable, shortened
 EXIT_CLOSED_PIPE = 141
 
 
+class UsageError(Exception):
+    """A wrong argument the parser could not catch; printed as one line, exit 2."""
+
+
 class OutputFailed(Exception):
     """Standard output cannot be written (a full disk, /dev/full, an I/O error)."""
 

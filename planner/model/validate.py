@@ -7,11 +7,10 @@ still get wrong.
 
 from __future__ import annotations
 
+import graphlib
 import math
 from collections import Counter, defaultdict
 from collections.abc import Iterable
-
-import networkx as nx
 
 from planner.model.plan import MAX_COUNT, MAX_MINUTES, TIERS, Plan, Server, Service
 from planner.model.problems import Problem, capped
@@ -42,8 +41,13 @@ def dependency_cycles(plan: Plan) -> list[list[str]]:
 
     ``a -> b -> a`` is returned as ``["a", "b", "a"]``. A self-dependency is ``[a, a]``.
     """
-    graph = nx.DiGraph()
     known = {s.id for s in plan.services}
+    if not _has_cycle(plan, known):
+        return []
+    # networkx costs a third of a second to import: only a plan with a cycle pays it.
+    import networkx as nx
+
+    graph = nx.DiGraph()
     for service in plan.services:
         graph.add_node(service.id)
         for dep in service.depends_on:
@@ -60,6 +64,17 @@ def dependency_cycles(plan: Plan) -> list[list[str]]:
         cycles.append(cycle)
     cycles.sort(key=lambda c: order[c[0]])
     return cycles
+
+
+def _has_cycle(plan: Plan, known: set[str]) -> bool:
+    sorter: graphlib.TopologicalSorter[str] = graphlib.TopologicalSorter()
+    for service in plan.services:
+        sorter.add(service.id, *(dep for dep in service.depends_on if dep in known))
+    try:
+        sorter.prepare()
+    except graphlib.CycleError:
+        return True
+    return False
 
 
 def _duplicate_ids(plan: Plan) -> list[Problem]:

@@ -16,19 +16,24 @@ import hashlib
 import json
 import os
 import sqlite3
-from collections import defaultdict
 from collections.abc import Mapping
 from contextlib import ExitStack, closing
 from pathlib import Path
 from typing import Any
-
-import sqlite_utils
 
 from planner import __version__
 from planner.model import fields
 from planner.model.plan import Plan
 from planner.model.problems import Problem
 from planner.storage.atomic import replace_atomically
+from planner.storage.drplan_rows import (
+    FINGERPRINT_KEY,
+    PlanRows,
+    collector_paused,
+    fetch_tables,
+    rows_fingerprint,
+    stored_fingerprint,
+)
 from planner.storage.errors import (
     DamagedPlanError,
     NewerVersionError,
@@ -36,7 +41,7 @@ from planner.storage.errors import (
     PlanFileError,
 )
 from planner.storage.files import read_plan_bytes
-from planner.storage.json_format import check_savable, records_to_json, strict_loads
+from planner.storage.json_format import check_savable, records_to_json
 from planner.storage.migrations import (
     DRPLAN_SCHEMAS,
     newer_message,
@@ -45,17 +50,18 @@ from planner.storage.migrations import (
 )
 from planner.storage.records import (
     FORMAT_NAME,
-    FORMAT_VERSION,
     PLAN_KEYS,
     SPECS,
     FieldSpec,
     PlanFormatError,
-    decode_plan,
     encode_plan,
 )
 
 APPLICATION_ID = 0x4452504C  # "DRPL"
-SCHEMA_VERSION = 1
+# 2: the fingerprint is of the rows as stored, no longer of the plan's canonical JSON
+# (the tables are those of version 1; docs/plan-format.md, "Versions and migrations").
+SCHEMA_VERSION = 2
+ROWS_FINGERPRINT_SINCE = 2
 SQLITE_MAGIC = b"SQLite format 3\x00"
 
 # Item tables keep the list order in `ord`; list-valued fields live in child tables
@@ -91,14 +97,19 @@ SCHEMA = _schema_sql()
 
 
 def fingerprint(plan: Plan) -> str:
-    """SHA-256 of the plan's canonical JSON: equal plans, equal fingerprints."""
+    """SHA-256 of the plan's canonical JSON: equal plans, equal fingerprints (the
+    runbook prints it; a ``.drplan`` of schema version 1 holds it)."""
     return _fingerprint_of(encode_plan(plan))
 
 
 def _fingerprint_of(records: dict[str, Any]) -> str:
-    # encode_plan already writes numbers as SQLite will give them back (3.0 as 3), so the
-    # records about to be saved hash like the plan that will be read.
     return hashlib.sha256(records_to_json(records).encode("utf-8")).hexdigest()
+
+
+def _column_names() -> dict[str, list[str]]:
+    # Read at each call: a test installs a hypothetical next version by replacing
+    # _ITEM_COLUMNS.
+    return {table: [name for name, _ in columns] for table, columns in _ITEM_COLUMNS.items()}
 
 
 # ---------------------------------------------------------------- writing
@@ -132,70 +143,74 @@ def _write_database(plan: Plan, path: Path) -> None:
         conn.execute("PRAGMA synchronous=OFF")
         conn.execute(f"PRAGMA application_id={APPLICATION_ID}")
         conn.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
-        db = sqlite_utils.Database(conn, execute_plugins=False)
         with conn:
             for sql in SCHEMA.values():
                 conn.execute(sql)
-            db.table("meta").insert_all(_meta_rows(plan, records))
+            _insert(conn, "meta", _meta_rows(plan, records))
             for table, columns in _ITEM_COLUMNS.items():
-                db.table(table).insert_all(
+                _insert(
+                    conn,
+                    table,
                     _item_rows(records[table], [c for c, _ in columns], SPECS[table][1]),
-                    batch_size=500,
                 )
             for table, rows in _child_rows(records).items():
-                db.table(table).insert_all(rows, batch_size=500)
+                _insert(conn, table, rows)
+            # The fingerprint is of the rows as SQLite gives them back (its column
+            # affinities may have turned "12" into 12): read them as a reader will.
+            tables = fetch_tables(conn, SCHEMA)
+            conn.execute(
+                "INSERT INTO meta VALUES (?, ?)", (FINGERPRINT_KEY, rows_fingerprint(tables))
+            )
     finally:
         conn.close()
 
 
-def _meta_rows(plan: Plan, records: dict[str, Any]) -> list[dict[str, Any]]:
+def _insert(conn: sqlite3.Connection, table: str, rows: list[tuple[Any, ...]]) -> None:
+    if rows:
+        marks = ", ".join("?" * len(rows[0]))
+        conn.executemany(f"INSERT INTO {table} VALUES ({marks})", rows)
+
+
+def _meta_rows(plan: Plan, records: dict[str, Any]) -> list[tuple[Any, ...]]:
     extra = {k: v for k, v in records.items() if k not in PLAN_KEYS}
     return [
-        {"key": "format", "value": FORMAT_NAME},
-        {"key": "schema_version", "value": str(SCHEMA_VERSION)},
-        {"key": "written_by", "value": f"DR Planner {__version__}"},
-        {"key": "name", "value": plan.name},
-        {"key": "notes", "value": json.dumps(plan.notes, ensure_ascii=False)},
-        {"key": "extra", "value": json.dumps(extra, ensure_ascii=False)},
-        {"key": "fingerprint", "value": _fingerprint_of(records)},
+        ("format", FORMAT_NAME),
+        ("schema_version", str(SCHEMA_VERSION)),
+        ("written_by", f"DR Planner {__version__}"),
+        ("name", plan.name),
+        ("notes", json.dumps(plan.notes, ensure_ascii=False)),
+        ("extra", json.dumps(extra, ensure_ascii=False)),
     ]
 
 
 def _item_rows(
     records: list[dict[str, Any]], columns: list[str], specs: list[FieldSpec]
-) -> list[dict[str, Any]]:
+) -> list[tuple[Any, ...]]:
     known = {spec.name for spec in specs}
     rows = []
     for ord_, record in enumerate(records):
-        row: dict[str, Any] = {"ord": ord_}
-        for column in columns:
-            row[column] = record.get(column)
         extra = {k: v for k, v in record.items() if k not in known}
-        row["extra"] = json.dumps(extra, ensure_ascii=False) if extra else None
-        rows.append(row)
+        encoded = json.dumps(extra, ensure_ascii=False) if extra else None
+        rows.append((ord_, *[record.get(column) for column in columns], encoded))
     return rows
 
 
-def _child_rows(records: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
-    rows: dict[str, list[dict[str, Any]]] = {table: [] for table in _CHILD_COLUMNS}
+def _child_rows(records: dict[str, Any]) -> dict[str, list[tuple[Any, ...]]]:
+    rows: dict[str, list[tuple[Any, ...]]] = {table: [] for table in _CHILD_COLUMNS}
     for parent, service in enumerate(records["services"]):
         active = [(s, 0) for s in service["servers"]]
         standby = [(s, 1) for s in service["standby_servers"]]
         for ord_, (server, is_standby) in enumerate(active + standby):
-            rows["service_servers"].append(
-                {"parent": parent, "ord": ord_, "server": server, "standby": is_standby}
-            )
+            rows["service_servers"].append((parent, ord_, server, is_standby))
         for ord_, (pool, units) in enumerate(service["needs"].items()):
-            rows["service_needs"].append(
-                {"parent": parent, "ord": ord_, "pool": pool, "units": units}
-            )
+            rows["service_needs"].append((parent, ord_, pool, units))
         for ord_, dep in enumerate(service["depends_on"]):
-            rows["service_dependencies"].append({"parent": parent, "ord": ord_, "depends_on": dep})
+            rows["service_dependencies"].append((parent, ord_, dep))
         for ord_, step in enumerate(service.get("steps", [])):
-            rows["service_steps"].append({"parent": parent, "ord": ord_, "step": step})
+            rows["service_steps"].append((parent, ord_, step))
     for parent, scenario in enumerate(records["scenarios"]):
         for ord_, item in enumerate(scenario["failed"]):
-            rows["scenario_failed"].append({"parent": parent, "ord": ord_, "item": item})
+            rows["scenario_failed"].append((parent, ord_, item))
     return rows
 
 
@@ -216,38 +231,58 @@ def read_drplan(path: str | Path) -> tuple[Plan, list[Problem]]:
     try:
         with ExitStack() as stack:
             stack.enter_context(closing(conn))
+            stack.enter_context(collector_paused())
             conn.execute("PRAGMA trusted_schema=OFF")
             conn.execute("PRAGMA query_only=ON")
             conn.execute("PRAGMA cell_size_check=ON")
-            _check_file(path, conn, version)
+            schema = SCHEMA if version == SCHEMA_VERSION else DRPLAN_SCHEMAS[version]
+            _check_file(path, conn, schema, version)
+            tables = fetch_tables(conn, schema)
+            # From schema version 2 the fingerprint is of the rows as the file holds them,
+            # checked before any upgrade; version 1's is of the plan (_legacy_expected).
+            expected = _expected(tables) if version >= ROWS_FINGERPRINT_SINCE else None
+            stored = stored_fingerprint(tables)
             if version < SCHEMA_VERSION:
                 # Upgraded in a copy in memory: opening never writes to the file.
                 memory = stack.enter_context(closing(sqlite3.connect(":memory:")))
                 memory.execute("PRAGMA trusted_schema=OFF")
                 conn.backup(memory)
                 upgrade_database(memory, version, SCHEMA_VERSION)
-                conn = memory
-            records, stored_fingerprint = _read_records(path, conn)
+                tables = fetch_tables(memory, SCHEMA)
+            plan, problems = PlanRows(path, tables, _column_names()).plan()
+            # The rows go while the collector still rests: it would otherwise walk them
+            # all once it is back (a tenth of the read).
+            del tables
     except (sqlite3.Error, UnicodeError) as error:
         # UnicodeError: text that is not UTF-8 (damaged bytes in the schema or a row)
         raise DamagedPlanError(
             path, f"damaged plan file ({' '.join(str(error).split())})"
         ) from None
-    try:
-        plan, problems = decode_plan(records)
     except PlanFormatError as error:
         raise DamagedPlanError(path, f"damaged plan file ({error})") from None
-    if version == SCHEMA_VERSION:
-        expected = fingerprint(plan)
-    else:
-        expected = _fingerprint_of(saved_records(encode_plan(plan), version, SCHEMA_VERSION))
-    if expected != stored_fingerprint:
+    if expected is None:
+        expected = _legacy_expected(plan, version)
+    if expected != stored:
         raise DamagedPlanError(
             path,
             "damaged plan file: its contents do not match the fingerprint saved with them "
             "(rows changed or removed outside DR Planner)",
         )
     return plan, problems
+
+
+def _expected(tables: Mapping[str, list[tuple[Any, ...]]]) -> str:
+    try:
+        return rows_fingerprint(tables)
+    except (TypeError, ValueError):
+        # A blob or an infinite number: never written by DR Planner, so never matching.
+        return "(not computable)"
+
+
+def _legacy_expected(plan: Plan, version: int) -> str:
+    """The fingerprint a file of schema version 1 holds: of the plan's canonical JSON as
+    that version saved it (see :class:`planner.storage.migrations.DrplanStep`)."""
+    return _fingerprint_of(saved_records(encode_plan(plan), version, SCHEMA_VERSION))
 
 
 def _check_header(path: Path) -> int:
@@ -271,39 +306,18 @@ def _check_header(path: Path) -> int:
     return version
 
 
-def _check_file(path: Path, conn: sqlite3.Connection, version: int) -> None:
+def _check_file(
+    path: Path, conn: sqlite3.Connection, schema: Mapping[str, str], version: int
+) -> None:
     """The file is intact and is exactly a plan file of schema ``version``."""
     report = [row[0] for row in conn.execute("PRAGMA quick_check(20)").fetchall()]
     if report != ["ok"]:
         raise DamagedPlanError(path, _integrity_message(report))
-    _check_schema(path, conn, SCHEMA if version == SCHEMA_VERSION else DRPLAN_SCHEMAS[version])
+    _check_schema(path, conn, schema)
     query = "SELECT key, value FROM meta WHERE key IN ('format', 'schema_version')"
     rows = dict(conn.execute(query).fetchall())
     if rows != {"format": FORMAT_NAME, "schema_version": str(version)}:
         raise DamagedPlanError(path, "damaged plan file (its version row is missing or wrong)")
-
-
-def _read_records(path: Path, conn: sqlite3.Connection) -> tuple[dict[str, Any], str]:
-    db = sqlite_utils.Database(conn, execute_plugins=False, recursive_triggers=False)
-    meta = {row["key"]: row["value"] for row in db["meta"].rows}
-    for key in ("name", "notes", "extra", "fingerprint"):
-        if key not in meta:
-            raise DamagedPlanError(path, f"damaged plan file (meta row '{key}' is missing)")
-    try:
-        notes = strict_loads(meta["notes"])
-        extra = strict_loads(meta["extra"])
-    except (TypeError, ValueError, RecursionError):
-        raise DamagedPlanError(path, "damaged plan file (meta rows are not valid JSON)") from None
-    records: dict[str, Any] = {"format": FORMAT_NAME, "version": FORMAT_VERSION}
-    records["name"] = meta["name"]
-    for table, columns in _ITEM_COLUMNS.items():
-        records[table] = _read_items(path, db, table, [c for c, _ in columns])
-    _attach_children(path, db, records)
-    if notes is not None:
-        records["notes"] = notes
-    if isinstance(extra, dict):
-        records.update({k: v for k, v in extra.items() if k not in PLAN_KEYS})
-    return records, str(meta["fingerprint"])
 
 
 def _integrity_message(report: list[object]) -> str:
@@ -330,55 +344,3 @@ def _check_schema(path: Path, conn: sqlite3.Connection, schema: Mapping[str, str
         if tables.get(table) != sql:
             what = "missing" if table not in tables else "different from the one expected"
             raise DamagedPlanError(path, f"damaged plan file (table '{table}' is {what})")
-
-
-def _read_items(
-    path: Path, db: sqlite_utils.Database, table: str, columns: list[str]
-) -> list[dict[str, Any]]:
-    items = []
-    for expected, row in enumerate(db[table].rows_where(order_by="ord")):
-        if row["ord"] != expected:
-            raise DamagedPlanError(path, f"damaged plan file (a row of '{table}' is missing)")
-        record = {c: row[c] for c in columns if row[c] is not None}
-        if row["extra"] is not None:
-            try:
-                extra = strict_loads(row["extra"])
-            except (TypeError, ValueError, RecursionError):
-                raise DamagedPlanError(
-                    path, f"damaged plan file ('{table}' row {expected + 1} has bad extra fields)"
-                ) from None
-            if isinstance(extra, dict):
-                for key, value in extra.items():
-                    record.setdefault(key, value)
-        items.append(record)
-    return items
-
-
-def _attach_children(path: Path, db: sqlite_utils.Database, records: dict[str, Any]) -> None:
-    services, scenarios = records["services"], records["scenarios"]
-    for service in services:
-        service.update(servers=[], standby_servers=[], needs={}, depends_on=[])
-    children: dict[str, dict[int, list[dict[str, Any]]]] = {}
-    for table, (parent_table, _) in _CHILD_COLUMNS.items():
-        grouped: dict[int, list[dict[str, Any]]] = defaultdict(list)
-        count = len(records[parent_table])
-        for row in db[table].rows_where(order_by="parent, ord"):
-            parent = row["parent"]
-            if not isinstance(parent, int) or not 0 <= parent < count:
-                raise DamagedPlanError(path, f"damaged plan file ('{table}' names a missing item)")
-            grouped[parent].append(row)
-        children[table] = grouped
-    for parent, rows in children["service_servers"].items():
-        for row in rows:
-            key = "standby_servers" if row["standby"] else "servers"
-            services[parent][key].append(row["server"])
-    for parent, rows in children["service_needs"].items():
-        services[parent]["needs"] = {row["pool"]: row["units"] for row in rows}
-    for parent, rows in children["service_dependencies"].items():
-        services[parent]["depends_on"] = [row["depends_on"] for row in rows]
-    for parent, rows in children["service_steps"].items():
-        services[parent]["steps"] = [row["step"] for row in rows]
-    for scenario in scenarios:
-        scenario["failed"] = []
-    for parent, rows in children["scenario_failed"].items():
-        scenarios[parent]["failed"] = [row["item"] for row in rows]

@@ -75,13 +75,22 @@ class DrplanStep:
 
     saved: Callable[[Records], Records] = _same
     """The canonical records the older version saved, from those the newer version saves
-    of the same plan: the fingerprint in the file is of the older ones. The default, the
-    same records, is right for a step that adds only optional fields (not written when
-    unset) and keeps the JSON format version; any other step must say what it changed."""
+    of the same plan. Needed only to check the fingerprint of a schema version 1 file,
+    which is of the plan's canonical JSON as version 1 saved it: from version 2 on the
+    fingerprint is of the rows as stored and is checked before any step runs. So a step
+    says what it changed in the canonical JSON (a new contract field, a JSON version
+    bump); the default, the same records, is right for a step that adds only optional
+    fields (not written when unset) and keeps the JSON format version."""
+
+
+def _fingerprint_of_rows(conn: sqlite3.Connection) -> None:
+    """Version 1 to 2: the tables are the same; only the fingerprint's definition
+    changed (of the rows as stored instead of the plan's canonical JSON), and the
+    reader checks a version 1 file's fingerprint as version 1 defined it."""
 
 
 # Version N -> the step from N to N + 1.
-DRPLAN_MIGRATIONS: dict[int, DrplanStep] = {}
+DRPLAN_MIGRATIONS: dict[int, DrplanStep] = {1: DrplanStep(tables=_fingerprint_of_rows)}
 
 # The exact schema each released version writes, frozen here because the code that
 # wrote it moves on: a file of an older version must match its version's schema before
@@ -141,6 +150,7 @@ DRPLAN_SCHEMAS: dict[int, Mapping[str, str]] = {
         ),
     },
 }
+DRPLAN_SCHEMAS[2] = DRPLAN_SCHEMAS[1]  # version 2 changed the fingerprint, not the tables
 
 
 def upgrade_database(conn: sqlite3.Connection, version: int, current: int) -> None:

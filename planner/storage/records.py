@@ -311,16 +311,17 @@ def decode_plan(data: Any) -> tuple[Plan, list[Problem]]:
             continue
         decoded = []
         for index, record in enumerate(items):
-            item = _decode_item(KIND_OF_LIST[list_name], index, record, cls, specs, problems)
+            item = decode_item(KIND_OF_LIST[list_name], index, record, cls, specs, problems)
             if item is not None:
                 decoded.append(item)
         setattr(plan, list_name, decoded)
     return plan, problems
 
 
-def _decode_item(
+def decode_item(
     kind: str, index: int, record: Any, cls: type, specs: list[FieldSpec], problems: list[Problem]
 ) -> Any:
+    """One item from its record, every problem of its fields added to ``problems``."""
     if not isinstance(record, dict):
         problems.append(Problem(kind, None, None, "must be an object", index=index))
         return None

@@ -10,7 +10,9 @@ version must open them as :func:`fixture_plan` (``tests/test_migrations.py``). R
 after bumping a version, to add the new version's files beside the old ones.
 
 The version 1 files were written on 2026-12-02 by DR Planner 0.1.0 (commit after
-64025d6), with ``fixture_plan(1)``.
+64025d6), with ``fixture_plan(1)``; ``plan-v2.drplan`` (schema 2: the fingerprint of the
+rows) on 2026-12-02 by the branch cli-storage of issue 12, with ``fixture_plan(2)``,
+the same plan.
 """
 
 from __future__ import annotations
