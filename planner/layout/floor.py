@@ -242,9 +242,9 @@ def state_maps(
     lost = frozenset(result.impact.lost_servers)
     service_state: dict[str, str] = {}
     for recovery in result.services:
-        state = engine_state.get(recovery.state, "up")
-        if state != "up":
-            service_state[recovery.id] = state
+        shown = engine_state.get(recovery.state, "up")
+        if shown != "up":
+            service_state[recovery.id] = shown
     affected: dict[str, str] = {}  # servers not lost: the worst state of their services
     for service in plan.services:
         state = service_state.get(service.id)

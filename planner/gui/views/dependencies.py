@@ -421,9 +421,8 @@ class DependencyView(QWidget):
 
     def _result_changed(self) -> None:
         result: RecoveryResult | None = self.recovery.result
-        old, self._states = self._states, (
-            {s.id: s for s in result.services} if result is not None else {}
-        )
+        old = self._states
+        self._states = {s.id: s for s in result.services} if result is not None else {}
         self._compute_critical()
         # Only the nodes whose recovery changed: an edit changes a few of 3,000.
         changed = {sid for sid, state in self._states.items() if old.get(sid) != state}
