@@ -32,8 +32,9 @@ MESSAGE_LIMIT = 300  # characters of one message line
 FREEZE_FROM = 5_000
 
 
-def settle_heap(plan: Plan) -> None:
-    """Keep a large plan out of the cyclic garbage collector's full collections.
+def settle_heap(plan: Plan) -> bool:
+    """Keep a large plan out of the cyclic garbage collector's full collections; True if
+    it was large enough to be.
 
     A full collection walks every tracked object; with the 32,000-server plan open that
     is ~150-280 ms, and it strikes at random, mostly inside the allocation burst of an
@@ -42,22 +43,17 @@ def settle_heap(plan: Plan) -> None:
     garbage of the plan replaced goes now, not in the middle of an edit) everything
     alive is moved to the permanent generation (:func:`gc.freeze`): later collections
     walk only what was made since. Reference counting still frees a frozen object (an
-    item deleted by an edit, the old plan when it is replaced); only a cycle among
-    frozen objects waits until the next plan is set, which unfreezes first. A small
-    plan costs a full collection little, so it is left to the collector.
+    item deleted by an edit, the old plan when another replaces it, large or small);
+    only a cycle among frozen objects waits until the next large plan is set, which
+    unfreezes first. A small plan costs a full collection little: nothing is done.
     """
-    gc.unfreeze()
     size = len(plan.sites) + len(plan.racks) + len(plan.servers) + len(plan.services)
-    if size >= FREEZE_FROM:
-        gc.collect()
-        gc.freeze()
-
-
-def _freeze_views() -> None:
-    """After the views have mirrored a newly set large plan: their items join the frozen
-    heap too (an O(1) move of the collector's lists; nothing is walked)."""
-    if gc.get_freeze_count():
-        gc.freeze()
+    if size < FREEZE_FROM:
+        return False
+    gc.unfreeze()
+    gc.collect()
+    gc.freeze()
+    return True
 
 
 def describe_save_failure(error: BaseException, path: str | Path | None = None) -> str:
@@ -125,10 +121,11 @@ class PlanDocument(QObject):
         self._plan_set()
 
     def _plan_set(self) -> None:
-        settle_heap(self.plan)
-        # The views build their items for the new plan after this (on changed(None), or
-        # the window made after the document); freeze those once the event loop runs.
-        QTimer.singleShot(0, self, _freeze_views)
+        if settle_heap(self.plan):
+            # The views build their items for the new plan after this (on changed(None),
+            # or the window made after the document): they join the frozen heap once the
+            # event loop runs (an O(1) move of the collector's lists; nothing is walked).
+            QTimer.singleShot(0, self, gc.freeze)
 
     def _clean_changed(self, _clean: bool) -> None:
         self.fileChanged.emit()

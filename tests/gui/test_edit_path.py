@@ -302,11 +302,15 @@ def test_a_large_plan_is_frozen_out_of_full_collections_and_released_when_replac
     unfrozen: None,
 ) -> None:
     gc.unfreeze()
+    small = PlanDocument(load_plan(example_plan())[0])
+    assert gc.get_freeze_count() == 0  # a small plan is left to the collector
     plan = scale_plan(racks=160, servers_per_rack=32, services=100, dependencies=50)
-    assert len(plan.servers) >= FREEZE_FROM
+    servers = len(plan.servers)
+    assert servers >= FREEZE_FROM
     document = PlanDocument(plan)
-    assert gc.get_freeze_count() > len(plan.servers)  # every server (and more) frozen
+    del plan
+    frozen = gc.get_freeze_count()
+    assert frozen > servers  # every server (and more) frozen
     document.replace(Plan(name="small"), None)
-    assert gc.get_freeze_count() == 0  # a small plan: back to the collector
-    document.replace(plan, None)
-    assert gc.get_freeze_count() > len(plan.servers)
+    assert gc.get_freeze_count() < frozen - servers  # frozen, yet freed with its plan
+    assert small.plan.servers  # the other document is untouched
