@@ -69,6 +69,11 @@ class _Run(QRunnable):
 
     def run(self) -> None:
         job, relay = self.job, self.job._relay
+        if job.cancelled():
+            # Discarded while it waited for the worker: nobody will see its outcome, so
+            # the work is not done at all (rapid edits queue no stale computations).
+            relay.cancelled.emit(job)
+            return
         try:
             result = self.work(job)
         except BaseException as error:  # the top of the worker: the GUI thread decides
@@ -90,8 +95,9 @@ class JobRunner(QObject):
 
     ``start(work)`` queues ``work(job)``; its outcome arrives on the GUI thread as
     ``finished(job, result)``, ``failed(job, exception)`` or ``cancelled(job)`` (the
-    job was cancelled when the callable returned or raised), with ``progress(job,
-    done, total)`` before that, unless :meth:`discard` made it stale.
+    job was cancelled when the callable returned or raised, or before it started: then
+    ``work`` is never called), with ``progress(job, done, total)`` before that, unless
+    :meth:`discard` made it stale.
     """
 
     progress = Signal(object, int, int)  # job, done, total

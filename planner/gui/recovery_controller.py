@@ -17,10 +17,23 @@ from planner.engine.impact import ScenarioError
 from planner.engine.recovery import RECOVERY_INPUTS, Objective, RecoveryResult, compute
 from planner.gui.document import PlanDocument
 from planner.gui.jobs import Job, JobRunner
+from planner.layout.floor import state_maps
 from planner.model import Plan
 from planner.model.edits import Change
 
-DEBOUNCE_MS = 120
+#: How long the plan must stay still before a recomputation starts. Part of the time an
+#: edit takes to show its recovery (300 ms in all on the 32,000-server plan), so short;
+#: longer than a held key's auto-repeat (X11 repeats every 40 ms, Windows every ~33 ms)
+#: so that holding Ctrl+Z computes once, at the end. Rapid edits cost little more: a
+#: job discarded before it started is skipped (planner.gui.jobs), so at most the one
+#: already running finishes in vain.
+DEBOUNCE_MS = 50
+
+#: Change kinds that can change the floor's state maps without a new result: which
+#: servers a service runs on, which rack a server is in (planner.layout.floor.state_maps).
+_STATE_MAP_KINDS = frozenset({"service", "server", "rack"})
+
+FloorStates = tuple[dict[str, str], dict[str, str], set[str]]
 
 
 def snapshot(plan: Plan) -> Plan:
@@ -72,6 +85,7 @@ class RecoveryController(QObject):
         self.result: RecoveryResult | None = None
         self.error: str | None = None
         self._current = True  # the result (or error) answers the plan and choices as they are
+        self._floor_states: FloorStates | None = None  # of the result and plan as they are
         self._jobs = JobRunner(self)
         self._jobs.finished.connect(self._finished)
         self._jobs.failed.connect(self._failed)
@@ -95,6 +109,15 @@ class RecoveryController(QObject):
     def active(self) -> bool:
         """True when some failure is chosen (otherwise there is nothing to compute)."""
         return self.scenario_id is not None or bool(self.adhoc_failed)
+
+    def floor_states(self) -> FloorStates:
+        """``(server_state, rack_state, lost_sites)`` of the result shown on the plan as it
+        is (:func:`planner.layout.floor.state_maps`), made once and shared by the floor
+        and the rack view until a new result or a change of what the maps read. The
+        maps are shared: read them, never change them."""
+        if self._floor_states is None:
+            self._floor_states = state_maps(self.document.plan, self.result)
+        return self._floor_states
 
     def failed_ids(self) -> set[str]:
         ids = set(self.adhoc_failed)
@@ -147,6 +170,10 @@ class RecoveryController(QObject):
 
     def _plan_changed(self, change: Change | None, origin: object = None) -> None:
         # Every view reads the same result, so the origin of an edit does not matter.
+        # Connected before any view (they are made with this controller), so the views
+        # read fresh maps when they follow the change.
+        if change is None or change.kinds & _STATE_MAP_KINDS:
+            self._floor_states = None
         scenario = self.scenario_id
         if scenario is not None and self.document.plan.scenario(scenario) is None:
             # Renamed: follow it to its new id; deleted (or the plan replaced): none.
@@ -187,5 +214,6 @@ class RecoveryController(QObject):
     def _show(self, result: RecoveryResult | None, error: str | None) -> None:
         self._current = True
         self.result, self.error = result, error
+        self._floor_states = None
         self.resultChanged.emit()
         self.busyChanged.emit(False)

@@ -95,6 +95,7 @@ def test_build_compute_save_reopen_and_undo_everything(qtbot, tmp_path: Path) ->
     expected = compute(plan, scenario_id="scenario1")
     view = window.recovery_view
     qtbot.waitUntil(lambda: window.recovery.is_current and window.recovery.result is not None)
+    window.tabs.setCurrentWidget(view)  # a hidden tab shows the result once it is shown
     qtbot.waitUntil(lambda: view.recovery_label.text() == format_minutes(expected.recovery_minutes))
     assert expected.recovery_minutes == 120
     model = view.results_model

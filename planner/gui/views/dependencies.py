@@ -48,7 +48,7 @@ from PySide6.QtWidgets import (
 from planner.engine.recovery import RecoveryResult, ServiceRecovery, miss_reason_text
 from planner.gui import style
 from planner.gui.actions import FIT_KEYS, ZOOM_IN_KEYS, ZOOM_OUT_KEYS, view_action
-from planner.gui.document import PlanDocument
+from planner.gui.document import PlanDocument, WhenShown
 from planner.gui.recovery_controller import RecoveryController
 from planner.gui.views.dependency_canvas import DependencyCanvas
 from planner.gui.views.dependency_items import (
@@ -138,7 +138,9 @@ class DependencyView(QWidget):
         self.scene.selectionChanged.connect(self._scene_selection_changed)
         document.changed.connect(self._document_changed)
         document.selectionChanged.connect(self._document_selection_changed)
-        recovery.resultChanged.connect(self._result_changed)
+        # Hidden (another tab current), a result is shown here once the view is shown.
+        self._when_shown = WhenShown(self)
+        recovery.resultChanged.connect(self._result_arrived)
         self.rebuild()
 
     # ------------------------------------------------------------------ actions
@@ -414,11 +416,19 @@ class DependencyView(QWidget):
 
     # ------------------------------------------------------------------ recovery
 
+    def _result_arrived(self) -> None:
+        self._when_shown.run("result", self._result_changed)
+
     def _result_changed(self) -> None:
         result: RecoveryResult | None = self.recovery.result
+        old = self._states
         self._states = {s.id: s for s in result.services} if result is not None else {}
         self._compute_critical()
-        self._refresh_looks(self._unique_services())
+        # Only the nodes whose recovery changed: an edit changes a few of 3,000.
+        changed = {sid for sid, state in self._states.items() if old.get(sid) != state}
+        changed.update(sid for sid in old if sid not in self._states)
+        services = self._unique_services()
+        self._refresh_looks(services, changed & services.keys())
         self._apply_result_flags()
         self.canvas.legend.set_states(result is not None)
         self.canvas.place_legend()

@@ -21,10 +21,11 @@ from PySide6.QtWidgets import (
     QApplication,
     QGraphicsItem,
     QGraphicsScene,
+    QWidget,
 )
 
 from planner.gui import style
-from planner.gui.document import PlanDocument
+from planner.gui.document import PlanDocument, WhenShown
 from planner.gui.recovery_controller import RecoveryController
 from planner.gui.views.floor_items import (
     RackDetail,
@@ -35,7 +36,7 @@ from planner.gui.views.floor_items import (
     rack_picture,
     tint,
 )
-from planner.layout.floor import FloorLayout, compute_layout, services_by_server, state_maps
+from planner.layout.floor import FloorLayout, changed_keys, compute_layout, services_by_server
 from planner.model import Rack, Server, Site
 from planner.model.edits import (
     Change,
@@ -114,7 +115,10 @@ class FloorScene(QGraphicsScene):
 
         document.changed.connect(self.apply_change)
         document.selectionChanged.connect(self.follow_selection)
-        recovery.resultChanged.connect(self.refresh_states)
+        # In a window, the floor follows a result only while its view is shown (another
+        # tab current: once, when it is shown again).
+        self._when_shown = WhenShown(parent) if isinstance(parent, QWidget) else None
+        recovery.resultChanged.connect(self._result_changed)
         recovery.scenarioChanged.connect(self.refresh_failed)
         self.selectionChanged.connect(self._selection_to_document)
         self.rebuild()
@@ -293,8 +297,7 @@ class FloorScene(QGraphicsScene):
     # ------------------------------------------------------------------ states
 
     def _compute_states(self) -> None:
-        result = self.recovery.result
-        self.server_state, self.rack_state, self.lost_sites = state_maps(self.document.plan, result)
+        self.server_state, self.rack_state, self.lost_sites = self.recovery.floor_states()
         self.failed_ids = self.recovery.failed_ids()
         self._pictures.clear()
 
@@ -302,12 +305,43 @@ class FloorScene(QGraphicsScene):
         for item in self.rack_items.values():
             item.refresh_look()
 
+    def _result_changed(self) -> None:
+        if self._when_shown is None:
+            self.refresh_states()
+        else:
+            self._when_shown.run("states", self.refresh_states)
+
     def refresh_states(self) -> None:
-        """A new recovery result: recolour everything."""
-        self._compute_states()
-        self._refresh_looks()
-        self.update()
-        self.contentChanged.emit()
+        """A new recovery result: recolour what it changed.
+
+        The maps come from the controller (made once per result for every view); only
+        the racks whose own state or a server's state changed are redrawn, unless the
+        lost sites or the failed ids changed (a new scenario), which recolours all.
+        """
+        old_servers, old_racks = self.server_state, self.rack_state
+        old_lost, old_failed = self.lost_sites, self.failed_ids
+        self.server_state, self.rack_state, self.lost_sites = self.recovery.floor_states()
+        self.failed_ids = self.recovery.failed_ids()
+        if self.lost_sites != old_lost or self.failed_ids != old_failed:
+            self._pictures.clear()
+            self._refresh_looks()
+            self.update()
+            self.contentChanged.emit()
+            return
+        racks = changed_keys(old_racks, self.rack_state)
+        rack_of = self.rack_of_server
+        for server_id in changed_keys(old_servers, self.server_state):
+            rack_id = rack_of.get(server_id)
+            if rack_id is not None:
+                racks.add(rack_id)
+        for rack_id in racks:
+            self._pictures.pop(rack_id, None)
+            item = self.rack_items.get(rack_id)
+            if item is not None:
+                item.refresh_look()
+                item.detail.update()
+        if racks:
+            self.contentChanged.emit()
 
     def refresh_failed(self) -> None:
         """The failed ids changed: outline them at once, before the result lands."""

@@ -51,13 +51,13 @@ from PySide6.QtWidgets import (
 )
 
 from planner.gui import style
-from planner.gui.document import PlanDocument
+from planner.gui.document import PlanDocument, WhenShown
 from planner.gui.models.services_model import service_ids_from_mime
 from planner.gui.palette import DragSourceButton
 from planner.gui.recovery_controller import RecoveryController
 from planner.gui.views.canvas import show_tooltip
 from planner.gui.views.floor_items import text_color_on, tint
-from planner.layout.floor import services_by_server, state_maps
+from planner.layout.floor import services_by_server
 from planner.model import Rack, Server, new_items
 from planner.model.edits import (
     AddItem,
@@ -626,9 +626,12 @@ class RackView(QWidget):
         self.delete_action.triggered.connect(self.delete_selection)
         self.addAction(self.delete_action)
 
+        # Hidden (another tab is current), the view follows edits and results only when
+        # it is shown again: a 32,000-server plan costs nothing here while it is away.
+        self._when_shown = WhenShown(self)
         document.changed.connect(self._plan_changed)
         document.selectionChanged.connect(self._selection_changed)
-        recovery.resultChanged.connect(self._refresh_states)
+        recovery.resultChanged.connect(self._result_changed)
         self._fill_chooser()
         self._refresh()
 
@@ -639,6 +642,7 @@ class RackView(QWidget):
 
     def servers(self) -> list[Server]:
         """The servers of the shown rack, bottom-up."""
+        self._when_shown.catch_up()
         return self._servers
 
     def selected_servers(self) -> set[str]:
@@ -704,14 +708,17 @@ class RackView(QWidget):
         self.canvas.update()
 
     def _refresh_states(self) -> None:
-        self.server_state = state_maps(self.document.plan, self.recovery.result)[0]
+        self.server_state = self.recovery.floor_states()[0]
         self.canvas.update()
+
+    def _result_changed(self) -> None:
+        self._when_shown.run("states", self._refresh_states)
 
     def _plan_changed(self, change: Change | None, origin: object = None) -> None:
         if change is None or change.kinds & {"rack", "site"}:
-            self._fill_chooser()
+            self._when_shown.run("chooser", self._fill_chooser)
         if change is None or change.kinds & {"rack", "site", "server", "service"}:
-            self._refresh()
+            self._when_shown.run("refresh", self._refresh)
 
     def _selection_changed(self, selection: list[tuple[str, str]]) -> None:
         # The view follows the rack the user picked elsewhere (tree, floor): a rack, or
@@ -763,7 +770,7 @@ class RackView(QWidget):
         return False
 
     def delete_selection(self) -> bool:
-        chosen = [("server", s.id) for s in self._servers if s.id in self.selected_servers()]
+        chosen = [("server", s.id) for s in self.servers() if s.id in self.selected_servers()]
         if not chosen:
             return False
         try:

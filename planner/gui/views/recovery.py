@@ -65,7 +65,7 @@ from PySide6.QtWidgets import (
 from planner.engine.recovery import RecoveryResult
 from planner.gui import style
 from planner.gui.actions import FIT_KEYS, ZOOM_IN_KEYS, ZOOM_OUT_KEYS, Shortcut, key_sequences
-from planner.gui.document import PlanDocument, Selection
+from planner.gui.document import PlanDocument, Selection, WhenShown
 from planner.gui.models.results_model import (
     COL_MET,
     COL_RECOVERED,
@@ -317,7 +317,10 @@ class RecoveryView(QWidget):
         self._build()
         document.changed.connect(self._document_changed)
         document.selectionChanged.connect(self._selection_from_document)
-        recovery.resultChanged.connect(self._result_changed)
+        # Hidden (another tab current), a result is shown here once the view is shown:
+        # the timeline and the table of 3,000 tasks are not laid out for nobody.
+        self._when_shown = WhenShown(self)
+        recovery.resultChanged.connect(self._result_arrived)
         recovery.busyChanged.connect(self._busy_changed)
         recovery.scenarioChanged.connect(self._choice_changed)
         self._fill_scenarios()
@@ -748,6 +751,9 @@ class RecoveryView(QWidget):
             stat.set_stale(stale, "previous result · updating…" if stat is self.stats[0] else None)
         self.gantt.set_stale(stale)
         self.results_model.set_stale(stale)
+
+    def _result_arrived(self) -> None:
+        self._when_shown.run("result", self._result_changed)
 
     def _result_changed(self) -> None:
         recovery = self.recovery
