@@ -3,16 +3,25 @@
 from __future__ import annotations
 
 import json
+import math
+import random
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
+from benchmarks.scale_plan import scale_plan
 from planner.cli.main import main
 from planner.model import Plan, Pool, Rack, Scenario, Server, Service, Site, validate
+from planner.model.plan import MAX_COUNT, MAX_MINUTES
 from planner.model.validate import dependency_cycles
 from planner.storage import plan_from_json, plan_to_json, save_plan
+from tests import validate_oracle
+from tests.strategies import plans
+from tests.test_edits import small_plans
 
 
 def base_plan() -> Plan:
@@ -552,3 +561,144 @@ def test_a_problem_line_escapes_terminal_controls_from_the_plan() -> None:
     line = str(Problem("service", "a\x1b[2Jb\u202e", "name", "bad\nline"))
     assert line == "service 'a\\x1b[2Jb\\u202e': name: bad\\nline"
     assert str(Problem("service", "정상", "name", "ok")) == "service '정상': name: ok"
+
+
+# ------------------------------------------------------------------- the oracle
+# validate() was made fast for issue 12 without changing a single line it reports:
+# tests/validate_oracle.py is the validation of main before that work, and every plan
+# below must get exactly the same problems from both, in the same order and words.
+
+_FEW = ["a", "b", "c", "d"]
+_few_ids = st.sampled_from(_FEW)
+_counts = st.one_of(st.integers(-2, 6), st.sampled_from([MAX_COUNT, MAX_COUNT + 1, 10**7]))
+_minutes = st.one_of(
+    st.none(),
+    st.integers(-5, 100),
+    st.sampled_from(
+        [0.5, -0.5, MAX_MINUTES, MAX_MINUTES + 1, MAX_MINUTES + 0.5, 1e300, math.inf, -math.inf]
+    ),
+    st.just(math.nan),
+)
+
+
+@st.composite
+def hostile_plans(draw: st.DrawFn) -> Plan:
+    """Plans over four ids: repeated ids in and across namespaces, dangling references,
+    servers crowded into a few units of small racks, cycles, numbers out of bounds."""
+    lists = st.lists
+    sites = draw(lists(st.builds(Site, _few_ids, st.just("S")), max_size=3))
+    racks = draw(
+        lists(st.builds(Rack, _few_ids, _few_ids, st.just("R"), units=_counts), max_size=4)
+    )
+    servers = draw(
+        lists(
+            st.builds(Server, _few_ids, _few_ids, st.just("H"), position=_counts, height=_counts),
+            max_size=12,
+        )
+    )
+    pools = draw(lists(st.builds(Pool, _few_ids, st.just("P"), capacity=_counts), max_size=3))
+    services = draw(
+        lists(
+            st.builds(
+                Service,
+                _few_ids,
+                st.just("V"),
+                tier=st.integers(-1, 4),
+                rto_minutes=_minutes,
+                restore_minutes=_minutes.filter(lambda m: m is not None),
+                failover_minutes=_minutes,
+                servers=lists(_few_ids, max_size=4),
+                standby_servers=lists(_few_ids, max_size=3),
+                min_instances=_counts,
+                needs=st.dictionaries(_few_ids, _counts, max_size=3),
+                depends_on=lists(_few_ids, max_size=4),
+            ),
+            max_size=6,
+        )
+    )
+    scenarios = draw(
+        lists(st.builds(Scenario, _few_ids, st.just("F"), lists(_few_ids, max_size=4)), max_size=3)
+    )
+    return Plan(
+        sites=sites,
+        racks=racks,
+        servers=servers,
+        pools=pools,
+        services=services,
+        scenarios=scenarios,
+    )
+
+
+def _same_as_oracle(plan: Plan) -> None:
+    assert validate(plan) == validate_oracle.validate(plan)
+    assert dependency_cycles(plan) == validate_oracle.dependency_cycles(plan)
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(hostile_plans())
+def test_validate_reports_what_the_old_validation_reported_on_hostile_plans(plan: Plan) -> None:
+    _same_as_oracle(plan)
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(plans(max_items=6))
+def test_validate_reports_what_the_old_validation_reported_on_any_plan(plan: Plan) -> None:
+    _same_as_oracle(plan)
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(small_plans())
+def test_validate_reports_what_the_old_validation_reported_on_small_plans(plan: Plan) -> None:
+    _same_as_oracle(plan)
+
+
+def _broken_scale_plan(seed: int) -> Plan:
+    """A small scale plan with a hundred random mistakes of every sort (so that the
+    ``capped`` summaries and the overlap groups are compared too)."""
+    rng = random.Random(seed)
+    plan = scale_plan(racks=30, servers_per_rack=8, services=120, dependencies=300, seed=seed)
+    for _ in range(100):
+        what = rng.randrange(12)
+        server = rng.choice(plan.servers)
+        service = rng.choice(plan.services)
+        if what == 0:
+            server.position = rng.randint(-1, 9)
+        elif what == 1:
+            server.height = rng.randint(0, 4)
+        elif what == 2:
+            server.rack = rng.choice(["rack1", "rack2", "nowhere"])
+        elif what == 3:
+            server.id = rng.choice(plan.servers).id  # a repeated id
+        elif what == 4:
+            service.depends_on = [*service.depends_on, rng.choice(plan.services).id]
+        elif what == 5:
+            service.servers = [*service.servers, rng.choice(["ghost", server.id])]
+        elif what == 6:
+            service.needs = {rng.choice(["dba", "oncall", "gpu"]): rng.randint(0, 50)}
+        elif what == 7:
+            service.restore_minutes = rng.choice([-1, math.nan, MAX_MINUTES * 2])
+        elif what == 8:
+            service.id = rng.choice(plan.services).id
+        elif what == 9:
+            rng.choice(plan.racks).units = rng.randint(0, 8)
+        elif what == 10:
+            plan.scenarios[0].failed.append(rng.choice(["atlantis", server.id, "site1"]))
+        else:
+            service.min_instances = rng.randint(0, 30)
+    return plan
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_validate_reports_what_the_old_validation_reported_on_broken_scale_plans(
+    seed: int,
+) -> None:
+    plan = _broken_scale_plan(seed)
+    assert len(validate_oracle.validate(plan)) > 20  # broken in many ways
+    _same_as_oracle(plan)
+
+
+def test_validate_of_the_scale_plan_and_its_crowded_racks_matches_the_old() -> None:
+    plan = scale_plan(racks=50, services=300, dependencies=800)
+    _same_as_oracle(plan)
+    for plan in (_crowded_rack(500), _crowded_rack(500, same_id=True)):
+        _same_as_oracle(plan)
