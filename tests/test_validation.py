@@ -2,17 +2,43 @@
 
 from __future__ import annotations
 
+import copy
 import json
+import math
+import random
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
+from benchmarks.scale_plan import scale_plan
 from planner.cli.main import main
 from planner.model import Plan, Pool, Rack, Scenario, Server, Service, Site, validate
+from planner.model.edits import (
+    ITEM_KINDS,
+    AddItem,
+    Change,
+    Composite,
+    Edit,
+    EditRefused,
+    PlaceServers,
+    RemoveItem,
+    RenameId,
+    Rewrite,
+    SetFields,
+    add_dependency,
+    delete_items,
+)
+from planner.model.incremental import CHECKED_FIELDS, IncrementalValidator, PendingChange
+from planner.model.plan import MAX_COUNT, MAX_MINUTES
 from planner.model.validate import dependency_cycles
 from planner.storage import plan_from_json, plan_to_json, save_plan
+from tests import validate_oracle
+from tests.strategies import plans
+from tests.test_edits import draw_edit, small_plans
 
 
 def base_plan() -> Plan:
@@ -552,3 +578,435 @@ def test_a_problem_line_escapes_terminal_controls_from_the_plan() -> None:
     line = str(Problem("service", "a\x1b[2Jb\u202e", "name", "bad\nline"))
     assert line == "service 'a\\x1b[2Jb\\u202e': name: bad\\nline"
     assert str(Problem("service", "정상", "name", "ok")) == "service '정상': name: ok"
+
+
+# ------------------------------------------------------------------- the oracle
+# validate() was made fast for issue 12 without changing a single line it reports:
+# tests/validate_oracle.py is the validation of main before that work, and every plan
+# below must get exactly the same problems from both, in the same order and words.
+
+_FEW = ["a", "b", "c", "d"]
+_few_ids = st.sampled_from(_FEW)
+_counts = st.one_of(st.integers(-2, 6), st.sampled_from([MAX_COUNT, MAX_COUNT + 1, 10**7]))
+_minutes = st.one_of(
+    st.none(),
+    st.integers(-5, 100),
+    st.sampled_from(
+        [0.5, -0.5, MAX_MINUTES, MAX_MINUTES + 1, MAX_MINUTES + 0.5, 1e300, math.inf, -math.inf]
+    ),
+    st.just(math.nan),
+)
+
+
+@st.composite
+def hostile_plans(draw: st.DrawFn) -> Plan:
+    """Plans over four ids: repeated ids in and across namespaces, dangling references,
+    servers crowded into a few units of small racks, cycles, numbers out of bounds."""
+    lists = st.lists
+    sites = draw(lists(st.builds(Site, _few_ids, st.just("S")), max_size=3))
+    racks = draw(
+        lists(st.builds(Rack, _few_ids, _few_ids, st.just("R"), units=_counts), max_size=4)
+    )
+    servers = draw(
+        lists(
+            st.builds(Server, _few_ids, _few_ids, st.just("H"), position=_counts, height=_counts),
+            max_size=12,
+        )
+    )
+    pools = draw(lists(st.builds(Pool, _few_ids, st.just("P"), capacity=_counts), max_size=3))
+    services = draw(
+        lists(
+            st.builds(
+                Service,
+                _few_ids,
+                st.just("V"),
+                tier=st.integers(-1, 4),
+                rto_minutes=_minutes,
+                restore_minutes=_minutes.filter(lambda m: m is not None),
+                failover_minutes=_minutes,
+                servers=lists(_few_ids, max_size=4),
+                standby_servers=lists(_few_ids, max_size=3),
+                min_instances=_counts,
+                needs=st.dictionaries(_few_ids, _counts, max_size=3),
+                depends_on=lists(_few_ids, max_size=4),
+            ),
+            max_size=6,
+        )
+    )
+    scenarios = draw(
+        lists(st.builds(Scenario, _few_ids, st.just("F"), lists(_few_ids, max_size=4)), max_size=3)
+    )
+    return Plan(
+        sites=sites,
+        racks=racks,
+        servers=servers,
+        pools=pools,
+        services=services,
+        scenarios=scenarios,
+    )
+
+
+def _same_as_oracle(plan: Plan) -> None:
+    assert validate(plan) == validate_oracle.validate(plan)
+    assert dependency_cycles(plan) == validate_oracle.dependency_cycles(plan)
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(hostile_plans())
+def test_validate_reports_what_the_old_validation_reported_on_hostile_plans(plan: Plan) -> None:
+    _same_as_oracle(plan)
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(plans(max_items=6))
+def test_validate_reports_what_the_old_validation_reported_on_any_plan(plan: Plan) -> None:
+    _same_as_oracle(plan)
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(small_plans())
+def test_validate_reports_what_the_old_validation_reported_on_small_plans(plan: Plan) -> None:
+    _same_as_oracle(plan)
+
+
+def _broken_scale_plan(seed: int) -> Plan:
+    """A small scale plan with a hundred random mistakes of every sort (so that the
+    ``capped`` summaries and the overlap groups are compared too)."""
+    rng = random.Random(seed)
+    plan = scale_plan(racks=30, servers_per_rack=8, services=120, dependencies=300, seed=seed)
+    for _ in range(100):
+        what = rng.randrange(12)
+        server = rng.choice(plan.servers)
+        service = rng.choice(plan.services)
+        if what == 0:
+            server.position = rng.randint(-1, 9)
+        elif what == 1:
+            server.height = rng.randint(0, 4)
+        elif what == 2:
+            server.rack = rng.choice(["rack1", "rack2", "nowhere"])
+        elif what == 3:
+            server.id = rng.choice(plan.servers).id  # a repeated id
+        elif what == 4:
+            service.depends_on = [*service.depends_on, rng.choice(plan.services).id]
+        elif what == 5:
+            service.servers = [*service.servers, rng.choice(["ghost", server.id])]
+        elif what == 6:
+            service.needs = {rng.choice(["dba", "oncall", "gpu"]): rng.randint(0, 50)}
+        elif what == 7:
+            service.restore_minutes = rng.choice([-1, math.nan, MAX_MINUTES * 2])
+        elif what == 8:
+            service.id = rng.choice(plan.services).id
+        elif what == 9:
+            rng.choice(plan.racks).units = rng.randint(0, 8)
+        elif what == 10:
+            plan.scenarios[0].failed.append(rng.choice(["atlantis", server.id, "site1"]))
+        else:
+            service.min_instances = rng.randint(0, 30)
+    return plan
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_validate_reports_what_the_old_validation_reported_on_broken_scale_plans(
+    seed: int,
+) -> None:
+    plan = _broken_scale_plan(seed)
+    assert len(validate_oracle.validate(plan)) > 20  # broken in many ways
+    _same_as_oracle(plan)
+
+
+def test_validate_of_the_scale_plan_and_its_crowded_racks_matches_the_old() -> None:
+    plan = scale_plan(racks=50, services=300, dependencies=800)
+    _same_as_oracle(plan)
+    for plan in (_crowded_rack(500), _crowded_rack(500, same_id=True)):
+        _same_as_oracle(plan)
+
+
+# ------------------------------------------------------------------- incremental
+
+
+def _referenced(plan: Plan) -> list[str]:
+    """Every id the plan refers to, resolved or dangling, and a few more."""
+    refs = [r.site for r in plan.racks] + [s.rack for s in plan.servers]
+    for service in plan.services:
+        refs += service.servers + service.standby_servers + service.depends_on
+        refs += list(service.needs)
+    for scenario in plan.scenarios:
+        refs += scenario.failed
+    return sorted(set(refs) | set(_FEW))
+
+
+_VALUES: dict[str, st.SearchStrategy[Any]] = {
+    "units": _counts,
+    "position": _counts,
+    "height": _counts,
+    "capacity": _counts,
+    "min_instances": _counts,
+    "tier": st.integers(-1, 4),
+    "rto_minutes": _minutes,
+    "restore_minutes": _minutes.filter(lambda m: m is not None),
+    "failover_minutes": _minutes,
+}
+
+
+def draw_checked_edit(data: st.DataObject, plan: Plan) -> Edit:
+    """An edit aimed at what validation reads: a checked field set to a value that is
+    often wrong, an item added or renamed to an id the plan already refers to (so a
+    dangling reference resolves), an item removed and put back in one step."""
+    kind = data.draw(st.sampled_from(ITEM_KINDS), label="kind")
+    present = [item.id for item in getattr(plan, kind + "s")]
+    refs = st.sampled_from(_referenced(plan))
+    op = data.draw(st.sampled_from(["field", "field", "add", "rename", "again"]), label="op")
+    if op == "field" and present and CHECKED_FIELDS[kind]:
+        name = data.draw(st.sampled_from(sorted(CHECKED_FIELDS[kind])), label="field")
+        if name in _VALUES:
+            value = data.draw(_VALUES[name])
+        elif name == "needs":
+            value = data.draw(st.dictionaries(refs, _counts, max_size=2))
+        elif name in ("site", "rack"):
+            value = data.draw(refs)
+        else:
+            value = data.draw(st.lists(refs, max_size=3))
+        return SetFields(kind, data.draw(st.sampled_from(present)), **{name: value})
+    if op == "rename" and present:
+        return RenameId(kind, data.draw(st.sampled_from(present)), data.draw(refs))
+    if op == "again" and present:
+        index = data.draw(st.integers(0, len(present) - 1))
+        item = copy.deepcopy(getattr(plan, kind + "s")[index])
+        for name in sorted(CHECKED_FIELDS[kind] & set(_VALUES)):
+            setattr(item, name, data.draw(_VALUES[name]))  # not quite the same item
+        removal = RemoveItem(kind, item.id, index=index)
+        return Composite("Again", [removal, AddItem(kind, item, data.draw(st.integers(0, index)))])
+    new_id = data.draw(refs)
+    item: Any = {
+        "site": Site(new_id, "S"),
+        "rack": Rack(new_id, data.draw(refs), "R", units=data.draw(_counts)),
+        "server": Server(new_id, data.draw(refs), "H", data.draw(_counts), data.draw(_counts)),
+        "pool": Pool(new_id, "P", data.draw(_counts)),
+        "service": Service(new_id, "V", depends_on=data.draw(st.lists(refs, max_size=2))),
+        "scenario": Scenario(new_id, "F", failed=data.draw(st.lists(refs, max_size=2))),
+    }[kind]
+    return AddItem(kind, item, data.draw(st.one_of(st.none(), st.integers(0, len(present)))))
+
+
+def _undoable_edits(data: st.DataObject, plan: Plan, validator: IncrementalValidator) -> None:
+    """Random edits, undos and redos; after each, the validator equals a full run."""
+    done: list[Edit] = []
+    undone: list[Edit] = []
+    for _ in range(data.draw(st.integers(1, 10), label="steps")):
+        step = data.draw(st.sampled_from(["edit", "edit", "edit", "undo", "redo"]))
+        if step == "undo" and done:
+            edit = done.pop()
+            change = edit.revert(plan)
+            undone.append(edit)
+        elif step == "redo" and undone:
+            edit = undone.pop()
+            change = edit.apply(plan)
+            done.append(edit)
+        else:
+            draw = data.draw(st.sampled_from([draw_edit, draw_checked_edit]), label="drawer")
+            try:
+                edit = draw(data, plan)
+                change = edit.apply(plan)
+            except EditRefused:
+                continue
+            done.append(edit)
+            undone.clear()
+        assert validator.update(plan, change) == validate(plan)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.data())
+def test_incremental_validation_equals_a_full_one_after_any_edits(data: st.DataObject) -> None:
+    plan = data.draw(st.one_of(small_plans(), hostile_plans()), label="plan")
+    validator = IncrementalValidator()
+    assert validator.update(plan, None) == validate(plan) == validate_oracle.validate(plan)
+    _undoable_edits(data, plan, validator)
+    assert validator.problems == validate_oracle.validate(plan)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.data())
+def test_incremental_validation_of_snapshots_after_several_edits_at_once(
+    data: st.DataObject,
+) -> None:
+    """As the GUI's recovery worker uses it: the changes of several edits composed by a
+    PendingChange, then one update on a copy of the plan's lists."""
+    plan = data.draw(st.one_of(small_plans(), hostile_plans()), label="plan")
+    validator = IncrementalValidator()
+    pending = PendingChange()
+    for _ in range(data.draw(st.integers(1, 4), label="rounds")):
+        for _ in range(data.draw(st.integers(0, 4), label="edits")):
+            draw = data.draw(st.sampled_from([draw_edit, draw_checked_edit]), label="drawer")
+            try:
+                pending.add(draw(data, plan).apply(plan), None)
+            except EditRefused:
+                continue
+        snapshot = copy.copy(plan)
+        for name in ("sites", "racks", "servers", "pools", "services", "scenarios"):
+            setattr(snapshot, name, list(getattr(plan, name)))
+        assert validator.update(snapshot, pending.take()) == validate(plan)
+
+
+def test_a_pending_change_starts_whole_and_gives_up_past_its_limit() -> None:
+    pending = PendingChange(limit=3)
+    assert pending.take() is None  # nothing validated yet
+    assert pending.take() == Change()
+    pending.add(Change.item_added("site", "a"))
+    pending.add(Change.item_added("site", "b"))
+    assert pending.take() == Change(added=frozenset({("site", "a"), ("site", "b")}))
+    for name in "abcd":
+        pending.add(Change.item_added("site", name))
+    assert pending.take() is None
+    pending.add(Change.item_added("site", "a"))
+    pending.add(None)
+    pending.add(Change.item_added("site", "b"))
+    assert pending.take() is None
+
+
+def test_an_update_that_fails_is_followed_by_a_full_validation() -> None:
+    plan = base_plan()
+    validator = IncrementalValidator()
+    validator.update(plan, None)
+    with pytest.raises(AttributeError):
+        validator.update(cast(Plan, None), Change.item_removed("server", "s1"))
+    plan.services[0].servers = ["ghost"]  # changed without a change: only a full run sees it
+    assert [str(p) for p in validator.update(plan, Change())] == [
+        "service 'db': servers: unknown server 'ghost'"
+    ]
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_incremental_validation_of_typical_edits_on_a_broken_scale_plan(seed: int) -> None:
+    plan = _broken_scale_plan(seed)
+    validator = IncrementalValidator()
+    validator.update(plan, None)
+    service, other = plan.services[5], plan.services[90]
+    builders: list[Callable[[], Edit]] = [
+        lambda: RenameId("service", service.id, "renamed"),
+        lambda: SetFields("service", other.id, restore_minutes=-5),
+        lambda: PlaceServers({plan.servers[3].id: (plan.racks[2].id, 1)}),
+        lambda: add_dependency(plan, plan.services[0].id, other.id),
+        lambda: add_dependency(plan, other.id, plan.services[100].id),
+        lambda: delete_items(plan, [("rack", plan.racks[1].id)]),
+        lambda: RenameId("server", plan.servers[-1].id, plan.servers[0].id + "-x"),
+    ]
+    edits: list[Edit] = []
+    for build in builders:
+        try:
+            edit = build()
+            change = edit.apply(plan)
+        except EditRefused:
+            continue
+        edits.append(edit)
+        assert validator.update(plan, change) == validate_oracle.validate(plan)
+    assert len(edits) >= 5
+    for edit in reversed(edits):
+        assert validator.update(plan, edit.revert(plan)) == validate_oracle.validate(plan)
+
+
+def _put_back_changed(kind: str, item_id: str, **values: Any) -> Callable[[Plan], Edit]:
+    """Remove an item and add a changed copy in one step: its change names every field."""
+
+    def build(plan: Plan) -> Edit:
+        items = getattr(plan, kind + "s")
+        index = next(i for i, item in enumerate(items) if item.id == item_id)
+        again = copy.deepcopy(items[index])
+        for name, value in values.items():
+            setattr(again, name, value)
+        return Composite("Again", [RemoveItem(kind, item_id, index=index), AddItem(kind, again)])
+
+    return build
+
+
+# Each rule of what an edit touches, with an edit that needs it: a validator that
+# skipped the rule would keep an old problem or miss a new one.
+TOUCHED: list[tuple[str, Callable[[Plan], Edit]]] = [
+    ("site comes: its rack resolves", lambda p: AddItem("site", Site("nowhere", "N"))),
+    ("site goes: its racks dangle", lambda p: RemoveItem("site", "gasan")),
+    ("rack shrinks: a server sticks out", lambda p: SetFields("rack", "r2", units=19)),
+    ("rack in an unknown site", lambda p: SetFields("rack", "r1", site="nowhere")),
+    ("rack goes: its servers dangle", lambda p: RemoveItem("rack", "r2")),
+    ("rack comes: a server resolves", lambda p: AddItem("rack", Rack("r404", "gasan", "R"))),
+    ("server renamed: services dangle", lambda p: Rewrite("x", [("server", 0, "rack", "r2")])),
+    ("server goes: services dangle", lambda p: RemoveItem("server", "s3")),
+    (
+        "server comes: a service resolves",
+        lambda p: AddItem("server", Server("ghost", "r1", "G", 9)),
+    ),
+    ("server moves onto another", lambda p: PlaceServers({"s2": ("r1", 2)})),
+    ("server leaves an overlap", lambda p: PlaceServers({"s5": ("r1", 30)})),
+    ("server grows into another", lambda p: SetFields("server", "s1", height=3)),
+    ("pool shrinks below a need", lambda p: Rewrite("x", [("pool", 1, "capacity", 7)])),
+    ("pool goes: needs dangle", lambda p: RemoveItem("pool", "vm")),
+    ("pool comes: a need resolves", lambda p: AddItem("pool", Pool("gpu", "G", 1))),
+    ("service comes: a dependency resolves", lambda p: AddItem("service", Service("nosvc", "N"))),
+    ("service goes: dependencies dangle", lambda p: RemoveItem("service", "db")),
+    ("service renamed", lambda p: RenameId("service", "web", "www")),
+    ("dependency opens a cycle", lambda p: SetFields("service", "loop1", depends_on=[])),
+    ("service in a cycle goes", lambda p: RemoveItem("service", "loop2")),
+    ("location renamed: scenario dangles", lambda p: RenameId("server", "s1", "s9")),
+    ("location comes: scenario resolves", lambda p: AddItem("site", Site("atlantis", "A"))),
+    ("a service's tier", lambda p: Rewrite("x", [("service", 2, "tier", 9)])),
+    ("duplicate goes (and comes back on undo)", lambda p: RemoveItem("pool", "vm", index=1)),
+    ("put back changed", _put_back_changed("server", "s4", position=19, height=5)),
+    ("put back changed service", _put_back_changed("service", "web", servers=["s2", "zz"])),
+    ("put back changed rack", _put_back_changed("rack", "r2", units=2)),
+]
+
+
+def _touchy_plan() -> Plan:
+    """The base plan with one dangling reference or conflict of each sort."""
+    plan = base_plan()
+    plan.racks.append(Rack("r3", "nowhere", "R3"))
+    plan.servers.append(Server("s5", "r1", "S5", position=2))  # overlaps s1
+    plan.servers.append(Server("s6", "r404", "S6", position=1))
+    plan.services[0].servers.append("ghost")
+    plan.services[1].depends_on.append("nosvc")
+    plan.services[2].needs = {"gpu": 1}
+    plan.services[2].depends_on = ["web", "db"]
+    plan.pools.append(Pool("vm", "again", capacity=8))
+    plan.scenarios[1].failed.append("atlantis")
+    plan.scenarios[1].failed.append("s1")
+    plan.services.append(Service("loop1", "L1", depends_on=["loop2"]))
+    plan.services.append(Service("loop2", "L2", depends_on=["loop1"]))
+    return plan
+
+
+@pytest.mark.parametrize(("what", "build"), TOUCHED, ids=[t[0] for t in TOUCHED])
+def test_incremental_validation_follows_what_an_edit_touched(
+    what: str, build: Callable[[Plan], Edit]
+) -> None:
+    plan = _touchy_plan()
+    validator = IncrementalValidator()
+    before = validator.update(plan, None)
+    edit = build(plan)
+    after = validator.update(plan, edit.apply(plan))
+    assert after == validate_oracle.validate(plan)
+    assert after != before  # the edit changed what validation says
+    assert validator.update(plan, edit.revert(plan)) == before
+
+
+def test_validating_a_plan_without_cycles_does_not_import_networkx(tmp_path: Path) -> None:
+    """networkx only names cycles: `drplanner validate` of a plan without one never
+    imports it (about a third of a second of start-up); a plan with one does."""
+    import subprocess
+    import sys
+
+    save_plan(base_plan(), tmp_path / "valid.drplan")
+    cyclic = base_plan()
+    cycle_two(cyclic)
+    save_plan(cyclic, tmp_path / "cyclic.drplan")
+    code = (
+        "import sys\nfrom planner.cli.main import main\n"
+        "status = main(['validate', sys.argv[1]])\n"
+        "print(status, 'networkx' in sys.modules)\n"
+    )
+    for name, expected in (("valid", "0 False"), ("cyclic", "2 True")):
+        done = subprocess.run(
+            [sys.executable, "-c", code, str(tmp_path / f"{name}.drplan")],
+            cwd=Path(__file__).resolve().parent.parent,
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        assert done.stdout.splitlines()[-1] == expected

@@ -16,6 +16,7 @@ from planner.engine.impact import Action, Impact, ScenarioError, State, analyse,
 from planner.engine.rcpsp import Problem, Schedule, solve
 from planner.model.graph import dependency_order
 from planner.model.plan import TIERS, Plan
+from planner.model.problems import Problem as ValidationProblem
 from planner.model.validate import validate
 
 Objective = Literal["time", "tiers"]
@@ -127,9 +128,20 @@ def miss_reason_text(service: ServiceRecovery) -> str:
     return _REASON_TEXT.get(service.miss_reason or "", "")
 
 
+def blocking_problems(problems: Iterable[ValidationProblem]) -> list[str]:
+    """The lines of ``problems`` (as :func:`~planner.model.validate.validate` gives them)
+    that prevent a computation: all but the harmless ones (rack units, server positions)."""
+    return [str(p) for p in problems if (p.kind, p.field) not in _HARMLESS_FIELDS]
+
+
 def check_computable(plan: Plan) -> None:
-    """Raise :class:`ScenarioError` listing the plan problems that prevent a computation."""
-    blocking = [str(p) for p in validate(plan) if (p.kind, p.field) not in _HARMLESS_FIELDS]
+    """Raise :class:`ScenarioError` listing the plan problems that prevent a computation.
+
+    A caller that keeps the problems up to date itself (the GUI, with
+    :class:`~planner.model.incremental.IncrementalValidator`) asks
+    :func:`blocking_problems` and computes with ``check=False`` when there are none.
+    """
+    blocking = blocking_problems(validate(plan))
     if blocking:
         raise ScenarioError(blocking)
 
