@@ -29,7 +29,6 @@ from reportlab.platypus import (
     Table,
     TableStyle,
 )
-from reportlab.platypus.tableofcontents import TableOfContents
 
 from planner.engine.recovery import RecoveryResult, ServiceRecovery, miss_reason_text
 from planner.layout import states
@@ -39,7 +38,7 @@ from planner.model.clock import clock
 from planner.model.plan import Plan
 from planner.runbook import drawings
 from planner.runbook.fonts import BOLD, REGULAR, markup, plain, register_fonts, short
-from planner.runbook.template import Anchor, ChunkedTable, OutlineMark, PageCount
+from planner.runbook.template import Anchor, ChunkedTable, Contents, OutlineMark, TocEntry
 
 # Above these sizes the compact forms are used (see the module docstring).
 FULL_PROCEDURE_MAX = 300
@@ -263,6 +262,16 @@ class _Ctx:
         self.services = {s.id: s for s in plan.services}
         self.pools = {p.id: p for p in plan.pools}
         self.width = meta.frame_width
+        self.toc: list[TocEntry] = []  # the contents, in story order (see :meth:`mark`)
+
+    def mark(self, mark: OutlineMark) -> OutlineMark:
+        """``mark``, listed in the contents when it says so. Marks are made in story
+        order, which is the order they are drawn in, so the contents are known before
+        the layout: it needs no second pass."""
+        if mark.toc:
+            text = mark.toc_text if mark.toc_text is not None else mark.title
+            self.toc.append((mark.level, text, mark.key))
+        return mark
 
     def h2(self, text: str) -> list[Flowable]:
         """A subheading that never ends a page: it moves on unless 120 pt remain."""
@@ -281,7 +290,7 @@ class _Ctx:
         return markup(short(item_id, ID_CHARS))
 
     def heading(self, title: str, key: str) -> Paragraph:
-        return _marked(self.p(markup(title), "h1"), OutlineMark(key, title, 0))
+        return _marked(self.p(markup(title), "h1"), self.mark(OutlineMark(key, title, 0)))
 
     def table(
         self, rows: list[list[object]], widths: list[float], style: TableStyle = GRID_STYLE
@@ -312,7 +321,9 @@ def build_story(plan: Plan, result: RecoveryResult, meta: Meta) -> list[Flowable
     story += _racks(ctx)
     story += _contacts(ctx)
     story += _sign_off(ctx)
-    story.append(PageCount())
+    for flowable in story:
+        if isinstance(flowable, Contents):
+            flowable.entries = ctx.toc
     return story
 
 
@@ -379,7 +390,7 @@ def _cover(ctx: _Ctx) -> list[Flowable]:
 
 
 def _contents(ctx: _Ctx) -> list[Flowable]:
-    toc = TableOfContents(dotsMinLevel=0)
+    toc = Contents(dotsMinLevel=0)  # its entries are set when the story is complete
     toc.levelStyles = [ctx.s["toc0"], ctx.s["toc1"]]
     contents = ctx.p("Contents", "h1")
     out: list[Flowable] = [_marked(contents, OutlineMark("contents", "Contents", 0, False))]
@@ -731,12 +742,14 @@ def _procedure_full(ctx: _Ctx) -> list[Flowable]:
                 style=STEP_STYLE,
                 splitInRow=1,
             )
-            mark = OutlineMark(
-                f"step-{n}",
-                f"{n}. {service.name} ({task.id})",
-                1,
-                toc=len(ctx.tasks) <= TOC_STEPS_MAX,
-                toc_text=f"{n}. {ctx.name(task.id)}",
+            mark = ctx.mark(
+                OutlineMark(
+                    f"step-{n}",
+                    f"{n}. {service.name} ({task.id})",
+                    1,
+                    toc=len(ctx.tasks) <= TOC_STEPS_MAX,
+                    toc_text=f"{n}. {ctx.name(task.id)}",
+                )
             )
             table.hAlign = "LEFT"
             # Whole on one page when it fits; the anchor bookmarks where the block starts.
