@@ -321,6 +321,11 @@ def fit(text: object, bold: bool, size: float, width: float) -> list[Run]:
         name = face(k, bold)
         font = pdfmetrics.getFont(name)
         units = [marker(c) for c in chars] if k == MARKER else list(chars)
+        whole = font.stringWidth("".join(units), size)
+        if used + whole <= width:  # the usual case: the run fits, measured in one call
+            used += whole
+            out.append((name, "".join(units), k == MARKER))
+            continue
         taken: list[str] = []
         for unit in units:
             w = font.stringWidth(unit, size)
