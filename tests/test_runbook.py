@@ -414,7 +414,9 @@ def test_the_long_procedure_table_is_split_and_lists_every_step_once(
     _, result, reader = large
     pages = _procedure_pages(reader)
     assert len(pages) > 5  # one table over many pages
-    row = re.compile(r"\n(\d+)\n[^\n]*?\((svc\d+)\)\s*(?:restore|failover)\n")
+    # The step number (not the last step waited for, just above it), the name (over
+    # lines when it wraps), the id and the action.
+    row = re.compile(r"\n(\d+)\n(?!\d+\n)[^()]*?\((svc\d+)\)\s*(?:restore|failover)\n")
     found = [(int(n), sid) for text in pages for n, sid in row.findall(text)]
     assert found == [(n, t.id) for n, t in enumerate(result.tasks, start=1)]
     for text in pages:  # the header row on top of every page of the table
