@@ -289,3 +289,196 @@ def test_drawings_print_arabic_and_the_marker(tmp_path: Path) -> None:
     timeline = next(text for text in pages if "Planned steps over time" in text)
     assert "خدمة" in timeline and "البريد" in timeline and "[U+1F525]" in timeline
     assert "?" not in timeline
+
+
+# ---------------------------------------------------------------- one layout pass
+
+
+def _contents(reader: PdfReader) -> list[tuple[str, int]]:
+    """(entry, page number) of the contents, read from the pages that follow the one
+    headed "Contents" up to the first section; each page number (with its dots) is
+    extracted just before its entry."""
+    entries: list[tuple[str, int]] = []
+    number: int | None = None
+    for page in reader.pages[1:4]:
+        lines = (page.extract_text() or "").splitlines()
+        for line in lines[lines.index("Contents") + 1 if "Contents" in lines else 0 :]:
+            dots = re.fullmatch(r"[\s.]*\.\s+(\d+)", line)
+            if dots:
+                number = int(dots.group(1))
+            elif number is not None:
+                entries.append((line.strip(), number))
+                number = None
+    return entries
+
+
+def _outline_pages(reader: PdfReader) -> dict[str, int]:
+    """Outline title -> page number (1-based) of its destination."""
+    pages: dict[str, int] = {}
+
+    def walk(items: Sequence[object]) -> None:
+        for item in items:
+            if isinstance(item, list):
+                walk(item)
+            else:
+                pages[item.title] = reader.get_destination_page_number(item) + 1  # type: ignore[attr-defined, arg-type]
+
+    walk(reader.outline)
+    return pages
+
+
+def test_contents_point_at_the_pages_of_their_sections_and_steps(
+    built: tuple[Plan, RecoveryResult, bytes],
+) -> None:
+    plan, result, data = built
+    reader = PdfReader(io.BytesIO(data))
+    entries = _contents(reader)
+    sections = [title for title in SECTIONS[1:]]
+    steps = [f"{n}. {_flat(plan.service(t.id).name)}" for n, t in enumerate(result.tasks, 1)]  # type: ignore[union-attr]
+    assert [entry for entry, _ in entries] == [*sections[:3], *steps, *sections[3:]]
+    outline = _outline_pages(reader)
+    texts = [page.extract_text() or "" for page in reader.pages]
+    for (entry, page), task in zip(entries[3 : 3 + len(steps)], result.tasks, strict=True):
+        # The step's block begins on that page: its bookmark is there, and so is its name.
+        assert outline[f"{entry} ({task.id})"] == page, entry
+        assert _flat(plan.service(task.id).name) in _flat(texts[page - 1]), entry  # type: ignore[union-attr]
+    for entry, page in entries[:3] + entries[3 + len(steps) :]:
+        assert outline[entry] == page, entry
+        assert f"\n{entry}\n" in texts[page - 1], entry  # the section's heading
+    numbers = [page for _, page in entries]
+    assert numbers == sorted(numbers) and numbers[0] == 3  # after the cover and contents
+
+
+def test_the_document_is_laid_out_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every bookmark is registered once: no second layout pass for the page numbers."""
+    from reportlab.platypus import BaseDocTemplate
+
+    from planner.runbook.template import RunbookDoc
+
+    registered: list[str] = []
+    real_register = RunbookDoc.register
+
+    def counting(self: RunbookDoc, mark: object) -> None:
+        registered.append(mark.key)  # type: ignore[attr-defined]
+        real_register(self, mark)  # type: ignore[arg-type]
+
+    def no_passes(*args: object, **kwargs: object) -> int:
+        raise AssertionError("multiBuild lays the document out again for each pass")
+
+    monkeypatch.setattr(RunbookDoc, "register", counting)
+    monkeypatch.setattr(BaseDocTemplate, "multiBuild", no_passes)
+    plan = _plan()
+    result = compute(plan, "pangyo-fire")
+    data = render_runbook(plan, result, date="2026-01-02")
+    assert len(registered) == len(set(registered)) == len(SECTIONS) + 1 + len(result.tasks)
+    reader = PdfReader(io.BytesIO(data))
+    total = len(reader.pages)
+    assert f"page {total} of {total}" in (reader.pages[-1].extract_text() or "")
+
+
+# ---------------------------------------------------------------- the compact procedure
+
+ODD_NAMES = {
+    "svc3": MARKUP_NAME,
+    "svc5": FALLBACK_NAME,
+    "svc7": "긴 이름 " * 60,  # cut to 160 characters, wraps over lines
+    "svc9": "two  spaces",  # a Paragraph collapses them: it prints this one
+    "svc11": "탭\t제어\x1b문자",  # a tab and a control character
+}
+
+
+@pytest.fixture(scope="module")
+def large() -> tuple[Plan, RecoveryResult, PdfReader]:
+    from benchmarks.scale_plan import scale_plan
+
+    plan = scale_plan(sites=2, racks=80, servers_per_rack=8, services=400, dependencies=800)
+    for service_id, name in ODD_NAMES.items():
+        service = plan.service(service_id)
+        assert service is not None
+        service.name = name
+    result = compute(plan, "everything")
+    assert len(result.tasks) > 300  # the compact form: one table row per step
+    return plan, result, PdfReader(io.BytesIO(render_runbook(plan, result, date="2026-01-02")))
+
+
+def _procedure_pages(reader: PdfReader) -> list[str]:
+    texts = [page.extract_text() or "" for page in reader.pages]
+    first = next(i for i, text in enumerate(texts) if "one row each" in text)
+    last = next(i for i, text in enumerate(texts) if "\nTimeline\n" in text and i > first)
+    return texts[first:last]
+
+
+def test_the_long_procedure_table_is_split_and_lists_every_step_once(
+    large: tuple[Plan, RecoveryResult, PdfReader],
+) -> None:
+    _, result, reader = large
+    pages = _procedure_pages(reader)
+    assert len(pages) > 5  # one table over many pages
+    # The step number (not the last step waited for, just above it), the name (over
+    # lines when it wraps), the id and the action.
+    row = re.compile(r"\n(\d+)\n(?!\d+\n)[^()]*?\((svc\d+)\)\s*(?:restore|failover)\n")
+    found = [(int(n), sid) for text in pages for n, sid in row.findall(text)]
+    assert found == [(n, t.id) for n, t in enumerate(result.tasks, start=1)]
+    for text in pages:  # the header row on top of every page of the table
+        assert "\nStep\nService\nAction\nPlanned\nConfirm first (steps)\n" in text
+
+
+def test_compact_rows_print_names_literally_in_their_fonts(
+    large: tuple[Plan, RecoveryResult, PdfReader],
+) -> None:
+    _, _, reader = large
+    text = _flat("".join(_procedure_pages(reader)))
+    assert f"{MARKUP_NAME} (svc3)" in text
+    assert f"{FALLBACK_NAME} (svc5)" in text
+    assert "긴 이름 긴 이름" in text and "…" in text  # cut, wrapped, whole
+    assert "two spaces (svc9)" in text
+    assert "탭 제어[U+001B]문자 (svc11)" in text
+    # The glyphs NanumGothic lacks come from DejaVu Sans, the rest from NanumGothic.
+    page = next(p for p in reader.pages if "(svc5)" in (p.extract_text() or ""))
+    faces: dict[str, set[str]] = {}
+
+    def visit(text: str, cm: object, tm: object, font: object, size: object) -> None:
+        if font is not None and text.strip():
+            faces.setdefault(text.strip(), set()).add(str(font["/BaseFont"]))  # type: ignore[index]
+
+    page.extract_text(visitor_text=visit)
+    assert {f for t, fs in faces.items() if "✓" in t for f in fs} == {"/AAAAAA+DejaVuSans"}
+    assert any("NanumGothic" in f for t, fs in faces.items() if "검색" in t for f in fs)
+
+
+def test_name_cells_are_one_line_runs_unless_they_wrap() -> None:
+    from planner.runbook.story import Meta, Para, TextLine, _Ctx, _name_cell
+
+    plan = _plan()
+    ctx = _Ctx(plan, compute(plan, "pangyo-fire"), Meta("t", "d", "f", 500, 700))
+    mail = _name_cell(ctx, "mail", 200)
+    assert isinstance(mail, TextLine)  # "<b>&</b> 메일 / mail (mail)" drawn as it is
+    assert "".join(text for _, _, text, _ in mail.runs) == f"{MARKUP_NAME} (mail)"
+    assert {size for _, size, _, _ in mail.runs} == {8.5, 7}
+    assert isinstance(_name_cell(ctx, "mail", 60), Para)  # too narrow: wraps
+    search = _name_cell(ctx, "search", 300)
+    assert isinstance(search, TextLine)
+    assert {font for font, _, _, _ in search.runs} == {"RunbookSans", "RunbookFallback"}
+
+
+def test_a_paragraph_keeps_its_lines_for_the_width_it_was_wrapped_to(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from reportlab.platypus import Paragraph
+
+    from planner.runbook.story import Para, _styles
+
+    breaks: list[float] = []
+    real = Paragraph.breakLines
+
+    def counting(self: Paragraph, width: object) -> object:
+        breaks.append(1)
+        return real(self, width)
+
+    monkeypatch.setattr(Paragraph, "breakLines", counting)
+    para = Para("word " * 200, _styles()["cell"])
+    first = para.wrap(100, 1000)
+    assert para.wrap(100, 50) == first and len(breaks) == 1  # measured, then drawn
+    assert para.wrap(200, 1000) != first and len(breaks) == 2  # another width: again
+    assert para.split(200, 5) == []  # no room: split() drops the lines it had
+    assert para.wrap(200, 1000) and len(breaks) == 3

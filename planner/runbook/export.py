@@ -15,12 +15,11 @@ from planner.engine.recovery import RecoveryResult
 from planner.model.plan import Plan
 from planner.runbook.fonts import plain, register_fonts, short
 from planner.runbook.story import Meta, build_story
-from planner.runbook.template import PageCount, RunbookCancelled, RunbookDoc
+from planner.runbook.template import RunbookCancelled, RunbookDoc
 from planner.storage.atomic import write_bytes_atomically
 
 Paper = Literal["a4", "letter"]
 PAPERS: dict[str, tuple[float, float]] = {"a4": A4, "letter": LETTER}
-ESTIMATED_PASSES = 3
 
 __all__ = ["RunbookCancelled", "export_runbook", "render_runbook"]
 
@@ -75,12 +74,8 @@ def render_runbook(
     )
     meta = Meta(scenario, date_text, plan_print, doc.width, doc.height)
     story = build_story(plan, result, meta)
-    # The story's last flowable counts pages; the template's footer reads it.
-    counter = story[-1]
-    assert isinstance(counter, PageCount)
-    doc.page_count = counter
-    doc.total_hint = len(story) * ESTIMATED_PASSES
-    doc.multiBuild(story)
+    doc.total_hint = len(story)
+    doc.build(story)  # one layout pass: the page numbers are filled in at the end
     if progress is not None:
         progress(doc.total_hint, doc.total_hint)
     return buffer.getvalue()

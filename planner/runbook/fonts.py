@@ -321,6 +321,11 @@ def fit(text: object, bold: bool, size: float, width: float) -> list[Run]:
         name = face(k, bold)
         font = pdfmetrics.getFont(name)
         units = [marker(c) for c in chars] if k == MARKER else list(chars)
+        whole = font.stringWidth("".join(units), size)
+        if used + whole <= width:  # the usual case: the run fits, measured in one call
+            used += whole
+            out.append((name, "".join(units), k == MARKER))
+            continue
         taken: list[str] = []
         for unit in units:
             w = font.stringWidth(unit, size)
@@ -366,3 +371,44 @@ def _last_unit(text: str, is_marker: bool) -> str:
 
 def runs_width(runs: list[Run], size: float) -> float:
     return sum(pdfmetrics.stringWidth(text, name, size) for name, text, _ in runs)
+
+
+SizedRun = tuple[str, float, str, bool]  # font name, size, text, is a marker
+
+
+def one_line(parts: list[tuple[str, float]], width: float) -> list[SizedRun] | None:
+    """``parts`` (plain text, font size) as runs drawn left to right, when together they
+    fit on one line of ``width`` points and a Paragraph of their :func:`markup` would
+    print them exactly so; else None (wrap them in a Paragraph then).
+
+    A Paragraph collapses and strips white space and treats format characters (soft
+    hyphens, zero-width spaces and joiners) as break or hyphenation points: text with
+    any of those, or with more than single spaces between words, is left to it.
+    """
+    register_fonts()
+    runs: list[SizedRun] = []
+    used = 0.0
+    for text, size in parts:
+        for k, chars in pieces(text):
+            drawn = _markers(chars) if k == MARKER else chars
+            if not _plain_words(drawn):
+                return None
+            name = face(k, False)
+            used += pdfmetrics.stringWidth(drawn, name, size)
+            if used > width:
+                return None
+            runs.append((name, size, drawn, k == MARKER))
+    whole = "".join(text for _, _, text, _ in runs)
+    if whole.startswith(" ") or whole.endswith(" ") or "  " in whole:
+        return None
+    return runs
+
+
+def _plain_words(text: str) -> bool:
+    """Words and single spaces only: no other white space, no format characters."""
+    if text.isascii():
+        return text.isprintable()
+    return all(
+        c == " " or not (c.isspace() or unicodedata.category(c) in ("Cf", "Cc", "Cs", "Co"))
+        for c in text
+    )

@@ -29,7 +29,6 @@ from reportlab.platypus import (
     Table,
     TableStyle,
 )
-from reportlab.platypus.tableofcontents import TableOfContents
 
 from planner.engine.recovery import RecoveryResult, ServiceRecovery, miss_reason_text
 from planner.layout import states
@@ -38,8 +37,18 @@ from planner.model import fields
 from planner.model.clock import clock
 from planner.model.plan import Plan
 from planner.runbook import drawings
-from planner.runbook.fonts import BOLD, REGULAR, markup, plain, register_fonts, short
-from planner.runbook.template import Anchor, ChunkedTable, OutlineMark, PageCount
+from planner.runbook.fonts import (
+    BOLD,
+    MARKER_COLOUR,
+    REGULAR,
+    SizedRun,
+    markup,
+    one_line,
+    plain,
+    register_fonts,
+    short,
+)
+from planner.runbook.template import Anchor, ChunkedTable, Contents, OutlineMark, TocEntry
 
 # Above these sizes the compact forms are used (see the module docstring).
 FULL_PROCEDURE_MAX = 300
@@ -227,6 +236,25 @@ STEP_STYLE = TableStyle(
 )
 
 
+class Para(Paragraph):
+    """A Paragraph that keeps its lines for the width it was last wrapped to: a Table
+    wraps every cell to measure its row and again, at the same width, to draw it, and a
+    page-at-a-time table measures the rows that did not fit again on the next page.
+    (A Paragraph's lines depend on the width only; its parts after a split are new
+    Paras, wrapped afresh.)"""
+
+    _wrapped: tuple[float, tuple[float, float], object] | None = None
+
+    def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
+        wrapped = self._wrapped
+        # Kept only while the lines are those it made (split() may drop or replace them).
+        if wrapped and wrapped[0] == avail_width and wrapped[2] is getattr(self, "blPara", None):
+            return wrapped[1]
+        size: tuple[float, float] = super().wrap(avail_width, avail_height)
+        self._wrapped = (avail_width, size, self.blPara)
+        return size
+
+
 class CheckBox(Flowable):
     """An empty square to tick with a pen."""
 
@@ -263,13 +291,23 @@ class _Ctx:
         self.services = {s.id: s for s in plan.services}
         self.pools = {p.id: p for p in plan.pools}
         self.width = meta.frame_width
+        self.toc: list[TocEntry] = []  # the contents, in story order (see :meth:`mark`)
+
+    def mark(self, mark: OutlineMark) -> OutlineMark:
+        """``mark``, listed in the contents when it says so. Marks are made in story
+        order, which is the order they are drawn in, so the contents are known before
+        the layout: it needs no second pass."""
+        if mark.toc:
+            text = mark.toc_text if mark.toc_text is not None else mark.title
+            self.toc.append((mark.level, text, mark.key))
+        return mark
 
     def h2(self, text: str) -> list[Flowable]:
         """A subheading that never ends a page: it moves on unless 120 pt remain."""
-        return [CondPageBreak(120), Paragraph(text, self.s["h2"])]
+        return [CondPageBreak(120), Para(text, self.s["h2"])]
 
     def p(self, text: str, style: str = "body") -> Paragraph:
-        return Paragraph(text, self.s[style])
+        return Para(text, self.s[style])
 
     def name(self, service_id: str, full: bool = False) -> str:
         """The service's name as markup, cut to ``NAME_CHARS`` unless ``full``."""
@@ -281,7 +319,7 @@ class _Ctx:
         return markup(short(item_id, ID_CHARS))
 
     def heading(self, title: str, key: str) -> Paragraph:
-        return _marked(self.p(markup(title), "h1"), OutlineMark(key, title, 0))
+        return _marked(self.p(markup(title), "h1"), self.mark(OutlineMark(key, title, 0)))
 
     def table(
         self, rows: list[list[object]], widths: list[float], style: TableStyle = GRID_STYLE
@@ -312,7 +350,9 @@ def build_story(plan: Plan, result: RecoveryResult, meta: Meta) -> list[Flowable
     story += _racks(ctx)
     story += _contacts(ctx)
     story += _sign_off(ctx)
-    story.append(PageCount())
+    for flowable in story:
+        if isinstance(flowable, Contents):
+            flowable.entries = ctx.toc
     return story
 
 
@@ -379,7 +419,7 @@ def _cover(ctx: _Ctx) -> list[Flowable]:
 
 
 def _contents(ctx: _Ctx) -> list[Flowable]:
-    toc = TableOfContents(dotsMinLevel=0)
+    toc = Contents(dotsMinLevel=0)  # its entries are set when the story is complete
     toc.levelStyles = [ctx.s["toc0"], ctx.s["toc1"]]
     contents = ctx.p("Contents", "h1")
     out: list[Flowable] = [_marked(contents, OutlineMark("contents", "Contents", 0, False))]
@@ -731,12 +771,14 @@ def _procedure_full(ctx: _Ctx) -> list[Flowable]:
                 style=STEP_STYLE,
                 splitInRow=1,
             )
-            mark = OutlineMark(
-                f"step-{n}",
-                f"{n}. {service.name} ({task.id})",
-                1,
-                toc=len(ctx.tasks) <= TOC_STEPS_MAX,
-                toc_text=f"{n}. {ctx.name(task.id)}",
+            mark = ctx.mark(
+                OutlineMark(
+                    f"step-{n}",
+                    f"{n}. {service.name} ({task.id})",
+                    1,
+                    toc=len(ctx.tasks) <= TOC_STEPS_MAX,
+                    toc_text=f"{n}. {ctx.name(task.id)}",
+                )
             )
             table.hAlign = "LEFT"
             # Whole on one page when it fits; the anchor bookmarks where the block starts.
@@ -744,6 +786,34 @@ def _procedure_full(ctx: _Ctx) -> list[Flowable]:
             lead = []
             out.append(Spacer(1, 5))
     return out
+
+
+class TextLine(Flowable):
+    """Runs of text on one line, drawn where a one-line Paragraph of them draws them, but
+    without its markup parser and line breaker, which a Table runs for every cell twice
+    (to measure it, to draw it). Made only for text that fits (:func:`fonts.one_line`);
+    the text is drawn as it is, never read as markup."""
+
+    MARKER = colors.HexColor(MARKER_COLOUR)
+
+    def __init__(self, runs: list[SizedRun], leading: float, colour: Color = colors.black) -> None:
+        super().__init__()
+        self.runs = runs
+        self.leading = leading
+        self.colour = colour
+        # A Paragraph's first baseline sits its largest font size below its top.
+        self.baseline = leading - max(size for _, size, _, _ in runs)
+
+    def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
+        return avail_width, self.leading  # as a Paragraph: the width it is given
+
+    def draw(self) -> None:
+        text = self.canv.beginText(0, self.baseline)
+        for font, size, chars, is_marker in self.runs:
+            text.setFillColor(self.MARKER if is_marker else self.colour)
+            text.setFont(font, size)
+            text.textOut(chars)
+        self.canv.drawText(text)
 
 
 class StepNumber(Flowable):
@@ -791,9 +861,7 @@ def _procedure_compact(ctx: _Ctx) -> list[Flowable]:
             rows.append(
                 [
                     StepNumber(n, mark),
-                    ctx.p(
-                        f"{ctx.name(task.id)} <font size=7>({ctx.ident(task.id)})</font>", "cell"
-                    ),
+                    _name_cell(ctx, task.id, widths[1]),
                     _cell(ctx, task.state, widths[2]),
                     _cell(ctx, f"{hm(task.start)} to {hm(task.finish)}", widths[3]),
                     _cell(ctx, deps, widths[4]),
@@ -804,6 +872,19 @@ def _procedure_compact(ctx: _Ctx) -> list[Flowable]:
     # One table laid out a page at a time, the header row on every page.
     out.append(ChunkedTable(head, rows, widths, COMPACT_STYLE, tints))
     return out
+
+
+def _name_cell(ctx: _Ctx, service_id: str, width: float) -> Flowable:
+    """The service's name and, smaller, its id: one line drawn as it is when it fits the
+    column (a 9,000-step procedure has 9,000 of these), else a Paragraph that wraps."""
+    service = ctx.services.get(service_id)
+    name = short(service.name if service else service_id, NAME_CHARS)
+    ident = f"({short(service_id, ID_CHARS)})"
+    style = ctx.s["cell"]
+    runs = one_line([(name + " ", style.fontSize), (ident, 7)], width - 12)  # 6 pt padding
+    if runs is not None:
+        return TextLine(runs, style.leading)
+    return ctx.p(f"{ctx.name(service_id)} <font size=7>({ctx.ident(service_id)})</font>", "cell")
 
 
 def _cell(ctx: _Ctx, text: str, width: float) -> object:

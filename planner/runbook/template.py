@@ -1,14 +1,20 @@
 """The page layout: one frame, header and footer on every page, TOC entries and bookmarks.
 
+The document is laid out in one pass (``build``, not ``multiBuild``). What only the end
+of that pass knows, the page numbers, is not what the layout depends on: the contents
+(:class:`Contents`) know their entries from the story, so they take the same room with
+any page numbers, and the footer's "page n of N" is right-aligned below the frame. Both
+are drawn as form XObjects that each page refers to where the number goes and that
+:class:`RunbookCanvas` defines, with the numbers known, just before the PDF is written.
+
 Flowables that should appear in the table of contents or the PDF outline carry an
 ``outline`` attribute (an :class:`OutlineMark`); :meth:`RunbookDoc.afterFlowable`
-registers them. The total page count for "page n of N" comes from the previous
-``multiBuild`` pass through :class:`PageCount`, an indexing flowable that is only
-satisfied once the count stops changing.
+registers them and records their page.
 """
 
 from __future__ import annotations
 
+from ast import literal_eval
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -16,6 +22,7 @@ from typing import Any
 from reportlab.lib.colors import Color
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate, Table, TableStyle
+from reportlab.platypus.tableofcontents import TableOfContents, drawPageNumbers
 
 from planner.runbook.fonts import BOLD, REGULAR, Run, fit, plain, runs_width, short
 
@@ -40,34 +47,59 @@ class OutlineMark:
     toc_text: str | None = None  # Paragraph markup for the contents (escaped)
 
 
-class PageCount(Flowable):
-    """Zero-size marker at the end of the story: records the page count of each pass."""
+TocEntry = tuple[int, str, str]  # level, Paragraph markup (escaped), outline key
 
-    def __init__(self) -> None:
-        super().__init__()
-        self.previous: int | None = None
-        self.current: int | None = None
+
+class Contents(TableOfContents):
+    """The table of contents, laid out in the one pass of the document.
+
+    Its entries (level, text, key) are given up front, from the story, so it takes the
+    same room whatever their page numbers: they are drawn at the end of the line, where
+    the text never reaches. Each entry's dots and page number are a form that
+    :meth:`RunbookDoc.define_forms` fills in once the page of the entry's key is known;
+    the line links to that page as before (the text through its ``<a>``, the number's
+    place through a link over the rest of the line).
+    """
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.entries: list[TocEntry] = []
 
     def isIndexing(self) -> int:
-        return 1
-
-    def beforeBuild(self) -> None:
-        self.previous, self.current = self.current, None
-
-    def afterBuild(self) -> None:
-        pass
-
-    def notify(self, kind: str, stuff: object) -> None:
-        pass  # multiBuild tells every indexing flowable of every entry; we need none
-
-    def isSatisfied(self) -> bool:
-        return self.current is not None and self.current == self.previous
+        return 0  # nothing to wait for: no second pass
 
     def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
-        return 0.0, 0.0
+        # The base class lays out its last pass's entries; ours are known, page 0 for now.
+        self._lastEntries = [(level, text, 0, key) for level, text, key in self.entries]
+        size: tuple[float, float] = super().wrap(avail_width, avail_height)
+        self.canv.setNamedCB("drawTOCEntryEnd", self._entry_end(avail_width, avail_height))
+        return size
 
-    def draw(self) -> None:
-        self.current = self.canv.getPageNumber()
+    def _entry_end(
+        self, avail_width: float, avail_height: float
+    ) -> Callable[[Canvas, str, str], None]:
+        def entry_end(canvas: Canvas, kind: str, label: str) -> None:
+            # The label is the base class's "page,level,key"; the page is not known yet.
+            _page, level_text, key_text = label.split(",")
+            level, key = int(level_text), literal_eval(key_text)
+            style = self.getLevelStyle(level)
+            dot = " . " if 0 <= self.dotsMinLevel <= level else ""
+            info = canvas._curr_tx_info  # where the entry's text ended (set by Paragraph)
+            x, y = info["cur_x"], info["cur_y"]
+            doc = canvas._doctemplate
+            assert isinstance(doc, RunbookDoc)
+
+            def number(form: Canvas) -> None:
+                form._curr_tx_info = {"cur_x": x, "cur_y": y}
+                pages = [(doc.page_of[key], None)]  # no link from inside a form
+                drawPageNumbers(form, style, pages, avail_width, avail_height, dot)
+
+            name = doc.defer(f"RunbookToc{len(doc.deferred)}", number)
+            canvas.doForm(name)
+            if key:
+                canvas.linkRect("", key, (x, y, avail_width, y + style.leading), relative=1)
+
+        return entry_end
 
 
 class Anchor(Flowable):
@@ -163,8 +195,22 @@ class ChunkedTable(Flowable):
         self._whole.drawOn(self.canv, 0, 0)
 
 
+class RunbookCanvas(Canvas):
+    """A canvas that calls ``before_save`` before it writes the PDF: there the document
+    defines the forms its pages refer to (:meth:`RunbookDoc.define_forms`). A form may be
+    used before it is defined, as long as it is defined by the time the PDF is saved."""
+
+    before_save: Callable[[Canvas], None] | None = None
+
+    def save(self) -> None:
+        if self.before_save is not None:
+            self.before_save(self)
+        super().save()
+
+
 class RunbookDoc(BaseDocTemplate):
-    """A :class:`BaseDocTemplate` with the runbook's page furniture and bookkeeping."""
+    """A :class:`BaseDocTemplate` with the runbook's page furniture and bookkeeping,
+    built in one pass (see the module docstring)."""
 
     def __init__(
         self,
@@ -174,7 +220,6 @@ class RunbookDoc(BaseDocTemplate):
         plan_name: str,
         scenario: str,
         fingerprint: str,
-        page_count: PageCount | None = None,
         progress: Callable[[int, int], bool] | None = None,
         total_hint: int = 1,
         **kwargs: Any,
@@ -192,14 +237,34 @@ class RunbookDoc(BaseDocTemplate):
         self.plan_name = plan_name
         self.scenario = scenario
         self.fingerprint = fingerprint
-        self.page_count = page_count if page_count is not None else PageCount()
         self.progress = progress
         self.total_hint = max(1, total_hint)
         self.done = 0
+        self.pages = 0  # pages begun so far: the total once the build is done
+        self.page_of: dict[str, int] = {}  # outline key -> page it was registered on
+        # Forms drawn once the pages are known, by name, in the order they were deferred.
+        self.deferred: dict[str, Callable[[Canvas], None]] = {}
+        room = pagesize[0] - 2 * MARGIN
+        # The header is the same on every page: cut its names to width once.
+        self._header = (fit(plan_name, True, 8, room * 0.5), fit(scenario, False, 8, room * 0.48))
         frame = Frame(
             self.leftMargin, self.bottomMargin, self.width, self.height, id="body", showBoundary=0
         )
         self.addPageTemplates([PageTemplate(id="page", frames=[frame], onPage=self._furniture)])
+
+    def build(
+        self,
+        flowables: list[Flowable],
+        filename: Any = None,
+        canvasmaker: type[Canvas] = RunbookCanvas,
+    ) -> None:
+        """Lay out ``flowables`` once and write the PDF (on a :class:`RunbookCanvas`,
+        which defines the deferred forms before saving)."""
+        super().build(flowables, filename=filename, canvasmaker=canvasmaker)
+
+    def beforeDocument(self) -> None:
+        if isinstance(self.canv, RunbookCanvas):
+            self.canv.before_save = self.define_forms
 
     # -- page furniture
     def _furniture(self, canvas: Canvas, doc: BaseDocTemplate) -> None:
@@ -209,22 +274,25 @@ class RunbookDoc(BaseDocTemplate):
         canvas.setStrokeColor(RULE)
         canvas.setLineWidth(0.5)
         top = height - MARGIN
-        room = width - 2 * MARGIN
-        _draw(canvas, MARGIN, top, fit(self.plan_name, True, 8, room * 0.5), 8)
-        right = fit(self.scenario, False, 8, room * 0.48)
+        left, right = self._header
+        _draw(canvas, MARGIN, top, left, 8)
         _draw(canvas, width - MARGIN - runs_width(right, 8), top, right, 8)
         canvas.line(MARGIN, top - 5, width - MARGIN, top - 5)
         bottom = MARGIN
         canvas.line(MARGIN, bottom + 10, width - MARGIN, bottom + 10)
-        total = self.page_count.previous
         page = canvas.getPageNumber()
+        self.pages = max(self.pages, page)
         canvas.setFont(REGULAR, 8)
         canvas.drawString(MARGIN, bottom, f"plan fingerprint {self.fingerprint[:12]}")
         canvas.drawCentredString(width / 2, bottom, "DR Planner recovery runbook")
-        label = f"page {page} of {total}" if total else f"page {page}"
-        canvas.setFont(BOLD, 8)
-        canvas.drawRightString(width - MARGIN, bottom, label)
+        # "page n of N", N known at the end: a form of this page's own, drawn then.
+        canvas.doForm(self.defer(f"RunbookPage{page}", lambda form: self._page_label(form, page)))
         canvas.restoreState()
+
+    def _page_label(self, canvas: Canvas, page: int) -> None:
+        canvas.setFillColor(GREY)
+        canvas.setFont(BOLD, 8)
+        canvas.drawRightString(self.pagesize[0] - MARGIN, MARGIN, f"page {page} of {self.pages}")
 
     # -- bookkeeping
     def afterFlowable(self, flowable: Flowable) -> None:
@@ -238,13 +306,28 @@ class RunbookDoc(BaseDocTemplate):
             self.register(mark)
 
     def register(self, mark: OutlineMark) -> None:
-        """Bookmark the current page under ``mark`` and list it in the contents."""
+        """Bookmark the current page under ``mark``, put it in the outline and record
+        its page for the contents."""
         self.canv.bookmarkPage(mark.key)
         title = plain(short(mark.title))
         self.canv.addOutlineEntry(title, mark.key, level=mark.level, closed=mark.level > 0)
-        if mark.toc:
-            text = mark.toc_text if mark.toc_text is not None else mark.title
-            self.notify("TOCEntry", (mark.level, text, self.page, mark.key))
+        self.page_of[mark.key] = self.page
+
+    def defer(self, name: str, draw: Callable[[Canvas], None]) -> str:
+        """Have ``draw`` fill the form ``name`` when the PDF is saved; returns ``name``
+        for :meth:`Canvas.doForm`."""
+        self.deferred[name] = draw
+        return name
+
+    def define_forms(self, canvas: Canvas) -> None:
+        """Define every deferred form, now that every page number is known."""
+        width, height = self.pagesize
+        for name, draw in self.deferred.items():
+            # Forms are drawn where they are used, in that place's coordinates.
+            canvas.beginForm(name, -width, -height, 2 * width, 2 * height)
+            draw(canvas)
+            canvas.endForm()
+        self.deferred.clear()
 
 
 def _draw(canvas: Canvas, x: float, y: float, runs: list[Run], size: float) -> None:
