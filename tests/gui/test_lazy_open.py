@@ -59,9 +59,7 @@ def test_a_hidden_dependency_tab_builds_nothing_until_shown(
     window.tabs.setCurrentWidget(view)
     assert not view.stale
     assert set(view.scene.nodes) == {"s0", "s1", "s2", "s3", "s4", "late"}
-    assert set(view.scene.edges) == {(f"s{i - 1}", f"s{i}") for i in range(1, 5)} | {
-        ("s4", "late")
-    }
+    assert set(view.scene.edges) == {(f"s{i - 1}", f"s{i}") for i in range(1, 5)} | {("s4", "late")}
     assert [n.service_id for n in view.scene.selectedItems()] == ["s2"]
     assert len(layouts) == 1
 

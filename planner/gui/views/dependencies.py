@@ -54,6 +54,7 @@ from PySide6.QtWidgets import (
 from planner.engine.recovery import RecoveryResult, ServiceRecovery, miss_reason_text
 from planner.gui import style
 from planner.gui.actions import FIT_KEYS, ZOOM_IN_KEYS, ZOOM_OUT_KEYS, view_action
+from planner.gui.busy import paused_gc
 from planner.gui.document import PlanDocument
 from planner.gui.recovery_controller import RecoveryController
 from planner.gui.views.dependency_canvas import DependencyCanvas
@@ -703,7 +704,8 @@ class DependencyView(QWidget):
         layout of 3,000 services takes a second or two)."""
         QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
         try:
-            self.rebuild()
+            with paused_gc():  # thousands of items and a layout that all stay
+                self.rebuild()
         finally:
             QApplication.restoreOverrideCursor()
 
