@@ -38,6 +38,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from benchmarks.gui_open import Row
 from benchmarks.scale_plan import scale_plan
 from planner.gui.document import PlanDocument
 from planner.gui.fonts import register_fonts
@@ -135,7 +136,9 @@ def _reference() -> QGraphicsView:
 
 
 @dataclass
-class Row:
+class Steps:
+    """The step times of one row of the table, and the reference's (interleaved)."""
+
     what: str
     times: Times
     reference: Times | None = None  # the empty view's, interleaved
@@ -145,7 +148,7 @@ class Row:
         return (_p90(values) if p90 else statistics.median(values)) * 1000
 
 
-def measure(app: QApplication) -> tuple[dict[str, float], list[Row]]:
+def measure(app: QApplication) -> tuple[dict[str, float], list[Steps]]:
     """Open the floor of the scale plan and time its steps; (facts, rows)."""
     started = time.perf_counter()
     plan = scale_plan()
@@ -174,7 +177,7 @@ def measure(app: QApplication) -> tuple[dict[str, float], list[Row]]:
     reference.centerOn(50_000, 50_000)
     stack.setCurrentWidget(view)
     app.processEvents()
-    rows: list[Row] = []
+    rows: list[Steps] = []
     canvas.fit_all()
     fit = canvas.zoom
     zoom, ref = _steps(
@@ -185,28 +188,28 @@ def measure(app: QApplication) -> tuple[dict[str, float], list[Row]]:
         ],
         stack=stack,
     )
-    rows.append(Row("fit-all: zoom step", zoom, ref))
+    rows.append(Steps("fit-all: zoom step", zoom, ref))
     canvas.fit_all()
     pan, ref = _steps(
         app,
         [(canvas, overview, _pan(canvas)), (reference, None, _pan(reference))],
         stack=stack,
     )
-    rows.append(Row("fit-all: pan step", pan, ref))
+    rows.append(Steps("fit-all: pan step", pan, ref))
     first = next(iter(view.scene.rack_items.values())).sceneBoundingRect().center()
     canvas.set_zoom(MAX_SCALE)
     canvas.centerOn(first)
     (times,) = _steps(app, [(canvas, overview, _zoom(canvas, MAX_SCALE, 1 / 1.05))])
-    rows.append(Row("closest: zoom step", times))
+    rows.append(Steps("closest: zoom step", times))
     canvas.set_zoom(MAX_SCALE)
     (times,) = _steps(app, [(canvas, overview, _pan(canvas))])
-    rows.append(Row("closest: pan step", times))
+    rows.append(Steps("closest: pan step", times))
     # In between, where the most is drawn: slices of many racks, then names.
     for scale, what in ((0.32, "slices"), (1.4, "server names")):
         canvas.set_zoom(scale)
         canvas.centerOn(first)
         (times,) = _steps(app, [(canvas, overview, _pan(canvas))])
-        rows.append(Row(f"{scale}x ({what}): pan step", times))
+        rows.append(Steps(f"{scale}x ({what}): pan step", times))
     facts = {
         "servers": len(plan.servers),
         "racks": len(plan.racks),
@@ -220,23 +223,24 @@ def measure(app: QApplication) -> tuple[dict[str, float], list[Row]]:
     return facts, rows
 
 
-def rows() -> list[tuple[str, float, str, float, float]]:
-    """For ``benchmarks/end_to_end.py``: (what, p90 ms, reference, its p90 ms, target ms)
-    of the fit-all zoom and pan steps (wall time)."""
+def rows() -> list[Row]:
+    """For ``benchmarks/end_to_end.py``: the fit-all zoom and pan steps, p90 of the wall
+    time, with the same step of an empty view as the reference (rows as gui_open's)."""
     app = QApplication.instance() or QApplication(sys.argv[:1])
     assert isinstance(app, QApplication)
     register_fonts(app)
     _facts, table = measure(app)
-    ref = "the same step of an empty view"
     return [
-        (f"GUI floor, 1x: {row.what} (p90)", row.ms(0, True), ref, _ms(row.reference), 16.0)
-        for row in table
-        if row.reference is not None
+        Row(
+            f"GUI floor, 1x: {steps.what} (p90)",
+            _p90(steps.times[0]),
+            "the same step of an empty view",
+            _p90(steps.reference[0]),
+            TARGET_STEP_MS / 1000,
+        )
+        for steps in table
+        if steps.reference is not None
     ]
-
-
-def _ms(times: Times | None) -> float:
-    return _p90(times[0]) * 1000 if times is not None else float("nan")
 
 
 def main() -> int:
