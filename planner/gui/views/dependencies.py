@@ -38,14 +38,13 @@ import itertools
 from collections import deque
 from collections.abc import Iterable, Sequence
 
-from PySide6.QtCore import QPointF, QRectF, Qt, QTimer
+from PySide6.QtCore import QPointF, QRectF, QTimer
 from PySide6.QtGui import (
     QColor,
     QKeySequence,
     QShowEvent,
 )
 from PySide6.QtWidgets import (
-    QApplication,
     QGraphicsItem,
     QVBoxLayout,
     QWidget,
@@ -141,13 +140,14 @@ class DependencyView(QWidget):
         self._cycle_timer.setSingleShot(True)
         self._cycle_timer.setInterval(CYCLE_MS)
         self._cycle_timer.timeout.connect(self.clear_cycle)
-        # Nothing is built for the plan yet: the first show (or ensure_current) builds it.
+        # True while the scene is not built for the plan (see the module docstring).
         self.stale = True
         self._make_actions()
         self.scene.selectionChanged.connect(self._scene_selection_changed)
         document.changed.connect(self._document_changed)
         document.selectionChanged.connect(self._document_selection_changed)
         recovery.resultChanged.connect(self._result_changed)
+        self.rebuild()  # the plan the window starts with (empty, or given): built now
 
     # ------------------------------------------------------------------ actions
 
@@ -700,19 +700,15 @@ class DependencyView(QWidget):
         self.canvas.fit_all()
 
     def _build_shown(self) -> None:
-        """The first show of a replaced plan: build it under a wait cursor (the layered
-        layout of 3,000 services takes a second or two)."""
-        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
-        try:
-            with paused_gc():  # thousands of items and a layout that all stay
-                self.rebuild()
-        finally:
-            QApplication.restoreOverrideCursor()
+        """The first show of a replaced plan: build it, before the view shows (the
+        layered layout of 3,000 services takes about a second)."""
+        with paused_gc():  # thousands of items and a layout that all stay
+            self.rebuild()
 
     def showEvent(self, event: QShowEvent) -> None:
-        super().showEvent(event)
         if self.stale:
             self._build_shown()
+        super().showEvent(event)
         if not self._fitted:
             self._fitted = True
             self.fit()
