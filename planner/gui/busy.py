@@ -1,17 +1,20 @@
 """Long file work without a frozen window: the work runs on a worker thread while the
-window keeps painting; a busy dialog appears once it has taken longer than a second.
+window keeps painting; a progress dialog appears once it has taken longer than a second.
 
-User input waits until the work is done (the event loop excludes it), so nothing can
-edit the plan being replaced, or start a second open, half-way through.
+Until the dialog shows, user input waits (the event loop excludes it), so nothing can
+edit the plan being replaced, or start a second open, half-way through. Once shown, the
+dialog is window-modal: its Cancel button is the only thing the window answers.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import gc
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import TypeVar
 
-from PySide6.QtCore import QEventLoop, Qt, QTimer
-from PySide6.QtWidgets import QProgressDialog, QWidget
+from PySide6.QtCore import QEventLoop, Qt, QTimer, Signal
+from PySide6.QtWidgets import QProgressDialog, QPushButton, QWidget
 
 from planner.gui.jobs import Job, JobRunner
 
@@ -19,14 +22,50 @@ T = TypeVar("T")
 SHOW_AFTER_MS = 1000
 
 
-class BusyDialog(QProgressDialog):
-    """A busy indicator (no percentage, no cancel) over ``parent``, shown late."""
+@contextmanager
+def paused_gc() -> Iterator[None]:
+    """No cyclic garbage collection inside (reference counting still frees).
 
-    def __init__(self, parent: QWidget, text: str, show_after_ms: int | None = None) -> None:
+    Reading or building a big plan allocates millions of objects that all live on, and
+    each allocation burst triggers collections that walk the whole (large) heap for
+    nothing: about half the time of a dependency layout of 3,000 services. Collection
+    resumes afterwards; nesting is fine.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+class Cancelled(Exception):
+    """The user pressed Cancel before the work was done; its outcome is dropped."""
+
+
+class BusyDialog(QProgressDialog):
+    """A progress dialog over ``parent``, shown late: a busy bar until the work reports
+    how far it is (:meth:`set_progress`); a Cancel button when ``cancellable``."""
+
+    appeared = Signal()  # the show timer fired and the dialog is on screen
+
+    def __init__(
+        self,
+        parent: QWidget,
+        text: str,
+        show_after_ms: int | None = None,
+        cancellable: bool = False,
+    ) -> None:
         super().__init__(text, "", 0, 0, parent)
         self.setWindowTitle("DR Planner")
         self.setWindowModality(Qt.WindowModality.WindowModal)
-        self.setCancelButton(None)  # type: ignore[arg-type]
+        self.cancel_button: QPushButton | None = None
+        if cancellable:
+            self.cancel_button = QPushButton("Cancel", self)
+            self.setCancelButton(self.cancel_button)
+        else:
+            self.setCancelButton(None)  # type: ignore[arg-type]  # Qt takes nullptr here
         self.setMinimumDuration(0)
         self.setAutoClose(False)
         self.setAutoReset(False)
@@ -34,13 +73,30 @@ class BusyDialog(QProgressDialog):
         self.hide()
         self._show_timer = QTimer(self)
         self._show_timer.setSingleShot(True)
-        self._show_timer.timeout.connect(self.show)
+        self._show_timer.timeout.connect(self._appear)
         self._show_timer.start(SHOW_AFTER_MS if show_after_ms is None else show_after_ms)
+
+    def _appear(self) -> None:
+        self.show()
+        self.appeared.emit()
 
     def set_text(self, text: str) -> None:
         self.setLabelText(text)
         if self.isVisible():
             self.repaint()  # the next step may hold the GUI thread: show the new text now
+
+    def set_progress(self, done: int, total: int) -> None:
+        """``done`` of ``total`` (a busy bar while ``total`` is 0)."""
+        if total > 0:
+            self.setRange(0, total)
+            self.setValue(min(done, total))
+        else:
+            self.setRange(0, 0)
+
+    def set_cancellable(self, on: bool) -> None:
+        """Offer Cancel (or not: past the point of no return, e.g. the views switching)."""
+        if self.cancel_button is not None:
+            self.cancel_button.setEnabled(on)
 
     def stop_waiting(self) -> None:
         """Do not appear from now on (the rest is quick, or asks the user first)."""
@@ -52,28 +108,57 @@ class BusyDialog(QProgressDialog):
         self.deleteLater()
 
 
-def run_in_background(work: Callable[[], T]) -> T:
-    """``work()`` on a worker thread; the GUI thread runs its event loop (painting and
-    timers, no user input) until it returns; its value, or what it raised, comes back."""
-    values: list[T] = []
-    errors: list[BaseException] = []
+def run_with_progress(runner: JobRunner, work: Callable[[Job], T], dialog: BusyDialog) -> T:
+    """``work(job)`` on ``runner``'s worker; the GUI thread runs its event loop (painting
+    and timers) until it returns, its progress shown in ``dialog``; its value, or what it
+    raised, comes back. Cancel in the dialog raises :class:`Cancelled` at once: the job is
+    asked to stop and its outcome, whenever it comes, is dropped (``runner.discard``)."""
+    outcome: list[tuple[str, object]] = []
     loop = QEventLoop()
+    job: Job | None = None
 
-    def finished(_job: Job, value: T) -> None:
-        values.append(value)
+    def ended(kind: str) -> Callable[..., None]:
+        def slot(done: Job, *value: object) -> None:
+            if done is job:
+                outcome.append((kind, value[0] if value else None))
+                loop.quit()
+
+        return slot
+
+    def progress(reported: Job, done: int, total: int) -> None:
+        if reported is job:
+            dialog.set_progress(done, total)
+
+    def cancel() -> None:
+        outcome.append(("cancelled", None))
+        runner.discard()
         loop.quit()
 
-    def failed(_job: Job, error: BaseException) -> None:
-        errors.append(error)
-        loop.quit()
-
-    jobs = JobRunner()
-    jobs.finished.connect(finished)
-    jobs.failed.connect(failed)
-    jobs.start(lambda _job: work())
-    # The outcome is queued to this thread, so it cannot arrive before the loop runs.
-    loop.exec(QEventLoop.ProcessEventsFlag.ExcludeUserInputEvents)
-    jobs.wait()
-    if errors:
-        raise errors[0]
-    return values[0]
+    slots = [
+        (runner.finished, ended("finished")),
+        (runner.failed, ended("failed")),
+        (runner.cancelled, ended("cancelled")),
+        (runner.progress, progress),
+        (dialog.canceled, cancel),
+        (dialog.appeared, loop.quit),  # from here on the dialog takes input: loop again
+    ]
+    for signal, slot in slots:
+        signal.connect(slot)
+    try:
+        job = runner.start(work)
+        # The outcome is queued to this thread, so it cannot arrive before the loop runs.
+        while not outcome:
+            if dialog.isVisible():
+                loop.exec()
+            else:
+                loop.exec(QEventLoop.ProcessEventsFlag.ExcludeUserInputEvents)
+    finally:
+        for signal, slot in slots:
+            signal.disconnect(slot)
+    kind, value = outcome[0]
+    if kind == "cancelled":
+        raise Cancelled
+    if kind == "failed":
+        assert isinstance(value, BaseException)
+        raise value
+    return value  # type: ignore[return-value]  # what work returned, a T

@@ -23,8 +23,9 @@ from PySide6.QtWidgets import (
 from planner import __version__
 from planner.gui import placement
 from planner.gui.autosave import Autosaver
-from planner.gui.busy import BusyDialog, run_in_background
+from planner.gui.busy import BusyDialog, Cancelled, paused_gc, run_with_progress
 from planner.gui.document import PlanDocument, describe_save_failure
+from planner.gui.jobs import JobRunner
 from planner.gui.properties import PropertiesPanel
 from planner.gui.recovery_controller import RecoveryController
 from planner.gui.runbook_export import RunbookExporter
@@ -63,6 +64,9 @@ class MainWindow(QMainWindow):
         self.document = document or PlanDocument()
         self.settings = settings or QSettings("DR Planner", "DR Planner")
         self.recovery = RecoveryController(self.document)
+        # Reads plan files off the GUI thread; one for the window, so a cancelled read
+        # can finish in the background (its outcome dropped) without blocking anything.
+        self.reader = JobRunner(self)
         self.autosaver = Autosaver(self.document, autosave_dir)
         self.autosaver.failed.connect(self.show_message)
         self.setWindowIcon(icon("drplanner"))
@@ -336,17 +340,20 @@ class MainWindow(QMainWindow):
     def open_path(self, path: Path, offer_recovery: bool = True) -> bool:
         """Open a plan file; errors show as one-line messages and change nothing.
 
-        The file is read on a worker thread (a busy dialog past a second); a recovery
-        copy left by a crash is offered before the plan is shown; then every view switches
-        to the new plan in one repaint, so no two plans are ever on screen together."""
+        The file is read on a worker thread (a progress dialog with Cancel past a second;
+        a cancelled open leaves the current plan as it was); a recovery copy left by a
+        crash is offered before the plan is shown; then every view switches to the new
+        plan in one repaint, so no two plans are ever on screen together. Views on tabs
+        not shown build the new plan when first shown."""
         if not self.maybe_save():
             return False
-        busy = BusyDialog(self, f"Opening {path.name}…")
+        busy = BusyDialog(self, f"Opening {path.name}…", cancellable=True)
         try:
-            loaded = self._read_plan(path)
+            loaded = self._read_plan(path, busy)
             busy.stop_waiting()  # shown only if the read took long; it stays for the switch
             if loaded is None:
                 return False
+            busy.set_cancellable(False)  # from here the plan is replaced
             self.autosaver.discard()  # the user saved or dropped the current plan's changes
             native = path.suffix.lower() != ".json"
             # A JSON import is not the file a recovery copy was made for.
@@ -366,10 +373,15 @@ class MainWindow(QMainWindow):
         self.show_message(f"{'Restored unsaved changes to' if restored else 'Opened'} {path}")
         return True
 
-    def _read_plan(self, path: Path) -> Plan | None:
-        """The plan in ``path``, read off the GUI thread; None (and said why) if unusable."""
+    def _read_plan(self, path: Path, busy: BusyDialog) -> Plan | None:
+        """The plan in ``path``, read off the GUI thread; None (and said why) if unusable
+        or if the user cancelled."""
         try:
-            plan, problems = run_in_background(lambda: load_plan(path))
+            with paused_gc():  # a big plan is millions of objects that all stay
+                plan, problems = run_with_progress(self.reader, lambda _job: load_plan(path), busy)
+        except Cancelled:
+            self.show_message(f"Not opened: {path} (cancelled); the plan shown is unchanged")
+            return None
         except PlanFileError as error:
             self.show_error(str(error))
             return None
@@ -387,7 +399,8 @@ class MainWindow(QMainWindow):
         defer (the floor overview), so every view shows the new plan in the same paint."""
         self.setUpdatesEnabled(False)
         try:
-            replace()
+            with paused_gc():  # the views build thousands of items that all stay
+                replace()
             self.floor.overview.render_floor()
         finally:
             self.setUpdatesEnabled(True)

@@ -24,6 +24,11 @@ Rules:
   through ``document.refused``.
 * Delete removes the selected dependencies (arrows) and deletes the selected services.
 * Selection follows ``document.select`` both ways (services only).
+* Lazy: a plan replaced while the view is hidden (another tab shown) is not built,
+  laid out or coloured until the view is first shown (or :meth:`ensure_current` is
+  called); until then the scene is empty and :attr:`stale` is True, and changes, results
+  and selections pass it by (the build reads them all). Once built, the view follows
+  every change, shown or not, as it is cheap by then.
 """
 
 from __future__ import annotations
@@ -48,6 +53,7 @@ from PySide6.QtWidgets import (
 from planner.engine.recovery import RecoveryResult, ServiceRecovery, miss_reason_text
 from planner.gui import style
 from planner.gui.actions import FIT_KEYS, ZOOM_IN_KEYS, ZOOM_OUT_KEYS, view_action
+from planner.gui.busy import paused_gc
 from planner.gui.document import PlanDocument, WhenShown
 from planner.gui.recovery_controller import RecoveryController
 from planner.gui.views.dependency_canvas import DependencyCanvas
@@ -134,6 +140,8 @@ class DependencyView(QWidget):
         self._cycle_timer.setSingleShot(True)
         self._cycle_timer.setInterval(CYCLE_MS)
         self._cycle_timer.timeout.connect(self.clear_cycle)
+        # True while the scene is not built for the plan (see the module docstring).
+        self.stale = True
         self._make_actions()
         self.scene.selectionChanged.connect(self._scene_selection_changed)
         document.changed.connect(self._document_changed)
@@ -141,7 +149,7 @@ class DependencyView(QWidget):
         # Hidden (another tab current), a result is shown here once the view is shown.
         self._when_shown = WhenShown(self)
         recovery.resultChanged.connect(self._result_arrived)
-        self.rebuild()
+        self.rebuild()  # the plan the window starts with (empty, or given): built now
 
     # ------------------------------------------------------------------ actions
 
@@ -185,10 +193,31 @@ class DependencyView(QWidget):
             services.setdefault(service.id, service)
         return services
 
+    def ensure_current(self) -> None:
+        """Build the scene now if the plan was replaced since it was last built."""
+        if self.stale:
+            self.rebuild()
+
+    def _go_stale(self) -> None:
+        """Another plan while hidden: drop the old plan's items (their memory too) and
+        build the new plan's when shown."""
+        self.canvas.abandon_gesture()
+        self.clear_cycle()
+        if self.scene.nodes or self.scene.edges:
+            self.scene.clear_all()
+        self.scene.layout = None
+        self._layout_key = None
+        self._auto = {}
+        self._states = {}
+        self._critical_nodes = set()
+        self._critical_edges = set()
+        self.stale = True
+
     def rebuild(self) -> None:
         """Build every item again (a new plan, or ``changed(None)``)."""
         self.canvas.abandon_gesture()
         self.clear_cycle()
+        self.stale = False
         scene = self.scene
         scene.clear_all()
         services = self._unique_services()
@@ -199,6 +228,7 @@ class DependencyView(QWidget):
         for key in edges:
             scene.add_edge(key)
         scene.reroute_all()
+        self._take_result()
         self._refresh_looks(services)
         self._apply_result_flags()
         self._update_scene_rect()
@@ -320,10 +350,13 @@ class DependencyView(QWidget):
 
     def _document_changed(self, change: Change | None, origin: object = None) -> None:
         if change is None:
-            self.rebuild()
+            if self.isVisible():
+                self.rebuild()
+            else:
+                self._go_stale()
             self._plan_replaced()
             return
-        if "service" not in change.kinds:
+        if self.stale or "service" not in change.kinds:
             return
         if origin is self and _moves_only(change):
             # This view's drag (on release) or re-layout: its nodes already stand where
@@ -385,6 +418,8 @@ class DependencyView(QWidget):
         self._update_scene_rect()
 
     def _document_selection_changed(self, selection: list[tuple[str, str]]) -> None:
+        if self.stale:
+            return  # the build selects what is selected then
         wanted = {item_id for kind, item_id in selection if kind == "service"}
         self._syncing = True
         try:
@@ -420,18 +455,26 @@ class DependencyView(QWidget):
         self._when_shown.run("result", self._result_changed)
 
     def _result_changed(self) -> None:
+        if self.stale:
+            return  # the build colours the nodes by the result of then
+        changed = self._take_result()
+        # Only the nodes whose recovery changed: an edit changes a few of 3,000.
+        services = self._unique_services()
+        self._refresh_looks(services, changed & services.keys())
+        self._apply_result_flags()
+        self.canvas.legend.set_states(self.recovery.result is not None)
+        self.canvas.place_legend()
+
+    def _take_result(self) -> set[str]:
+        """The states and the critical path of the controller's result, for the nodes;
+        returns the services whose recovery differs from the one taken before."""
         result: RecoveryResult | None = self.recovery.result
         old = self._states
         self._states = {s.id: s for s in result.services} if result is not None else {}
         self._compute_critical()
-        # Only the nodes whose recovery changed: an edit changes a few of 3,000.
         changed = {sid for sid, state in self._states.items() if old.get(sid) != state}
         changed.update(sid for sid in old if sid not in self._states)
-        services = self._unique_services()
-        self._refresh_looks(services, changed & services.keys())
-        self._apply_result_flags()
-        self.canvas.legend.set_states(result is not None)
-        self.canvas.place_legend()
+        return changed
 
     def _compute_critical(self) -> None:
         """Critical nodes from the result; edges along the dependency chain between them
@@ -612,6 +655,7 @@ class DependencyView(QWidget):
 
     def relayout(self) -> None:
         """Lay the graph out afresh; clearing the stored positions is one undo step."""
+        self.ensure_current()  # the View menu reaches a hidden view too
         services = self._unique_services()
         edges = self._dependency_pairs(services.values())
         key = graph_signature(list(services), edges)
@@ -667,7 +711,15 @@ class DependencyView(QWidget):
         """Show every node; never zoom in beyond 100 %."""
         self.canvas.fit_all()
 
+    def _build_shown(self) -> None:
+        """The first show of a replaced plan: build it, before the view shows (the
+        layered layout of 3,000 services takes about a second)."""
+        with paused_gc():  # thousands of items and a layout that all stay
+            self.rebuild()
+
     def showEvent(self, event: QShowEvent) -> None:
+        if self.stale:
+            self._build_shown()
         super().showEvent(event)
         if not self._fitted:
             self._fitted = True
