@@ -12,6 +12,7 @@ view follows them.
 from __future__ import annotations
 
 import gc
+import weakref
 from collections.abc import Callable
 from pathlib import Path
 
@@ -82,10 +83,19 @@ class EditCommand(QUndoCommand):
 
     def __init__(self, document: PlanDocument, edit: Edit, origin: object = None) -> None:
         super().__init__(edit.label)
-        self.document = document
+        # Weak: the document's undo stack owns this command, and a strong reference back
+        # made a cycle through Qt's ownership that the garbage collector broke in an
+        # order that crashed PySide (a document dropped after an add and a delete).
+        self._document = weakref.ref(document)
         self.edit = edit
         self.refusal: str | None = None
         self._origin = origin  # only the first redo (inside push) names its origin
+
+    @property
+    def document(self) -> PlanDocument:
+        document = self._document()
+        assert document is not None, "an undo step outlived its document"
+        return document
 
     def redo(self) -> None:
         try:
