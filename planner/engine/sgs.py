@@ -515,21 +515,21 @@ def _skip_scan(
     capacity only decreases during a pass, so a claim stays true once made; this scan both
     uses and extends them. Claims are about times, not segments: a breakpoint merged away
     later only means that a jump may land inside a segment.
+
+    The scan's steps (claims jumped over, busy segments met) cover [a, t) without a hole,
+    each with its own limit. At the end every step's key points to the final start with
+    the largest limit from it on (path compression, as in union-find): the next task with
+    a longer window crosses the whole stretch in one jump however many steps it took,
+    so the jumps per placement do not grow with the length of the profile.
     """
     nt = len(times)
-    # Claims (a, limit) under construction, limits non-increasing towards the top: each
-    # holds as far as the scan has gone, through failures of no larger limit.
-    pend: list[tuple[int, int]] = []
+    steps: list[tuple[int, int]] = []  # (key, limit) of each step, in order
     while True:
         # Candidate window: start t inside segment k, whose start is a.
         a = times[k]
         known = skip.get(a)
         if known is not None and d > known[0] and known[1] > t:
-            lim = known[0]
-            while pend and pend[-1][1] < lim:
-                key, held = pend.pop()
-                skip[key] = (held, t)
-            pend.append((a, lim))
+            steps.append((a, known[0]))
             t = known[1]
             k = bisect_right(times, t, k) - 1
             continue
@@ -544,17 +544,21 @@ def _skip_scan(
         if i == nt or times[i] >= end:
             break
         # Segment i lacks capacity: every start in [a, times[i]) fails for windows longer
-        # than times[i] - a (they all overlap segment i). The last segment (everything
-        # finished) always fits, so times[i + 1] exists.
-        lim = times[i] - a
-        while pend and pend[-1][1] < lim:
-            key, held = pend.pop()
-            skip[key] = (held, t)
-        pend.append((a, lim))
+        # than times[i] - a (they all overlap segment i), and every start inside segment i
+        # fails. The last segment (everything finished) always fits, so times[i + 1] exists.
+        steps.append((a, times[i] - a))
         k = i + 1
         t = times[k]
-    for key, held in pend:
-        skip[key] = (held, t)
+    # Each step's claim holds from its key to where the next step starts (at or before
+    # its key), so from any key to t no window longer than the largest limit from there
+    # on fits. A key's old claim stays when it reaches as far with a tighter limit.
+    top = -1
+    for key, lim in reversed(steps):
+        if lim > top:
+            top = lim
+        old = skip.get(key)
+        if old is None or old[1] < t or old[0] >= top:
+            skip[key] = (top, t)
     return t
 
 
