@@ -423,12 +423,17 @@ def _reference_sgs(c: Compiled, order: list[int]) -> list[int]:
     return start
 
 
-@pytest.mark.parametrize(("plain_scan", "skip_min"), [(0, 0), (2, 0), (32, 0), (32, 10_000)])
+@pytest.mark.parametrize(
+    ("plain_scan", "skip_min", "block"),
+    [(0, 0, 64), (2, 0, 64), (32, 0, 64), (32, 10_000, 64), (0, 0, 1), (2, 0, 2)],
+)
 def test_skip_pointers_match_a_plain_scan(
-    monkeypatch: pytest.MonkeyPatch, plain_scan: int, skip_min: int
+    monkeypatch: pytest.MonkeyPatch, plain_scan: int, skip_min: int, block: int
 ) -> None:
-    """Skip pointers and merged segments never change a placement (nor does the plain scan)."""
+    """Skip pointers, merged segments and profile blocks never change a placement (nor does
+    the plain scan)."""
     monkeypatch.setattr(sgs, "_PLAIN_SCAN", plain_scan)
+    monkeypatch.setattr(sgs, "_BLOCK", block)
     monkeypatch.setattr(sgs, "_POOL_MIN_TASKS", skip_min)
     rng = random.Random(plain_scan + skip_min)
     for _ in range(12):
@@ -671,10 +676,12 @@ def _pool_problem(rng: random.Random, n: int) -> Problem:
     return Problem(durs, tuple(preds), tuple(dems), caps)
 
 
-@pytest.mark.parametrize("seed", range(6))
-def test_pool_sgs_places_as_before(seed: int) -> None:
+@pytest.mark.parametrize(("seed", "block"), [(s, 64) for s in range(6)] + [(6, 1), (7, 2)])
+def test_pool_sgs_places_as_before(monkeypatch: pytest.MonkeyPatch, seed: int, block: int) -> None:
     """Forward and backward passes, LFT and random orders, on instances from 400 to 6,000
-    tasks: the same starts as the previous implementation."""
+    tasks: the same starts as the previous implementation, with the usual profile blocks
+    and with tiny ones (a split, a merge across blocks, an emptied block at every turn)."""
+    monkeypatch.setattr(sgs, "_BLOCK", block)
     rng = random.Random(seed)
     n = (400, 1500, 6000)[seed % 3]
     c = compile_problem(_pool_problem(rng, n))
