@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import itertools
 import random
+from bisect import bisect_left, bisect_right
+from collections.abc import Sequence
 from fractions import Fraction
 
 import pytest
@@ -421,12 +423,17 @@ def _reference_sgs(c: Compiled, order: list[int]) -> list[int]:
     return start
 
 
-@pytest.mark.parametrize(("plain_scan", "skip_min"), [(0, 0), (2, 0), (32, 0), (32, 10_000)])
+@pytest.mark.parametrize(
+    ("plain_scan", "skip_min", "block"),
+    [(0, 0, 64), (2, 0, 64), (32, 0, 64), (32, 10_000, 64), (0, 0, 1), (2, 0, 2)],
+)
 def test_skip_pointers_match_a_plain_scan(
-    monkeypatch: pytest.MonkeyPatch, plain_scan: int, skip_min: int
+    monkeypatch: pytest.MonkeyPatch, plain_scan: int, skip_min: int, block: int
 ) -> None:
-    """Skip pointers and merged segments never change a placement (nor does the plain scan)."""
+    """Skip pointers, merged segments and profile blocks never change a placement (nor does
+    the plain scan)."""
     monkeypatch.setattr(sgs, "_PLAIN_SCAN", plain_scan)
+    monkeypatch.setattr(sgs, "_BLOCK", block)
     monkeypatch.setattr(sgs, "_POOL_MIN_TASKS", skip_min)
     rng = random.Random(plain_scan + skip_min)
     for _ in range(12):
@@ -468,3 +475,225 @@ def test_group_bounds_match_a_closure_per_group() -> None:
             )
             expected.append(max(cp, energy) if g else 0)
         assert group_bounds(c) == expected
+
+
+# -- the SGS of large problems against its previous implementation --------------------
+#
+# The golden results hold the pool SGS on the 1x scale plan only. The functions below are
+# the pool SGS as it was before issue 12 (a stack of pending skip claims, one flat profile
+# per resource), kept as an oracle: the placements of the serial SGS are fully determined
+# (each task at its earliest feasible start), so a new implementation must reproduce them
+# exactly on plans of any size.
+
+
+def _old_pool_sgs(
+    c: Compiled, order: Sequence[int], preds: Sequence[Sequence[int]]
+) -> tuple[list[int], int]:
+    n = c.n
+    dur = c.dur
+    uses = c.uses
+    start = [0] * n
+    fin = [0] * n
+    ms = 0
+    times: list[list[int]] = [[0] for _ in c.capacities]
+    free: list[list[int]] = [[cap] for cap in c.capacities]
+    skips: list[dict[int, dict[int, tuple[int, int]]]] = [{} for _ in c.capacities]
+    for j in order:
+        es = 0
+        for i in preds[j]:
+            f = fin[i]
+            if f > es:
+                es = f
+        d = dur[j]
+        held = uses[j]
+        if not held:
+            # Holds nothing (no demand, or zero duration): starts as soon as precedence allows.
+            start[j] = es
+            e = es + d
+            fin[j] = e
+            if e > ms:
+                ms = e
+            continue
+        t = es
+        if len(held) == 1:
+            r, q = held[0]
+            if t < times[r][-1]:
+                t = _old_window(times[r], free[r], t, d, q, skips[r])
+        else:
+            # Round robin until len(held) profiles in a row accept the candidate.
+            accepted = 0
+            k = 0
+            while accepted < len(held):
+                r, q = held[k]
+                t2 = _old_window(times[r], free[r], t, d, q, skips[r]) if t < times[r][-1] else t
+                if t2 == t:
+                    accepted += 1
+                else:
+                    t = t2
+                    accepted = 1
+                k = k + 1 if k + 1 < len(held) else 0
+        end = t + d
+        for r, q in held:
+            _old_reserve(times[r], free[r], t, end, q)
+        start[j] = t
+        fin[j] = end
+        if end > ms:
+            ms = end
+    return start, ms
+
+
+def _old_window(
+    times: list[int],
+    free: list[int],
+    t: int,
+    d: int,
+    q: int,
+    skips: dict[int, dict[int, tuple[int, int]]],
+) -> int:
+    nt = len(times)
+    k = bisect_right(times, t) - 1
+    end = t + d
+    i = k
+    skip = skips.get(q)
+    far = k if skip is not None else k + 32
+    while True:
+        if free[i] < q:
+            # Segment i lacks capacity: the earliest candidate is where i ends.
+            i += 1
+            t = times[i]
+            end = t + d
+            if i > far:
+                if skip is None:
+                    skip = skips[q] = {}
+                return _old_skip_scan(times, free, i, t, d, q, skip)
+        else:
+            i += 1
+            if i == nt or times[i] >= end:
+                return t
+
+
+def _old_reserve(times: list[int], free: list[int], t: int, end: int, q: int) -> None:
+    last = times[-1]
+    if t >= last:
+        # At or after the last breakpoint everything is free: append, no bisection.
+        cap = free[-1]  # the last segment is always at full capacity
+        if t > last:
+            times.append(t)
+            free.append(cap - q)
+        else:
+            free[-1] = cap - q
+        times.append(end)
+        free.append(cap)
+        return
+    k = bisect_right(times, t) - 1
+    if times[k] != t:
+        k += 1
+        times.insert(k, t)
+        free.insert(k, free[k - 1])
+    i = bisect_left(times, end, k)
+    if i == len(times) or times[i] != end:
+        times.insert(i, end)
+        free.insert(i, free[i - 1])
+    for m in range(k, i):
+        free[m] -= q
+    if i < len(times) and free[i] == free[i - 1]:
+        del times[i]
+        del free[i]
+    if k and free[k] == free[k - 1]:
+        del times[k]
+        del free[k]
+
+
+def _old_skip_scan(
+    times: list[int],
+    free: list[int],
+    k: int,
+    t: int,
+    d: int,
+    q: int,
+    skip: dict[int, tuple[int, int]],
+) -> int:
+    nt = len(times)
+    # Claims (a, limit) under construction, limits non-increasing towards the top: each
+    # holds as far as the scan has gone, through failures of no larger limit.
+    pend: list[tuple[int, int]] = []
+    while True:
+        # Candidate window: start t inside segment k, whose start is a.
+        a = times[k]
+        known = skip.get(a)
+        if known is not None and d > known[0] and known[1] > t:
+            lim = known[0]
+            while pend and pend[-1][1] < lim:
+                key, held = pend.pop()
+                skip[key] = (held, t)
+            pend.append((a, lim))
+            t = known[1]
+            k = bisect_right(times, t, k) - 1
+            continue
+        end = t + d
+        i = k
+        while True:
+            if free[i] < q:
+                break
+            i += 1
+            if i == nt or times[i] >= end:
+                break
+        if i == nt or times[i] >= end:
+            break
+        # Segment i lacks capacity: every start in [a, times[i]) fails for windows longer
+        # than times[i] - a (they all overlap segment i). The last segment (everything
+        # finished) always fits, so times[i + 1] exists.
+        lim = times[i] - a
+        while pend and pend[-1][1] < lim:
+            key, held = pend.pop()
+            skip[key] = (held, t)
+        pend.append((a, lim))
+        k = i + 1
+        t = times[k]
+    for key, held in pend:
+        skip[key] = (held, t)
+    return t
+
+
+def _pool_problem(rng: random.Random, n: int) -> Problem:
+    """A large plan-like instance: a few pools, small demands, long and varied durations,
+    dependencies to nearby earlier tasks, so that the pools saturate for a long time."""
+    caps = tuple(rng.choice((3, 8, 12, 24, 40)) for _ in range(rng.randint(1, 3)))
+    durs = tuple(
+        rng.choice((0, rng.randint(1, 30), rng.randint(5, 240), rng.randint(1, 9)))
+        for _ in range(n)
+    )
+    preds = []
+    for j in range(n):
+        k = rng.randint(0, min(j, 4))
+        preds.append(tuple(sorted(rng.sample(range(max(0, j - 400), j), k))) if k else ())
+    dems = []
+    for _ in range(n):
+        dem = [0] * len(caps)
+        for r in rng.sample(range(len(caps)), rng.choice((1, 1, 1, min(2, len(caps)), len(caps)))):
+            dem[r] = rng.randint(1, min(caps[r], rng.choice((3, 3, caps[r]))))
+        dems.append(tuple(dem) if rng.random() < 0.95 else (0,) * len(caps))
+    return Problem(durs, tuple(preds), tuple(dems), caps)
+
+
+@pytest.mark.parametrize(("seed", "block"), [(s, 64) for s in range(6)] + [(6, 1), (7, 2)])
+def test_pool_sgs_places_as_before(monkeypatch: pytest.MonkeyPatch, seed: int, block: int) -> None:
+    """Forward and backward passes, LFT and random orders, on instances from 400 to 6,000
+    tasks: the same starts as the previous implementation, with the usual profile blocks
+    and with tiny ones (a split, a merge across blocks, an emptied block at every turn)."""
+    monkeypatch.setattr(sgs, "_BLOCK", block)
+    rng = random.Random(seed)
+    n = (400, 1500, 6000)[seed % 3]
+    c = compile_problem(_pool_problem(rng, n))
+    assert c.n >= sgs._POOL_MIN_TASKS
+    lft = c.lft()
+    orders = [
+        sorted(range(c.n), key=lambda j: (lft[j], c.rank[j])),
+        topo_by_keys(c, [rng.random() for _ in range(c.n)]),
+    ]
+    for order in orders:
+        starts, ms = serial_sgs(c, order, c.preds)
+        assert (starts, ms) == _old_pool_sgs(c, order, c.preds)
+        keys = [-(s + d) * c.n - r for s, d, r in zip(starts, c.dur, c.rank, strict=True)]
+        backward = sorted(range(c.n), key=keys.__getitem__)
+        assert serial_sgs(c, backward, c.succs) == _old_pool_sgs(c, backward, c.succs)

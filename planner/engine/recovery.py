@@ -115,7 +115,7 @@ class TaskGraph:
 
     problem: Problem
     task_services: tuple[str, ...]  # task index -> service id
-    frontier: dict[str, frozenset[int]]  # service id -> tasks its recovery waits for
+    frontier: dict[str, tuple[int, ...]]  # service id -> tasks its recovery waits for, sorted
     task_order: tuple[int, ...]  # task indices, dependencies first
     pools: tuple[str, ...]
 
@@ -157,9 +157,12 @@ def build_task_graph(plan: Plan, actions: dict[str, Action]) -> TaskGraph:
     task_services = tuple([s.id for s in plan.services if s.id in actions])
     index = {sid: i for i, sid in enumerate(task_services)}
     order = dependency_order(plan.services)
-    frontier: dict[str, frozenset[int]] = {}
+    # Frontiers are sorted tuples: the task's predecessors as they are, and (unlike sets)
+    # tuples of ints leave the cyclic garbage collector's lists at its first look, so
+    # they do not bring a full collection of a large plan's heap closer.
+    frontier: dict[str, tuple[int, ...]] = {}
     task_order: list[int] = []
-    nothing: frozenset[int] = frozenset()
+    nothing: tuple[int, ...] = ()
     for sid in order:  # dependencies first, so each frontier is built from finished ones
         own = index.get(sid)
         if own is not None:
@@ -168,17 +171,23 @@ def build_task_graph(plan: Plan, actions: dict[str, Action]) -> TaskGraph:
         if not deps:
             frontier[sid] = nothing
             continue
+        if len(deps) == 1:
+            i = index.get(deps[0])
+            frontier[sid] = (i,) if i is not None else frontier[deps[0]]
+            continue
         reach: set[int] = set()
         for dep in deps:
             i = index.get(dep)
             if i is not None:
                 reach.add(i)
             else:
-                reach |= frontier[dep]
-        frontier[sid] = frozenset(reach)
+                reach.update(frontier[dep])
+        frontier[sid] = tuple(sorted(reach))
     pools = tuple(p.id for p in plan.pools)
     pool_index = {p: i for i, p in enumerate(pools)}
     no_demand = (0,) * len(pools)
+    # Plans repeat a few needs thousands of times: one demand tuple for each.
+    demand_of: dict[tuple[tuple[str, int], ...], tuple[int, ...]] = {}
     durations, predecessors, demands = [], [], []
     for sid in task_services:
         service = services[sid]
@@ -186,12 +195,16 @@ def build_task_graph(plan: Plan, actions: dict[str, Action]) -> TaskGraph:
             service.failover_minutes if actions[sid] == "failover" else service.restore_minutes
         )
         durations.append(minutes if minutes is not None else 0)
-        predecessors.append(tuple(sorted(frontier[sid])))
+        predecessors.append(frontier[sid])
         if service.needs:
-            demand = list(no_demand)
-            for pool_id, units in service.needs.items():
-                demand[pool_index[pool_id]] = units
-            demands.append(tuple(demand))
+            key = tuple(service.needs.items())
+            demand_tuple = demand_of.get(key)
+            if demand_tuple is None:
+                demand = list(no_demand)
+                for pool_id, units in key:
+                    demand[pool_index[pool_id]] = units
+                demand_tuple = demand_of[key] = tuple(demand)
+            demands.append(demand_tuple)
         else:
             demands.append(no_demand)
     members: dict[int, set[int]] = {tier: set() for tier in TIERS}
@@ -201,7 +214,7 @@ def build_task_graph(plan: Plan, actions: dict[str, Action]) -> TaskGraph:
             group = members[service.tier] = set()
         waited = frontier[service.id]
         if waited:
-            group |= waited
+            group.update(waited)
         own = index.get(service.id)
         if own is not None:
             group.add(own)
@@ -345,7 +358,6 @@ def _result(
                 state = "dependency"
                 done = max([recovered[i] for i in waits])
                 chain = max([unlimited[i] for i in waits])
-                waits = sorted(waits)
             else:
                 state = "unaffected"
                 done = chain = 0

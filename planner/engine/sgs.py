@@ -292,9 +292,7 @@ def _pool_sgs(
     start = [0] * n
     fin = [0] * n
     ms = 0
-    times: list[list[int]] = [[0] for _ in c.capacities]
-    free: list[list[int]] = [[cap] for cap in c.capacities]
-    skips: list[dict[int, dict[int, tuple[int, int]]]] = [{} for _ in c.capacities]
+    profiles = [_Profile(cap) for cap in c.capacities]
     for j in order:
         es = 0
         for i in preds[j]:
@@ -314,15 +312,17 @@ def _pool_sgs(
         t = es
         if len(held) == 1:
             r, q = held[0]
-            if t < times[r][-1]:
-                t = _window(times[r], free[r], t, d, q, skips[r])
+            p = profiles[r]
+            if t < p.times[-1][-1]:
+                t = _window(p, t, d, q)
         else:
             # Round robin until len(held) profiles in a row accept the candidate.
             accepted = 0
             k = 0
             while accepted < len(held):
                 r, q = held[k]
-                t2 = _window(times[r], free[r], t, d, q, skips[r]) if t < times[r][-1] else t
+                p = profiles[r]
+                t2 = _window(p, t, d, q) if t < p.times[-1][-1] else t
                 if t2 == t:
                     accepted += 1
                 else:
@@ -331,7 +331,7 @@ def _pool_sgs(
                 k = k + 1 if k + 1 < len(held) else 0
         end = t + d
         for r, q in held:
-            _reserve(times[r], free[r], t, end, q)
+            _reserve(profiles[r], t, end, q)
         start[j] = t
         fin[j] = end
         if end > ms:
@@ -339,44 +339,88 @@ def _pool_sgs(
     return start, ms
 
 
-def _window(
-    times: list[int],
-    free: list[int],
-    t: int,
-    d: int,
-    q: int,
-    skips: dict[int, dict[int, tuple[int, int]]],
-) -> int:
+class _Profile:
+    """The free capacity of one resource over time, as a step function kept in blocks.
+
+    ``times[b]`` holds block b's breakpoints (ascending) and ``free[b]`` the free capacity
+    on the segment from each to the next breakpoint; read block after block they are the
+    whole step function, from time 0 to the last segment (everything finished, full
+    capacity) that runs to infinity. ``heads[b] == times[b][0]`` finds a time's block by
+    bisection. A block holds at most ``2 * _BLOCK`` breakpoints, so inserting one shifts at
+    most that many: in one flat list an insertion shifts every later breakpoint, and on a
+    large plan tasks land far from the profile's end (1,200 breakpoints behind it at 10x
+    the scale plan), which made each placement's cost grow with the plan.
+
+    ``skips[q]`` are the skip pointers of demand q (see :func:`_skip_scan`).
+    """
+
+    __slots__ = ("free", "heads", "skips", "times")
+
+    def __init__(self, capacity: int) -> None:
+        self.times: list[list[int]] = [[0]]
+        self.free: list[list[int]] = [[capacity]]
+        self.heads: list[int] = [0]
+        self.skips: dict[int, dict[int, tuple[int, int]]] = {}
+
+
+def _window(p: _Profile, t: int, d: int, q: int) -> int:
     """Earliest start >= t of a window of length d with q free units in one profile.
 
     The profile's last segment (everything finished) is at full capacity, so a window
     always exists. Demands that have needed the skip pointers before use them from the
     first busy segment on; the others only once the plain scan has gone far.
     """
+    blocks = p.times
+    frees = p.free
+    b = bisect_right(p.heads, t) - 1
+    times = blocks[b]
+    free = frees[b]
+    i = bisect_right(times, t) - 1
     nt = len(times)
-    k = bisect_right(times, t) - 1
     end = t + d
-    i = k
-    skip = skips.get(q)
-    far = k if skip is not None else k + _PLAIN_SCAN
+    skip = p.skips.get(q)
+    # The plain scan goes on to segment ``far`` of block b (an index past the block when
+    # far away; moved back by a block's length at each block crossed).
+    far = i if skip is not None else i + _PLAIN_SCAN
     while True:
         if free[i] < q:
-            # Segment i lacks capacity: the earliest candidate is where i ends.
+            # Segment i lacks capacity: the earliest candidate is where i ends. The last
+            # segment (everything finished) always fits, so a next segment exists.
             i += 1
+            if i == nt:
+                b += 1
+                times = blocks[b]
+                free = frees[b]
+                far -= nt
+                nt = len(times)
+                i = 0
             t = times[i]
             end = t + d
             if i > far:
                 if skip is None:
-                    skip = skips[q] = {}
-                return _skip_scan(times, free, i, t, d, q, skip)
+                    skip = p.skips[q] = {}
+                return _skip_scan(p, b, i, t, d, q, skip)
         else:
             i += 1
-            if i == nt or times[i] >= end:
+            if i == nt:
+                b += 1
+                if b == len(blocks):
+                    return t
+                times = blocks[b]
+                free = frees[b]
+                far -= nt
+                nt = len(times)
+                i = 0
+            if times[i] >= end:
                 return t
 
 
-def _reserve(times: list[int], free: list[int], t: int, end: int, q: int) -> None:
+def _reserve(p: _Profile, t: int, end: int, q: int) -> None:
     """Take q units on [t, end) in one profile; merge equal neighbours (fewer to scan)."""
+    blocks = p.times
+    frees = p.free
+    times = blocks[-1]
+    free = frees[-1]
     last = times[-1]
     if t >= last:
         # At or after the last breakpoint everything is free: append, no bisection.
@@ -388,28 +432,104 @@ def _reserve(times: list[int], free: list[int], t: int, end: int, q: int) -> Non
             free[-1] = cap - q
         times.append(end)
         free.append(cap)
+        if len(times) > 2 * _BLOCK:
+            _split(p, len(blocks) - 1)
         return
+    heads = p.heads
+    b = bisect_right(heads, t) - 1
+    times = blocks[b]
+    free = frees[b]
     k = bisect_right(times, t) - 1
     if times[k] != t:
         k += 1
         times.insert(k, t)
         free.insert(k, free[k - 1])
-    i = bisect_left(times, end, k)
-    if i == len(times) or times[i] != end:
-        times.insert(i, end)
-        free.insert(i, free[i - 1])
-    for m in range(k, i):
-        free[m] -= q
-    if i < len(times) and free[i] == free[i - 1]:
-        del times[i]
-        del free[i]
-    if k and free[k] == free[k - 1]:
-        del times[k]
-        del free[k]
+    # Take q from each segment from t on, until the breakpoint at ``end`` (found or made).
+    e = b  # the block of the segment being taken from, then of the breakpoint at end
+    ts = times
+    fs = free
+    if end <= times[-1]:
+        # The common case: end falls inside the same block.
+        i = bisect_left(times, end, k)
+        if times[i] != end:
+            times.insert(i, end)
+            free.insert(i, free[i - 1])
+        for m in range(k, i):
+            free[m] -= q
+    else:
+        # end lies past this block's last breakpoint: walk on segment by segment.
+        i = k
+        nt = len(ts)
+        while True:
+            before = fs[i]
+            fs[i] = before - q
+            i += 1
+            if i == nt:
+                if e + 1 == len(blocks) or heads[e + 1] > end:
+                    ts.append(end)
+                    fs.append(before)
+                    break
+                if heads[e + 1] == end:
+                    e += 1
+                    ts = blocks[e]
+                    fs = frees[e]
+                    i = 0
+                    break
+                e += 1
+                ts = blocks[e]
+                fs = frees[e]
+                nt = len(ts)
+                i = 0
+            elif ts[i] >= end:
+                if ts[i] != end:
+                    ts.insert(i, end)
+                    fs.insert(i, before)
+                break
+    # Merge the breakpoint at end, then the one at t, into the segment before each when
+    # they have the same free capacity (end first: removing it never moves t).
+    if (fs[i - 1] if i else frees[e - 1][-1]) == fs[i]:
+        del ts[i]
+        del fs[i]
+        if not i:
+            if ts:
+                heads[e] = ts[0]
+            else:
+                del blocks[e], frees[e], heads[e]
+    if k:
+        if free[k] == free[k - 1]:
+            del times[k]
+            del free[k]
+    elif b and free[0] == frees[b - 1][-1]:
+        del times[0]
+        del free[0]
+        if times:
+            heads[b] = times[0]
+        else:
+            del blocks[b], frees[b], heads[b]
+            e -= 1
+    # Split what grew too long, the later block first so that the earlier keeps its index.
+    if e != b and e < len(blocks) and len(blocks[e]) > 2 * _BLOCK:
+        _split(p, e)
+    if b < len(blocks) and blocks[b] is times and len(times) > 2 * _BLOCK:
+        _split(p, b)
+
+
+def _split(p: _Profile, b: int) -> None:
+    """Cut block b in two halves."""
+    times = p.times[b]
+    free = p.free[b]
+    half = len(times) // 2
+    p.times.insert(b + 1, times[half:])
+    p.free.insert(b + 1, free[half:])
+    p.heads.insert(b + 1, times[half])
+    del times[half:]
+    del free[half:]
 
 
 # How far (in segments) a placement scans plainly before it switches to the skip pointers.
 _PLAIN_SCAN = 32
+# A profile's blocks hold _BLOCK to 2 * _BLOCK breakpoints (see _Profile).
+_BLOCK = 64
 # Smaller problems (PSPLIB: at most 122 tasks) use the packed profile throughout.
 _POOL_MIN_TASKS = 250
 
@@ -500,38 +620,48 @@ def _plain_sgs(
 
 
 def _skip_scan(
-    times: list[int],
-    free: list[int],
+    p: _Profile,
+    b: int,
     k: int,
     t: int,
     d: int,
     q: int,
     skip: dict[int, tuple[int, int]],
 ) -> int:
-    """Earliest window start >= t (inside segment k) for demand ``q`` and duration ``d``.
+    """Earliest window start >= t (inside segment k of block b) for demand q, duration d.
 
     ``skip`` holds the skip pointers of this demand in this profile: ``skip[a] = (limit,
     b)`` says that no window longer than ``limit`` fits when it starts in [a, b). Free
     capacity only decreases during a pass, so a claim stays true once made; this scan both
     uses and extends them. Claims are about times, not segments: a breakpoint merged away
     later only means that a jump may land inside a segment.
+
+    The scan's steps (claims jumped over, busy segments met) cover [a, t) without a hole,
+    each with its own limit. At the end every step's key points to the final start with
+    the largest limit from it on (path compression, as in union-find): a later task with a
+    longer window crosses the whole stretch in one jump however many steps this one took.
     """
+    blocks = p.times
+    frees = p.free
+    heads = p.heads
+    nb = len(blocks)
+    times = blocks[b]
+    free = frees[b]
     nt = len(times)
-    # Claims (a, limit) under construction, limits non-increasing towards the top: each
-    # holds as far as the scan has gone, through failures of no larger limit.
-    pend: list[tuple[int, int]] = []
+    steps: list[tuple[int, int]] = []  # (key, limit) of each step, in order
     while True:
         # Candidate window: start t inside segment k, whose start is a.
         a = times[k]
         known = skip.get(a)
         if known is not None and d > known[0] and known[1] > t:
-            lim = known[0]
-            while pend and pend[-1][1] < lim:
-                key, held = pend.pop()
-                skip[key] = (held, t)
-            pend.append((a, lim))
+            steps.append((a, known[0]))
             t = known[1]
-            k = bisect_right(times, t, k) - 1
+            if b + 1 < nb and t >= heads[b + 1]:  # the jump leaves the block
+                b = bisect_right(heads, t, b) - 1
+                times = blocks[b]
+                free = frees[b]
+                nt = len(times)
+            k = bisect_right(times, t) - 1
             continue
         end = t + d
         i = k
@@ -539,22 +669,40 @@ def _skip_scan(
             if free[i] < q:
                 break
             i += 1
-            if i == nt or times[i] >= end:
+            if i == nt:
+                if b + 1 == nb:
+                    break
+                b += 1
+                times = blocks[b]
+                free = frees[b]
+                nt = len(times)
+                i = 0
+            if times[i] >= end:
                 break
         if i == nt or times[i] >= end:
-            break
+            break  # the window fits
         # Segment i lacks capacity: every start in [a, times[i]) fails for windows longer
-        # than times[i] - a (they all overlap segment i). The last segment (everything
-        # finished) always fits, so times[i + 1] exists.
-        lim = times[i] - a
-        while pend and pend[-1][1] < lim:
-            key, held = pend.pop()
-            skip[key] = (held, t)
-        pend.append((a, lim))
+        # than times[i] - a (they all overlap segment i), and every start inside segment i
+        # fails. The last segment (everything finished) always fits, so a next one exists.
+        steps.append((a, times[i] - a))
         k = i + 1
+        if k == nt:
+            b += 1
+            times = blocks[b]
+            free = frees[b]
+            nt = len(times)
+            k = 0
         t = times[k]
-    for key, held in pend:
-        skip[key] = (held, t)
+    # Each step's claim holds from its key to where the next step starts (at or before
+    # its key), so from any key to t no window longer than the largest limit from there
+    # on fits. A key's old claim stays when it reaches as far with a tighter limit.
+    top = -1
+    for key, lim in reversed(steps):
+        if lim > top:
+            top = lim
+        old = skip.get(key)
+        if old is None or old[1] < t or old[0] >= top:
+            skip[key] = (top, t)
     return t
 
 
