@@ -8,9 +8,7 @@ dialog is window-modal: its Cancel button is the only thing the window answers.
 
 from __future__ import annotations
 
-import gc
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from typing import TypeVar
 
 from PySide6.QtCore import QEventLoop, Qt, QTimer, Signal
@@ -20,24 +18,6 @@ from planner.gui.jobs import Job, JobRunner
 
 T = TypeVar("T")
 SHOW_AFTER_MS = 1000
-
-
-@contextmanager
-def paused_gc() -> Iterator[None]:
-    """No cyclic garbage collection inside (reference counting still frees).
-
-    Reading or building a big plan allocates millions of objects that all live on, and
-    each allocation burst triggers collections that walk the whole (large) heap for
-    nothing: about half the time of a dependency layout of 3,000 services. Collection
-    resumes afterwards; nesting is fine.
-    """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 class Cancelled(Exception):

@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 from planner import __version__
 from planner.gui import placement
 from planner.gui.autosave import Autosaver
-from planner.gui.busy import BusyDialog, Cancelled, paused_gc, run_with_progress
+from planner.gui.busy import BusyDialog, Cancelled, run_with_progress
 from planner.gui.document import PlanDocument, describe_save_failure
 from planner.gui.jobs import JobRunner
 from planner.gui.properties import PropertiesPanel
@@ -38,6 +38,7 @@ from planner.gui.views.services import ServiceAssignmentWidget, ServicesView
 from planner.model import Plan, new_items
 from planner.model.clock import clock
 from planner.model.edits import AddItem, delete_items
+from planner.model.heap import collector_paused
 from planner.model.text import printable
 from planner.resources import resource_path
 from planner.storage import PlanFileError, load_plan
@@ -377,7 +378,7 @@ class MainWindow(QMainWindow):
         """The plan in ``path``, read off the GUI thread; None (and said why) if unusable
         or if the user cancelled."""
         try:
-            with paused_gc():  # a big plan is millions of objects that all stay
+            with collector_paused():  # a big plan is millions of objects that all stay
                 plan, problems = run_with_progress(self.reader, lambda _job: load_plan(path), busy)
         except Cancelled:
             self.show_message(f"Not opened: {path} (cancelled); the plan shown is unchanged")
@@ -399,7 +400,7 @@ class MainWindow(QMainWindow):
         defer (the floor overview), so every view shows the new plan in the same paint."""
         self.setUpdatesEnabled(False)
         try:
-            with paused_gc():  # the views build thousands of items that all stay
+            with collector_paused():  # the views build thousands of items that all stay
                 replace()
             self.floor.overview.render_floor()
         finally:

@@ -23,13 +23,13 @@ from typing import Any
 
 from planner import __version__
 from planner.model import fields
+from planner.model.heap import collector_paused
 from planner.model.plan import Plan
 from planner.model.problems import Problem
 from planner.storage.atomic import replace_atomically
 from planner.storage.drplan_rows import (
     FINGERPRINT_KEY,
     PlanRows,
-    collector_paused,
     fetch_tables,
     rows_fingerprint,
     stored_fingerprint,

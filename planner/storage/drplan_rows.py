@@ -13,12 +13,10 @@ compares them on damaged rows).
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
-import gc
 import hashlib
 import json
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -45,21 +43,6 @@ FINGERPRINT_KEY = "fingerprint"
 
 
 # ---------------------------------------------------------------- fetching
-
-
-@contextlib.contextmanager
-def collector_paused() -> Iterator[None]:
-    """No cyclic garbage collection inside: reading a plan allocates a few hundred
-    thousand rows and objects, none of them garbage and none in a cycle, and the
-    collector would walk the growing heap again and again (half the time of building
-    the scale plan's objects). The collector is left as it was found."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def _order_of(table: str, sql: str) -> str:

@@ -53,7 +53,6 @@ from PySide6.QtWidgets import (
 from planner.engine.recovery import RecoveryResult, ServiceRecovery, miss_reason_text
 from planner.gui import style
 from planner.gui.actions import FIT_KEYS, ZOOM_IN_KEYS, ZOOM_OUT_KEYS, view_action
-from planner.gui.busy import paused_gc
 from planner.gui.document import PlanDocument, WhenShown
 from planner.gui.recovery_controller import RecoveryController
 from planner.gui.views.dependency_canvas import DependencyCanvas
@@ -89,6 +88,7 @@ from planner.model.edits import (
     delete_items,
     remove_dependency,
 )
+from planner.model.heap import collector_paused
 
 # Up to this many services a fresh layered layout costs a few ms, so it can follow each
 # dependency edit; past it, positions stay until "Re-layout" (the layout takes ~0.5 s at
@@ -714,7 +714,7 @@ class DependencyView(QWidget):
     def _build_shown(self) -> None:
         """The first show of a replaced plan: build it, before the view shows (the
         layered layout of 3,000 services takes about a second)."""
-        with paused_gc():  # thousands of items and a layout that all stay
+        with collector_paused():  # thousands of items and a layout that all stay
             self.rebuild()
 
     def showEvent(self, event: QShowEvent) -> None:
