@@ -10,6 +10,7 @@ is pending, ``is_current`` is False and ``busyChanged`` says so.
 from __future__ import annotations
 
 import copy
+import queue
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
@@ -104,7 +105,13 @@ class RecoveryController(QObject):
         # it is noted before any recompute it causes) and handed to the next job, whose
         # worker checks again only what the changes touched.
         self._validator = IncrementalValidator()  # touched by the worker thread only
-        self._unvalidated = PendingChange()
+        self._unvalidated = PendingChange()  # GUI thread: changes since the last job
+        # Each job's changes, numbered in start order, and the worker's sum of those not
+        # validated yet: a job discarded before it started never runs, and the next job
+        # takes its changes as well as its own.
+        self._handed: queue.SimpleQueue[tuple[int, Change | None]] = queue.SimpleQueue()
+        self._started = 0
+        self._to_validate = PendingChange()  # worker thread only
         document.changed.connect(self._unvalidated.add)
         document.changed.connect(self._plan_changed)
 
@@ -211,10 +218,20 @@ class RecoveryController(QObject):
             return
         plan = snapshot(self.document.plan)
         scenario, failed, objective = self.scenario_id, list(self.adhoc_failed), self.objective
-        change, validator = self._unvalidated.take(), self._validator
+        self._started += 1
+        number, handed = self._started, self._handed
+        handed.put((number, self._unvalidated.take()))
+        validator, pending = self._validator, self._to_validate
 
         def work(_job: Job) -> RecoveryResult:
-            # Jobs run one at a time in order, so the validator sees every change once.
+            # Jobs run one at a time in start order, so the validator sees every change
+            # once: this job's and those of the jobs before it that never ran.
+            while True:
+                taken, handed_change = handed.get_nowait()
+                pending.add(handed_change)
+                if taken == number:
+                    break
+            change = pending.take()
             # A plan its problems block is computed with check=True: the error lines are
             # then those of check_computable itself, as the user saw them before.
             blocked = bool(blocking_problems(validator.update(plan, change)))

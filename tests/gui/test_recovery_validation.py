@@ -63,3 +63,34 @@ def test_a_harmless_problem_still_computes(qtbot) -> None:
     qtbot.waitUntil(lambda: controller.is_current, timeout=10_000)
     assert controller.error is None and controller.result is not None
     assert controller.result.recovery_minutes == 40
+
+
+def test_a_change_handed_to_a_job_that_never_ran_is_validated_by_the_next(
+    qtbot, monkeypatch
+) -> None:
+    # Jobs discarded before they start never run (planner.gui.jobs): the change handed to
+    # such a job must reach the validator with the next one, or its problem is missed.
+    import threading
+
+    release = threading.Event()
+    real = recovery.compute
+
+    def held_compute(*args, **kwargs):
+        release.wait(10)
+        return real(*args, **kwargs)
+
+    doc = PlanDocument(small_plan())
+    controller = RecoveryController(doc, debounce_ms=10)
+    controller.set_scenario("fire")
+    qtbot.waitUntil(lambda: controller.is_current and controller.result is not None, timeout=10_000)
+    monkeypatch.setattr("planner.gui.recovery_controller.compute", held_compute)
+    doc.push(SetFields("service", "db", restore_minutes=30))
+    controller.recompute_now()  # runs, held in compute
+    doc.push(SetFields("service", "web", servers=["ghost", "h2"], min_instances=0))
+    controller.recompute_now()  # queued behind the held one ...
+    doc.push(SetFields("service", "db", restore_minutes=40))
+    controller.recompute_now()  # ... and discarded before it started: it never runs
+    release.set()
+    qtbot.waitUntil(lambda: controller.is_current, timeout=10_000)
+    assert controller.result is None
+    assert controller.error == _error_lines(doc)
