@@ -61,7 +61,7 @@ class Row:
 _BYTECODE = tempfile.mkdtemp(prefix="drplanner-bytecode-")
 
 
-def _environment() -> dict[str, str]:
+def environment() -> dict[str, str]:
     env = dict(os.environ)
     env["PYTHONPATH"] = os.pathsep.join([str(REPO), env.get("PYTHONPATH", "")]).rstrip(os.pathsep)
     env.pop("PYTHONPROFILEIMPORTTIME", None)
@@ -87,7 +87,7 @@ def imported_modules(arguments: list[str]) -> set[str]:
     """The top-level packages a process imports, read from ``-X importtime``."""
     done = subprocess.run(
         [sys.executable, "-X", "importtime", *arguments],
-        env=_environment(),
+        env=environment(),
         cwd=REPO,
         capture_output=True,
         text=True,
@@ -102,7 +102,7 @@ def imported_modules(arguments: list[str]) -> set[str]:
 
 def measure(repeats: int = 15) -> list[Row]:
     """One row per reference and per command, timed interleaved, medians."""
-    env = _environment()
+    env = environment()
     runs = {**{k: v for k, v in REFERENCES.items()}, **{k: v[0] for k, v in COMMANDS.items()}}
     for arguments in runs.values():
         _run(arguments, env)  # warm the file cache and the bytecode cache

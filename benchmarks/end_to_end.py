@@ -3,7 +3,7 @@
 Run: ``.venv/bin/python benchmarks/end_to_end.py`` (about five minutes; ``--only ROW,...``
 for some rows, ``--plans DIR`` to keep the generated plans between runs). It generates the
 scale plan (``benchmarks/scale_plan.py``: 1x = 32,000 servers / 3,000 services / 8,000
-dependencies; 3x and 10x the racks, services and dependencies) and a 10-service plan, saves
+dependencies; 3x and 10x the racks, services and dependencies) and saves
 them as ``.drplan``, and measures each row in a fresh child process, so no row inherits
 another's heap, imports or caches. Each row is timed against a reference in the same child,
 interleaved round by round (A B A B ...), and printed with it and their ratio: on a busy
@@ -56,19 +56,12 @@ def plan_path(plans: Path, scale: str) -> Path:
     return plans / f"scale-{scale}.drplan"
 
 
-def small_plan_path(plans: Path) -> Path:
-    return plans / "ten-services.drplan"
-
-
 def make_plans(plans: Path, scales: list[str]) -> None:
     """Write the plans the rows read, once (a kept ``--plans`` folder is reused)."""
     from benchmarks.scale_plan import scale_plan
     from planner.storage import save_plan
 
     plans.mkdir(parents=True, exist_ok=True)
-    if not small_plan_path(plans).exists():
-        small = scale_plan(sites=2, racks=4, servers_per_rack=4, services=10, dependencies=12)
-        save_plan(small, small_plan_path(plans))
     for scale in scales:
         path = plan_path(plans, scale)
         if not path.exists():
@@ -87,48 +80,33 @@ def drplanner() -> list[str]:
 
 
 def row_drplan_read(plans: Path, rounds: int) -> Measured:
-    import sqlite3
+    from benchmarks.drplan_read import measure_file
 
-    from planner.storage import load_plan
-
-    path = plan_path(plans, "1x")
-
-    def fetch_rows() -> None:
-        with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as db:
-            tables = [r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type='table'")]
-            for table in tables:
-                db.execute(f'SELECT * FROM "{table}"').fetchall()
-
-    read, fetch = interleaved(rounds, lambda: load_plan(path), fetch_rows)
-    ratio = median(read) / median(fetch)
+    row = measure_file(plan_path(plans, "1x"), 1, rounds)
     return Measured(
-        f"{median(read):.3f} s",
-        f"fetch every row with sqlite3: {median(fetch):.3f} s",
-        f"{ratio:.1f}x",
-        ratio <= 3.0,
+        f"{row.read_s:.3f} s",
+        f"fetch every row with sqlite3: {row.reference_s:.3f} s",
+        f"{row.ratio:.1f}x",
+        row.met,
     )
 
 
-def _cli_start(argv: list[str], rounds: int) -> Measured:
-    command, bare = interleaved(
-        rounds,
-        lambda: process_seconds(argv),
-        lambda: process_seconds([PYTHON, "-c", "pass"]),
-    )
-    return Measured(
-        f"{median(command):.3f} s",
-        f"python -c pass: {median(bare):.3f} s",
-        f"{median(command) / median(bare):.1f}x",
-        median(command) <= 0.3,
-    )
+def row_cli_start(plans: Path, rounds: int) -> list[Measured]:
+    from benchmarks import cli_start
 
-
-def row_cli_version(plans: Path, rounds: int) -> Measured:
-    return _cli_start([*drplanner(), "--version"], rounds)
-
-
-def row_cli_validate(plans: Path, rounds: int) -> Measured:
-    return _cli_start([*drplanner(), "validate", str(small_plan_path(plans))], rounds)
+    rows = cli_start.measure(max(rounds, 9))
+    bare = next(r.wall_s for r in rows if r.what == "python -c pass")
+    return [
+        Measured(
+            f"{r.wall_s:.3f} s" + (f" (imported {', '.join(r.imported)})" if r.imported else ""),
+            f"python -c pass: {bare:.3f} s",
+            f"{r.wall_s / bare:.1f}x",
+            r.met,
+            what=f"CLI start: {r.what}",
+        )
+        for r in rows
+        if not r.reference
+    ]
 
 
 def row_compute_checked(plans: Path, rounds: int) -> Measured:
@@ -151,9 +129,14 @@ def row_compute_checked(plans: Path, rounds: int) -> Measured:
 
 
 def _cli_compute(plans: Path, scale: str, rounds: int, target: float) -> Measured:
+    from benchmarks.cli_start import environment
+
     argv = [*drplanner(), "compute", str(plan_path(plans, scale)), "--scenario", SCENARIO]
+    env = environment()  # as an installed program runs: its bytecode cached
     command, bare = interleaved(
-        rounds, lambda: process_seconds(argv), lambda: process_seconds([PYTHON, "-c", "pass"])
+        rounds,
+        lambda: process_seconds(argv, env),
+        lambda: process_seconds([PYTHON, "-c", "pass"], env),
     )
     return Measured(
         f"{median(command):.2f} s",
@@ -303,12 +286,7 @@ def row_gui_floor(plans: Path, rounds: int) -> list[Measured]:
 
 ROWS: dict[str, tuple[str, str, Callable[[Path, int], Measured | list[Measured]]]] = {
     "drplan_read": (".drplan read, 1x", "<= 3x fetching its rows", row_drplan_read),
-    "cli_version": ("CLI start: drplanner --version", "<= 0.3 s", row_cli_version),
-    "cli_validate": (
-        "CLI start: drplanner validate, 10 services",
-        "<= 0.3 s",
-        row_cli_validate,
-    ),
+    "cli_start": ("CLI start", "<= 0.3 s", row_cli_start),
     "compute_checked": (
         "compute with validation, 1x",
         "<= 2x compute without",

@@ -7,7 +7,7 @@ import statistics
 import subprocess
 import sys
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 
 def interleaved(rounds: int, *works: Callable[[], object]) -> list[list[float]]:
@@ -40,11 +40,11 @@ def growth_exponent(
     return math.log(big_time / small_time) / math.log(big_size / small_size)
 
 
-def process_seconds(argv: Sequence[str]) -> float:
+def process_seconds(argv: Sequence[str], env: Mapping[str, str] | None = None) -> float:
     """Wall seconds of one child process, from start to exit (its output discarded).
     Raises when the child fails: a benchmark of a failing command measures nothing."""
     began = time.perf_counter()
-    done = subprocess.run(list(argv), capture_output=True, check=False)
+    done = subprocess.run(list(argv), capture_output=True, check=False, env=env)
     seconds = time.perf_counter() - began
     if done.returncode != 0:
         raise RuntimeError(
