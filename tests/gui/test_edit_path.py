@@ -15,7 +15,7 @@ from PySide6.QtWidgets import QLabel, QMessageBox, QTabWidget, QWidget
 
 from benchmarks.scale_plan import scale_plan
 from planner.gui import recovery_controller
-from planner.gui.document import FREEZE_FROM, PlanDocument, WhenShown
+from planner.gui.document import FREEZE_FROM, PlanDocument
 from planner.gui.jobs import Job, JobRunner
 from planner.gui.main_window import MainWindow
 from planner.gui.recovery_controller import RecoveryController
@@ -23,6 +23,7 @@ from planner.gui.views import dependency_items, floor_items
 from planner.gui.views.dependencies import DependencyView
 from planner.gui.views.floor import FloorView
 from planner.gui.views.rack import RackView
+from planner.gui.when_shown import WhenShown
 from planner.layout.floor import changed_keys, state_maps
 from planner.model import Plan
 from planner.model.edits import SetFields

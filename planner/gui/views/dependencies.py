@@ -53,7 +53,7 @@ from PySide6.QtWidgets import (
 from planner.engine.recovery import RecoveryResult, ServiceRecovery, miss_reason_text
 from planner.gui import style
 from planner.gui.actions import FIT_KEYS, ZOOM_IN_KEYS, ZOOM_OUT_KEYS, view_action
-from planner.gui.document import PlanDocument, WhenShown
+from planner.gui.document import PlanDocument
 from planner.gui.recovery_controller import RecoveryController
 from planner.gui.views.dependency_canvas import DependencyCanvas
 from planner.gui.views.dependency_items import (
@@ -68,6 +68,7 @@ from planner.gui.views.dependency_items import (
     blend,
 )
 from planner.gui.views.dependency_scene import DependencyScene
+from planner.gui.when_shown import WhenShown
 from planner.layout.dependencies import (
     Point,
     graph_signature,

@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from planner.gui import style
-from planner.gui.document import PlanDocument, WhenShown
+from planner.gui.document import PlanDocument
 from planner.gui.recovery_controller import RecoveryController
 from planner.gui.views.floor_items import (
     RackDetail,
@@ -36,6 +36,7 @@ from planner.gui.views.floor_items import (
     rack_picture,
     tint,
 )
+from planner.gui.when_shown import WhenShown
 from planner.layout.floor import FloorLayout, changed_keys, compute_layout, services_by_server
 from planner.model import Rack, Server, Site
 from planner.model.edits import (

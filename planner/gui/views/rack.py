@@ -51,12 +51,13 @@ from PySide6.QtWidgets import (
 )
 
 from planner.gui import style
-from planner.gui.document import PlanDocument, WhenShown
+from planner.gui.document import PlanDocument
 from planner.gui.models.services_model import service_ids_from_mime
 from planner.gui.palette import DragSourceButton
 from planner.gui.recovery_controller import RecoveryController
 from planner.gui.views.canvas import show_tooltip
 from planner.gui.views.floor_items import text_color_on, tint
+from planner.gui.when_shown import WhenShown
 from planner.layout.floor import services_by_server
 from planner.model import Rack, Server, new_items
 from planner.model.edits import (

@@ -65,7 +65,7 @@ from PySide6.QtWidgets import (
 from planner.engine.recovery import RecoveryResult
 from planner.gui import style
 from planner.gui.actions import FIT_KEYS, ZOOM_IN_KEYS, ZOOM_OUT_KEYS, Shortcut, key_sequences
-from planner.gui.document import PlanDocument, Selection, WhenShown
+from planner.gui.document import PlanDocument, Selection
 from planner.gui.models.results_model import (
     COL_MET,
     COL_RECOVERED,
@@ -81,6 +81,7 @@ from planner.gui.models.results_model import (
 )
 from planner.gui.recovery_controller import RecoveryController
 from planner.gui.views.gantt import GanttView
+from planner.gui.when_shown import WhenShown
 from planner.model.edits import Change
 
 ADHOC = ""  # the picker's data for "Ad hoc": never a scenario id (ids are non-blank)
