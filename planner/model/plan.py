@@ -1,7 +1,8 @@
 """The plan: plain typed dataclasses, no Qt and no I/O.
 
-A plan holds sites, racks, servers (one shared id namespace: a scenario may fail any
-of them), recovery pools, services and scenarios. Times are minutes. Optional fields
+A plan holds sites, failure domains (power feeds, rooms, ...), racks, servers (one
+shared id namespace: a scenario may fail any of them), recovery pools, services and
+scenarios. Times are minutes. Optional fields
 exist for the GUI and the runbook (positions, colours, notes, owners, runbook steps);
 ``extra`` keeps fields written by other tools so that a round trip loses nothing.
 """
@@ -37,11 +38,29 @@ class Site:
 
 
 @dataclass
+class Domain:
+    """A failure domain: something whose loss takes down every rack and server in it.
+
+    ``kind`` is free text ("power", "ups", "room", "network", "cooling", ...). Within one
+    kind, a server is down only while *every* domain of that kind it belongs to is down
+    (a dual-fed server survives one feed); see docs/engine.md.
+    """
+
+    id: str
+    name: str
+    kind: str
+    site: str | None = None
+    notes: str | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
 class Rack:
     id: str
     site: str
     name: str
     units: int = DEFAULT_RACK_UNITS
+    domains: list[str] = field(default_factory=list)
     x: Number | None = None
     y: Number | None = None
     notes: str | None = None
@@ -55,6 +74,7 @@ class Server:
     name: str
     position: int
     height: int = 1
+    domains: list[str] = field(default_factory=list)  # besides those of its rack
     notes: str | None = None
     extra: dict[str, Any] = field(default_factory=dict)
 
@@ -81,6 +101,10 @@ class Service:
     rto_minutes: Number | None = None
     restore_minutes: Number = 0
     failover_minutes: Number | None = None
+    failover_needs: dict[str, int] | None = None  # None: the same as ``needs``
+    automatic_failover: bool = False  # fails over without waiting for the declaration
+    restart_minutes: Number | None = None  # restart in place once its servers are back
+    restart_needs: dict[str, int] | None = None  # None: the same as ``needs``
     servers: list[str] = field(default_factory=list)
     standby_servers: list[str] = field(default_factory=list)
     min_instances: int = 1
@@ -101,6 +125,8 @@ class Scenario:
     id: str
     name: str
     failed: list[str] = field(default_factory=list)
+    returns: dict[str, Number] = field(default_factory=dict)  # failed id -> back at T+minutes
+    declared_after_minutes: Number = 0  # no recovery task starts earlier (but automatic failovers)
     notes: str | None = None
     extra: dict[str, Any] = field(default_factory=dict)
 
@@ -109,6 +135,7 @@ class Scenario:
 class Plan:
     name: str = "Untitled plan"
     sites: list[Site] = field(default_factory=list)
+    domains: list[Domain] = field(default_factory=list)
     racks: list[Rack] = field(default_factory=list)
     servers: list[Server] = field(default_factory=list)
     pools: list[Pool] = field(default_factory=list)
@@ -119,6 +146,9 @@ class Plan:
 
     def site(self, site_id: str) -> Site | None:
         return next((s for s in self.sites if s.id == site_id), None)
+
+    def domain(self, domain_id: str) -> Domain | None:
+        return next((d for d in self.domains if d.id == domain_id), None)
 
     def rack(self, rack_id: str) -> Rack | None:
         return next((r for r in self.racks if r.id == rack_id), None)
