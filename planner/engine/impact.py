@@ -8,8 +8,10 @@ from typing import Literal
 
 from planner.model.plan import Plan, Service
 
-State = Literal["unaffected", "dependency", "failover", "restore"]
+State = Literal["unaffected", "dependency", "failover", "restore", "restart"]
 Action = Literal["failover", "restore"]
+#: How a service with a task of its own comes back (docs/engine.md, "Modes").
+Mode = Literal["failover", "restore", "restart"]
 
 
 class ScenarioError(ValueError):

@@ -12,7 +12,15 @@ from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
-from planner.engine.impact import Action, Impact, ScenarioError, State, analyse, failed_set_of
+from planner.engine.impact import (
+    Action,
+    Impact,
+    Mode,
+    ScenarioError,
+    State,
+    analyse,
+    failed_set_of,
+)
 from planner.engine.rcpsp import Problem, Schedule, solve
 from planner.model.graph import dependency_order
 from planner.model.plan import TIERS, Plan
@@ -78,6 +86,11 @@ class ServiceRecovery:
     miss_reason: MissReason | None  # why the RTO is missed: see miss_reason_text
     needs: dict[str, int] = field(default_factory=dict)
     waits_for: tuple[str, ...] = ()  # services whose task this one's task waits for
+    mode: Mode | None = None  # the chosen mode of its own task (None: no task)
+    earliest_start: float | None = None  # its task's release: the mode's earliest start
+    # The failed id whose return sets a restart's earliest start (None: the release is the
+    # declaration delay, or there is none).
+    released_by: str | None = None
 
 
 @dataclass(frozen=True)
@@ -94,6 +107,8 @@ class RecoveryResult:
     critical_path: tuple[str, ...]
     tier_minutes: dict[int, float]
     schedules_evaluated: int
+    declared_after_minutes: float = 0  # the scenario's declaration delay
+    returns: dict[str, float] = field(default_factory=dict)  # failed id -> back at T+minutes
 
     def service(self, service_id: str) -> ServiceRecovery | None:
         return next((s for s in self.services if s.id == service_id), None)
