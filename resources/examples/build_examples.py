@@ -1042,7 +1042,7 @@ def build_plan(after: bool = False) -> Plan:
             )
         )
     plan.scenarios = [
-        Scenario(scenario_id, name, list(failed), notes)
+        Scenario(scenario_id, name, list(failed), notes=notes)
         for scenario_id, name, failed, notes in SCENARIOS
     ]
     return plan
