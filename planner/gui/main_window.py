@@ -34,6 +34,7 @@ from planner.gui.views.dependencies import DependencyView
 from planner.gui.views.floor import FloorView
 from planner.gui.views.rack import RackView
 from planner.gui.views.recovery import RecoveryView
+from planner.gui.views.scenario_editor import ScenarioEditor
 from planner.gui.views.services import ServiceAssignmentWidget, ServicesView
 from planner.model import Plan, new_items
 from planner.model.clock import clock
@@ -102,6 +103,9 @@ class MainWindow(QMainWindow):
         self.side_tabs.setDocumentMode(True)
         self.side_tabs.addTab(self.properties, "Fields")
         self.side_tabs.addTab(self.assignment, icon("server"), "Servers")
+        self.scenario_editor = ScenarioEditor(self.document, self.recovery)
+        self.scenario_editor.message = self.show_message
+        self.side_tabs.addTab(self.scenario_editor, icon("scenario"), "Scenario")
         self._dock("Properties", self.side_tabs, Qt.DockWidgetArea.RightDockWidgetArea)
         self.document.selectionChanged.connect(self._show_assignment)
         self._show_assignment(self.document.selection)
@@ -264,7 +268,7 @@ class MainWindow(QMainWindow):
     def _show_assignment(self, selection: list) -> None:
         one_service = len(selection) == 1 and selection[0][0] == "service"
         self.side_tabs.setTabVisible(self.side_tabs.indexOf(self.assignment), one_service)
-        if not one_service:
+        if not one_service and self.side_tabs.currentWidget() is self.assignment:
             self.side_tabs.setCurrentWidget(self.properties)
 
     # ------------------------------------------------------------------ status
@@ -696,6 +700,7 @@ class MainWindow(QMainWindow):
         elif kind == "scenario":
             self.recovery.set_scenario(item_id)
             self.tabs.setCurrentWidget(self.recovery_view)
+            self.side_tabs.setCurrentWidget(self.scenario_editor)
         elif kind == "service":
             self.tabs.setCurrentWidget(self.dependencies)
         elif kind == "site":

@@ -30,6 +30,7 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import (
     QAction,
+    QBrush,
     QActionGroup,
     QColor,
     QFont,
@@ -67,7 +68,9 @@ from planner.gui import style
 from planner.gui.actions import FIT_KEYS, ZOOM_IN_KEYS, ZOOM_OUT_KEYS, Shortcut, key_sequences
 from planner.gui.document import PlanDocument, Selection
 from planner.gui.models.results_model import (
+    COL_EARLIEST,
     COL_MET,
+    COL_MODE,
     COL_RECOVERED,
     COL_RTO,
     COL_SERVICE,
@@ -272,7 +275,9 @@ def _touches(change: Change | None, kind: str, fields: set[str]) -> bool:
     return any(k == kind and name in fields for k, _, name in change.changed)
 
 
-def _swatch(color: str, outline: str | None = None, diamond: bool = False) -> QPixmap:
+def _swatch(
+    color: str, outline: str | None = None, diamond: bool = False, hatched: bool = False
+) -> QPixmap:
     ratio = 2.0  # drawn at twice the size so that the legend stays crisp at 200 %
     pixmap = QPixmap(round(14 * ratio), round(14 * ratio))
     pixmap.setDevicePixelRatio(ratio)
@@ -285,6 +290,10 @@ def _swatch(color: str, outline: str | None = None, diamond: bool = False) -> QP
         painter.drawPolygon(
             QPolygonF([QPointF(7, 1.5), QPointF(12.5, 7), QPointF(7, 12.5), QPointF(1.5, 7)])
         )
+    elif hatched:  # the wait before a release, as the timeline hatches it
+        painter.setPen(QColor(color).darker(125))
+        painter.setBrush(QBrush(QColor(color).darker(115), Qt.BrushStyle.BDiagPattern))
+        painter.drawRect(1, 3, 12, 8)
     else:
         painter.drawRoundedRect(1, 3, 12, 8, 2, 2)
     painter.end()
@@ -559,11 +568,13 @@ class RecoveryView(QWidget):
         widths = {
             # Narrow enough that the service names keep room on a 1366-pixel screen.
             COL_TIER: em * 4,
-            COL_STATE: em * 16,
+            COL_STATE: em * 12,
+            COL_MODE: em * 13,
+            COL_EARLIEST: em * 7,
             COL_START: em * 7,
             COL_RECOVERED: em * 9,
             COL_RTO: em * 7,
-            COL_MET: em * 26,  # "✗ own restore longer than RTO" whole
+            COL_MET: em * 20,
         }
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         for column, width in widths.items():
@@ -589,7 +600,9 @@ class RecoveryView(QWidget):
         entries = (
             (_swatch(style.STATE_COLORS["failover"]), "Failover"),
             (_swatch(style.STATE_COLORS["restore"]), "Restore"),
+            (_swatch(style.STATE_COLORS["restart"]), "Restart in place"),
             (_swatch(style.STATE_COLORS["dependency"]), "Waiting"),
+            (_swatch(style.STATE_COLORS["restart"], hatched=True), "Until release"),
             (_swatch("#ffffff", style.CRITICAL), "Critical path"),
             (_swatch(style.CRITICAL, diamond=True), "RTO missed"),
             (_swatch("#ffffff", style.MUTED_TEXT, diamond=True), "RTO met"),
@@ -788,10 +801,22 @@ class RecoveryView(QWidget):
             self._shown, self._shown_error = result, None
             self._show_headline(result)
             self.stack.setCurrentIndex(0)
+            self.gantt.set_item_names(self._release_names(result))
             self.gantt.set_result(result, "No service needs a failover or restore.")
             self.results_model.set_result(result)
             self._selection_from_document(self.document.selection)
         self._busy_changed()
+
+    def _release_names(self, result: RecoveryResult) -> dict[str, str]:
+        """Names of the failed items whose return releases a task (for the timeline)."""
+        wanted = {s.released_by for s in result.services if s.released_by}
+        plan = self.document.plan
+        names: dict[str, str] = {}
+        for items in (getattr(plan, "domains", []), plan.sites, plan.racks):
+            names.update((i.id, i.name.strip() or i.id) for i in items if i.id in wanted)
+        if len(names) < len(wanted):  # servers only when needed: a plan may hold 32,000
+            names.update((s.id, s.name.strip() or s.id) for s in plan.servers if s.id in wanted)
+        return names
 
     def _show_headline(self, result: RecoveryResult) -> None:
         total = result.recovery_minutes
