@@ -30,8 +30,8 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import (
     QAction,
-    QBrush,
     QActionGroup,
+    QBrush,
     QColor,
     QFont,
     QKeySequence,

@@ -321,8 +321,9 @@ class ScenarioEditor(QWidget):
         body.addLayout(adding)
         self.add_error = self._error_label()
         body.addWidget(self.add_error)
+        delete = [QKeySequence.StandardKey.Delete]
         self.delete_action = view_action(
-            self.table, "Remove failed item", self.remove_selected, [QKeySequence.StandardKey.Delete]
+            self.table, "Remove failed item", self.remove_selected, delete
         )
 
         failovers_label = QLabel("Automatic &failovers (no wait for the declaration):")
@@ -422,9 +423,13 @@ class ScenarioEditor(QWidget):
         if change.added or change.removed:
             # Made again now if shown, else when next shown.
             self._completions.setStringList(self.completions() if self.isVisible() else [])
-        if "scenario" in change.kinds and scenario_id is not None and (
-            scenario_id in change.changed_ids("scenario")
-            or scenario_id in change.added_ids("scenario")
+        if (
+            "scenario" in change.kinds
+            and scenario_id is not None
+            and (
+                scenario_id in change.changed_ids("scenario")
+                or scenario_id in change.added_ids("scenario")
+            )
         ):
             self._refresh_scenario()
         elif any(k in change.kinds for k in _NAMED_KINDS) and self.failed_model.ids:
@@ -475,10 +480,14 @@ class ScenarioEditor(QWidget):
 
     def _update_failovers(self, change: Change) -> None:
         """Rows of services added, removed or whose failover changed; others stay."""
-        if change.added_ids("service") or change.removed_ids("service") or any(
-            name in ("id", "failover_minutes")
-            for k, _, name in change.changed
-            if k == "service"
+        if (
+            change.added_ids("service")
+            or change.removed_ids("service")
+            or any(
+                name in ("id", "failover_minutes")
+                for k, _, name in change.changed
+                if k == "service"
+            )
         ):
             self._fill_failovers()
             return
@@ -577,9 +586,7 @@ class ScenarioEditor(QWidget):
         if service is None or service.automatic_failover == automatic:
             return
         try:
-            edit = scenario_edits.set_automatic_failover(
-                self.document.plan, service_id, automatic
-            )
+            edit = scenario_edits.set_automatic_failover(self.document.plan, service_id, automatic)
         except EditRefused as refusal:
             self.message(str(refusal))
             self._syncing = True
