@@ -98,3 +98,34 @@ def test_the_colours_follow_the_plan(floor) -> None:
     assert floor.scene.rack_items["r1"].brush().color().name() == colours["P2"]
     document.undo_stack.undo()
     assert floor.scene.rack_items["r1"].brush().color().name() == colours["P1"]
+
+
+def test_properties_show_membership_by_kind_and_edit_it(qtbot) -> None:
+    from planner.gui.properties import PropertiesPanel
+
+    document = PlanDocument(powered_plan())
+    panel = PropertiesPanel(document)
+    qtbot.addWidget(panel)
+    panel.show()
+    document.select([("rack", "r2")])
+    assert set(panel.domain_editors) == {"power", "room"}
+    power = panel.domain_editors["power"]
+    assert power.text() == "P1, P2" and panel.domain_editors["room"].text() == "R1"
+    power.setText("P2, R1")  # a room is not a power feed
+    power.editingFinished.emit()
+    assert document.plan.rack("r2").domains == ["P1", "P2", "R1"]
+    assert "'R1' is a room domain, not a power domain" in panel.errors["domains:power"]
+    assert panel.error_label("domains:power").isVisibleTo(panel)
+    power.setText("P2")
+    power.editingFinished.emit()
+    assert document.plan.rack("r2").domains == ["R1", "P2"]
+    assert document.undo_stack.undoText() == "Set power domains of Rack 2"
+    assert "domains:power" not in panel.errors
+    document.undo_stack.undo()
+    assert power.text() == "P1, P2"
+    document.select([("server", "s3")])  # in rack r3 (P2, R2), fed by P1 itself
+    assert panel.domain_editors["power"].text() == "P1"
+    assert panel.inherited["power"].text() == (
+        "inherited from rack Rack 3: power feed Power feed 2 (read-only)")  # fmt: skip
+    assert panel.domain_editors["room"].text() == ""
+    assert "room Room 2" in panel.inherited["room"].text()

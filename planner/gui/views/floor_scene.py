@@ -360,7 +360,7 @@ class FloorScene(QGraphicsScene):
         if rack_id in self.failed_ids:
             return True
         rack = self.rack_by_id.get(rack_id)
-        return rack is not None and any(d in self.failed_ids for d in rack.domains)
+        return rack is not None and any(d in self.failed_ids for d in rack.domains or ())
 
     # ------------------------------------------------------------------ states
 
@@ -502,7 +502,7 @@ class FloorScene(QGraphicsScene):
             failed = self.failed_ids
             fed = ", ".join(
                 _html(domain_rules.describe(plan, d)) + (" (failed)" if d in failed else "")
-                for d in rack.domains
+                for d in rack.domains or ()
             )
             return (
                 f"<b>{_html(rack.name or rack.id)}</b> ({_html(rack.id)})<br>"
