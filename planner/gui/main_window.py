@@ -38,8 +38,9 @@ from planner.gui.views.scenario_editor import ScenarioEditor
 from planner.gui.views.services import ServiceAssignmentWidget, ServicesView
 from planner.model import Plan, new_items
 from planner.model.clock import clock
-from planner.model.edits import AddItem, delete_items
+from planner.model.edits import AddItem, EditRefused, delete_items
 from planner.model.heap import collector_paused
+from planner.model.plan import Domain
 from planner.model.text import printable
 from planner.resources import resource_path
 from planner.storage import PlanFileError, load_plan
@@ -195,6 +196,7 @@ class MainWindow(QMainWindow):
         self._action("add_server", "Add ser&ver", self.add_server, "Ctrl+Shift+3", "server")
         self._action("add_service", "Add servi&ce", self.add_service, "Ctrl+Shift+4", "service")
         self._action("add_pool", "Add &pool", self.add_pool, "Ctrl+Shift+5", "pool")
+        self._action("add_domain", "Add failure &domain", self.add_domain, "Ctrl+Shift+6", "fail")
         self._action(
             "add_scenario", "Add sce&nario from failures", self.add_scenario, None, "scenario"
         )
@@ -236,7 +238,7 @@ class MainWindow(QMainWindow):
         for name in ("copy", "paste", "delete"):
             edit_menu.addAction(self.actions[name])
         add_menu = bar.addMenu("&Add")
-        for name in ("add_site", "add_rack", "add_server", "add_service", "add_pool"):
+        for name in ("add_site", "add_rack", "add_server", "add_service", "add_pool", "add_domain"):
             add_menu.addAction(self.actions[name])
         scenario_menu = bar.addMenu("&Scenario")
         for name in ("fail_selected", "clear_failures", "add_scenario"):
@@ -638,6 +640,29 @@ class MainWindow(QMainWindow):
         plan = self.document.plan
         return self._add("pool", new_items.new_pool(plan))
 
+    def add_domain(self) -> bool:
+        """A new failure domain (a power feed unless a domain of another kind is
+        selected), in the selected site if there is one; racks join it in Properties."""
+        plan = self.document.plan
+        selection = self.document.selection
+        chosen = [plan.domain(i) for k, i in selection if k == "domain"]
+        kind = next((d.kind for d in chosen if d is not None), "power")
+        site = placement.selected_site(plan, selection)
+        used = {item.id for items in (plan.sites, plan.domains, plan.racks, plan.servers)
+                for item in items}  # fmt: skip
+        number = 1
+        while f"domain{number}" in used:
+            number += 1
+        domain = Domain(f"domain{number}", f"Domain {number}", kind, site=site)
+        try:
+            added = self._add("domain", domain)
+        except ValueError as error:  # edits that do not know the kind yet
+            self.show_message(f"Cannot add a failure domain: {error}")
+            return False
+        if added:
+            self.show_message(f"{domain.name} ({kind}) added: put racks in it in their Properties")
+        return added
+
     def add_scenario(self) -> bool:
         """A named scenario from the current failures (or the selected locations)."""
         plan = self.document.plan
@@ -655,7 +680,12 @@ class MainWindow(QMainWindow):
 
     def delete_selection(self) -> None:
         if self.document.selection:
-            self.document.push(delete_items(self.document.plan, self.document.selection))
+            try:
+                edit = delete_items(self.document.plan, self.document.selection)
+            except (EditRefused, ValueError) as refusal:
+                self.show_message(f"Not deleted: {refusal}")
+                return
+            self.document.push(edit)
             self.document.select([])
 
     def _report_deletion(self, index: int) -> None:
@@ -705,6 +735,11 @@ class MainWindow(QMainWindow):
             self.tabs.setCurrentWidget(self.dependencies)
         elif kind == "site":
             self.tabs.setCurrentWidget(self.floor)
+        elif kind == "domain":
+            domain = self.document.plan.domain(item_id)
+            self.tabs.setCurrentWidget(self.floor)
+            if domain is not None:
+                self.floor.colour_by(domain.kind)
 
     def about(self) -> None:
         QMessageBox.about(self, "About DR Planner", about_text())
