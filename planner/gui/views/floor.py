@@ -383,7 +383,11 @@ class FloorView(QWidget):
         row.addWidget(none)
         row.addWidget(QLabel(f"no {kind} domain"))
         row.addStretch(1)
-        self.legend.setFixedHeight(self.legend_host.sizeHint().height() + 4)
+        # From the entries themselves: new children are hidden until the row is shown,
+        # so the row's own size hint would not count them yet.
+        tallest = max(b.sizeHint().height() for b in [intro, none, *self.legend_buttons.values()])
+        scrollbar = self.legend.horizontalScrollBar().sizeHint().height()
+        self.legend.setFixedHeight(tallest + 2 + scrollbar)
 
     def _scenario_words(self) -> str:
         scenario_id = self.recovery.scenario_id
