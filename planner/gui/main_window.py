@@ -40,7 +40,6 @@ from planner.model import Plan, new_items
 from planner.model.clock import clock
 from planner.model.edits import AddItem, EditRefused, delete_items
 from planner.model.heap import collector_paused
-from planner.model.plan import Domain
 from planner.model.text import printable
 from planner.resources import resource_path
 from planner.storage import PlanFileError, load_plan
@@ -648,17 +647,8 @@ class MainWindow(QMainWindow):
         chosen = [plan.domain(i) for k, i in selection if k == "domain"]
         kind = next((d.kind for d in chosen if d is not None), "power")
         site = placement.selected_site(plan, selection)
-        used = {item.id for items in (plan.sites, plan.domains, plan.racks, plan.servers)
-                for item in items}  # fmt: skip
-        number = 1
-        while f"domain{number}" in used:
-            number += 1
-        domain = Domain(f"domain{number}", f"Domain {number}", kind, site=site)
-        try:
-            added = self._add("domain", domain)
-        except ValueError as error:  # edits that do not know the kind yet
-            self.show_message(f"Cannot add a failure domain: {error}")
-            return False
+        domain = new_items.new_domain(plan, kind, site)
+        added = self._add("domain", domain)
         if added:
             self.show_message(f"{domain.name} ({kind}) added: put racks in it in their Properties")
         return added

@@ -694,8 +694,8 @@ class RecoveryView(QWidget):
             self._fill_scenarios()
         if _touches(change, "pool", {"name", "capacity"}):
             self._gantt_pools()
-        if _touches(change, "scenario", {"failed"}) or any(
-            _touches(change, kind, {"name"}) for kind in _LOCATION_KINDS
+        if _touches(change, "scenario", {"failed", "returns", "declared_after_minutes"}) or any(
+            _touches(change, kind, {"name"}) for kind in (*_LOCATION_KINDS, "domain")
         ):
             self._show_failed()
         self._busy_changed()
@@ -722,14 +722,18 @@ class RecoveryView(QWidget):
             return
         wanted = set(named) | set(adhoc)
         names: dict[str, str] = {}
-        for items in (plan.sites, plan.racks):
+        for items in (plan.sites, plan.domains, plan.racks):
             names.update((item.id, item.name) for item in items if item.id in wanted)
         if len(names) < len(wanted):  # servers only when needed: a plan may hold 32,000
             names.update((s.id, s.name) for s in plan.servers if s.id in wanted)
 
+        returns = scenario.returns if scenario is not None else {}
+
         def describe(ids: list[str]) -> str:
             shown = [
-                f"{i} ({names[i]})" if names.get(i, i) != i else i for i in ids[:_MAX_FAILED_SHOWN]
+                (f"{i} ({names[i]})" if names.get(i, i) != i else i)
+                + (f" back T+{format_minutes(returns[i])}" if i in returns else "")
+                for i in ids[:_MAX_FAILED_SHOWN]
             ]
             more = len(ids) - _MAX_FAILED_SHOWN
             return ", ".join(shown) + (f" and {more} more" if more > 0 else "")
@@ -739,7 +743,9 @@ class RecoveryView(QWidget):
             parts.append(describe(named))
         if adhoc:
             parts.append(("ad hoc: " if named else "") + describe(adhoc))
-        self.failed_label.setText("Failed: " + "; ".join(parts))
+        declared = scenario.declared_after_minutes if scenario is not None else 0
+        when = f"  ·  declared T+{format_minutes(declared)}" if declared else ""
+        self.failed_label.setText("Failed: " + "; ".join(parts) + when)
 
     def _busy_changed(self, _busy: bool | None = None) -> None:
         """Show whether the numbers on screen are current; grey them while they are not."""

@@ -54,7 +54,8 @@ from planner.gui.actions import view_action
 from planner.gui.document import PlanDocument
 from planner.gui.recovery_controller import RecoveryController
 from planner.layout.domains import kind_word
-from planner.model.clock import clock, parse_clock
+from planner.model import fields
+from planner.model.clock import clock
 from planner.model.edits import Change, Edit, EditRefused
 from planner.model.plan import Scenario
 
@@ -456,6 +457,7 @@ class ScenarioEditor(QWidget):
                     | Qt.ItemFlag.ItemIsSelectable
                     | Qt.ItemFlag.ItemIsUserCheckable
                 )
+                row.setCheckState(Qt.CheckState.Unchecked)  # the box shows even when unticked
                 self._failover_rows[service.id] = row
                 self.failovers.addItem(row)
                 self._show_failover(row)
@@ -514,8 +516,8 @@ class ScenarioEditor(QWidget):
             self._set_error(self.declared_error, "")
             return
         try:
-            minutes = parse_clock(text) if text.strip() else 0
-        except ValueError as error:
+            minutes = fields.parse("scenario", "declared_after_minutes", text)
+        except fields.ParseError as error:
             self._set_error(self.declared_error, f"Declared after: {error}")
             return
         if minutes == scenario.declared_after_minutes:
