@@ -72,9 +72,9 @@ def rack_domains(plan: Plan, kind: str) -> dict[str, list[str]]:
         own = [d for d in dict.fromkeys(rack.domains) if d in of_kind]
         if own:
             found.setdefault(rack.id, own)
-    own = set(found)
+    fed = set(found)  # racks shown by their own domains: their servers add none
     for server in plan.servers:
-        if server.rack in own or not server.domains:
+        if server.rack in fed or not server.domains:
             continue
         extra = [d for d in server.domains if d in of_kind]
         if extra:
