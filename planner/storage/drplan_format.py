@@ -188,11 +188,15 @@ def _item_rows(
     records: list[dict[str, Any]], columns: list[str], specs: list[FieldSpec]
 ) -> list[tuple[Any, ...]]:
     known = {spec.name for spec in specs}
+    # A field JSON leaves out at its default is stored as that default: a column of an
+    # optional field whose default is not null (false, 0) never holds null.
+    unset = {spec.name: spec.unset for spec in specs}
+    defaults = [(column, unset.get(column)) for column in columns]
     rows = []
     for ord_, record in enumerate(records):
         extra = {k: v for k, v in record.items() if k not in known}
         encoded = json.dumps(extra, ensure_ascii=False) if extra else None
-        rows.append((ord_, *[record.get(column) for column in columns], encoded))
+        rows.append((ord_, *[record.get(column, default) for column, default in defaults], encoded))
     return rows
 
 

@@ -270,7 +270,8 @@ def _as_version_2_saved(records: Records) -> Records:
     (format v2) of a plan a version 2 file can hold: the version, and no ``domains``
     list (every new field of an item is written only when set)."""
     saved = {key: value for key, value in records.items() if key != "domains" or value}
-    saved["version"] = 1
+    if saved.get("version") == 2:  # anything else is not what version 3 saves: no match
+        saved["version"] = 1
     return saved
 
 
