@@ -71,10 +71,22 @@ class PlanTree(QTreeWidget):
 
     def _plan_changed(self, change: Change | None, _origin: object = None) -> None:
         # The tree never edits the plan, so there is no change of its own to skip.
-        if change is None or self._repeated:
+        if change is None or self._repeated or self._repeats(change):
             self.rebuild()
         elif change:
             self._update(change)
+
+    def _repeats(self, change: Change) -> bool:
+        """Whether ``change`` added an item whose id another item of its kind still has
+        (an undo bringing back one of two items a file repeated): rows cannot be told
+        apart by key then, so the tree is rebuilt, as for a plan that repeats ids."""
+        plan = self.document.plan
+        for kind, item_id in change.added:
+            if (kind, item_id) in self._items and kind in _LISTS:
+                items = getattr(plan, _LISTS[kind])
+                if sum(1 for item in items if item.id == item_id) > 1:
+                    return True
+        return False
 
     # ------------------------------------------------------------------ whole tree
 
