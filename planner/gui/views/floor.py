@@ -181,7 +181,7 @@ class FloorView(QWidget):
             "Colour racks by their recovery state, or by their failure domains of one kind"
         )
         self.colour_combo.currentIndexChanged.connect(self._colour_picked)
-        colour_label = QLabel("C&olour by:", self)
+        colour_label = QLabel("Colour &by:", self)
         colour_label.setBuddy(self.colour_combo)
         bar.addWidget(colour_label)
         bar.addWidget(self.colour_combo)

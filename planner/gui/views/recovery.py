@@ -818,7 +818,7 @@ class RecoveryView(QWidget):
         wanted = {s.released_by for s in result.services if s.released_by}
         plan = self.document.plan
         names: dict[str, str] = {}
-        for items in (getattr(plan, "domains", []), plan.sites, plan.racks):
+        for items in (plan.domains, plan.sites, plan.racks):
             names.update((i.id, i.name.strip() or i.id) for i in items if i.id in wanted)
         if len(names) < len(wanted):  # servers only when needed: a plan may hold 32,000
             names.update((s.id, s.name.strip() or s.id) for s in plan.servers if s.id in wanted)

@@ -255,7 +255,7 @@ class ScenarioEditor(QWidget):
         column.addWidget(self.body, 1)
 
         declared = QHBoxLayout()
-        declared_label = QLabel("&Declared after (h:mm):")
+        declared_label = QLabel("Declared af&ter (h:mm):")
         self.declared_edit = QLineEdit()
         self.declared_edit.setObjectName("field-declared_after_minutes")
         self.declared_edit.setToolTip(
@@ -271,7 +271,7 @@ class ScenarioEditor(QWidget):
         self.declared_error = self._error_label()
         body.addWidget(self.declared_error)
 
-        failed_label = QLabel("&Failed items and when they are back:")
+        failed_label = QLabel("Failed &items and when they are back:")
         body.addWidget(failed_label)
         self.failed_model = FailedModel(self)
         self.table = QTableView()
@@ -311,7 +311,7 @@ class ScenarioEditor(QWidget):
         self.add_edit.setCompleter(completer)
         self.add_edit.returnPressed.connect(self.add_typed)
         self.add_edit.textEdited.connect(lambda _t: self._set_error(self.add_error, ""))
-        self.add_button = QPushButton("&Add")
+        self.add_button = QPushButton("A&dd")
         self.add_button.clicked.connect(self.add_typed)
         self.remove_button = QPushButton("&Remove")
         self.remove_button.setToolTip("Take the selected items off the failed list (Delete)")
@@ -327,7 +327,7 @@ class ScenarioEditor(QWidget):
             self.table, "Remove failed item", self.remove_selected, delete
         )
 
-        failovers_label = QLabel("Automatic &failovers (no wait for the declaration):")
+        failovers_label = QLabel("Automatic fail&overs (no wait for the declaration):")
         failovers_label.setWordWrap(True)
         body.addWidget(failovers_label)
         self.failovers = QListWidget()
