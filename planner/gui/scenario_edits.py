@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from planner.model import Plan
-from planner.model.clock import CLOCK_HINT, clock, parse_clock
+from planner.model.clock import clock, parse_clock
 from planner.model.edits import EditRefused, SetFields
 from planner.model.plan import MAX_MINUTES, Number, Scenario
 
@@ -113,7 +113,7 @@ def parse_return(text: str) -> Number | None:
     except ValueError:
         raise ValueError(
             f"'{text.strip()}' is not a time: write h:mm after the incident (e.g. 30:00), "
-            f"{CLOCK_HINT}, or 'never'"
+            "minutes (e.g. 90), or 'never'"
         ) from None
 
 

@@ -49,7 +49,7 @@ def test_racks_take_the_colour_of_their_feed_and_a_dual_fed_rack_is_split(floor)
     assert items["a1"].brush().style() == Qt.BrushStyle.Dense5Pattern  # no power domain
     legend = floor.legend_buttons
     assert floor.legend.isVisible() and set(legend) == {"P1", "P2"}
-    assert legend["P1"].text() == "Power feed 1 (failed)" and legend["P1"].isChecked()
+    assert legend["P1"].text() == "Power feed 1 (failed, back T+30:00)" and legend["P1"].isChecked()
     assert legend["P2"].text() == "Power feed 2"
 
 

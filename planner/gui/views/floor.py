@@ -64,6 +64,7 @@ from planner.gui.views.floor_items import snap
 from planner.gui.views.floor_scene import FloorScene, differs
 from planner.layout import domains as domain_rules
 from planner.layout.floor import NEW_SITE_SIZE
+from planner.model.clock import clock
 from planner.model import Rack, Site, new_items
 from planner.model.edits import (
     AddItem,
@@ -369,7 +370,12 @@ class FloorView(QWidget):
             button.setChecked(domain_id in failed)
             button.setIcon(_swatch_icon(colour, domain_id in failed))
             button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
-            button.setText(f"{name} (failed)" if domain_id in failed else name)
+            back = self._return_of(domain_id)
+            button.setText(
+                f"{name} (failed{', back ' + back if back else ''})"
+                if domain_id in failed
+                else name
+            )
             verb = "Restore" if domain_id in failed else "Fail"
             button.setToolTip(
                 f"{verb} {domain_rules.describe(plan, domain_id)} {where} "
@@ -388,6 +394,14 @@ class FloorView(QWidget):
         tallest = max(b.sizeHint().height() for b in [intro, none, *self.legend_buttons.values()])
         scrollbar = self.legend.horizontalScrollBar().sizeHint().height()
         self.legend.setFixedHeight(tallest + 2 + scrollbar)
+
+    def _return_of(self, item_id: str) -> str:
+        """ "T+23:00" when the scenario shown brings ``item_id`` back, else ""."""
+        scenario_id = self.recovery.scenario_id
+        scenario = self.document.plan.scenario(scenario_id) if scenario_id else None
+        if scenario is None or item_id not in scenario.returns:
+            return ""
+        return f"T+{clock(scenario.returns[item_id])}"
 
     def _scenario_words(self) -> str:
         scenario_id = self.recovery.scenario_id
