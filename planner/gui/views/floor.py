@@ -64,8 +64,8 @@ from planner.gui.views.floor_items import snap
 from planner.gui.views.floor_scene import FloorScene, differs
 from planner.layout import domains as domain_rules
 from planner.layout.floor import NEW_SITE_SIZE
-from planner.model.clock import clock
 from planner.model import Rack, Site, new_items
+from planner.model.clock import clock
 from planner.model.edits import (
     AddItem,
     Change,
