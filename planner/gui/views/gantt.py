@@ -685,10 +685,11 @@ class GanttView(Navigation, QAbstractScrollArea):
         assert service is not None
         rect = self._bar_rect(row)
         fill = QColor(state_color(service.state))
-        self._paint_release(painter, row, fill, font, metrics)
+        self._paint_release(painter, row, fill)
         if self._paint_offscreen(painter, row, rect, fill, font, metrics):
             if service.rto_minutes is not None:
                 self._paint_rto(painter, row, rect)
+            self._paint_release_label(painter, row, font, metrics)
             return
         critical = service.id in self._critical and not row.waiting
         highlighted = service.id in self._highlighted
@@ -712,11 +713,11 @@ class GanttView(Navigation, QAbstractScrollArea):
             painter.drawText(where, Qt.AlignmentFlag.AlignCenter, text)
         if service.rto_minutes is not None:
             self._paint_rto(painter, row, rect)
+        self._paint_release_label(painter, row, font, metrics)
 
-    def _paint_release(
-        self, painter: QPainter, row: _Row, fill: QColor, font: QFont, metrics: QFontMetrics
-    ) -> None:
-        """The wait before the task's release, hatched in its colour, with its label."""
+    def _paint_release(self, painter: QPainter, row: _Row, fill: QColor) -> None:
+        """The wait before the task's release, hatched in its colour (labelled later,
+        by :meth:`_paint_release_label`)."""
         box = self._release_rect(row)
         if box is None or row.service is None:
             return
@@ -730,12 +731,31 @@ class GanttView(Navigation, QAbstractScrollArea):
         painter.drawRect(box)
         painter.setPen(QPen(fill.darker(125), 1, Qt.PenStyle.DashLine))
         painter.drawLine(box.topRight(), box.bottomRight())
-        text = release_text(row.service, self._item_names)
-        width = metrics.horizontalAdvance(text) + 10
-        if not text or box.width() < width:
+
+    def _paint_release_label(
+        self, painter: QPainter, row: _Row, font: QFont, metrics: QFontMetrics
+    ) -> None:
+        """The release's label, over everything else of the row (the dotted line of a
+        missed RTO included: the label says why)."""
+        box = self._release_rect(row)
+        if box is None or row.service is None:
             return
-        # Right-aligned against the release, on a white backing so the hatch stays legible.
-        spot = QRectF(box.right() - width - 2, box.top(), width, box.height())
+        text = release_text(row.service, self._item_names)
+        if not text:
+            return
+        # In the hatch, clear of the RTO diamond (none: the tooltip still says it), on a
+        # white backing so that the hatch and a missed RTO's dotted line stay behind it.
+        band = QRectF(box.left(), self._y(row) + 2.0, box.width(), row.height - 4.0)
+        diamond = self._rto_span(row) if row.service.rto_minutes is not None else None
+        width = metrics.horizontalAdvance(text) + 10
+        where = label_rect(band, width - 8, diamond)
+        if where is not None:
+            spot = QRectF(where.center().x() - width / 2, band.top(), width, band.height())
+        else:  # the hatch is too short on screen: after the bar, if it starts at once
+            bar = self._bar_rect(row)
+            if bar.left() - box.right() > 24:
+                return  # the task waited for more than its release: the tooltip says it
+            spot = QRectF(bar.right() + 6, band.top(), width, band.height())
         painter.setPen(Qt.PenStyle.NoPen)
         painter.setBrush(QColor(255, 255, 255, 225))
         painter.drawRoundedRect(spot, 2, 2)
