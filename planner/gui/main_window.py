@@ -45,6 +45,7 @@ from planner.resources import resource_path
 from planner.storage import PlanFileError, load_plan
 
 MAX_RECENT = 8
+FAILABLE_KINDS = ("site", "domain", "rack", "server")  # what a scenario may fail
 PLAN_FILTER = "DR Planner plans (*.drplan);;JSON plans (*.json);;All files (*)"
 
 
@@ -657,7 +658,7 @@ class MainWindow(QMainWindow):
         """A named scenario from the current failures (or the selected locations)."""
         plan = self.document.plan
         failed = sorted(self.recovery.failed_ids()) or [
-            i for k, i in self.document.selection if k in ("site", "rack", "server")
+            i for k, i in self.document.selection if k in FAILABLE_KINDS
         ]
         if not failed:
             self.show_message("Fail some sites, racks or servers first (F8), then add a scenario")
@@ -693,9 +694,9 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage(f"{'; '.join(summaries)}  ·  {undo} undoes it", 15_000)
 
     def fail_selected(self) -> None:
-        locations = [i for k, i in self.document.selection if k in ("site", "rack", "server")]
+        locations = [i for k, i in self.document.selection if k in FAILABLE_KINDS]
         if not locations:
-            self.show_message("Select sites, racks or servers to fail")
+            self.show_message("Select sites, racks, servers or failure domains to fail")
             return
         for item_id in locations:
             self.recovery.toggle_failed(item_id)
