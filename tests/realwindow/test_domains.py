@@ -87,3 +87,28 @@ def test_a_return_time_is_typed_into_the_scenario_editor(qtbot, tmp_path) -> Non
     qtbot.waitUntil(lambda: "R2" not in scenario.returns, timeout=10_000)
     QApplication.processEvents()
     assert editor.failed_model.index(row, 1).data() == "never"
+
+
+def test_a_right_click_on_a_rack_fails_its_power_feed_from_the_menu(qtbot, tmp_path) -> None:
+    window = _window(qtbot, tmp_path)
+    window.tabs.setCurrentWidget(window.floor)
+    floor = window.floor
+    floor.colour_by("power")
+    floor.canvas.fit_all()
+    QApplication.processEvents()
+    rack = floor.scene.rack_items["r3"]
+    view_point = floor.canvas.mapFromScene(rack.sceneBoundingRect().center())
+    point = floor.canvas.viewport().mapToGlobal(view_point)
+    scenario = window.document.plan.scenario("fire")
+    assert scenario is not None
+    xdo.click(point.x(), point.y(), button=3)
+    qtbot.waitUntil(lambda: floor.canvas.last_menu is not None, timeout=10_000)
+    menu = floor.canvas.last_menu
+    qtbot.waitUntil(menu.isVisible, timeout=10_000)
+    first = menu.actions()[0]
+    assert first.text() == "Fail power feed Power feed 2 in Battery room fire"
+    xdo.key("Down")
+    qtbot.waitUntil(lambda: menu.activeAction() is first, timeout=10_000)
+    xdo.key("Return")
+    qtbot.waitUntil(lambda: "P2" in scenario.failed, timeout=10_000)
+    assert window.document.undo_stack.undoText() == "Fail Power feed 2 in Battery room fire"
