@@ -29,7 +29,7 @@ STATES: dict[str, State] = {
     "failover": State("#e0a526", "Failover", "amber"),  # switching to a standby
     # Restarted where it ran once its servers are back (power restored): teal, far from
     # the green of up, the blue of a selection and the warm colours of the others.
-    "restart": State("#1a9aa0", "Restart in place", "teal"),
+    "restart": State("#168a9c", "Restart in place", "teal"),
     "restore": State("#d9653b", "Restore", "orange"),  # rebuilt from backup
     "lost": State("#c62828", "Lost", "red"),  # destroyed by the scenario
 }
