@@ -23,7 +23,7 @@ class ScenarioError(ValueError):
         self.lines = lines
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ModeOption:
     """One way a service's task can run: its duration, pool units and earliest start.
 
@@ -193,6 +193,9 @@ def _analyse_timed(
     racks_by_id = {r.id: r for r in plan.racks}
     back: dict[str, float] = {}
     setter: dict[str, str | None] = {}
+    # Failed ids that are no site, rack or domain may be servers.
+    failed_servers = failed_set.difference(site_back, rack_back, kinds)
+    lost_rack_back = {r: b for r, b in rack_back.items() if b[0] > 0}
     for server in plan.servers:
         if server.domains:
             # Its own domains join its rack's: within a kind, the first back counts.
@@ -203,9 +206,16 @@ def _analyse_timed(
                 dom = domains_back(every)
                 if dom[0] > worst[0]:
                     worst = dom
-        else:
+        elif failed_servers:
             worst = rack_back.get(server.rack, nothing)
-        if server.id in failed_set:
+        else:
+            # The common case: lost only through its rack (one look-up per server).
+            got = lost_rack_back.get(server.rack)
+            if got is not None:
+                back[server.id] = got[0]
+                setter[server.id] = got[1]
+            continue
+        if server.id in failed_servers:
             own = r_of(server.id)
             if own > worst[0]:
                 worst = (own, server.id)
@@ -218,8 +228,9 @@ def _analyse_timed(
     lost_servers = tuple(back)
     actions: dict[str, Action] = {}
     modes: dict[str, tuple[ModeOption, ...]] = {}
+    lost = set(back)
     for service in plan.services:
-        options = _modes(service, back, setter, declared)
+        options = _modes(service, lost, back, setter, declared)
         if options:
             modes[service.id] = options
             actions[service.id] = "failover" if options[0].mode == "failover" else "restore"
@@ -239,34 +250,46 @@ def _analyse_timed(
 
 def _modes(
     service: Service,
+    lost: set[str],
     back: dict[str, float],
     setter: dict[str, str | None],
     declared: float,
 ) -> tuple[ModeOption, ...]:
-    """The available modes of a service's task (none: it needs no task)."""
-    if not service.servers and not service.standby_servers:
+    """The available modes of a service's task (none: it needs no task).
+
+    The options hold the service's own needs dicts (results copy them).
+    """
+    servers = service.servers
+    if not servers and not service.standby_servers:
         return ()
-    active = list(dict.fromkeys(service.servers))
-    up = sum(1 for s in active if s not in back)
     need = service.min_instances
+    # The common case in a large scenario: every server lost, no set to build.
+    up = 0 if lost.issuperset(servers) else len(set(servers).difference(lost))
     if up >= need:
         return ()
     options: list[ModeOption] = []
     if service.failover_minutes is not None:
-        standby = len(set(service.standby_servers).difference(back))
+        standby = _surviving(service.standby_servers, lost)
         if up + standby >= need:
             release = 0 if service.automatic_failover else declared
             needs = service.failover_needs if service.failover_needs is not None else service.needs
-            options.append(ModeOption("failover", service.failover_minutes, dict(needs), release))
-    if service.restart_minutes is not None and len(active) >= need > 0:
-        times = sorted((back.get(s, 0), s) for s in active)
-        t_back, server = times[need - 1]
-        if math.isfinite(t_back):
-            needs = service.restart_needs if service.restart_needs is not None else service.needs
-            release = max(declared, t_back)
-            by = setter.get(server) if t_back > declared else None
-            options.append(ModeOption("restart", service.restart_minutes, dict(needs), release, by))
-    options.append(ModeOption("restore", service.restore_minutes, dict(service.needs), declared))
+            options.append(ModeOption("failover", service.failover_minutes, needs, release))
+    if service.restart_minutes is not None:
+        distinct = set(servers)
+        if len(distinct) >= need > 0:
+            t_back = sorted([back.get(s, 0) for s in distinct])[need - 1]
+            if math.isfinite(t_back):
+                needs = (
+                    service.restart_needs if service.restart_needs is not None else service.needs
+                )
+                by = None
+                if t_back > declared:
+                    # The failed item that brings back the server whose return sets T_back
+                    # (the first in the service's list among equals, for determinism).
+                    by = setter[next(s for s in servers if back.get(s, 0) == t_back)]
+                release = max(declared, t_back)
+                options.append(ModeOption("restart", service.restart_minutes, needs, release, by))
+    options.append(ModeOption("restore", service.restore_minutes, service.needs, declared))
     return tuple(options)
 
 
