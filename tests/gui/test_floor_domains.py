@@ -31,7 +31,7 @@ def floor(qtbot) -> FloorView:
 def test_the_kinds_of_the_plan_are_offered(floor) -> None:
     combo = floor.colour_combo
     assert [combo.itemText(i) for i in range(combo.count())] == [
-        "Recovery state", "Domain: power", "Domain: room"]  # fmt: skip
+        "Recovery state", "Power domains", "Room domains"]  # fmt: skip
     assert not floor.legend.isVisible()
 
 

@@ -41,7 +41,7 @@ def test_a_click_on_the_legend_fails_a_power_feed_and_ctrl_z_undoes_it(qtbot, tm
     button = window.floor.legend_buttons["P2"]
     qtbot.waitUntil(button.isVisible, timeout=10_000)
     # Laid out and painted where it will stay before the pointer goes there.
-    qtbot.waitUntil(lambda: window.floor.legend.viewport().height() >= button.height() > 0)
+    qtbot.waitUntil(lambda: window.floor.legend.height() >= button.height() > 0)
     QApplication.processEvents()
     window.repaint()
     scenario = window.document.plan.scenario("fire")

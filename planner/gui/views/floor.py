@@ -48,7 +48,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QMenu,
-    QScrollArea,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -57,6 +56,7 @@ from PySide6.QtWidgets import (
 from planner.gui import placement, scenario_edits, style
 from planner.gui.actions import FIT_KEYS, ZOOM_IN_KEYS, ZOOM_OUT_KEYS, view_action
 from planner.gui.document import PlanDocument
+from planner.gui.flow import FlowLayout
 from planner.gui.palette import DragSourceButton
 from planner.gui.recovery_controller import RecoveryController
 from planner.gui.views.floor_canvas import FLOOR_MIME, MAX_SCALE, FloorCanvas, Overview
@@ -103,6 +103,17 @@ class PaletteButton(DragSourceButton):
         data = QMimeData()
         data.setData(FLOOR_MIME, self.kind.encode())
         return data
+
+
+def _pair(first: QWidget, second: QWidget) -> QWidget:
+    """Two widgets kept together on one row of the wrapping legend."""
+    pair = QWidget()
+    layout = QHBoxLayout(pair)
+    layout.setContentsMargins(4, 0, 4, 0)
+    layout.setSpacing(4)
+    layout.addWidget(first)
+    layout.addWidget(second)
+    return pair
 
 
 def _swatch_icon(colour: str, failed: bool, hatched: bool = False) -> QIcon:
@@ -178,6 +189,7 @@ class FloorView(QWidget):
             button.setDefaultAction(action)
             bar.addWidget(button)
         self.colour_combo = QComboBox(self)
+        self.colour_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.colour_combo.setToolTip(
             "Colour racks by their recovery state, or by their failure domains of one kind"
         )
@@ -195,16 +207,10 @@ class FloorView(QWidget):
         column.setContentsMargins(0, 0, 0, 0)
         column.setSpacing(0)
         column.addLayout(bar)
-        self.legend = QScrollArea(self)
-        self.legend.setWidgetResizable(True)
-        self.legend.setFrameShape(QScrollArea.Shape.NoFrame)
-        self.legend.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
-        self.legend.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.legend_host = QWidget()
-        self.legend_row = QHBoxLayout(self.legend_host)
+        # The legend wraps onto more rows rather than widening the window (1366 px).
+        self.legend = QWidget(self)
+        self.legend_row = FlowLayout(self.legend, spacing=2, row_spacing=0)
         self.legend_row.setContentsMargins(6, 0, 6, 2)
-        self.legend_row.setSpacing(2)
-        self.legend.setWidget(self.legend_host)
         self.legend.setVisible(False)
         self.legend_buttons: dict[str, QToolButton] = {}
         column.addWidget(self.legend)
@@ -314,7 +320,7 @@ class FloorView(QWidget):
             combo.clear()
             combo.addItem("Recovery state", domain_rules.BY_STATE)
             for kind in domain_rules.kinds(self.document.plan):
-                combo.addItem(f"Domain: {kind}", kind)
+                combo.addItem(f"{kind.capitalize()} domains", kind)
             combo.setCurrentIndex(max(combo.findData(self.scene.colour_kind), 0))
         finally:
             combo.blockSignals(False)
@@ -358,6 +364,7 @@ class FloorView(QWidget):
         failed = self.recovery.failed_ids()
         where = self._scenario_words()
         intro = QLabel(f"{kind.capitalize()}:")
+        intro.setToolTip(f"Click a {domain_rules.kind_word(kind)} to fail or restore it {where}")
         intro.setStyleSheet(f"color: {style.MUTED_TEXT};")
         row.addWidget(intro)
         for domain_id, colour in self.scene.domain_colours.items():
@@ -386,14 +393,11 @@ class FloorView(QWidget):
             row.addWidget(button)
         none = QLabel()
         none.setPixmap(_swatch_icon(domain_rules.NO_DOMAIN, False, hatched=True).pixmap(14, 14))
-        row.addWidget(none)
-        row.addWidget(QLabel(f"no {kind} domain"))
-        row.addStretch(1)
-        # From the entries themselves: new children are hidden until the row is shown,
-        # so the row's own size hint would not count them yet.
-        tallest = max(b.sizeHint().height() for b in [intro, none, *self.legend_buttons.values()])
-        scrollbar = self.legend.horizontalScrollBar().sizeHint().height()
-        self.legend.setFixedHeight(tallest + 2 + scrollbar)
+        none_text = QLabel(f"no {kind} domain")
+        none_text.setStyleSheet(f"color: {style.MUTED_TEXT};")
+        row.addWidget(_pair(none, none_text))
+        for widget in self.legend.findChildren(QWidget):
+            widget.show()
 
     def _return_of(self, item_id: str) -> str:
         """ "T+23:00" when the scenario shown brings ``item_id`` back, else ""."""
