@@ -756,6 +756,8 @@ class GanttView(Navigation, QAbstractScrollArea):
             if bar.left() - box.right() > 24:
                 return  # the task waited for more than its release: the tooltip says it
             spot = QRectF(bar.right() + 6, band.top(), width, band.height())
+            if spot.right() > self.viewport().width():
+                return  # no room after the bar either
         painter.setPen(Qt.PenStyle.NoPen)
         painter.setBrush(QColor(255, 255, 255, 225))
         painter.drawRoundedRect(spot, 2, 2)

@@ -483,13 +483,13 @@ class RecoveryView(QWidget):
         widths = {
             # Narrow enough that the service names keep room on a 1366-pixel screen.
             COL_TIER: em * 4,
-            COL_STATE: em * 15,  # "Restart in place" whole, with its swatch
+            COL_STATE: em * 17,  # "Restart in place" whole, with its swatch
             COL_MODE: em * 14,
             COL_EARLIEST: em * 7,
             COL_START: em * 7,
             COL_RECOVERED: em * 8,
             COL_RTO: em * 6,
-            COL_MET: em * 18,
+            COL_MET: em * 16,
         }
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         for column, width in widths.items():
