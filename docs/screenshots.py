@@ -2,6 +2,11 @@
 
 Run: ``QT_QPA_PLATFORM=offscreen .venv/bin/python docs/screenshots.py [--scale 2]``.
 The window is real (offscreen platform), with the bundled font, at 1400x900.
+
+The failure-domain views (the floor coloured by power feed, the scenario editor, the
+timeline with its release waits) are shot on the example plan when it has power domains,
+else on :func:`powered_plan` below: three rack groups on their own feeds (and one rack
+fed by two), power back after 23, 30 and 86 hours, a 40-minute declaration.
 """
 
 from __future__ import annotations
@@ -91,9 +96,108 @@ def main() -> None:
             target = args.out / f"{name}{suffix}.png"
             window.grab().save(str(target))
             print(target)
+    window.document.undo_stack.setClean()
+    domain_shots(window, app, args.out, suffix, args.plan, args.scenario)
     settings_file.unlink(missing_ok=True)
     window.document.undo_stack.setClean()
     window.close()
+
+
+def powered_plan():  # type: ignore[no-untyped-def]
+    """A Pangyo-like plan on power domains (used when the example has none)."""
+    from planner.model import Plan, Pool, Rack, Scenario, Server, Service, Site
+    from planner.model.plan import Domain
+
+    feeds = [("P1", "Feed A (UPS 1)"), ("P2", "Feed B (UPS 2)"), ("P3", "Feed C (UPS 3)")]
+    domains = [Domain(i, name, "power", site="pangyo") for i, name in feeds]
+    domains += [Domain("H1", "Hall 1", "room", site="pangyo"),
+                Domain("H2", "Hall 2", "room", site="pangyo")]  # fmt: skip
+    racks = [
+        Rack("pg-a01", "pangyo", "A01", domains=["P1", "H1"]),
+        Rack("pg-a02", "pangyo", "A02", domains=["P1", "H1"]),
+        Rack("pg-b01", "pangyo", "B01", domains=["P2", "H1"]),
+        Rack("pg-b02", "pangyo", "B02", domains=["P2", "H1"]),
+        Rack("pg-c01", "pangyo", "C01", domains=["P3", "H2"]),
+        Rack("pg-d01", "pangyo", "D01 (dual feed)", domains=["P2", "P3", "H2"]),
+        Rack("an-01", "anyang", "Anyang 01"),
+        Rack("an-02", "anyang", "Anyang 02"),
+    ]
+    servers = [Server(f"{rack.id}-s{n}", rack.id, f"{rack.name} srv {n}", 2 * n - 1, 2)
+               for rack in racks for n in (1, 2, 3)]  # fmt: skip
+
+    def on(rack: str, n: int = 1) -> list[str]:
+        return [f"{rack}-s{n}"]
+
+    services = [
+        Service("dns", "DNS", tier=0, rto_minutes=30, restore_minutes=240, failover_minutes=10,
+                automatic_failover=True, servers=on("pg-a01"), standby_servers=on("an-01")),
+        Service("talk", "카카오톡 메시지", tier=0, rto_minutes=120, restore_minutes=900,
+                failover_minutes=60, servers=on("pg-a01", 2), standby_servers=on("an-01", 2),
+                depends_on=["dns"], needs={"ops": 1}),
+        Service("login", "로그인 (PC)", tier=1, rto_minutes=240, restore_minutes=1800,
+                restart_minutes=30, servers=on("pg-a02"), depends_on=["dns"], needs={"ops": 1}),
+        Service("pay", "카카오페이 결제", tier=0, rto_minutes=180, restore_minutes=2400,
+                restart_minutes=45, servers=on("pg-b01"), depends_on=["login"],
+                needs={"ops": 1}),
+        Service("photos", "사진·동영상", tier=2, restore_minutes=600, restart_minutes=40,
+                servers=on("pg-d01"), depends_on=["login"], needs={"ops": 1}),
+        Service("mail", "다음 메일", tier=2, restore_minutes=3000, restart_minutes=60,
+                servers=on("pg-c01"), depends_on=["dns"], needs={"ops": 1}),
+        Service("taxi", "택시", tier=1, rto_minutes=600, restore_minutes=1200,
+                failover_minutes=90, servers=on("pg-b02"), standby_servers=on("an-02"),
+                depends_on=["pay"], needs={"ops": 1}),
+    ]  # fmt: skip
+    return Plan(
+        name="Pangyo on power domains",
+        sites=[Site("pangyo", "판교 데이터센터 (Pangyo)"), Site("anyang", "안양 (Anyang)")],
+        domains=domains,
+        racks=racks,
+        servers=servers,
+        pools=[Pool("ops", "On-site crew", 2)],
+        services=services,
+        scenarios=[
+            Scenario("power-cut", "Battery room fire: service power cut",
+                     ["P1", "P2", "P3"], returns={"P1": 1380, "P2": 1800, "P3": 5160},
+                     declared_after_minutes=40),
+        ],
+    )  # fmt: skip
+
+
+def domain_shots(window, app, out: Path, suffix: str, plan_path: Path, scenario: str) -> None:  # type: ignore[no-untyped-def]
+    """The floor by power feed, the scenario editor and the timeline with release waits."""
+    from planner.layout import domains as domain_rules
+
+    kinds = domain_rules.kinds(window.document.plan)
+    if "power" not in kinds:  # the example has no power domains yet: a plan of our own
+        window.document.replace(powered_plan(), None)
+        scenario = "power-cut"
+    window.recovery.set_scenario(scenario)
+    window.recovery.wait_until_current()
+
+    def settle() -> None:
+        for _ in range(5):
+            app.processEvents()
+
+    window.tabs.setCurrentWidget(window.floor)
+    window.floor.colour_by("power")
+    settle()
+    window.floor.fit_action.trigger()
+    settle()
+
+    def shoot(name: str, widget) -> None:  # type: ignore[no-untyped-def]
+        target = out / f"{name}{suffix}.png"
+        widget.grab().save(str(target))
+        print(target)
+
+    shoot("floor-power", window)
+    window.tabs.setCurrentWidget(window.recovery_view)
+    window.side_tabs.setCurrentWidget(window.scenario_editor)
+    window.scenario_editor.table.selectRow(0)
+    settle()
+    shoot("scenario-editor", window)
+    window.recovery_view.gantt.fit()
+    settle()
+    shoot("recovery-release", window.recovery_view)
 
 
 if __name__ == "__main__":

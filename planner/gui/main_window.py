@@ -34,16 +34,18 @@ from planner.gui.views.dependencies import DependencyView
 from planner.gui.views.floor import FloorView
 from planner.gui.views.rack import RackView
 from planner.gui.views.recovery import RecoveryView
+from planner.gui.views.scenario_editor import ScenarioEditor
 from planner.gui.views.services import ServiceAssignmentWidget, ServicesView
 from planner.model import Plan, new_items
 from planner.model.clock import clock
-from planner.model.edits import AddItem, delete_items
+from planner.model.edits import AddItem, EditRefused, delete_items
 from planner.model.heap import collector_paused
 from planner.model.text import printable
 from planner.resources import resource_path
 from planner.storage import PlanFileError, load_plan
 
 MAX_RECENT = 8
+FAILABLE_KINDS = ("site", "domain", "rack", "server")  # what a scenario may fail
 PLAN_FILTER = "DR Planner plans (*.drplan);;JSON plans (*.json);;All files (*)"
 
 
@@ -102,6 +104,9 @@ class MainWindow(QMainWindow):
         self.side_tabs.setDocumentMode(True)
         self.side_tabs.addTab(self.properties, "Fields")
         self.side_tabs.addTab(self.assignment, icon("server"), "Servers")
+        self.scenario_editor = ScenarioEditor(self.document, self.recovery)
+        self.scenario_editor.message = self.show_message
+        self.side_tabs.addTab(self.scenario_editor, icon("scenario"), "Scenario")
         self._dock("Properties", self.side_tabs, Qt.DockWidgetArea.RightDockWidgetArea)
         self.document.selectionChanged.connect(self._show_assignment)
         self._show_assignment(self.document.selection)
@@ -191,6 +196,7 @@ class MainWindow(QMainWindow):
         self._action("add_server", "Add ser&ver", self.add_server, "Ctrl+Shift+3", "server")
         self._action("add_service", "Add servi&ce", self.add_service, "Ctrl+Shift+4", "service")
         self._action("add_pool", "Add &pool", self.add_pool, "Ctrl+Shift+5", "pool")
+        self._action("add_domain", "Add failure &domain", self.add_domain, "Ctrl+Shift+6", "fail")
         self._action(
             "add_scenario", "Add sce&nario from failures", self.add_scenario, None, "scenario"
         )
@@ -232,7 +238,7 @@ class MainWindow(QMainWindow):
         for name in ("copy", "paste", "delete"):
             edit_menu.addAction(self.actions[name])
         add_menu = bar.addMenu("&Add")
-        for name in ("add_site", "add_rack", "add_server", "add_service", "add_pool"):
+        for name in ("add_site", "add_rack", "add_server", "add_service", "add_pool", "add_domain"):
             add_menu.addAction(self.actions[name])
         scenario_menu = bar.addMenu("&Scenario")
         for name in ("fail_selected", "clear_failures", "add_scenario"):
@@ -264,7 +270,7 @@ class MainWindow(QMainWindow):
     def _show_assignment(self, selection: list) -> None:
         one_service = len(selection) == 1 and selection[0][0] == "service"
         self.side_tabs.setTabVisible(self.side_tabs.indexOf(self.assignment), one_service)
-        if not one_service:
+        if not one_service and self.side_tabs.currentWidget() is self.assignment:
             self.side_tabs.setCurrentWidget(self.properties)
 
     # ------------------------------------------------------------------ status
@@ -634,11 +640,25 @@ class MainWindow(QMainWindow):
         plan = self.document.plan
         return self._add("pool", new_items.new_pool(plan))
 
+    def add_domain(self) -> bool:
+        """A new failure domain (a power feed unless a domain of another kind is
+        selected), in the selected site if there is one; racks join it in Properties."""
+        plan = self.document.plan
+        selection = self.document.selection
+        chosen = [plan.domain(i) for k, i in selection if k == "domain"]
+        kind = next((d.kind for d in chosen if d is not None), "power")
+        site = placement.selected_site(plan, selection)
+        domain = new_items.new_domain(plan, kind, site)
+        added = self._add("domain", domain)
+        if added:
+            self.show_message(f"{domain.name} ({kind}) added: put racks in it in their Properties")
+        return added
+
     def add_scenario(self) -> bool:
         """A named scenario from the current failures (or the selected locations)."""
         plan = self.document.plan
         failed = sorted(self.recovery.failed_ids()) or [
-            i for k, i in self.document.selection if k in ("site", "rack", "server")
+            i for k, i in self.document.selection if k in FAILABLE_KINDS
         ]
         if not failed:
             self.show_message("Fail some sites, racks or servers first (F8), then add a scenario")
@@ -651,7 +671,12 @@ class MainWindow(QMainWindow):
 
     def delete_selection(self) -> None:
         if self.document.selection:
-            self.document.push(delete_items(self.document.plan, self.document.selection))
+            try:
+                edit = delete_items(self.document.plan, self.document.selection)
+            except (EditRefused, ValueError) as refusal:
+                self.show_message(f"Not deleted: {refusal}")
+                return
+            self.document.push(edit)
             self.document.select([])
 
     def _report_deletion(self, index: int) -> None:
@@ -669,9 +694,9 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage(f"{'; '.join(summaries)}  ·  {undo} undoes it", 15_000)
 
     def fail_selected(self) -> None:
-        locations = [i for k, i in self.document.selection if k in ("site", "rack", "server")]
+        locations = [i for k, i in self.document.selection if k in FAILABLE_KINDS]
         if not locations:
-            self.show_message("Select sites, racks or servers to fail")
+            self.show_message("Select sites, racks, servers or failure domains to fail")
             return
         for item_id in locations:
             self.recovery.toggle_failed(item_id)
@@ -696,10 +721,16 @@ class MainWindow(QMainWindow):
         elif kind == "scenario":
             self.recovery.set_scenario(item_id)
             self.tabs.setCurrentWidget(self.recovery_view)
+            self.side_tabs.setCurrentWidget(self.scenario_editor)
         elif kind == "service":
             self.tabs.setCurrentWidget(self.dependencies)
         elif kind == "site":
             self.tabs.setCurrentWidget(self.floor)
+        elif kind == "domain":
+            domain = self.document.plan.domain(item_id)
+            self.tabs.setCurrentWidget(self.floor)
+            if domain is not None:
+                self.floor.colour_by(domain.kind)
 
     def about(self) -> None:
         QMessageBox.about(self, "About DR Planner", about_text())

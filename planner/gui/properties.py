@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
 
 from planner.gui import style
 from planner.gui.document import PlanDocument
+from planner.layout import domains as domain_rules
 from planner.model import fields
 from planner.model.edits import PLAN_ID, Composite, RenameId, SetFields
 from planner.model.edits.base import items_of
@@ -41,8 +42,13 @@ VARIOUS = "(various)"
 ParseError = fields.ParseError  # what a field's parser raises; the message is for the user
 
 # kind -> the fields its form shows, in order: labels, parsers and formatters are the
-# registry's (planner.model.fields), the same as the services table's.
-FIELDS: dict[str, list[fields.Field]] = {kind: fields.form_fields(kind) for kind in fields.KINDS}
+# registry's (planner.model.fields), the same as the services table's. A rack's and a
+# server's domains are shown by kind instead (one row per kind, see below).
+FIELDS: dict[str, list[fields.Field]] = {
+    kind: [f for f in fields.form_fields(kind) if f.name != "domains"] for kind in fields.KINDS
+}
+#: Kinds whose form shows failure-domain membership, one row per domain kind.
+MEMBER_KINDS = ("rack", "server")
 INVALID_STYLE = f"border: 1px solid {style.INVALID};"
 
 
@@ -60,6 +66,10 @@ class PropertiesPanel(QWidget):
         self.message: Callable[[str], None] = lambda _text: None
         self.editors: dict[str, QLineEdit | QPlainTextEdit] = {}
         self.errors: dict[str, str] = {}
+        #: Domain kind -> the editor of the item's domains of that kind (one rack or server).
+        self.domain_editors: dict[str, QLineEdit] = {}
+        #: Domain kind -> the domains a server has through its rack (read-only).
+        self.inherited: dict[str, QLabel] = {}
         self._error_labels: dict[str, QLabel] = {}
         self._shown_text: dict[str, str] = {}  # what refresh() put in each editor
         self._refusals: list[str] = []
@@ -109,6 +119,8 @@ class PropertiesPanel(QWidget):
         if len(kinds) != 1:
             return "plan", [self.document.plan]
         kind = kinds.pop()
+        if kind not in FIELDS:  # a kind the registry does not describe (yet)
+            return "plan", [self.document.plan]
         wanted = {item_id for _, item_id in selection}
         items = [item for item in items_of(self.document.plan, kind) if item.id in wanted]
         return (kind, items) if items else ("plan", [self.document.plan])
@@ -117,6 +129,7 @@ class PropertiesPanel(QWidget):
         while self.form.rowCount():
             self.form.removeRow(0)
         self.editors, self.errors, self._error_labels, self._shown_text = {}, {}, {}, {}
+        self.domain_editors, self.inherited = {}, {}
         kind, items = self.targets()
         shown = (kind, tuple(getattr(i, "id", "") for i in items))
         if shown != self._shown:
@@ -145,7 +158,104 @@ class PropertiesPanel(QWidget):
                     lambda n=field.name, e=editor: self._commit(n, e.text())
                 )
             self._add_row(field.name, field.form_label, editor)
+        if kind in MEMBER_KINDS and len(items) == 1:
+            self._add_domain_rows(kind, items[0])
         self.refresh()
+
+    # ------------------------------------------------------------------ domain membership
+
+    def _add_domain_rows(self, kind: str, item: Any) -> None:
+        """One row per domain kind of the plan: the item's own domains of that kind
+        (ids, commas between; editable), and for a server those of its rack (read-only)."""
+        plan = self.document.plan
+        kinds = domain_rules.kinds(plan)
+        if not kinds:
+            return
+        title = QLabel("Failure domains")
+        title.setStyleSheet("font-weight: bold; padding-top: 6px;")
+        self.form.addRow(title)
+        for domain_kind in kinds:
+            editor = QLineEdit()
+            name = f"domains:{domain_kind}"
+            of_kind = [d.id for d in plan.domains if d.kind == domain_kind]
+            editor.setToolTip(
+                f"The {domain_rules.kind_word(domain_kind)}s this {kind} is in (ids, commas "
+                f"between): {', '.join(of_kind)}"
+            )
+            editor.setPlaceholderText("none")
+            editor.editingFinished.connect(
+                lambda k=domain_kind, e=editor: self._commit_domains(k, e.text())
+            )
+            self.domain_editors[domain_kind] = editor
+            self._add_row(name, domain_kind.capitalize(), editor)
+            del self.editors[name]  # not a registry field: refreshed on its own
+            if kind == "server":
+                inherited = QLabel()
+                inherited.setObjectName(f"inherited-{domain_kind}")
+                inherited.setWordWrap(True)
+                inherited.setStyleSheet(f"color: {style.MUTED_TEXT};")
+                self.inherited[domain_kind] = inherited
+                self.form.addRow("", inherited)
+        self._refresh_domains()
+
+    def _refresh_domains(self) -> None:
+        kind, items = self.targets()
+        if kind not in MEMBER_KINDS or len(items) != 1 or not self.domain_editors:
+            return
+        item, plan = items[0], self.document.plan
+        own = list(item.domains or ())
+        rack = plan.rack(item.rack) if kind == "server" else None
+        from_rack = list(rack.domains or ()) if rack is not None else []
+        for domain_kind, editor in self.domain_editors.items():
+            text = ", ".join(domain_rules.domains_of_kind(plan, own, domain_kind))
+            name = f"domains:{domain_kind}"
+            if not (editor.isModified() and name in self.errors) and editor.text() != text:
+                editor.setText(text)
+                editor.setModified(False)
+            label = self.inherited.get(domain_kind)
+            if label is not None:
+                shown = domain_rules.domains_of_kind(plan, from_rack, domain_kind)
+                names = ", ".join(domain_rules.describe(plan, d) for d in shown)
+                label.setText(
+                    f"inherited from rack {rack.name.strip() or rack.id}: {names} (read-only)"
+                    if shown and rack is not None
+                    else "none inherited from its rack"
+                )
+
+    def _commit_domains(self, domain_kind: str, text: str) -> None:
+        kind, items = self.targets()
+        editor = self.domain_editors.get(domain_kind)
+        if kind not in MEMBER_KINDS or len(items) != 1 or editor is None:
+            return
+        item, plan = items[0], self.document.plan
+        name = f"domains:{domain_kind}"
+        wanted = [p.strip() for p in text.replace(";", ",").split(",") if p.strip()]
+        of_kind = [d.id for d in plan.domains if d.kind == domain_kind]
+        for domain_id in wanted:
+            if domain_id not in of_kind:
+                other = plan.domain(domain_id)
+                why = (
+                    f"'{domain_id}' is a {other.kind} domain, not a {domain_kind} domain"
+                    if other is not None
+                    else f"there is no failure domain '{domain_id}'"
+                )
+                self.show_error(name, f"{why} ({domain_kind}: {', '.join(of_kind) or 'none'})")
+                return
+        own = list(item.domains or ())
+        keep = [d for d in own if d not in of_kind]
+        new = keep + list(dict.fromkeys(wanted))
+        if new == own:
+            self.clear_error(name)
+            editor.setModified(False)
+            self._refresh_domains()
+            return
+        label = f"Set {domain_kind} domains of {_called(kind, item)}"
+        del self._refusals[:]
+        if self.document.push(SetFields(kind, item.id, label=label, domains=new)):
+            self.clear_error(name)
+            editor.setModified(False)
+        else:
+            self.show_error(name, self._refusals[-1] if self._refusals else "refused")
 
     def _add_row(self, name: str, label: str, editor: QLineEdit | QPlainTextEdit) -> None:
         """A form row: the editor with its error line (hidden until there is an error)."""
@@ -166,6 +276,7 @@ class PropertiesPanel(QWidget):
         kind, items = self.targets()
         if kind != "plan" and not items:
             return
+        self._refresh_domains()
         for name, editor in self.editors.items():
             if name == "id":
                 continue
@@ -194,11 +305,16 @@ class PropertiesPanel(QWidget):
         """Mark a field as refused: red border, ``text`` under it, and (with the field's
         label) the status bar."""
         self.errors[name] = text
-        self.editors[name].setStyleSheet(INVALID_STYLE)
+        self._editor(name).setStyleSheet(INVALID_STYLE)
         label = self._error_labels[name]
         label.setText(text)
         self.form.setRowVisible(label, True)
         self.message(f"{self._label(name)}: {text}")
+
+    def _editor(self, name: str) -> QLineEdit | QPlainTextEdit:
+        if name.startswith("domains:"):
+            return self.domain_editors[name.removeprefix("domains:")]
+        return self.editors[name]
 
     def error_label(self, name: str) -> QLabel:
         """The line under a field that says why its value was refused."""
@@ -206,13 +322,28 @@ class PropertiesPanel(QWidget):
 
     def clear_error(self, name: str) -> None:
         if self.errors.pop(name, None) is not None:
-            self.editors[name].setStyleSheet("")
+            self._editor(name).setStyleSheet("")
             self.form.setRowVisible(self._error_labels[name], False)
 
     # ------------------------------------------------------------------ editing
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         name = watched.objectName().removeprefix("field-")
+        if name.startswith("domains:"):
+            editor = self.domain_editors.get(name.removeprefix("domains:"))
+            if (
+                editor is watched
+                and event.type() == QEvent.Type.ShortcutOverride
+                and isinstance(event, QKeyEvent)
+                and (
+                    event.matches(QKeySequence.StandardKey.Undo)
+                    or event.matches(QKeySequence.StandardKey.Redo)
+                )
+                and not editor.isModified()
+            ):
+                event.ignore()  # nothing typed here: the window's Undo/Redo has the key
+                return True
+            return super().eventFilter(watched, event)
         if name not in self.editors or self.editors[name] is not watched:
             return super().eventFilter(watched, event)
         if event.type() == QEvent.Type.ShortcutOverride and isinstance(event, QKeyEvent):
@@ -286,6 +417,8 @@ class PropertiesPanel(QWidget):
             self.show_error(name, self._refusals[-1] if self._refusals else "refused")
 
     def _label(self, name: str) -> str:
+        if name.startswith("domains:"):
+            return f"{name.removeprefix('domains:').capitalize()} domains"
         kind, _ = self.targets()
         labels = {field.name: field.form_label for field in FIELDS[kind]}
         return labels.get(name, "Id")

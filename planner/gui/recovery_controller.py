@@ -55,7 +55,7 @@ def snapshot(plan: Plan) -> Plan:
     would stall the GUI thread for most of a second on the largest plans.
     """
     copied = copy.copy(plan)
-    for name in ("sites", "racks", "servers", "pools", "services", "scenarios"):
+    for name in ("sites", "domains", "racks", "servers", "pools", "services", "scenarios"):
         setattr(copied, name, list(getattr(plan, name)))
     return copied
 

@@ -1,4 +1,4 @@
-"""The plan tree: sites > racks > servers, services, pools, scenarios.
+"""The plan tree: sites > racks > servers, failure domains, services, pools, scenarios.
 
 It mirrors the model: ``document.changed`` updates only the rows its change names
 (rows added, removed, moved to another parent or re-labelled; every other row stays
@@ -23,7 +23,15 @@ from planner.model.plan import Plan, Rack, Server
 
 KEY_ROLE = Qt.ItemDataRole.UserRole
 _PLACEHOLDER = ("placeholder", "")
-GROUPS = (("site", "Sites"), ("service", "Services"), ("pool", "Pools"), ("scenario", "Scenarios"))
+GROUPS = (
+    ("site", "Sites"),
+    ("domain", "Domains"),
+    ("service", "Services"),
+    ("pool", "Pools"),
+    ("scenario", "Scenarios"),
+)
+# The plan's list of each kind of row (domains too, whichever edits know them).
+_LISTS = {**LISTS, "domain": "domains"}
 
 Key = tuple[str, str]
 
@@ -63,10 +71,22 @@ class PlanTree(QTreeWidget):
 
     def _plan_changed(self, change: Change | None, _origin: object = None) -> None:
         # The tree never edits the plan, so there is no change of its own to skip.
-        if change is None or self._repeated:
+        if change is None or self._repeated or self._repeats(change):
             self.rebuild()
         elif change:
             self._update(change)
+
+    def _repeats(self, change: Change) -> bool:
+        """Whether ``change`` added an item whose id another item of its kind still has
+        (an undo bringing back one of two items a file repeated): rows cannot be told
+        apart by key then, so the tree is rebuilt, as for a plan that repeats ids."""
+        plan = self.document.plan
+        for kind, item_id in change.added:
+            if (kind, item_id) in self._items and kind in _LISTS:
+                items = getattr(plan, _LISTS[kind])
+                if sum(1 for item in items if item.id == item_id) > 1:
+                    return True
+        return False
 
     # ------------------------------------------------------------------ whole tree
 
@@ -78,7 +98,7 @@ class PlanTree(QTreeWidget):
         self._groups, self._items = {}, {}
         self._repeated = any(
             len({item.id for item in items}) != len(items)
-            for items in (getattr(plan, name) for name in LISTS.values())
+            for items in (getattr(plan, name) for name in _LISTS.values())
         )
         self._rack_of = {server.id: server.rack for server in plan.servers}
         self._rack_counts = Counter(self._rack_of.values())
@@ -91,7 +111,7 @@ class PlanTree(QTreeWidget):
         for rack in plan.racks:
             racks_by_site.setdefault(rack.site, []).append(rack)
         for kind, group in self._groups.items():
-            for obj in getattr(plan, LISTS[kind]):
+            for obj in getattr(plan, _LISTS[kind]):
                 group.addChild(self._make(kind, obj))
         for site_item in self._children(self._groups["site"]):
             for rack in racks_by_site.get(site_item.data(0, KEY_ROLE)[1], []):
@@ -146,7 +166,7 @@ class PlanTree(QTreeWidget):
         item by another of the same id (its ``id`` field "changed") is re-listed whole.
         """
         group = self._groups[kind]
-        objects = getattr(self.document.plan, LISTS[kind])
+        objects = getattr(self.document.plan, _LISTS[kind])
         added, removed = change.added_ids(kind), change.removed_ids(kind)
         changed = change.changed_ids(kind)
         made: set[str] = set()
@@ -342,7 +362,7 @@ class PlanTree(QTreeWidget):
 
     def _group_text(self, kind: str) -> str:
         title = dict(GROUPS)[kind]
-        return f"{title} ({len(getattr(self.document.plan, LISTS[kind]))})"
+        return f"{title} ({len(getattr(self.document.plan, _LISTS[kind]))})"
 
     def _text(self, kind: str, obj: Any) -> str:
         if kind == "rack":
@@ -351,6 +371,8 @@ class PlanTree(QTreeWidget):
             return f"U{obj.position}  {obj.name}"
         if kind == "pool":
             return f"{obj.name}  ×{obj.capacity}"
+        if kind == "domain":
+            return f"{obj.name}  ({obj.kind})"
         return str(obj.name)
 
     def _make(self, kind: str, obj: Any) -> QTreeWidgetItem:

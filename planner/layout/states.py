@@ -27,6 +27,9 @@ STATES: dict[str, State] = {
     "up": State("#4caf7a", "Up", "green"),  # running, unaffected
     "dependency": State("#8e7cc3", "Waiting on a dependency", "purple"),  # waits for another
     "failover": State("#e0a526", "Failover", "amber"),  # switching to a standby
+    # Restarted where it ran once its servers are back (power restored): teal, far from
+    # the green of up, the blue of a selection and the warm colours of the others.
+    "restart": State("#168a9c", "Restart in place", "teal"),
     "restore": State("#d9653b", "Restore", "orange"),  # rebuilt from backup
     "lost": State("#c62828", "Lost", "red"),  # destroyed by the scenario
 }
@@ -40,6 +43,7 @@ ENGINE_STATE: dict[str, str] = {
     "dependency": "dependency",
     "failover": "failover",
     "restore": "restore",
+    "restart": "restart",
 }
 
 # Not a state but the same meaning everywhere: the critical path and a missed RTO.

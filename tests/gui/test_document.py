@@ -45,6 +45,7 @@ def test_two_edits_of_one_field_are_two_steps(qtbot) -> None:
     doc.undo_stack.undo()
     assert doc.plan.service("db").name == "Da"  # type: ignore[union-attr]
 
+
 def test_refused_edit_leaves_no_step(qtbot) -> None:
     doc = PlanDocument(small_plan())
     refusals: list[str] = []

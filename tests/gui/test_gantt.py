@@ -29,7 +29,7 @@ def test_a_bar_label_is_never_drawn_over_its_rto_diamond(qtbot, rto: int) -> Non
     view.set_result(compute(_plan(rto), "fire"))
     text, where, diamond = view.bar_label("db")
     bar = view.bar_rect("db")
-    assert text == "4:00" and bar is not None and diamond is not None
+    assert text in ("Restore 4:00", "4:00") and bar is not None and diamond is not None
     assert bar.left() < diamond.center().x() < bar.right()  # the RTO falls inside the bar
     if rto == 120:  # the label as it was drawn, centred on the bar, covered the diamond
         centred = label_rect(bar, where.width() - 8 if where else 30)
@@ -69,3 +69,55 @@ def test_no_axis_label_is_drawn_under_the_all_back_badge(qtbot) -> None:
     _step, minutes = view._ticks()
     on_screen = [m for m in minutes if view._x(m) >= view._label_width - 1]
     assert len(texts) == len(on_screen) - 1
+
+
+def _released_result():  # type: ignore[no-untyped-def]
+    """The powered plan's fire, with Mail restarted in place once feed P1 is back."""
+    import dataclasses
+
+    from tests.gui.domain_plans import powered_plan
+
+    result = compute(powered_plan(), "fire", check=False)
+    services = tuple(
+        dataclasses.replace(s, state="restart", mode="restart", start=1800, finish=1830,
+                            recovered=1830, earliest_start=1800, released_by="P1")
+        if s.id == "mail" else s
+        for s in result.services
+    )  # fmt: skip
+    return dataclasses.replace(result, services=services, recovery_minutes=1830)
+
+
+def test_the_wait_before_a_release_is_hatched_and_names_what_it_waits_for(qtbot) -> None:
+    from planner.gui.models.results_model import COL_EARLIEST, COL_MODE, ResultsModel
+
+    view = GanttView()
+    qtbot.addWidget(view)
+    view.resize(1000, 300)
+    view.show()
+    result = _released_result()
+    view.set_item_names({"P1": "Power feed 1"})
+    view.set_result(result)
+    text, box = view.release_label("mail")
+    bar = view.bar_rect("mail")
+    assert text == "Power feed 1 back T+30:00"
+    assert box is not None and bar is not None
+    assert abs(box.right() - bar.left()) < 1  # the wait ends where the restart starts
+    assert abs(box.left() - view._x(0)) < 1
+    declared, box = view.release_label("db")  # a failover waits for the declaration
+    assert declared == "declared T+0:40" and box is not None
+    assert view.bar_label("mail")[0] == "0:30"  # a short bar: no room for its mode
+    tip = view.tooltip_at(bar.center().toPoint())
+    assert "Mode: Restart in place" in tip and "Waits until Power feed 1 back T+30:00" in tip
+    assert view.bar_label("db")[0] in ("Failover 0:15", "0:15")
+    image = view.viewport().grab().toImage()
+    # The hatch is in the restart colour, over a pale fill: some pixels of each.
+    box = view.release_label("mail")[1]
+    row = round(box.center().y())
+    seen = {image.pixelColor(x, row).name() for x in range(round(box.left()) + 2, 400)}
+    assert len(seen) > 1
+    model = ResultsModel()
+    model.set_result(result)
+    mail = model.row_of("mail")
+    assert model.index(mail, COL_MODE).data() == "Restart in place"
+    assert model.index(mail, COL_EARLIEST).data() == "30:00"
+    assert model.index(model.row_of("web"), COL_MODE).data() == "—"

@@ -407,14 +407,10 @@ def test_a_read_that_raises_anything_is_one_line_and_changes_nothing(
     assert window.document.path == path
 
 
-def test_status_messages_and_the_title_escape_controls_from_the_plan(
-    qtbot, tmp_path: Path
-) -> None:
+def test_status_messages_and_the_title_escape_controls_from_the_plan(qtbot, tmp_path: Path) -> None:
     window = make_window(qtbot, tmp_path)
     window.show_message("rack 'a\x1b[2J\u202eb' deleted\nforged line")
-    assert window.statusBar().currentMessage() == (
-        "rack 'a\\x1b[2J\\u202eb' deleted\\nforged line"
-    )
+    assert window.statusBar().currentMessage() == ("rack 'a\\x1b[2J\\u202eb' deleted\\nforged line")
     window.document.replace(Plan(name="x"), tmp_path / "evil\u202eplan.drplan")
     assert "\u202e" not in window.windowTitle()
     assert "evil\\u202eplan.drplan" in window.windowTitle()

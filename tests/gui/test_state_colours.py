@@ -63,3 +63,31 @@ def test_a_gantt_bar_is_painted_in_the_tables_colour(qtbot, service: str, state:
     image = view.viewport().grab().toImage()
     pixel = image.pixelColor(round(bar.left() + 8), round(bar.center().y()))
     assert pixel.name() == states.COLOURS[state]
+
+
+def _lab(colour: str) -> tuple[float, float, float]:
+    """CIE L*a*b* of a ``#rrggbb`` colour (sRGB, D65)."""
+
+    def linear(c: float) -> float:
+        return ((c + 0.055) / 1.055) ** 2.4 if c > 0.04045 else c / 12.92
+
+    r, g, b = (linear(int(colour[i : i + 2], 16) / 255) for i in (1, 3, 5))
+    x = (r * 0.4124 + g * 0.3576 + b * 0.1805) / 0.95047
+    y = r * 0.2126 + g * 0.7152 + b * 0.0722
+    z = (r * 0.0193 + g * 0.1192 + b * 0.9505) / 1.08883
+
+    def f(v: float) -> float:
+        return v ** (1 / 3) if v > 0.008856 else 7.787 * v + 16 / 116
+
+    return 116 * f(y) - 16, 500 * (f(x) - f(y)), 200 * (f(y) - f(z))
+
+
+def test_every_state_colour_is_told_apart_from_the_others_and_the_selection() -> None:
+    import itertools
+    import math
+
+    colours = {**states.COLOURS, "selection": style.SELECTION}
+    assert "restart" in states.COLOURS and states.LABELS["restart"] == "Restart in place"
+    for (a, first), (b, second) in itertools.combinations(colours.items(), 2):
+        distance = math.dist(_lab(first), _lab(second))
+        assert distance >= 20, f"{a} and {b} look alike (ΔE {distance:.0f})"

@@ -28,9 +28,7 @@ def xdotool(*args: object) -> str:
 
 
 def pointer() -> tuple[int, int]:
-    values = dict(
-        part.split(":", 1) for part in xdotool("getmouselocation").split() if ":" in part
-    )
+    values = dict(part.split(":", 1) for part in xdotool("getmouselocation").split() if ":" in part)
     return int(values["x"]), int(values["y"])
 
 

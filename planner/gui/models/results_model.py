@@ -33,8 +33,22 @@ ID_ROLE = Qt.ItemDataRole.UserRole  # the service id, on every column
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1  # a raw value to sort by
 AFFECTED_ROLE = Qt.ItemDataRole.UserRole + 2  # "yes" unless the scenario leaves it alone
 
-COLUMNS = ("Service", "Tier", "State", "Start", "Recovered", "RTO", "Met?")
-(COL_SERVICE, COL_TIER, COL_STATE, COL_START, COL_RECOVERED, COL_RTO, COL_MET) = range(7)
+COLUMNS = ("Service", "Tier", "State", "Mode", "Earliest", "Start", "Recovered", "RTO", "Met?")
+(
+    COL_SERVICE,
+    COL_TIER,
+    COL_STATE,
+    COL_MODE,
+    COL_EARLIEST,
+    COL_START,
+    COL_RECOVERED,
+    COL_RTO,
+    COL_MET,
+) = range(9)
+
+#: How the table and the timeline name the mode of a task (the engine's Mode).
+MODE_TEXT = {"failover": "Failover", "restore": "Restore", "restart": "Restart in place"}
+_MODE_ORDER = {"restore": 0, "restart": 1, "failover": 2}
 
 MISS_REASONS = {
     "own": "own restore longer than RTO",
@@ -47,7 +61,7 @@ MISS_EXPLANATIONS = {
     "resources": "The dependency chain fits the RTO; the pools (crews, streams) are too small.",
 }
 # States in the order an operator reads them: the worst first when sorting ascending.
-_STATE_ORDER = {"restore": 0, "failover": 1, "dependency": 2, "unaffected": 3}
+_STATE_ORDER = {"restore": 0, "restart": 1, "failover": 2, "dependency": 3, "unaffected": 4}
 _Index = QModelIndex | QPersistentModelIndex
 
 
@@ -65,6 +79,11 @@ def state_color(state: str) -> str:
     return style.STATE_COLORS[style.ENGINE_STATE.get(state, state)]
 
 
+def mode_text(row: ServiceRecovery) -> str:
+    """The mode of the service's own task ("Restart in place"), or an em dash."""
+    return MODE_TEXT.get(row.mode or "", "—")
+
+
 def met_text(row: ServiceRecovery) -> str:
     """✓ / ✗ with the reason of a miss / — when the service has no RTO."""
     if row.meets_rto is None:
@@ -72,6 +91,18 @@ def met_text(row: ServiceRecovery) -> str:
     if row.meets_rto:
         return "✓"
     return f"✗ {miss_reason_text(row)}".rstrip()
+
+
+def release_text(row: ServiceRecovery, names: dict[str, str]) -> str:
+    """What a task waits for before it may start: "Power feed P1 back T+30:00" (the item
+    named from ``names``, else its id), "declared T+0:40", or "" when it may start at 0."""
+    release = row.earliest_start
+    if release is None or release <= 0:
+        return ""
+    if row.released_by:
+        name = names.get(row.released_by, row.released_by)
+        return f"{name} back T+{format_minutes(release)}"
+    return f"declared T+{format_minutes(release)}"
 
 
 class ResultsModel(SortedRowsModel[ServiceRecovery]):
@@ -175,7 +206,11 @@ class ResultsModel(SortedRowsModel[ServiceRecovery]):
             return self._swatches[style.ENGINE_STATE.get(row.state, row.state)]
         if role == Qt.ItemDataRole.ToolTipRole:
             return self._tooltip(row, column)
-        if role == Qt.ItemDataRole.TextAlignmentRole and column not in (COL_SERVICE, COL_STATE):
+        if role == Qt.ItemDataRole.TextAlignmentRole and column not in (
+            COL_SERVICE,
+            COL_STATE,
+            COL_MODE,
+        ):
             if column == COL_MET:
                 return int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
@@ -190,6 +225,10 @@ class ResultsModel(SortedRowsModel[ServiceRecovery]):
             return str(row.tier)
         if column == COL_STATE:
             return state_label(row.state)
+        if column == COL_MODE:
+            return mode_text(row)
+        if column == COL_EARLIEST:
+            return format_minutes(row.earliest_start)
         if column == COL_START:
             return format_minutes(row.start)
         if column == COL_RECOVERED:
@@ -205,6 +244,10 @@ class ResultsModel(SortedRowsModel[ServiceRecovery]):
             return row.tier
         if column == COL_STATE:
             return _STATE_ORDER.get(row.state, 9)
+        if column == COL_MODE:
+            return _MODE_ORDER.get(row.mode or "", 9)
+        if column == COL_EARLIEST:
+            return -1.0 if row.earliest_start is None else float(row.earliest_start)
         if column == COL_START:
             return -1.0 if row.start is None else float(row.start)
         if column == COL_RECOVERED:
@@ -224,6 +267,8 @@ class ResultsModel(SortedRowsModel[ServiceRecovery]):
             late = format_minutes(row.recovered - (row.rto_minutes or 0))
             reason = MISS_EXPLANATIONS.get(row.miss_reason or "", "")
             return f"Misses its RTO by {late}. {reason}".strip()
+        if column == COL_EARLIEST and row.earliest_start is not None:
+            return release_text(row, {}) or None
         if column == COL_RECOVERED and row.waits_for:
             return "Waits for: " + ", ".join(row.waits_for)
         return None
@@ -233,7 +278,11 @@ _HEADER_TIPS = (
     "Service name (bold: on the critical path)",
     "Tier (0 is the most critical)",
     "What the service must do in this scenario",
-    "When its own failover or restore starts (h:mm after the incident)",
+    "How its own task brings it back: failover, restore, or restart in place when its "
+    "servers are back",
+    "The earliest its task may start: the declaration, or when its servers are back "
+    "(h:mm after the incident)",
+    "When its own failover, restore or restart starts (h:mm after the incident)",
     "When it is back, its dependencies included (h:mm after the incident)",
     "Recovery time objective",
     "Whether it is back within its RTO; for a miss, why",
@@ -272,6 +321,8 @@ __all__ = [
     "ResultsProxy",
     "format_minutes",
     "met_text",
+    "mode_text",
+    "release_text",
     "state_color",
     "state_label",
 ]

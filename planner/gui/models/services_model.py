@@ -122,7 +122,7 @@ _FIELD_COLUMNS: dict[str, tuple[int, ...]] = {
     "needs": (COLUMN["needs"],),
     **{c.field: (i,) for i, c in enumerate(COLUMNS) if c.field is not None},
 }
-_STATE_ORDER = {"restore": 0, "failover": 1, "dependency": 2, "unaffected": 3}
+_STATE_ORDER = {"restore": 0, "restart": 1, "failover": 2, "dependency": 3, "unaffected": 4}
 
 
 def format_minutes(minutes: float | None) -> str:

@@ -59,7 +59,8 @@ class Legend(QWidget):
             [("arrow", "A → B: B depends on A (A recovers first)")]
         ]
         if with_states:
-            rows.append([(s, SHORT_STATE[s]) for s in ("up", "failover", "restore", "dependency")])
+            shown = ("up", "failover", "restart", "restore", "dependency")
+            rows.append([(s, SHORT_STATE[s]) for s in shown])
             rows.append([("critical", "Critical path")])
         rows.append([("hint", "Shift+drag from A to B (or drag A's ⊕) to add one")])
         self._rows = rows

@@ -47,7 +47,13 @@ EdgeKey = tuple[str, str]  # (dependency, dependent): the arrow's tail and head
 # Opaque on purpose: Qt's raster engine draws translucent cosmetic lines ~20x slower.
 EDGE_COLOR = "#8f99a4"  # style.MUTED_TEXT lightened toward white
 OVERVIEW_EDGE_COLOR = "#b5bcc4"
-SHORT_STATE = {"up": "Up", "failover": "Failover", "restore": "Restore", "dependency": "Waiting"}
+SHORT_STATE = {
+    "up": "Up",
+    "failover": "Failover",
+    "restart": "Restart",
+    "restore": "Restore",
+    "dependency": "Waiting",
+}
 
 
 def blend(color: QColor, toward: QColor, amount: float) -> QColor:

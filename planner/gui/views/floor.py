@@ -16,6 +16,13 @@ Gestures and their edits (each one undo step):
 Clicking with "Fail on click" on (or Alt+click) fails or restores the site, rack or,
 when servers are drawn, the server under the cursor in the recovery controller: it is
 not an edit of the plan. Double-clicking a rack emits :attr:`FloorView.rackActivated`.
+
+"Colour by" shows racks in their recovery state (the default) or by their failure
+domains of one kind (power, room, ...): one colour per domain, named in a legend under
+the toolbar; a rack in two domains of the kind is split into stripes. A domain is failed
+with a click on its legend entry, or from a rack's context menu ("Fail power feed P1
+in Fire"): in a named scenario that is one edit of its failed list (undoable); with
+ad-hoc failures it is an ad-hoc failure like a click on the floor.
 """
 
 from __future__ import annotations
@@ -29,26 +36,36 @@ from PySide6.QtCore import (
     Signal,
 )
 from PySide6.QtGui import (
+    QBrush,
+    QColor,
+    QIcon,
     QKeySequence,
+    QPainter,
+    QPixmap,
 )
 from PySide6.QtWidgets import (
+    QComboBox,
     QHBoxLayout,
     QLabel,
+    QMenu,
     QToolButton,
     QVBoxLayout,
     QWidget,
 )
 
-from planner.gui import placement, style
+from planner.gui import placement, scenario_edits, style
 from planner.gui.actions import FIT_KEYS, ZOOM_IN_KEYS, ZOOM_OUT_KEYS, view_action
 from planner.gui.document import PlanDocument
+from planner.gui.flow import FlowLayout
 from planner.gui.palette import DragSourceButton
 from planner.gui.recovery_controller import RecoveryController
 from planner.gui.views.floor_canvas import FLOOR_MIME, MAX_SCALE, FloorCanvas, Overview
 from planner.gui.views.floor_items import snap
 from planner.gui.views.floor_scene import FloorScene, differs
+from planner.layout import domains as domain_rules
 from planner.layout.floor import NEW_SITE_SIZE
 from planner.model import Rack, Site, new_items
+from planner.model.clock import clock
 from planner.model.edits import (
     AddItem,
     Change,
@@ -86,6 +103,43 @@ class PaletteButton(DragSourceButton):
         data = QMimeData()
         data.setData(FLOOR_MIME, self.kind.encode())
         return data
+
+
+def _pair(first: QWidget, second: QWidget) -> QWidget:
+    """Two widgets kept together on one row of the wrapping legend."""
+    pair = QWidget()
+    layout = QHBoxLayout(pair)
+    layout.setContentsMargins(4, 0, 4, 0)
+    layout.setSpacing(4)
+    layout.addWidget(first)
+    layout.addWidget(second)
+    return pair
+
+
+def _swatch_icon(colour: str, failed: bool, hatched: bool = False) -> QIcon:
+    """A legend swatch: the domain's colour; failed, crossed by a dashed red outline."""
+    ratio = 2.0
+    pixmap = QPixmap(round(14 * ratio), round(14 * ratio))
+    pixmap.setDevicePixelRatio(ratio)
+    pixmap.fill(Qt.GlobalColor.transparent)
+    painter = QPainter(pixmap)
+    painter.setPen(QColor(colour).darker(130))
+    if hatched:
+        painter.setBrush(QColor("#ffffff"))
+        painter.drawRect(1, 1, 12, 12)
+        painter.setBrush(QBrush(QColor(colour).darker(140), Qt.BrushStyle.Dense5Pattern))
+    else:
+        painter.setBrush(QColor(colour))
+    painter.drawRect(1, 1, 12, 12)
+    if failed:
+        pen = painter.pen()
+        pen.setColor(QColor(style.STATE_COLORS["lost"]))
+        pen.setWidthF(2.0)
+        painter.setPen(pen)
+        painter.drawLine(2, 2, 12, 12)
+        painter.drawLine(12, 2, 2, 12)
+    painter.end()
+    return QIcon(pixmap)
 
 
 # --------------------------------------------------------------------------- widget
@@ -134,6 +188,16 @@ class FloorView(QWidget):
             button = QToolButton(self)
             button.setDefaultAction(action)
             bar.addWidget(button)
+        self.colour_combo = QComboBox(self)
+        self.colour_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        self.colour_combo.setToolTip(
+            "Colour racks by their recovery state, or by their failure domains of one kind"
+        )
+        self.colour_combo.currentIndexChanged.connect(self._colour_picked)
+        colour_label = QLabel("Colour &by:", self)
+        colour_label.setBuddy(self.colour_combo)
+        bar.addWidget(colour_label)
+        bar.addWidget(self.colour_combo)
         self.zoom_label = QLabel(self)
         self.zoom_label.setMinimumWidth(self.zoom_label.fontMetrics().horizontalAdvance("8888%"))
         self.zoom_label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
@@ -143,6 +207,13 @@ class FloorView(QWidget):
         column.setContentsMargins(0, 0, 0, 0)
         column.setSpacing(0)
         column.addLayout(bar)
+        # The legend wraps onto more rows rather than widening the window (1366 px).
+        self.legend = QWidget(self)
+        self.legend_row = FlowLayout(self.legend, spacing=2, row_spacing=0)
+        self.legend_row.setContentsMargins(6, 0, 6, 2)
+        self.legend.setVisible(False)
+        self.legend_buttons: dict[str, QToolButton] = {}
+        column.addWidget(self.legend)
         column.addWidget(self.canvas, 1)
 
         self.fail_action.toggled.connect(self._fail_mode)
@@ -152,6 +223,9 @@ class FloorView(QWidget):
         self._fitted = False
         self.scene.selectionChanged.connect(self._update_actions)
         document.changed.connect(self._plan_replaced)
+        self.scene.colouringChanged.connect(self._colouring_changed)
+        recovery.scenarioChanged.connect(self._fill_legend)
+        self._fill_colour_combo()
         self._update_actions()
         self.setFocusProxy(self.canvas)
 
@@ -227,11 +301,157 @@ class FloorView(QWidget):
 
     def _plan_replaced(self, change: Change | None, origin: object = None) -> None:
         self._update_actions()
+        if change is None or "domain" in change.kinds:
+            self._fill_colour_combo()
+        elif "scenario" in change.kinds and self.scene.colour_kind:
+            self._fill_legend()  # which domains the scenario fails
         if change is None:
             # Another plan: show all of it, now or (hidden, its size unknown) when shown.
             self._fitted = self.isVisible()
             if self._fitted:
                 self.canvas.fit_all()
+
+    # ------------------------------------------------------------------ colour by domain
+
+    def _fill_colour_combo(self) -> None:
+        combo = self.colour_combo
+        combo.blockSignals(True)
+        try:
+            combo.clear()
+            combo.addItem("Recovery state", domain_rules.BY_STATE)
+            for kind in domain_rules.kinds(self.document.plan):
+                combo.addItem(f"{kind.capitalize()} domains", kind)
+            combo.setCurrentIndex(max(combo.findData(self.scene.colour_kind), 0))
+        finally:
+            combo.blockSignals(False)
+        combo.setEnabled(combo.count() > 1)
+
+    def _colour_picked(self, index: int) -> None:
+        if index >= 0:
+            self.scene.set_colour_by(self.colour_combo.itemData(index))
+
+    def colour_by(self, kind: str) -> None:
+        """Colour racks by their domains of ``kind`` ("" : by recovery state), as the
+        Colour by control does."""
+        index = self.colour_combo.findData(kind)
+        if index < 0:
+            raise ValueError(f"the plan has no failure domain of kind {kind!r}")
+        self.colour_combo.setCurrentIndex(index)
+
+    def _colouring_changed(self) -> None:
+        index = self.colour_combo.findData(self.scene.colour_kind)
+        if index >= 0 and index != self.colour_combo.currentIndex():
+            self.colour_combo.blockSignals(True)
+            self.colour_combo.setCurrentIndex(index)
+            self.colour_combo.blockSignals(False)
+        self._fill_legend()
+
+    def _fill_legend(self) -> None:
+        """One button per domain of the kind shown: its colour and name; a click fails
+        it (or restores it) in the scenario shown."""
+        row = self.legend_row
+        while row.count():
+            taken = row.takeAt(0)
+            widget = taken.widget() if taken is not None else None
+            if widget is not None:
+                widget.deleteLater()
+        self.legend_buttons = {}
+        kind = self.scene.colour_kind
+        self.legend.setVisible(bool(kind))
+        if not kind:
+            return
+        plan = self.document.plan
+        failed = self.recovery.failed_ids()
+        where = self._scenario_words()
+        intro = QLabel(f"{kind.capitalize()}:")
+        intro.setToolTip(f"Click a {domain_rules.kind_word(kind)} to fail or restore it {where}")
+        intro.setStyleSheet(f"color: {style.MUTED_TEXT};")
+        row.addWidget(intro)
+        for domain_id, colour in self.scene.domain_colours.items():
+            domain = plan.domain(domain_id)
+            name = (domain.name.strip() if domain else "") or domain_id
+            button = QToolButton()
+            button.setObjectName(f"legend-{domain_id}")
+            button.setAutoRaise(True)
+            button.setCheckable(True)
+            button.setChecked(domain_id in failed)
+            button.setIcon(_swatch_icon(colour, domain_id in failed))
+            button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+            back = self._return_of(domain_id)
+            button.setText(
+                f"{name} (failed{', back ' + back if back else ''})"
+                if domain_id in failed
+                else name
+            )
+            verb = "Restore" if domain_id in failed else "Fail"
+            button.setToolTip(
+                f"{verb} {domain_rules.describe(plan, domain_id)} {where} "
+                f"(id {domain_id}); undo with Ctrl+Z"
+            )
+            button.clicked.connect(lambda _c=False, d=domain_id: self.fail_domain(d))
+            self.legend_buttons[domain_id] = button
+            row.addWidget(button)
+        none = QLabel()
+        none.setPixmap(_swatch_icon(domain_rules.NO_DOMAIN, False, hatched=True).pixmap(14, 14))
+        none_text = QLabel(f"no {kind} domain")
+        none_text.setStyleSheet(f"color: {style.MUTED_TEXT};")
+        row.addWidget(_pair(none, none_text))
+        for widget in self.legend.findChildren(QWidget):
+            widget.show()
+
+    def _return_of(self, item_id: str) -> str:
+        """ "T+23:00" when the scenario shown brings ``item_id`` back, else ""."""
+        scenario_id = self.recovery.scenario_id
+        scenario = self.document.plan.scenario(scenario_id) if scenario_id else None
+        if scenario is None or item_id not in scenario.returns:
+            return ""
+        return f"T+{clock(scenario.returns[item_id])}"
+
+    def _scenario_words(self) -> str:
+        scenario_id = self.recovery.scenario_id
+        scenario = self.document.plan.scenario(scenario_id) if scenario_id else None
+        if scenario is None:
+            return "(ad hoc)"
+        return f"in {scenario.name.strip() or scenario.id}"
+
+    def fail_domain(self, item_id: str) -> bool:
+        """Fail ``item_id`` (a domain, or any failable item) in the scenario shown, or
+        restore it if it fails already: one edit of the scenario's failed list. With
+        ad-hoc failures it is toggled ad hoc (not an edit of the plan)."""
+        scenario_id = self.recovery.scenario_id
+        if scenario_id is None or self.document.plan.scenario(scenario_id) is None:
+            self.recovery.toggle_failed(item_id)
+            return True
+        try:
+            edit = scenario_edits.toggle_failed(self.document.plan, scenario_id, item_id)
+        except EditRefused as refusal:
+            self.document.refused.emit(str(refusal))
+            return False
+        return self.document.push(edit, origin=self)
+
+    def rack_menu(self, rack_id: str) -> QMenu:
+        """The context menu of a rack: fail (or restore) it or one of its domains in the
+        scenario shown."""
+        plan = self.document.plan
+        menu = QMenu(self)
+        rack = plan.rack(rack_id)
+        if rack is None:
+            return menu
+        failed = self.recovery.failed_ids()
+        where = self._scenario_words()
+        for item_id in [*rack.domains, rack_id]:
+            what = (
+                domain_rules.describe(plan, item_id)
+                if item_id != rack_id
+                else f"rack {rack.name.strip() or rack.id}"
+            )
+            verb = "Restore" if item_id in failed else "Fail"
+            action = menu.addAction(f"{verb} {what} {where}")
+            action.setData(item_id)
+            action.triggered.connect(lambda _c=False, i=item_id: self.fail_domain(i))
+        menu.addSeparator()
+        menu.addAction("Open rack", lambda: self.rackActivated.emit(rack_id))
+        return menu
 
     # ------------------------------------------------------------------ gestures
 

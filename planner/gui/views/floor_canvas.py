@@ -17,6 +17,7 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import (
     QColor,
+    QContextMenuEvent,
     QDragEnterEvent,
     QDragLeaveEvent,
     QDragMoveEvent,
@@ -33,6 +34,7 @@ from PySide6.QtWidgets import (
     QFrame,
     QGraphicsRectItem,
     QGraphicsView,
+    QMenu,
     QWidget,
 )
 
@@ -81,6 +83,7 @@ class FloorCanvas(ZoomPanView):
         self._grid_pen = QPen(QColor(style.GRID), 1.0)
         self._swallow_release = False
         self._ghost: QGraphicsRectItem | None = None
+        self.last_menu: QMenu | None = None  # the rack menu shown last (for tests)
         self.horizontalScrollBar().valueChanged.connect(self.viewMoved)
         self.verticalScrollBar().valueChanged.connect(self.viewMoved)
 
@@ -181,6 +184,22 @@ class FloorCanvas(ZoomPanView):
             event.accept()
             return
         super().mouseDoubleClickEvent(event)
+
+    def contextMenuEvent(self, event: QContextMenuEvent) -> None:
+        """A rack's menu: fail it or one of its domains (the Menu key: the selected rack)."""
+        if event.reason() == QContextMenuEvent.Reason.Mouse:
+            item = self.floor.item_at(self.mapToScene(event.pos()))
+            rack_id = item.key if isinstance(item, RackItem) else None
+        else:
+            racks = [key for kind, key in self.floor.selected_keys() if kind == "rack"]
+            rack_id = racks[0] if racks else None
+        if rack_id is None:
+            super().contextMenuEvent(event)
+            return
+        menu = self.owner.rack_menu(rack_id)
+        self.last_menu = menu
+        menu.popup(event.globalPos())
+        event.accept()
 
     def tooltip_at(self, pos: QPoint) -> str:
         return self.floor.tooltip_at(self.mapToScene(pos), self.servers_drawn())

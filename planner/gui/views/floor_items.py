@@ -302,10 +302,13 @@ class RackItem(QGraphicsRectItem):
     def refresh_look(self) -> None:
         """Brush from the rack's state; pen from selection and failure (Qt paints)."""
         floor = self.floor()
-        self.setBrush(floor.state_brushes[floor.rack_state.get(self.key, "up")])
+        if floor.colour_kind:
+            self.setBrush(floor.domain_brush(self.key))
+        else:
+            self.setBrush(floor.state_brushes[floor.rack_state.get(self.key, "up")])
         if self.isSelected():
             self.setPen(floor.selection_pen)
-        elif self.key in floor.failed_ids:
+        elif floor.rack_failed(self.key):
             self.setPen(floor.failed_pen)
         else:
             self.setPen(floor.block_pen)
@@ -371,8 +374,12 @@ class RackDetail(QGraphicsItem):
         state = floor.rack_state.get(key, "up")
         rect = rack_item.rect()
         lost = state == "lost"
+        by_domain = bool(floor.colour_kind)
         painter.setPen(floor.block_pen)
-        painter.setBrush(floor.lost_rack_brush if lost else floor.rack_brush)
+        if by_domain:  # the domains' colours behind pale servers: both read at once
+            painter.setBrush(floor.domain_brush(key))
+        else:
+            painter.setBrush(floor.lost_rack_brush if lost else floor.rack_brush)
         painter.drawRect(rect)
         header = QRectF(0.0, 0.0, RACK_WIDTH, RACK_HEADER)
         painter.fillRect(header, floor.state_brushes["lost"] if lost else floor.header_brush)
@@ -387,7 +394,7 @@ class RackDetail(QGraphicsItem):
         fills = floor.server_brushes if named else floor.slice_brushes
         painter.setPen(floor.server_pen if unit_px >= 5 else Qt.PenStyle.NoPen)
         for server_state, rects in picture.fills.items():
-            painter.setBrush(fills[server_state])
+            painter.setBrush(floor.veil_brush if by_domain else fills[server_state])
             painter.drawRects(rects)
         if named:
             bar = 6.0 * UNIT_HEIGHT / unit_px
@@ -403,7 +410,7 @@ class RackDetail(QGraphicsItem):
         if rack_item.isSelected():
             painter.setPen(floor.selection_pen)
             painter.drawRect(rect)
-        elif key in floor.failed_ids:
+        elif floor.rack_failed(key):
             painter.setPen(floor.failed_pen)
             painter.drawRect(rect)
         chosen = floor.selected_servers

@@ -15,6 +15,7 @@ from PySide6.QtGui import (
     QColor,
     QFont,
     QFontMetricsF,
+    QLinearGradient,
     QPen,
 )
 from PySide6.QtWidgets import (
@@ -37,7 +38,14 @@ from planner.gui.views.floor_items import (
     tint,
 )
 from planner.gui.when_shown import WhenShown
-from planner.layout.floor import FloorLayout, changed_keys, compute_layout, services_by_server
+from planner.layout import domains as domain_rules
+from planner.layout.floor import (
+    RACK_WIDTH,
+    FloorLayout,
+    changed_keys,
+    compute_layout,
+    services_by_server,
+)
 from planner.model import Rack, Server, Site
 from planner.model.edits import (
     Change,
@@ -60,6 +68,7 @@ class FloorScene(QGraphicsScene):
     """
 
     contentChanged = Signal()
+    colouringChanged = Signal()  # the kind coloured by, or the domains shown, changed
 
     def __init__(
         self, document: PlanDocument, recovery: RecoveryController, parent: QObject | None = None
@@ -81,6 +90,11 @@ class FloorScene(QGraphicsScene):
         self.lost_sites: set[str] = set()
         self.failed_ids: set[str] = set()
         self.selected_servers: set[str] = set()
+        #: What racks are coloured by: "" (their recovery state) or a domain kind.
+        self.colour_kind: str = domain_rules.BY_STATE
+        self.rack_domains: dict[str, list[str]] = {}  # rack -> its domains of that kind
+        self.domain_colours: dict[str, str] = {}  # domain of that kind -> colour
+        self._domain_brushes: dict[tuple[str, ...], QBrush] = {}
         #: True while the mouse drags items: positions snap to the grid only then.
         self.snapping = False
         #: True while a dragged site carries its racks (they keep their offsets).
@@ -100,6 +114,7 @@ class FloorScene(QGraphicsScene):
         self.slice_brushes = brushes(0.75)
         self.slice_brushes["lost"] = self.state_brushes["lost"]
         self.rack_brush = QBrush(QColor(style.RACK_FILL))
+        self.veil_brush = QBrush(QColor(255, 255, 255, 150))  # servers over domain colours
         self.lost_rack_brush = QBrush(tint("lost", 0.2))
         self.header_brush = QBrush(QColor(style.RACK_BORDER))
         self.block_pen = _pen(style.RACK_BORDER, 0.0)
@@ -209,6 +224,7 @@ class FloorScene(QGraphicsScene):
             self._index_servers()
             self._sync_items()
             self._compute_states()
+            self._compute_domains()
             self._refresh_looks()
         finally:
             self._following_selection = False
@@ -230,10 +246,22 @@ class FloorScene(QGraphicsScene):
                 self._sync_items()
             finally:
                 self._following_selection = False
+        domains_touched = "domain" in kinds or any(
+            name == "domains" for _, _, name in change.changed
+        )
+        if self.colour_kind and (
+            change.added
+            or change.removed
+            or any(name in ("id", "rack") for _, _, name in change.changed)
+        ):
+            domains_touched = True
+        if domains_touched:
+            self._compute_domains()
+            self._refresh_looks()
         if "scenario" in kinds:
             self.failed_ids = self.recovery.failed_ids()
             self._refresh_looks()
-        if kinds & {"site", "rack", "server", "scenario"}:
+        if kinds & {"site", "rack", "server", "scenario", "domain"}:
             self.update()
             self.contentChanged.emit()
 
@@ -294,6 +322,45 @@ class FloorScene(QGraphicsScene):
     def content_rect(self) -> QRectF:
         left, top, right, bottom = self.layout.bounds()
         return QRectF(left, top, right - left, bottom - top)
+
+    # ------------------------------------------------------------------ domains
+
+    def set_colour_by(self, kind: str) -> None:
+        """Colour racks by their recovery state (``""``) or by their domains of ``kind``."""
+        if kind != self.colour_kind:
+            self.colour_kind = kind
+            self._compute_domains()
+            self._refresh_looks()
+            self.update()
+            self.contentChanged.emit()
+
+    def _compute_domains(self) -> None:
+        plan = self.document.plan
+        kind = self.colour_kind
+        if kind and kind not in domain_rules.kinds(plan):
+            self.colour_kind = kind = domain_rules.BY_STATE  # its last domain went
+        self.rack_domains = domain_rules.rack_domains(plan, kind) if kind else {}
+        self.domain_colours = domain_rules.domain_colours(plan, kind) if kind else {}
+        self._domain_brushes = {}
+        self.colouringChanged.emit()
+
+    def domain_brush(self, rack_id: str) -> QBrush:
+        """The rack's fill by domain: one colour, or one stripe per domain of the kind
+        shown (a rack fed by two feeds is split down the middle); none: a pale hatch."""
+        shown = tuple(self.rack_domains.get(rack_id, ()))
+        brush = self._domain_brushes.get(shown)
+        if brush is None:
+            brush = self._domain_brushes[shown] = _stripes(
+                [self.domain_colours.get(d, domain_rules.NO_DOMAIN) for d in shown]
+            )
+        return brush
+
+    def rack_failed(self, rack_id: str) -> bool:
+        """The rack, or a domain it or its rack list names, is failed in the scenario."""
+        if rack_id in self.failed_ids:
+            return True
+        rack = self.rack_by_id.get(rack_id)
+        return rack is not None and any(d in self.failed_ids for d in rack.domains or ())
 
     # ------------------------------------------------------------------ states
 
@@ -432,10 +499,16 @@ class FloorScene(QGraphicsScene):
             used = sum(max(int(s.height), 1) for s in servers)
             site = self.site_by_id.get(rack.site)
             state = style.STATE_LABELS[self.rack_state.get(rack.id, "up")]
+            failed = self.failed_ids
+            fed = ", ".join(
+                _html(domain_rules.describe(plan, d)) + (" (failed)" if d in failed else "")
+                for d in rack.domains or ()
+            )
             return (
                 f"<b>{_html(rack.name or rack.id)}</b> ({_html(rack.id)})<br>"
                 f"Site: {_html(site.name if site else rack.site)}<br>"
                 f"{len(servers)} servers, {used} of {rack.units} units used<br>State: {state}"
+                + (f"<br>Domains: {fed}" if fed else "")
             )
         if isinstance(item, SiteItem):
             site = self.site_by_id.get(item.key)
@@ -463,6 +536,20 @@ class FloorScene(QGraphicsScene):
             f"<b>{_html(server.name or server.id)}</b> ({_html(server.id)})<br>"
             f"{units}<br>Services: {carried}<br>State: {state}"
         )
+
+
+def _stripes(colours: list[str]) -> QBrush:
+    """Vertical stripes of equal width across a rack, hard-edged; a hatch for none."""
+    if not colours:
+        return QBrush(QColor(domain_rules.NO_DOMAIN), Qt.BrushStyle.Dense5Pattern)
+    if len(colours) == 1:
+        return QBrush(QColor(colours[0]))
+    gradient = QLinearGradient(0.0, 0.0, RACK_WIDTH, 0.0)
+    step = 1.0 / len(colours)
+    for i, colour in enumerate(colours):
+        gradient.setColorAt(i * step, QColor(colour))
+        gradient.setColorAt(min(1.0, (i + 1) * step - 1e-4), QColor(colour))
+    return QBrush(gradient)
 
 
 def _pen(color: QColor | str, width: float, line: Qt.PenStyle = Qt.PenStyle.SolidLine) -> QPen:

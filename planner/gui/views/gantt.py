@@ -15,6 +15,12 @@ Rules of the picture:
 * Critical-path tasks have a ``style.CRITICAL`` outline and a bold name.
 * A diamond on each row marks the service's RTO: red when missed (joined to the bar by
   a dotted red line when the task starts after its RTO), hollow grey when met.
+* A task whose mode may not start at once (the declaration delay, or a restart in place
+  that waits for its servers' power or room to come back) has the wait before its
+  release drawn hatched from T+0 to the release and labelled ("Power feed P1 back
+  T+30:00", "declared T+0:40"): the item is named from ``released_by``.
+* Each bar names its mode (failover / restore / restart in place) before its duration
+  when the bar is wide enough, else only the duration.
 * Services that only wait for a dependency may be shown (``set_show_waiting``) as thin
   bars from T+0 to the moment they are back.
 * The view holds no domain data of its own beyond the result it is given; clicking a
@@ -47,7 +53,9 @@ from PySide6.QtWidgets import QAbstractScrollArea, QWidget
 from planner.engine.recovery import RecoveryResult, ServiceRecovery, miss_reason_text
 from planner.gui import style
 from planner.gui.models.results_model import (
+    MODE_TEXT,
     format_minutes,
+    release_text,
     state_color,
     state_label,
 )
@@ -150,6 +158,7 @@ class GanttView(Navigation, QAbstractScrollArea):
         self._show_waiting = False
         self._pools: list[tuple[str, str, int]] = []  # id, name, capacity
         self._highlighted: frozenset[str] = frozenset()
+        self._item_names: dict[str, str] = {}  # failed id -> name, for the release labels
         self._critical: frozenset[str] = frozenset()
         self._stale = False
         self._message = "No recovery to show."
@@ -169,6 +178,22 @@ class GanttView(Navigation, QAbstractScrollArea):
         self._critical = frozenset(result.critical_path) if result is not None else frozenset()
         self._message = message
         self._relayout()
+
+    def set_item_names(self, names: dict[str, str]) -> None:
+        """Names of the failed items a release waits for (``released_by`` -> name)."""
+        if names != self._item_names:
+            self._item_names = dict(names)
+            self.viewport().update()
+
+    def release_label(self, service_id: str) -> tuple[str, QRectF | None]:
+        """A task's release wait: its label and the hatched box, in viewport coordinates
+        ("", None when the task may start at T+0)."""
+        for row in self._rows:
+            service = row.service
+            if service is not None and service.id == service_id and not row.waiting:
+                box = self._release_rect(row)
+                return (release_text(service, self._item_names), box) if box else ("", None)
+        return "", None
 
     def set_pools(self, pools: list[tuple[str, str, int]]) -> None:
         """Pool ids, names and capacities, for the pool lanes' titles (plan order)."""
@@ -273,9 +298,15 @@ class GanttView(Navigation, QAbstractScrollArea):
         assert service is not None
         if row.waiting or service.finish is None or service.start is None:
             return "", None
-        text = format_minutes(float(service.finish) - float(service.start))
+        duration = format_minutes(float(service.finish) - float(service.start))
         diamond = self._rto_span(row) if service.rto_minutes is not None else None
-        return text, label_rect(rect, metrics.horizontalAdvance(text), diamond)
+        mode = MODE_TEXT.get(service.mode or "")
+        if mode:  # the mode first when the bar holds it: "Restart in place 0:20"
+            text = f"{mode} {duration}"
+            where = label_rect(rect, metrics.horizontalAdvance(text), diamond)
+            if where is not None:
+                return text, where
+        return duration, label_rect(rect, metrics.horizontalAdvance(duration), diamond)
 
     def ensure_visible(self, service_id: str) -> None:
         """Scroll so the first row of ``service_id`` is in view, and its bar when zoomed in."""
@@ -346,7 +377,7 @@ class GanttView(Navigation, QAbstractScrollArea):
     def _lane_keys(self, service: ServiceRecovery) -> list[str]:
         if self._lane_mode == "tier":
             return [str(service.tier)]
-        if service.state not in ("failover", "restore"):
+        if service.state not in ("failover", "restore", "restart"):
             return [NO_POOL]
         used = [pool for pool, units in service.needs.items() if units]
         return used or [NO_POOL]
@@ -369,6 +400,8 @@ class GanttView(Navigation, QAbstractScrollArea):
                 else:
                     key = (float(service.start or 0), float(service.finish or 0), order)
                     extent = max(extent, float(service.finish or 0))
+                    if service.earliest_start is not None:
+                        extent = max(extent, float(service.earliest_start))
                     keys = self._lane_keys(service)
                 if service.rto_minutes is not None:
                     extent = max(extent, float(service.rto_minutes))
@@ -466,6 +499,17 @@ class GanttView(Navigation, QAbstractScrollArea):
         x1 = self._x(float(service.finish or 0))
         return QRectF(x0, y + 3, max(3.0, x1 - x0), row.height - 6)
 
+    def _release_rect(self, row: _Row) -> QRectF | None:
+        """The hatched wait before a task's release: T+0 to ``earliest_start``."""
+        service = row.service
+        if service is None or row.waiting or not service.earliest_start:
+            return None
+        if float(service.earliest_start) <= 0:
+            return None
+        y = self._y(row)
+        x0, x1 = self._x(0), self._x(float(service.earliest_start))
+        return QRectF(x0, y + 5, max(2.0, x1 - x0), row.height - 10)
+
     def _row_at(self, y: float) -> _Row | None:
         if y < self._axis_height:
             return None
@@ -529,6 +573,11 @@ class GanttView(Navigation, QAbstractScrollArea):
                 f"{state_label(service.state)}: {format_minutes(service.start)} – "
                 f"{format_minutes(service.finish)}"
             )
+            if service.mode:
+                lines.append(f"Mode: {MODE_TEXT.get(service.mode, service.mode)}")
+            wait = release_text(service, self._item_names)
+            if wait:
+                lines.append(f"Waits until {wait}")
             lines.append(f"Recovered: {format_minutes(service.recovered)}")
         if service.rto_minutes is None:
             lines.append("RTO: none")
@@ -636,9 +685,11 @@ class GanttView(Navigation, QAbstractScrollArea):
         assert service is not None
         rect = self._bar_rect(row)
         fill = QColor(state_color(service.state))
+        self._paint_release(painter, row, fill)
         if self._paint_offscreen(painter, row, rect, fill, font, metrics):
             if service.rto_minutes is not None:
                 self._paint_rto(painter, row, rect)
+            self._paint_release_label(painter, row, font, metrics)
             return
         critical = service.id in self._critical and not row.waiting
         highlighted = service.id in self._highlighted
@@ -662,6 +713,57 @@ class GanttView(Navigation, QAbstractScrollArea):
             painter.drawText(where, Qt.AlignmentFlag.AlignCenter, text)
         if service.rto_minutes is not None:
             self._paint_rto(painter, row, rect)
+        self._paint_release_label(painter, row, font, metrics)
+
+    def _paint_release(self, painter: QPainter, row: _Row, fill: QColor) -> None:
+        """The wait before the task's release, hatched in its colour (labelled later,
+        by :meth:`_paint_release_label`)."""
+        box = self._release_rect(row)
+        if box is None or row.service is None:
+            return
+        pale = QColor(fill)
+        pale.setAlpha(40)
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(pale)
+        painter.drawRect(box)
+        hatch = QBrush(fill.darker(115), Qt.BrushStyle.BDiagPattern)
+        painter.setBrush(hatch)
+        painter.drawRect(box)
+        painter.setPen(QPen(fill.darker(125), 1, Qt.PenStyle.DashLine))
+        painter.drawLine(box.topRight(), box.bottomRight())
+
+    def _paint_release_label(
+        self, painter: QPainter, row: _Row, font: QFont, metrics: QFontMetrics
+    ) -> None:
+        """The release's label, over everything else of the row (the dotted line of a
+        missed RTO included: the label says why)."""
+        box = self._release_rect(row)
+        if box is None or row.service is None:
+            return
+        text = release_text(row.service, self._item_names)
+        if not text:
+            return
+        # In the hatch, clear of the RTO diamond (none: the tooltip still says it), on a
+        # white backing so that the hatch and a missed RTO's dotted line stay behind it.
+        band = QRectF(box.left(), self._y(row) + 2.0, box.width(), row.height - 4.0)
+        diamond = self._rto_span(row) if row.service.rto_minutes is not None else None
+        width = metrics.horizontalAdvance(text) + 10
+        where = label_rect(band, width - 8, diamond)
+        if where is not None:
+            spot = QRectF(where.center().x() - width / 2, band.top(), width, band.height())
+        else:  # the hatch is too short on screen: after the bar, if it starts at once
+            bar = self._bar_rect(row)
+            if bar.left() - box.right() > 24:
+                return  # the task waited for more than its release: the tooltip says it
+            spot = QRectF(bar.right() + 6, band.top(), width, band.height())
+            if spot.right() > self.viewport().width():
+                return  # no room after the bar either
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(QColor(255, 255, 255, 225))
+        painter.drawRoundedRect(spot, 2, 2)
+        painter.setFont(font)
+        painter.setPen(QColor(style.TEXT))
+        painter.drawText(spot, Qt.AlignmentFlag.AlignCenter, text)
 
     def _rto_radius(self, row: _Row) -> float:
         return max(3.5, row.height * 0.22)

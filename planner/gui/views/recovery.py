@@ -22,15 +22,13 @@ from PySide6.QtCore import (
     QItemSelection,
     QItemSelectionModel,
     QModelIndex,
-    QPoint,
     QPointF,
-    QRect,
-    QSize,
     Qt,
 )
 from PySide6.QtGui import (
     QAction,
     QActionGroup,
+    QBrush,
     QColor,
     QFont,
     QKeySequence,
@@ -46,8 +44,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
-    QLayout,
-    QLayoutItem,
     QProgressBar,
     QPushButton,
     QSizePolicy,
@@ -66,8 +62,11 @@ from planner.engine.recovery import RecoveryResult
 from planner.gui import style
 from planner.gui.actions import FIT_KEYS, ZOOM_IN_KEYS, ZOOM_OUT_KEYS, Shortcut, key_sequences
 from planner.gui.document import PlanDocument, Selection
+from planner.gui.flow import FlowLayout as _FlowLayout
 from planner.gui.models.results_model import (
+    COL_EARLIEST,
     COL_MET,
+    COL_MODE,
     COL_RECOVERED,
     COL_RTO,
     COL_SERVICE,
@@ -94,87 +93,6 @@ _ERROR_STYLE = (
     f" padding: 14px; color: {style.TEXT}; }}"
 )
 _HINT_STYLE = f"QLabel {{ padding: 14px; color: {style.MUTED_TEXT}; }}"
-
-
-class _FlowLayout(QLayout):
-    """Items left to right, wrapping to a new row when the width runs out (Qt's flow
-    layout example): a toolbar row that fits a laptop instead of widening the window."""
-
-    def __init__(self, parent: QWidget | None = None, spacing: int = 8, row_spacing: int = 4):
-        super().__init__(parent)
-        self._items: list[QLayoutItem] = []
-        self._spacing = spacing
-        self._row_spacing = row_spacing
-        self.setContentsMargins(0, 0, 0, 0)
-
-    def addItem(self, item: QLayoutItem) -> None:
-        self._items.append(item)
-
-    def count(self) -> int:
-        return len(self._items)
-
-    def itemAt(self, index: int) -> QLayoutItem | None:
-        return self._items[index] if 0 <= index < len(self._items) else None
-
-    def takeAt(self, index: int) -> QLayoutItem | None:
-        return self._items.pop(index) if 0 <= index < len(self._items) else None
-
-    def expandingDirections(self) -> Qt.Orientation:
-        return Qt.Orientation(0)
-
-    def hasHeightForWidth(self) -> bool:
-        return True
-
-    def heightForWidth(self, width: int) -> int:
-        return self._arrange(QRect(0, 0, width, 0), move=False)
-
-    def setGeometry(self, rect: QRect) -> None:
-        super().setGeometry(rect)
-        self._arrange(rect, move=True)
-
-    def _shown(self) -> list[QLayoutItem]:
-        return [item for item in self._items if not item.isEmpty()]
-
-    def sizeHint(self) -> QSize:
-        """One row: as wide as everything side by side."""
-        shown = self._shown()
-        width = sum(i.sizeHint().width() for i in shown) + self._spacing * max(len(shown) - 1, 0)
-        height = max((i.sizeHint().height() for i in shown), default=0)
-        margins = self.contentsMargins()
-        return QSize(width + margins.left() + margins.right(), height)
-
-    def minimumSize(self) -> QSize:
-        """As narrow as the widest item: the rest wraps."""
-        size = QSize()
-        for item in self._shown():
-            size = size.expandedTo(item.minimumSize())
-        margins = self.contentsMargins()
-        return size + QSize(margins.left() + margins.right(), margins.top() + margins.bottom())
-
-    def _arrange(self, rect: QRect, move: bool) -> int:
-        margins = self.contentsMargins()
-        area = rect.adjusted(margins.left(), margins.top(), -margins.right(), -margins.bottom())
-        x, y, row_height = area.x(), area.y(), 0
-        rows: list[list[tuple[QLayoutItem, int, QSize]]] = [[]]
-        for item in self._shown():
-            size = item.sizeHint().boundedTo(QSize(area.width(), item.sizeHint().height()))
-            size = size.expandedTo(item.minimumSize())
-            if x > area.x() and x + size.width() > area.right() + 1:
-                x, y = area.x(), y + row_height + self._row_spacing
-                row_height = 0
-                rows.append([])
-            rows[-1].append((item, x, size))
-            x += size.width() + self._spacing
-            row_height = max(row_height, size.height())
-        if move:
-            top = area.y()
-            for row in rows:
-                height = max((size.height() for _, _, size in row), default=0)
-                for item, left, size in row:  # centred vertically in its row
-                    offset = (height - size.height()) // 2
-                    item.setGeometry(QRect(QPoint(left, top + offset), size))
-                top += height + self._row_spacing
-        return y + row_height - rect.y() + margins.bottom()
 
 
 def _group(*widgets: QWidget, spacing: int = 6) -> QWidget:
@@ -272,7 +190,9 @@ def _touches(change: Change | None, kind: str, fields: set[str]) -> bool:
     return any(k == kind and name in fields for k, _, name in change.changed)
 
 
-def _swatch(color: str, outline: str | None = None, diamond: bool = False) -> QPixmap:
+def _swatch(
+    color: str, outline: str | None = None, diamond: bool = False, hatched: bool = False
+) -> QPixmap:
     ratio = 2.0  # drawn at twice the size so that the legend stays crisp at 200 %
     pixmap = QPixmap(round(14 * ratio), round(14 * ratio))
     pixmap.setDevicePixelRatio(ratio)
@@ -285,6 +205,10 @@ def _swatch(color: str, outline: str | None = None, diamond: bool = False) -> QP
         painter.drawPolygon(
             QPolygonF([QPointF(7, 1.5), QPointF(12.5, 7), QPointF(7, 12.5), QPointF(1.5, 7)])
         )
+    elif hatched:  # the wait before a release, as the timeline hatches it
+        painter.setPen(QColor(color).darker(125))
+        painter.setBrush(QBrush(QColor(color).darker(115), Qt.BrushStyle.BDiagPattern))
+        painter.drawRect(1, 3, 12, 8)
     else:
         painter.drawRoundedRect(1, 3, 12, 8, 2, 2)
     painter.end()
@@ -559,11 +483,13 @@ class RecoveryView(QWidget):
         widths = {
             # Narrow enough that the service names keep room on a 1366-pixel screen.
             COL_TIER: em * 4,
-            COL_STATE: em * 16,
+            COL_STATE: em * 17,  # "Restart in place" whole, with its swatch
+            COL_MODE: em * 14,
+            COL_EARLIEST: em * 7,
             COL_START: em * 7,
-            COL_RECOVERED: em * 9,
-            COL_RTO: em * 7,
-            COL_MET: em * 26,  # "✗ own restore longer than RTO" whole
+            COL_RECOVERED: em * 8,
+            COL_RTO: em * 6,
+            COL_MET: em * 16,
         }
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         for column, width in widths.items():
@@ -589,7 +515,9 @@ class RecoveryView(QWidget):
         entries = (
             (_swatch(style.STATE_COLORS["failover"]), "Failover"),
             (_swatch(style.STATE_COLORS["restore"]), "Restore"),
+            (_swatch(style.STATE_COLORS["restart"]), "Restart in place"),
             (_swatch(style.STATE_COLORS["dependency"]), "Waiting"),
+            (_swatch(style.STATE_COLORS["restart"], hatched=True), "Until release"),
             (_swatch("#ffffff", style.CRITICAL), "Critical path"),
             (_swatch(style.CRITICAL, diamond=True), "RTO missed"),
             (_swatch("#ffffff", style.MUTED_TEXT, diamond=True), "RTO met"),
@@ -681,8 +609,8 @@ class RecoveryView(QWidget):
             self._fill_scenarios()
         if _touches(change, "pool", {"name", "capacity"}):
             self._gantt_pools()
-        if _touches(change, "scenario", {"failed"}) or any(
-            _touches(change, kind, {"name"}) for kind in _LOCATION_KINDS
+        if _touches(change, "scenario", {"failed", "returns", "declared_after_minutes"}) or any(
+            _touches(change, kind, {"name"}) for kind in (*_LOCATION_KINDS, "domain")
         ):
             self._show_failed()
         self._busy_changed()
@@ -709,14 +637,18 @@ class RecoveryView(QWidget):
             return
         wanted = set(named) | set(adhoc)
         names: dict[str, str] = {}
-        for items in (plan.sites, plan.racks):
+        for items in (plan.sites, plan.domains, plan.racks):
             names.update((item.id, item.name) for item in items if item.id in wanted)
         if len(names) < len(wanted):  # servers only when needed: a plan may hold 32,000
             names.update((s.id, s.name) for s in plan.servers if s.id in wanted)
 
+        returns = scenario.returns if scenario is not None else {}
+
         def describe(ids: list[str]) -> str:
             shown = [
-                f"{i} ({names[i]})" if names.get(i, i) != i else i for i in ids[:_MAX_FAILED_SHOWN]
+                (f"{i} ({names[i]})" if names.get(i, i) != i else i)
+                + (f" back T+{format_minutes(returns[i])}" if i in returns else "")
+                for i in ids[:_MAX_FAILED_SHOWN]
             ]
             more = len(ids) - _MAX_FAILED_SHOWN
             return ", ".join(shown) + (f" and {more} more" if more > 0 else "")
@@ -726,7 +658,9 @@ class RecoveryView(QWidget):
             parts.append(describe(named))
         if adhoc:
             parts.append(("ad hoc: " if named else "") + describe(adhoc))
-        self.failed_label.setText("Failed: " + "; ".join(parts))
+        declared = scenario.declared_after_minutes if scenario is not None else 0
+        when = f"  ·  declared T+{format_minutes(declared)}" if declared else ""
+        self.failed_label.setText("Failed: " + "; ".join(parts) + when)
 
     def _busy_changed(self, _busy: bool | None = None) -> None:
         """Show whether the numbers on screen are current; grey them while they are not."""
@@ -788,10 +722,22 @@ class RecoveryView(QWidget):
             self._shown, self._shown_error = result, None
             self._show_headline(result)
             self.stack.setCurrentIndex(0)
+            self.gantt.set_item_names(self._release_names(result))
             self.gantt.set_result(result, "No service needs a failover or restore.")
             self.results_model.set_result(result)
             self._selection_from_document(self.document.selection)
         self._busy_changed()
+
+    def _release_names(self, result: RecoveryResult) -> dict[str, str]:
+        """Names of the failed items whose return releases a task (for the timeline)."""
+        wanted = {s.released_by for s in result.services if s.released_by}
+        plan = self.document.plan
+        names: dict[str, str] = {}
+        for items in (plan.domains, plan.sites, plan.racks):
+            names.update((i.id, i.name.strip() or i.id) for i in items if i.id in wanted)
+        if len(names) < len(wanted):  # servers only when needed: a plan may hold 32,000
+            names.update((s.id, s.name.strip() or s.id) for s in plan.servers if s.id in wanted)
+        return names
 
     def _show_headline(self, result: RecoveryResult) -> None:
         total = result.recovery_minutes

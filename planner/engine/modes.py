@@ -1,0 +1,359 @@
+"""Multi-mode scheduling with release times: each task runs in one of several modes.
+
+A mode has a duration, a demand per resource and a release (the earliest start). The
+multi-mode problem is reduced to the single-mode one of :mod:`planner.engine.rcpsp` once
+every task has its mode: each distinct positive release becomes one zero-demand dummy
+task of that duration with no predecessors, and every task released then waits for it
+(serial SGS places a task that holds nothing at its earliest start, so the dummy runs on
+[0, release)). The genetic search, forward-backward improvement, the bounds and CP-SAT
+then handle releases unchanged. See docs/engine-scheduler.md, "Modes and releases".
+
+The mode choice (deterministic):
+
+* candidate A: every task in the mode that finishes earliest on its own (release +
+  duration; ties in the given order), solved as a single-mode problem; its first
+  candidate is the LFT pass, so the result is never worse than that pass;
+* candidate B: one multi-mode serial SGS pass in the same LFT order that takes, at each
+  placement, the mode that finishes earliest given what is already placed (same ties);
+  its modes are then fixed and improved like A, seeded with its own schedule;
+
+and the better by the objective key is kept. The lower bound is that of the relaxed
+single-mode problem in which every task has its shortest duration, its earliest release
+and the componentwise smallest demand of its modes (docs/engine.md, "Lower bound").
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import NamedTuple
+
+from planner.engine.bounds import group_bounds, makespan_bound
+from planner.engine.rcpsp import (
+    Objective,
+    Problem,
+    Schedule,
+    _lft_order,
+    default_effort,
+    solve_compiled,
+)
+from planner.engine.sgs import (
+    Compiled,
+    _Profile,
+    _reserve,
+    _window,
+    compile_problem,
+    time_scale,
+    to_units,
+)
+
+Key = tuple[int, ...]
+
+
+class ModeSpec(NamedTuple):
+    """One mode of a task: its duration, demand per resource and earliest start.
+
+    A tuple of numbers and a tuple of ints: the cyclic garbage collector stops tracking
+    it at its first look, so thousands of them do not bring full collections of a large
+    plan's heap closer.
+    """
+
+    duration: float
+    demand: tuple[int, ...]
+    release: float = 0
+
+
+@dataclass(frozen=True)
+class MultiModeProblem:
+    """Tasks 0..n-1, each with one or more modes (in tie-breaking order)."""
+
+    modes: tuple[tuple[ModeSpec, ...], ...]
+    predecessors: tuple[tuple[int, ...], ...]
+    capacities: tuple[int, ...]
+    groups: tuple[tuple[int, ...], ...] = ()
+
+
+@dataclass(frozen=True)
+class ModeSchedule:
+    """A schedule of a multi-mode problem: the chosen mode index of each task and the
+    :class:`~planner.engine.rcpsp.Schedule` of the tasks in those modes (``lower_bound``
+    holds for every choice of modes)."""
+
+    schedule: Schedule
+    modes: tuple[int, ...]
+
+
+def fixed(problem: MultiModeProblem, choice: Sequence[int]) -> Problem:
+    """The single-mode problem of ``choice``, releases as dummy tasks after the real ones."""
+    specs = [problem.modes[j][m] for j, m in enumerate(choice)]
+    return _with_releases(
+        problem,
+        [s.duration for s in specs],
+        [s.demand for s in specs],
+        [s.release for s in specs],
+    )
+
+
+def relaxed(problem: MultiModeProblem) -> Problem:
+    """Each task with its shortest duration, earliest release and smallest demands.
+
+    Shrinking every task of a feasible multi-mode schedule to ``[start, start + min
+    duration)`` with the smallest demands keeps it feasible here (finishes only move
+    earlier, usage only drops, starts stay after the earliest release), so this problem's
+    optimum, and every lower bound of it, is at most the multi-mode optimum.
+    """
+    durations: list[float] = []
+    demands: list[tuple[int, ...]] = []
+    releases: list[float] = []
+    for ms in problem.modes:
+        if len(ms) == 1:
+            durations.append(ms[0].duration)
+            demands.append(ms[0].demand)
+            releases.append(ms[0].release)
+        else:
+            durations.append(min([m.duration for m in ms]))
+            demands.append(tuple(map(min, *[m.demand for m in ms])))
+            releases.append(min([m.release for m in ms]))
+    return _with_releases(problem, durations, demands, releases)
+
+
+def _with_releases(
+    problem: MultiModeProblem,
+    durations: Sequence[float],
+    demands: Sequence[tuple[int, ...]],
+    releases: Sequence[float],
+) -> Problem:
+    n = len(durations)
+    dummy: dict[float, int] = {}
+    for r in sorted({r for r in releases if r > 0}):
+        dummy[r] = n + len(dummy)
+    preds = [
+        (*p, dummy[r]) if r > 0 else p for p, r in zip(problem.predecessors, releases, strict=True)
+    ]
+    nothing = (0,) * len(problem.capacities)
+    return Problem(
+        durations=(*durations, *dummy),
+        predecessors=(*preds, *([()] * len(dummy))),
+        demands=(*demands, *([nothing] * len(dummy))),
+        capacities=problem.capacities,
+        groups=problem.groups,
+    )
+
+
+def earliest_modes(problem: MultiModeProblem) -> list[int]:
+    """Each task's mode that finishes earliest on its own (release + duration; ties: first)."""
+    out = []
+    for ms in problem.modes:
+        best = 0
+        for k in range(1, len(ms)):
+            if ms[k].release + ms[k].duration < ms[best].release + ms[best].duration:
+                best = k
+        out.append(best)
+    return out
+
+
+class _Scale:
+    """One integer quantum for every duration and release of every mode."""
+
+    def __init__(self, problem: MultiModeProblem) -> None:
+        values = [v for ms in problem.modes for m in ms for v in (m.duration, m.release)]
+        self.scale = time_scale(values) if values else 1
+
+    def units(self, v: float) -> int:
+        return to_units(v, self.scale)
+
+
+def _key(
+    problem: MultiModeProblem,
+    sc: _Scale,
+    starts: Sequence[float],
+    choice: Sequence[int],
+    objective: Objective,
+) -> Key:
+    fin = [
+        sc.units(s) + sc.units(problem.modes[j][m].duration)
+        for j, (s, m) in enumerate(zip(starts, choice, strict=True))
+    ]
+    ms = max(fin, default=0)
+    groups = [max((fin[j] for j in g), default=0) for g in problem.groups]
+    return (*groups, ms) if objective == "tiers" else (ms, *groups)
+
+
+def multi_mode_sgs(
+    problem: MultiModeProblem, order: Sequence[int]
+) -> tuple[list[float], list[int]]:
+    """Serial SGS choosing each task's mode as it is placed: the earliest finish given the
+    tasks already placed (ties: the first mode). Returns (starts, modes) in the plan's
+    minutes. ``order`` must be precedence-feasible.
+
+    The resource profiles are those of the single-mode SGS on large problems (one per
+    resource, in blocks, with skip pointers: :class:`planner.engine.sgs._Profile`); each
+    mode asks every resource it holds for its earliest window without taking it, and
+    only the chosen mode's window is reserved.
+    """
+    sc = _Scale(problem)
+    n = len(problem.modes)
+    profiles = [_Profile(cap) for cap in problem.capacities]
+    fin = [0] * n
+    start = [0] * n
+    chosen = [0] * n
+    held_of: dict[tuple[int, ...], tuple[tuple[int, int], ...]] = {}
+    for ms in problem.modes:
+        for m in ms:
+            if m.demand not in held_of:
+                held_of[m.demand] = tuple([(r, x) for r, x in enumerate(m.demand) if x])
+    if sc.scale == 1:
+        modes_u = [
+            [(int(m.duration), held_of[m.demand], int(m.release)) for m in ms]
+            for ms in problem.modes
+        ]
+    else:
+        units = sc.units
+        modes_u = [
+            [(units(m.duration), held_of[m.demand], units(m.release)) for m in ms]
+            for ms in problem.modes
+        ]
+    preds = problem.predecessors
+    for j in order:
+        es = 0
+        for i in preds[j]:
+            if fin[i] > es:
+                es = fin[i]
+        options = modes_u[j]
+        best_f = best_t = best_k = -1
+        for k, (d, held, rel) in enumerate(options):
+            t = es if es > rel else rel
+            if d > 0 and held:
+                t = _earliest(profiles, held, t, d)
+            if best_k < 0 or t + d < best_f:
+                best_f, best_t, best_k = t + d, t, k
+        d, held, _rel = options[best_k]
+        if d > 0:
+            for r, x in held:
+                _reserve(profiles[r], best_t, best_f, x)
+        start[j], fin[j], chosen[j] = best_t, best_f, best_k
+    if sc.scale == 1:
+        return list(start), chosen
+    return [s / sc.scale for s in start], chosen
+
+
+def _earliest(profiles: list[_Profile], held: tuple[tuple[int, int], ...], t: int, d: int) -> int:
+    """Earliest start >= t at which every held resource has its units free for d units:
+    round robin until every profile accepts the same start (as ``sgs._pool_sgs``)."""
+    accepted = 0
+    k = 0
+    m = len(held)
+    while accepted < m:
+        r, q = held[k]
+        p = profiles[r]
+        t2 = _window(p, t, d, q) if t < p.times[-1][-1] else t
+        if t2 == t:
+            accepted += 1
+        else:
+            t = t2
+            accepted = 1
+        k = k + 1 if k + 1 < m else 0
+    return t
+
+
+def lower_bound_units(problem: MultiModeProblem) -> tuple[int, list[int], int]:
+    """(makespan bound, group bounds, scale) of the relaxed problem (see :func:`relaxed`)."""
+    c = compile_problem(relaxed(problem))
+    return makespan_bound(c), group_bounds(c), c.scale
+
+
+def solve_modes(
+    problem: MultiModeProblem,
+    objective: Objective = "time",
+    effort: int | None = None,
+    seed: int = 0,
+) -> ModeSchedule:
+    """Heuristic multi-mode schedule: the better of candidates A and B (module docstring).
+
+    Deterministic for a given (problem, objective, effort, seed).
+    """
+    n = len(problem.modes)
+    sc = _Scale(problem)
+    budget = default_effort(n) if effort is None else max(1, int(effort))
+    bound = lower_bound_units(problem)
+    lb, _gb, lb_scale = bound
+    choice_a = earliest_modes(problem)
+    c_a = compile_problem(fixed(problem, choice_a))
+
+    def in_units(c: Compiled) -> int:
+        # The relaxed bound in c's quantum, rounded up: c's optimum is an integer there.
+        return -(-lb * c.scale // lb_scale)
+
+    if all(len(ms) == 1 for ms in problem.modes):
+        sched = solve_compiled(c_a, objective, budget, seed, lb=in_units(c_a))
+        return _finish(problem, sc, bound, sched, choice_a, objective, sched.schedules_evaluated)
+    order = [j for j in _lft_order(c_a) if j < n]
+    starts_b, choice_b = multi_mode_sgs(problem, order)
+    budget_b = budget // 2
+    sched_a = solve_compiled(c_a, objective, budget - budget_b, seed, lb=in_units(c_a))
+    if budget_b < 2:
+        # No budget to improve it: candidate B is the multi-mode pass's own schedule.
+        ms_b = max(
+            (
+                s + problem.modes[j][m].duration
+                for j, (s, m) in enumerate(zip(starts_b, choice_b, strict=True))
+            ),
+            default=0,
+        )
+        sched_b = Schedule(tuple(starts_b), ms_b, 0, False, sched_a.method, 1)
+        used = sched_a.schedules_evaluated + 1
+    else:
+        c_b = c_a if choice_b == choice_a else compile_problem(fixed(problem, choice_b))
+        sched_b = solve_compiled(
+            c_b, objective, budget_b, seed, _padded(c_b.n, starts_b), lb=in_units(c_b)
+        )
+        used = sched_a.schedules_evaluated + sched_b.schedules_evaluated + 1
+    key_a = _key(problem, sc, sched_a.starts[:n], choice_a, objective)
+    key_b = _key(problem, sc, sched_b.starts[:n], choice_b, objective)
+    if key_b < key_a:
+        return _finish(problem, sc, bound, sched_b, choice_b, objective, used)
+    return _finish(problem, sc, bound, sched_a, choice_a, objective, used)
+
+
+def _padded(size: int, starts: Sequence[float]) -> list[float]:
+    """Starts of the real tasks followed by the dummies' (all at 0)."""
+    return [*starts, *([0] * (size - len(starts)))]
+
+
+def _finish(
+    problem: MultiModeProblem,
+    sc: _Scale,
+    bound_units: tuple[int, list[int], int],
+    sched: Schedule,
+    choice: Sequence[int],
+    objective: Objective,
+    evaluated: int,
+    method: str | None = None,
+) -> ModeSchedule:
+    """The schedule of the real tasks with the relaxed bound and the proof against it."""
+    n = len(problem.modes)
+    lb, gb, lb_scale = bound_units
+    starts = sched.starts[:n]
+    key = _key(problem, sc, starts, choice, objective)
+    # The bounds are in the relaxed problem's quantum: compare exactly as fractions.
+    target = (*gb, lb) if objective == "tiers" else (lb, *gb)
+    proven = [k * lb_scale for k in key] <= [t * sc.scale for t in target]
+    ms = max(
+        (
+            s + problem.modes[j][m].duration
+            for j, (s, m) in enumerate(zip(starts, choice, strict=True))
+        ),
+        default=0,
+    )
+    bound = min(lb / lb_scale if lb_scale != 1 else lb, ms)
+    return ModeSchedule(
+        Schedule(
+            starts=tuple(starts),
+            makespan=ms,
+            lower_bound=bound,
+            proven_optimal=proven,
+            method=method or sched.method,
+            schedules_evaluated=evaluated,
+        ),
+        tuple(choice),
+    )
