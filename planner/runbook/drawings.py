@@ -21,6 +21,13 @@ from planner.runbook.fonts import BOLD, MARKER_COLOUR, REGULAR, fit, runs_width
 STATE_COLOURS = {name: colors.HexColor(hex_colour) for name, hex_colour in states.COLOURS.items()}
 FAILOVER = STATE_COLOURS["failover"]
 RESTORE = STATE_COLOURS["restore"]
+# A restart in place (issue 13): the table's colour once it has one, else a blue of the
+# paper's own, so that a restart never looks like a restore.
+RESTART_HEX = states.COLOURS.get("restart", "#3d85c6")
+RESTART_WORD = states.STATES["restart"].word if "restart" in states.STATES else "blue"
+RESTART = colors.HexColor(RESTART_HEX)
+BAR_FILL = {"failover": FAILOVER, "restore": RESTORE, "restart": RESTART}
+NODE_FILL = {**states.COLOURS, "restart": RESTART_HEX}  # dependency boxes, by engine state
 LOST = STATE_COLOURS["lost"]
 CRITICAL = colors.HexColor(states.CRITICAL)
 # Paper only: servers that survive, the time grid, text.
@@ -63,7 +70,7 @@ def hm(minutes: float) -> str:
 class Bar:
     step: int
     label: str
-    action: str  # "failover" | "restore"
+    action: str  # "failover" | "restore" | "restart"
     start: float
     finish: float
     rto: float | None
@@ -115,7 +122,7 @@ def _gantt(bars: Sequence[Bar], width: float, horizon: float) -> Drawing:
         if i % 2 == 0:
             d.add(Rect(0, y, width, row, fillColor=Color(0.96, 0.96, 0.96), strokeColor=None))
         label(d, 2, y + 4.5, f"{bar.step}. {bar.label}", size=7, width=label_w)
-        fill = FAILOVER if bar.action == "failover" else RESTORE
+        fill = BAR_FILL.get(bar.action, RESTORE)
         w = max(x(bar.finish) - x(bar.start), 1.2)
         d.add(
             Rect(
@@ -146,6 +153,7 @@ def _legend(d: Drawing, x: float, y: float) -> None:
     items = [
         (FAILOVER, None, "failover"),
         (RESTORE, None, "restore"),
+        (RESTART, None, "restart in place"),
         (colors.white, CRITICAL, "critical path (red outline)"),
     ]
     for fill, stroke, text in items:
@@ -219,7 +227,7 @@ def dependency_drawing(
         for node in layer:
             x, y = where[node.id]
             # Engine states are the table's names, but for "unaffected": left white.
-            fill = states.COLOURS.get(node.state, "#ffffff")
+            fill = NODE_FILL.get(node.state, "#ffffff")
             d.add(
                 Rect(
                     x,
