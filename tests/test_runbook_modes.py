@@ -287,9 +287,22 @@ def test_each_step_of_the_procedure_names_its_mode(
     assert procedure.index("1. Promote the replica", db) > procedure.index("Fail over", db)
 
 
-def test_cover_counts_the_steps_by_mode(powered: tuple[Plan, RecoveryResult, str]) -> None:
+def test_cover_names_the_failed_domains_and_counts_the_steps_by_mode(
+    powered: tuple[Plan, RecoveryResult, str],
+) -> None:
     _, _, text = powered
-    assert "5 steps: 2 restore, 2 failover, 1 restart in place" in _flat(text)
+    cover = _flat(text[: text.index("Approval")])
+    assert f"Failed Feed A (feed-a), {FEED_B} (feed-b), 배터리실 배터리실" in cover
+    assert "5 steps: 2 restore, 2 failover, 1 restart in place" in cover
+
+
+def test_the_timeline_shows_the_wait_for_a_return(
+    powered: tuple[Plan, RecoveryResult, str],
+) -> None:
+    _, _, text = powered
+    timeline = _flat(text[text.index("Planned steps over time") :])
+    assert f"{FEED_B} back T+30:00" in timeline
+    assert "waiting for a return" in timeline  # the legend names the hatching
 
 
 # ---------------------------------------------------------------- the summary
@@ -350,6 +363,7 @@ def test_summary_without_returns_says_nothing_returns() -> None:
     assert "Declared At once (T+0:00)" in summary
     assert "Feed A (feed-a) power does not return" in summary
     assert "Steps that wait for a return" not in summary
+    assert "waiting for a return" not in text  # no hatching: the legend leaves it out
 
 
 def test_many_failed_items_are_counted_not_listed() -> None:

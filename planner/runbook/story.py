@@ -396,6 +396,7 @@ def _cover(ctx: _Ctx) -> list[Flowable]:
     out.append(ctx.p(markup(ctx.plan.name), "subtitle"))
     out.append(Spacer(1, 12))
     named = {x.id: x.name for x in ctx.plan.sites}
+    named.update((x.id, x.name) for x in ctx.plan.domains)
     named.update((x.id, x.name) for x in ctx.plan.racks)
     if len(r.failed) <= 30:
         named.update((x.id, x.name) for x in ctx.plan.servers if x.id in set(r.failed))
@@ -1132,6 +1133,7 @@ def _timeline(ctx: _Ctx) -> list[Flowable]:
             finish=float(t.finish or 0),
             rto=float(t.rto_minutes) if t.rto_minutes is not None else None,
             critical=t.id in critical,
+            wait=_wait_of(ctx, t),
         )
         for t in ctx.tasks
     ]
@@ -1144,7 +1146,8 @@ def _timeline(ctx: _Ctx) -> list[Flowable]:
             "Planned steps over time (T+h:mm). Bars are failovers "
             f"({states.STATES['failover'].word}), restores "
             f"({states.STATES['restore'].word}) and restarts in place "
-            f"({drawings.RESTART_WORD}); a red outline marks the critical path; "
+            f"({drawings.RESTART_WORD}); a hatched band before a restart is the wait for "
+            "the item it needs back; a red outline marks the critical path; "
             "a red tick marks the service's RTO.",
             "small",
         )
@@ -1174,6 +1177,18 @@ def _timeline(ctx: _Ctx) -> list[Flowable]:
         out.append(page)
     out.append(PageBreak())
     return out
+
+
+def _wait_of(ctx: _Ctx, task: ServiceRecovery) -> tuple[float, str] | None:
+    """A restart's wait for a return, for the timeline: until when, and the words."""
+    if task.released_by is None or mode_of(task) != "restart":
+        return None
+    until = task.earliest_start
+    if until is None:
+        until = ctx.result.returns.get(task.released_by)
+    if until is None:
+        return None
+    return float(until), f"{ctx.item(task.released_by)[0]} back {hm(until)}"
 
 
 def _layers(ctx: _Ctx, ids: list[str], *, ordered: bool = False) -> list[list[str]]:
