@@ -233,7 +233,6 @@ STEP_STYLE = TableStyle(
         ("BACKGROUND", (0, 0), (0, -1), SHADE),
         ("LINEAFTER", (0, 0), (0, -1), 0.5, LINE),
         ("LINEABOVE", (1, -1), (-1, -1), 0.4, LINE),
-        ("SPAN", (0, 0), (0, -1)),
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
         ("TOPPADDING", (0, 0), (-1, -1), 4),
         ("BOTTOMPADDING", (0, 0), (-1, -1), 4),
