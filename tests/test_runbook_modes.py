@@ -387,3 +387,21 @@ def test_many_failed_items_are_counted_not_listed() -> None:
     rest = len(result.failed) - RETURNS_LISTED_MAX
     assert f"{rest} more failed items are not listed: 6 do not return, 7 return by T+30:00" in text
     assert "Feed feed-0 (feed-0) power at T+1:00" in text
+
+
+def test_hostile_domain_names_and_kinds_print_cut_and_literally() -> None:
+    plan = powered_plan()
+    word = "Unbroken" * 1250  # 10,000 characters without a break
+    feed_a = plan.domain("feed-a")
+    room = plan.domain("room-1")
+    assert feed_a is not None and room is not None
+    feed_a.name = word
+    feed_a.kind = "<b>power</b>\x1b[31m"
+    room.kind = word
+    result = powered_result(plan)
+    data = render_runbook(plan, result, date="2026-01-02")
+    summary = _summary("\n".join(p.extract_text() or "" for p in PdfReader(io.BytesIO(data)).pages))
+    squeezed = re.sub(r"\s+", "", summary)
+    assert "UnbrokenUnbroken" in squeezed and "…(feed-a)" in squeezed  # cut to 160
+    assert "<b>power</b>[U+001B][31m" in squeezed
+    assert len(squeezed) < 3 * 10_000  # neither name nor kind is printed whole
