@@ -514,7 +514,8 @@ def _summary(ctx: _Ctx) -> list[Flowable]:
         out.append(
             ctx.p(
                 "<i>Own restore longer than RTO</i>: the service's own restore (or "
-                "failover) alone takes longer than its RTO. <i>Chain too long</i>: each step "
+                "failover or restart) alone takes longer than its "
+                "RTO. <i>Chain too long</i>: each step "
                 "fits, but even with unlimited crews the dependency chain takes longer than "
                 "the RTO. <i>Too few crews</i>: the chain fits, but the pools cannot run "
                 "everything at once.",
