@@ -65,6 +65,7 @@ LAYERS_LISTED_MAX = 60
 CRITICAL_LISTED_MAX = 300
 RETURNS_LISTED_MAX = 60  # failed items with their return times, in the summary
 WAITING_LISTED_MAX = 60  # steps that wait for a return, in the summary
+DOMAINS_LISTED_MAX = 60  # lost failure domains named in the impact section
 TIMELINE_BARS_MAX = 3000  # 75 pages of chart; the procedure lists every step
 RACK_PARTS_MAX = 8  # parts of one tall rack drawn (see drawings.rack_parts)
 RACK_VIEWS_MAX = 48  # racks and rack parts drawn in all
@@ -515,7 +516,9 @@ def _summary(ctx: _Ctx) -> list[Flowable]:
             ctx.p(
                 "<i>Own restore longer than RTO</i>: the service's own restore (or "
                 "failover or restart) alone takes longer than its "
-                "RTO. <i>Chain too long</i>: each step "
+                "RTO. <i>Waits for</i> an item <i>to return</i> or <i>cannot start before "
+                "the declaration</i>: its earliest start plus its own step already pass the RTO. "
+                "<i>Chain too long</i>: each step "
                 "fits, but even with unlimited crews the dependency chain takes longer than "
                 "the RTO. <i>Too few crews</i>: the chain fits, but the pools cannot run "
                 "everything at once.",
@@ -537,18 +540,20 @@ def _summary(ctx: _Ctx) -> list[Flowable]:
         if len(ordered) > MISSES_LISTED_MAX:
             by_own = sum(1 for m in misses if m.miss_reason == "own")
             by_path = sum(1 for m in misses if m.miss_reason == "path")
+            by_release = sum(1 for m in misses if m.miss_reason == "release")
+            waits = f"{by_release} because they wait for a return or the declaration, "
             out.append(
                 ctx.p(
                     f"{by_own} misses because the service's own restore is longer than its "
-                    f"RTO, {by_path} because the chain is too long, "
-                    f"{len(misses) - by_own - by_path} because of too few crews. The table "
-                    f"lists the first {MISSES_LISTED_MAX} by recovery time.",
+                    f"RTO, {waits if by_release else ''}{by_path} because the chain is too "
+                    f"long, {len(misses) - by_own - by_path - by_release} because of too few "
+                    f"crews. The table lists the first {MISSES_LISTED_MAX} by recovery time.",
                     "small",
                 )
             )
             out.append(Spacer(1, 4))
         for s in ordered[:MISSES_LISTED_MAX]:
-            reason = miss_reason_text(s)
+            reason = _miss_text(ctx, s)
             step = ctx.step_of.get(s.id)
             rows_m.append(
                 [
@@ -600,6 +605,17 @@ def _summary(ctx: _Ctx) -> list[Flowable]:
         out.append(ctx.p("No step: nothing to recover.", "body"))
     out.append(PageBreak())
     return out
+
+
+def _miss_text(ctx: _Ctx, service: ServiceRecovery) -> str:
+    """Why ``service`` misses its RTO, as markup: the engine's words, but a return is
+    named by the item's name (an id or name is untrusted text)."""
+    if service.miss_reason == "release" and service.released_by is not None:
+        at = service.earliest_start
+        if at is None:
+            at = ctx.result.returns.get(service.released_by)
+        return f"waits for {ctx.item_label(service.released_by)} to return at {hm(at)}"
+    return markup(miss_reason_text(service))
 
 
 def _declared_text(ctx: _Ctx) -> str:
@@ -716,10 +732,21 @@ def _impact(ctx: _Ctx) -> list[Flowable]:
     out.append(
         ctx.p(
             f"Lost: <b>{len(imp.lost_sites)}</b> site(s), <b>{len(imp.lost_racks)}</b> "
-            f"rack(s), <b>{len(imp.lost_servers)}</b> server(s).",
+            f"rack(s), <b>{len(imp.lost_servers)}</b> server(s)"
+            + (f", <b>{len(imp.lost_domains)}</b> failure domain(s)" if imp.lost_domains else "")
+            + ". The summary gives when each failed item returns.",
             "body",
         )
     )
+    if imp.lost_domains:
+        shown_domains = imp.lost_domains[:DOMAINS_LISTED_MAX]
+        named = "; ".join(
+            f"{ctx.item_label(d)}, {markup(short(ctx.item(d)[1], NAME_CHARS))}"
+            for d in shown_domains
+        )
+        more = len(imp.lost_domains) - len(shown_domains)
+        named += f" and {more} more" if more else ""
+        out.append(ctx.p(f"<b>Failure domains:</b> {named}", "body"))
     if imp.lost_sites:
         names = ", ".join(
             markup(short(f"{s.name} ({s.id})", NAME_CHARS))
@@ -942,7 +969,7 @@ def _procedure_full(ctx: _Ctx) -> list[Flowable]:
             if task.id in critical:
                 flags.append("<font color='#b00000'><b>critical path</b></font>")
             if task.meets_rto is False:
-                why = miss_reason_text(task)
+                why = _miss_text(ctx, task)
                 flags.append(f"<font color='#b00000'>misses RTO ({why})</font>")
             rto = ""
             if task.rto_minutes is not None:
