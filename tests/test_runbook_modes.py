@@ -288,6 +288,10 @@ def test_each_step_of_the_procedure_names_its_mode(
         assert procedure.index(wording, at) < procedure.index("planned", at), task.id
         position = at
     assert "Restart in place when 전원 B / Feed <B> (feed-b) returns, expected T+30:00" in procedure
+    pay = procedure.index("Payments 결제 (pay)")
+    step = next(n for n, t in enumerate(result.tasks, start=1) if t.id == "db")
+    confirm = f"Confirm first: {FEED_B} (feed-b) is back; step {step} Database"
+    assert procedure.index(confirm, pay) > pay
     db = procedure.index("Database (db)")
     assert procedure.index("1. Promote the replica", db) > procedure.index("Fail over", db)
 

@@ -847,9 +847,10 @@ def _needs_text(ctx: _Ctx, task: ServiceRecovery) -> str:
 
 
 def _confirm_text(ctx: _Ctx, task: ServiceRecovery) -> str:
-    if not task.waits_for:
-        return "nothing: may start at once"
-    return "; ".join(f"<b>step {ctx.step_of.get(d, '?')}</b> {ctx.name(d)}" for d in task.waits_for)
+    checks = [f"<b>step {ctx.step_of.get(d, '?')}</b> {ctx.name(d)}" for d in task.waits_for]
+    if task.released_by is not None and mode_of(task) == "restart":
+        checks.insert(0, f"<b>{ctx.item_label(task.released_by)} is back</b>")
+    return "; ".join(checks) or "nothing: may start at once"
 
 
 def mode_of(task: ServiceRecovery) -> str:
