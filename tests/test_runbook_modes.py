@@ -356,7 +356,7 @@ def test_the_timeline_shows_the_wait_for_a_return(
     _, _, text = powered
     timeline = _flat(text[text.index("Planned steps over time") :])
     assert f"{FEED_B} back T+30:00" in timeline
-    assert "waiting for a return" in timeline  # the legend names the hatching
+    assert "waiting for a return" in timeline  # the legend names the band
 
 
 # ---------------------------------------------------------------- the summary
@@ -417,7 +417,7 @@ def test_summary_without_returns_says_nothing_returns() -> None:
     assert "Declared At once (T+0:00)" in summary
     assert "Feed A (feed-a) power does not return" in summary
     assert "Steps that wait for a return" not in summary
-    assert "waiting for a return" not in text  # no hatching: the legend leaves it out
+    assert "waiting for a return" not in text  # no wait: the legend leaves it out
 
 
 def test_many_failed_items_are_counted_not_listed() -> None:

@@ -1174,7 +1174,7 @@ def _timeline(ctx: _Ctx) -> list[Flowable]:
             "Planned steps over time (T+h:mm). Bars are failovers "
             f"({states.STATES['failover'].word}), restores "
             f"({states.STATES['restore'].word}) and restarts in place "
-            f"({drawings.RESTART_WORD}); a hatched band before a restart is the wait for "
+            f"({drawings.RESTART_WORD}); a pale dashed band before a restart is its wait for "
             "the item it needs back; a red outline marks the critical path; "
             "a red tick marks the service's RTO.",
             "small",
