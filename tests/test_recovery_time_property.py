@@ -10,7 +10,9 @@ import math
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from planner.engine.recovery import RecoveryResult, compute
+from planner.engine.modes import earliest_modes, fixed, relaxed
+from planner.engine.rcpsp import lft_serial, lower_bound
+from planner.engine.recovery import RecoveryResult, compute, schedule_scenario
 from planner.model import Plan, Pool, Rack, Scenario, Server, Service, Site
 from planner.model.plan import Domain
 
@@ -162,6 +164,21 @@ def test_random_timed_plans_keep_every_rule(plan: Plan, objective: str) -> None:
     result = compute(plan, "sc", objective=objective, check=False)  # type: ignore[arg-type]
     check(plan, result)
     assert compute(plan, "sc", objective=objective, check=False) == result  # deterministic
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(timed_plans(), st.sampled_from([1, 3, None]))
+def test_never_worse_than_the_lft_pass_in_earliest_finishing_modes(
+    plan: Plan, effort: int | None
+) -> None:
+    _impact, graph, schedule = schedule_scenario(plan, "sc", effort=effort)
+    if graph.multi is None:
+        return
+    baseline = lft_serial(fixed(graph.multi, earliest_modes(graph.multi)))
+    assert schedule.makespan <= baseline.makespan + 1e-9
+    relaxed_bound = lower_bound(relaxed(graph.multi))
+    # The bound is the relaxed problem's (docs/engine.md, "Lower bound with modes").
+    assert abs(schedule.lower_bound - min(relaxed_bound, schedule.makespan)) < 1e-9
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
