@@ -3,8 +3,9 @@
 Run: ``.venv/bin/python benchmarks/scale.py``. Prints a table for the "everything lost"
 scenario and for the "power" scenario of :func:`benchmarks.scale_plan.power_plan` (two
 power feeds per rack, every feed lost, a 40-minute declaration, a third of the racks back,
-half of the services able to restart in place; multi-mode with release times): the time of impact + schedule + bound (``schedule_scenario``: impact analysis,
-task graph, schedule, lower bound), the time of ``networkx.topological_sort`` of the same
+half of the services able to restart in place; multi-mode with release times): the time
+of impact + schedule + bound (``schedule_scenario``: impact analysis, task graph,
+schedule, lower bound), the time of ``networkx.topological_sort`` of the same
 dependency graph in the same run, and their ratio; then ``compute``, which adds the
 per-service results (recovered times, RTO checks, critical path, tiers), with its own
 ratio; the plan's validation on its own row; and peak memory. Every time is the best of

@@ -192,3 +192,19 @@ def test_exact_mode_is_never_worse_and_its_bound_holds(plan: Plan) -> None:
     assert exact.recovery_minutes <= heuristic.recovery_minutes
     if exact.proven_optimal:
         assert heuristic.lower_bound_minutes <= exact.recovery_minutes
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(timed_plans())
+def test_a_fixed_choice_compiled_on_the_relaxed_graph_is_compiled_alike(plan: Plan) -> None:
+    from planner.engine.modes import _compile_fixed, _relaxed_bound
+    from planner.engine.sgs import compile_problem
+
+    _impact, graph, _schedule = schedule_scenario(plan, "sc", effort=1)
+    if graph.multi is None:
+        return
+    multi = graph.multi
+    c_r, _bound = _relaxed_bound(multi)
+    releases = [min(m.release for m in ms) for ms in multi.modes]
+    for choice in (earliest_modes(multi), [len(ms) - 1 for ms in multi.modes]):
+        assert _compile_fixed(multi, choice, c_r, releases) == compile_problem(fixed(multi, choice))

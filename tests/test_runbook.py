@@ -482,3 +482,36 @@ def test_a_paragraph_keeps_its_lines_for_the_width_it_was_wrapped_to(
     assert para.wrap(200, 1000) != first and len(breaks) == 2  # another width: again
     assert para.split(200, 5) == []  # no room: split() drops the lines it had
     assert para.wrap(200, 1000) and len(breaks) == 3
+
+
+@pytest.mark.parametrize("length", [10_000, 10_100])
+def test_a_step_a_page_tall_splits_over_pages(length: int) -> None:
+    """A step whose block is about a page tall once split (an id of 10,000 characters
+    without a break) is laid out over pages: the step's number cell spans no rows, so
+    the table may split between its body and its blanks too (with the span, these
+    lengths raised a LayoutError: the plan of tests/hostile/test_pdf_text.py)."""
+    from planner.model.plan import Rack, Scenario, Server, Service, Site
+
+    word = ("Unbroken" * 2000)[:length]
+    plan = Plan(name="Hostile text")
+    plan.sites = [Site("site", "Site")]
+    plan.racks = [Rack("r1", "site", "Rack 1")]
+    plan.servers = [Server(f"s{i}", "r1", f"server {i}", i + 1) for i in range(3)]
+    plan.services = [
+        Service(
+            word,
+            "alpha",
+            rto_minutes=60,
+            restore_minutes=30,
+            servers=["s0"],
+            steps=["Restore from backup"],
+            owner="Kim",
+            team="Ops",
+        ),
+        Service(
+            "b", "bravo", rto_minutes=60, restore_minutes=30, servers=["s1"], depends_on=[word]
+        ),
+    ]
+    plan.scenarios = [Scenario("fire", "Fire", ["site"])]
+    data = render_runbook(plan, compute(plan, "fire"), date="2026-01-02")
+    assert "UnbrokenUnbroken" in _text(data)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Literal, NamedTuple
 
 from planner.model.plan import Plan, Service
 
@@ -23,8 +23,7 @@ class ScenarioError(ValueError):
         self.lines = lines
 
 
-@dataclass(frozen=True, slots=True)
-class ModeOption:
+class ModeOption(NamedTuple):
     """One way a service's task can run: its duration, pool units and earliest start.
 
     ``release`` is the earliest start (the declaration delay, 0 for an automatic
@@ -196,16 +195,19 @@ def _analyse_timed(
     failed_servers = failed_set.difference(site_back, rack_back, kinds)
     lost_rack_back = {r: b for r, b in rack_back.items() if b[0] > 0}
     servers = plan.servers
-    special = [s for s in servers if s.domains or s.id in failed_servers]
-    rack_of: dict[str, str] = {}  # the others lost through their rack: the rack sets it
-    if len(special) < len(servers):
-        # The common case: a server lost only through its rack (one look-up per server).
-        special_ids = {s.id for s in special}
-        pairs = [
-            (s.id, s.rack) for s in servers if s.rack in lost_rack_back and s.id not in special_ids
-        ]
-        back = {sid: lost_rack_back[rack][0] for sid, rack in pairs}
-        rack_of = dict(pairs)
+    # Servers with domains of their own (which may survive their rack's feed, or fall with
+    # their own) and failed servers are looked at one by one; every other server is lost
+    # exactly when its rack is, at its rack's time: one dictionary step each. (No tuples
+    # per server: thousands of them would bring collections of a large plan's heap.)
+    special = [s for s in servers if s.domains]
+    if failed_servers:
+        special += [s for s in servers if s.id in failed_servers and not s.domains]
+    rack_time = {r: b[0] for r, b in lost_rack_back.items()}
+    back = {s.id: rack_time[s.rack] for s in servers if s.rack in rack_time}
+    for server in special:
+        back.pop(server.id, None)
+    rack_of: dict[str, str] = {}  # filled when first asked: the rack sets their back
+
     racks_by_id = {r.id: r for r in plan.racks} if special else {}
     for server in special:
         if server.domains:
@@ -231,11 +233,13 @@ def _analyse_timed(
         """The failed id that sets ``back`` of a lost server."""
         if server_id in setter:
             return setter[server_id]
+        if not rack_of:
+            rack_of.update({s.id: s.rack for s in servers if s.rack in rack_time})
         return lost_rack_back[rack_of[server_id]][1]
 
     if special:
         # Plan order, as lost_servers lists them.
-        order = {s.id: k for k, s in enumerate(servers)} if special else {}
+        order = {s.id: k for k, s in enumerate(servers)}
         back = dict(sorted(back.items(), key=lambda kv: order[kv[0]]))
     lost_sites = tuple(s.id for s in plan.sites if site_back[s.id][0] > 0)
     lost_racks = tuple(r.id for r in plan.racks if rack_back[r.id][0] > 0)

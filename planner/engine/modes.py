@@ -25,7 +25,7 @@ and the componentwise smallest demand of its modes (docs/engine.md, "Lower bound
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import NamedTuple
 
 from planner.engine.bounds import group_bounds, makespan_bound
@@ -256,10 +256,91 @@ def _earliest(profiles: list[_Profile], held: tuple[tuple[int, int], ...], t: in
     return t
 
 
+def _same_graph(
+    c: Compiled, durations: Sequence[float], demands: Sequence[tuple[int, ...]]
+) -> Compiled | None:
+    """``c`` with other durations and demands on the same precedence graph (None when
+    they need another time quantum): what :func:`~planner.engine.sgs.compile_problem`
+    would give, without building the graph, its order and its checks again."""
+    if time_scale(durations) != c.scale:
+        return None
+    scale = c.scale
+    dur = [to_units(d, scale) for d in durations]
+    caps = c.capacities
+    bits = max(caps, default=1).bit_length() + 1
+    packed: dict[tuple[int, ...], tuple[int, tuple[tuple[int, int], ...]]] = {}
+    req = [0] * c.n
+    uses: list[tuple[tuple[int, int], ...]] = [()] * c.n
+    for j, q in enumerate(demands):
+        got = packed.get(q)
+        if got is None:
+            held = tuple([(r, x) for r, x in enumerate(q) if x])
+            value = 0
+            for r, x in held:
+                value |= x << (r * bits)
+            got = packed[q] = (value, held)
+        if dur[j] > 0 and got[1]:
+            req[j], uses[j] = got
+    head = [0] * c.n
+    for j in c.topo:
+        h = 0
+        for i in c.preds[j]:
+            f = head[i] + dur[i]
+            if f > h:
+                h = f
+        head[j] = h
+    tail = [0] * c.n
+    succs = c.succs
+    for j in reversed(c.topo):
+        t = 0
+        for k in succs[j]:
+            x = dur[k] + tail[k]
+            if x > t:
+                t = x
+        tail[j] = t
+    cp = max([h + d for h, d in zip(head, dur, strict=True)], default=0)
+    return replace(
+        c,
+        dur=dur,
+        demands=list(demands),
+        int_output=all(type(d) is int for d in durations),
+        req=req,
+        uses=uses,
+        head=head,
+        tail=tail,
+        cp=cp,
+    )
+
+
+def _compile_fixed(
+    problem: MultiModeProblem, choice: Sequence[int], like: Compiled, releases: Sequence[float]
+) -> Compiled:
+    """The compiled problem of ``choice``; on ``like``'s graph when the releases match."""
+    specs = [problem.modes[j][m] for j, m in enumerate(choice)]
+    if all(s.release == r for s, r in zip(specs, releases, strict=True)):
+        n = len(specs)
+        durations = [s.duration for s in specs] + like_durations(like, n)
+        demands = [s.demand for s in specs] + list(like.demands[n:])
+        same = _same_graph(like, durations, demands)
+        if same is not None:
+            return same
+    return compile_problem(fixed(problem, choice))
+
+
+def like_durations(c: Compiled, n: int) -> list[float]:
+    """The dummies' durations (the releases) of a compiled problem with n real tasks."""
+    return [c.from_units(d) for d in c.dur[n:]]
+
+
 def lower_bound_units(problem: MultiModeProblem) -> tuple[int, list[int], int]:
     """(makespan bound, group bounds, scale) of the relaxed problem (see :func:`relaxed`)."""
     c = compile_problem(relaxed(problem))
     return makespan_bound(c), group_bounds(c), c.scale
+
+
+def _relaxed_bound(problem: MultiModeProblem) -> tuple[Compiled, tuple[int, list[int], int]]:
+    c = compile_problem(relaxed(problem))
+    return c, (makespan_bound(c), group_bounds(c), c.scale)
 
 
 def solve_modes(
@@ -275,10 +356,11 @@ def solve_modes(
     n = len(problem.modes)
     sc = _Scale(problem)
     budget = default_effort(n) if effort is None else max(1, int(effort))
-    bound = lower_bound_units(problem)
+    c_r, bound = _relaxed_bound(problem)
     lb, _gb, lb_scale = bound
+    relaxed_releases = [min([m.release for m in ms]) for ms in problem.modes]
     choice_a = earliest_modes(problem)
-    c_a = compile_problem(fixed(problem, choice_a))
+    c_a = _compile_fixed(problem, choice_a, c_r, relaxed_releases)
 
     def in_units(c: Compiled) -> int:
         # The relaxed bound in c's quantum, rounded up: c's optimum is an integer there.
@@ -303,7 +385,11 @@ def solve_modes(
         sched_b = Schedule(tuple(starts_b), ms_b, 0, False, sched_a.method, 1)
         used = sched_a.schedules_evaluated + 1
     else:
-        c_b = c_a if choice_b == choice_a else compile_problem(fixed(problem, choice_b))
+        c_b = (
+            c_a
+            if choice_b == choice_a
+            else _compile_fixed(problem, choice_b, c_r, relaxed_releases)
+        )
         sched_b = solve_compiled(
             c_b, objective, budget_b, seed, _padded(c_b.n, starts_b), lb=in_units(c_b)
         )

@@ -21,6 +21,13 @@ from planner.runbook.fonts import BOLD, MARKER_COLOUR, REGULAR, fit, runs_width
 STATE_COLOURS = {name: colors.HexColor(hex_colour) for name, hex_colour in states.COLOURS.items()}
 FAILOVER = STATE_COLOURS["failover"]
 RESTORE = STATE_COLOURS["restore"]
+# A restart in place (issue 13): the table's colour once it has one, else a blue of the
+# paper's own, so that a restart never looks like a restore.
+RESTART_HEX = states.COLOURS.get("restart", "#3d85c6")
+RESTART_WORD = states.STATES["restart"].word if "restart" in states.STATES else "blue"
+RESTART = colors.HexColor(RESTART_HEX)
+BAR_FILL = {"failover": FAILOVER, "restore": RESTORE, "restart": RESTART}
+NODE_FILL = {**states.COLOURS, "restart": RESTART_HEX}  # dependency boxes, by engine state
 LOST = STATE_COLOURS["lost"]
 CRITICAL = colors.HexColor(states.CRITICAL)
 # Paper only: servers that survive, the time grid, text.
@@ -63,11 +70,35 @@ def hm(minutes: float) -> str:
 class Bar:
     step: int
     label: str
-    action: str  # "failover" | "restore"
+    action: str  # "failover" | "restore" | "restart"
     start: float
     finish: float
     rto: float | None
     critical: bool
+    # A restart that waits for a failed item to return: (its return, T+minutes; what to
+    # write in the band of the wait before the bar, e.g. "Feed B back T+30:00").
+    wait: tuple[float, str] | None = None
+
+
+WAIT_FILL = Color(0.9, 0.93, 0.97)
+WAIT_LINE = Color(0.55, 0.62, 0.72)
+
+
+def _wait_band(d: Drawing, left: float, bottom: float, width: float, height: float) -> None:
+    """A pale band with a dashed outline: one shape, however many steps wait (hatching
+    with lines cost a second for a thousand waits on the scale plan)."""
+    d.add(
+        Rect(
+            left,
+            bottom,
+            width,
+            height,
+            fillColor=WAIT_FILL,
+            strokeColor=WAIT_LINE,
+            strokeWidth=0.6,
+            strokeDashArray=[2, 1.5],
+        )
+    )
 
 
 def _tick_step(span: float) -> float:
@@ -115,7 +146,14 @@ def _gantt(bars: Sequence[Bar], width: float, horizon: float) -> Drawing:
         if i % 2 == 0:
             d.add(Rect(0, y, width, row, fillColor=Color(0.96, 0.96, 0.96), strokeColor=None))
         label(d, 2, y + 4.5, f"{bar.step}. {bar.label}", size=7, width=label_w)
-        fill = FAILOVER if bar.action == "failover" else RESTORE
+        if bar.wait is not None and bar.wait[0] > 0:
+            until = x(bar.wait[0])
+            _wait_band(d, x0, y + 3, until - x0, row - 6)
+            if until - x0 > 40:  # room for words: they end at the release
+                label(
+                    d, until - 3, y + 5.5, bar.wait[1], size=6, width=until - x0 - 8, anchor="end"
+                )
+        fill = BAR_FILL.get(bar.action, RESTORE)
         w = max(x(bar.finish) - x(bar.start), 1.2)
         d.add(
             Rect(
@@ -138,18 +176,24 @@ def _gantt(bars: Sequence[Bar], width: float, horizon: float) -> Drawing:
                     strokeColor=None,
                 )
             )
-    _legend(d, 2, 3)
+    _legend(d, 2, 3, waits=any(bar.wait is not None for bar in bars))
     return d
 
 
-def _legend(d: Drawing, x: float, y: float) -> None:
-    items = [
+def _legend(d: Drawing, x: float, y: float, waits: bool = False) -> None:
+    items: list[tuple[Color | None, Color | None, str]] = [
         (FAILOVER, None, "failover"),
         (RESTORE, None, "restore"),
-        (colors.white, CRITICAL, "critical path (red outline)"),
+        (RESTART, None, "restart in place"),
     ]
+    if waits:
+        items.append((None, None, "waiting for a return"))
+    items.append((colors.white, CRITICAL, "critical path (red outline)"))
     for fill, stroke, text in items:
-        d.add(Rect(x, y, 14, 8, fillColor=fill, strokeColor=stroke, strokeWidth=1.4))
+        if fill is None:
+            _wait_band(d, x, y, 14, 8)
+        else:
+            d.add(Rect(x, y, 14, 8, fillColor=fill, strokeColor=stroke, strokeWidth=1.4))
         d.add(String(x + 18, y + 1.5, text, fontName=REGULAR, fontSize=7))
         x += 24 + stringWidth(text, REGULAR, 7) + 10
     d.add(Line(x + 4, y - 1, x + 4, y + 10, strokeColor=CRITICAL, strokeWidth=1.2))
@@ -219,7 +263,7 @@ def dependency_drawing(
         for node in layer:
             x, y = where[node.id]
             # Engine states are the table's names, but for "unaffected": left white.
-            fill = states.COLOURS.get(node.state, "#ffffff")
+            fill = NODE_FILL.get(node.state, "#ffffff")
             d.add(
                 Rect(
                     x,

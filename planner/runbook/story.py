@@ -9,7 +9,7 @@ capped, each saying what it leaves out.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from itertools import groupby
 from typing import TypeVar
@@ -63,6 +63,9 @@ DRAWN_LAYERS = 6
 RACKS_LISTED_MAX = 60
 LAYERS_LISTED_MAX = 60
 CRITICAL_LISTED_MAX = 300
+RETURNS_LISTED_MAX = 60  # failed items with their return times, in the summary
+WAITING_LISTED_MAX = 60  # steps that wait for a return, in the summary
+DOMAINS_LISTED_MAX = 60  # lost failure domains named in the impact section
 TIMELINE_BARS_MAX = 3000  # 75 pages of chart; the procedure lists every step
 RACK_PARTS_MAX = 8  # parts of one tall rack drawn (see drawings.rack_parts)
 RACK_VIEWS_MAX = 48  # racks and rack parts drawn in all
@@ -116,6 +119,9 @@ def _styles() -> dict[str, ParagraphStyle]:
         "body": base,
         "small": ParagraphStyle("Small", parent=base, fontSize=8, leading=10, spaceAfter=0),
         "cell": ParagraphStyle("Cell", parent=base, fontSize=8.5, leading=10.5, spaceAfter=0),
+        "mode": ParagraphStyle(
+            "Mode", parent=base, fontSize=9.5, leading=12, spaceAfter=1, textColor=HEAD
+        ),
         "cellb": ParagraphStyle(
             "CellBold", parent=base, fontName=BOLD, fontSize=8.5, leading=10.5, spaceAfter=0
         ),
@@ -228,7 +234,6 @@ STEP_STYLE = TableStyle(
         ("BACKGROUND", (0, 0), (0, -1), SHADE),
         ("LINEAFTER", (0, 0), (0, -1), 0.5, LINE),
         ("LINEABOVE", (1, -1), (-1, -1), 0.4, LINE),
-        ("SPAN", (0, 0), (0, -1)),
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
         ("TOPPADDING", (0, 0), (-1, -1), 4),
         ("BOTTOMPADDING", (0, 0), (-1, -1), 4),
@@ -292,6 +297,10 @@ class _Ctx:
         self.pools = {p.id: p for p in plan.pools}
         self.width = meta.frame_width
         self.toc: list[TocEntry] = []  # the contents, in story order (see :meth:`mark`)
+        self._items: dict[str, tuple[str, str]] | None = None  # see :meth:`item`
+        self._servers_named = False
+        self.lost_servers: set[str] = set()  # made with server_sites
+        self.server_sites: dict[str, str] | None = None  # see :func:`_restore_sites`
 
     def mark(self, mark: OutlineMark) -> OutlineMark:
         """``mark``, listed in the contents when it says so. Marks are made in story
@@ -317,6 +326,27 @@ class _Ctx:
 
     def ident(self, item_id: str) -> str:
         return markup(short(item_id, ID_CHARS))
+
+    def item(self, item_id: str) -> tuple[str, str]:
+        """The name and kind of a site, failure domain, rack or server (a domain's kind
+        is its own: "power", "room", ...); the id and "item" when the plan has none."""
+        plan = self.plan
+        if self._items is None:  # servers are gathered only when an id is none of these
+            items = {x.id: (x.name, "rack") for x in plan.racks}
+            items.update((x.id, (x.name, x.kind)) for x in plan.domains)
+            items.update((x.id, (x.name, "site")) for x in plan.sites)
+            self._items = items
+        if item_id not in self._items and not self._servers_named:
+            self._items.update((x.id, (x.name, "server")) for x in plan.servers)
+            self._servers_named = True
+        return self._items.get(item_id, (item_id, "item"))
+
+    def item_label(self, item_id: str) -> str:
+        """An item's name as markup, with its id after it, smaller, when they differ."""
+        name = self.item(item_id)[0]
+        if name == item_id:
+            return markup(short(name, NAME_CHARS))
+        return f"{markup(short(name, NAME_CHARS))} <font size=7>({self.ident(item_id)})</font>"
 
     def heading(self, title: str, key: str) -> Paragraph:
         return _marked(self.p(markup(title), "h1"), self.mark(OutlineMark(key, title, 0)))
@@ -366,6 +396,7 @@ def _cover(ctx: _Ctx) -> list[Flowable]:
     out.append(ctx.p(markup(ctx.plan.name), "subtitle"))
     out.append(Spacer(1, 12))
     named = {x.id: x.name for x in ctx.plan.sites}
+    named.update((x.id, x.name) for x in ctx.plan.domains)
     named.update((x.id, x.name) for x in ctx.plan.racks)
     if len(r.failed) <= 30:
         named.update((x.id, x.name) for x in ctx.plan.servers if x.id in set(r.failed))
@@ -380,7 +411,7 @@ def _cover(ctx: _Ctx) -> list[Flowable]:
         ["Generated", markup(ctx.meta.date)],
         ["Plan fingerprint", f"<font size=7.5>{markup(ctx.meta.fingerprint)}</font>"],
         ["Recovery time", f"<b>{duration(r.recovery_minutes)}</b> (h:mm) after the disaster"],
-        ["Steps", f"{len(ctx.tasks)} restore and failover steps"],
+        ["Steps", _steps_text(ctx)],
     ]
     out.append(
         Table(
@@ -418,6 +449,16 @@ def _cover(ctx: _Ctx) -> list[Flowable]:
     return out
 
 
+def _steps_text(ctx: _Ctx) -> str:
+    """ "27 steps: 20 restore, 5 failover, 2 restart in place"."""
+    counts = {mode: 0 for mode in ("restore", "failover", "restart")}
+    for task in ctx.tasks:
+        counts[mode_of(task)] = counts.get(mode_of(task), 0) + 1
+    words = {"restart": "restart in place"}
+    parts = [f"{n} {words.get(mode, mode)}" for mode, n in counts.items() if n]
+    return f"{len(ctx.tasks)} steps" + (": " + ", ".join(parts) if parts else "")
+
+
 def _contents(ctx: _Ctx) -> list[Flowable]:
     toc = Contents(dotsMinLevel=0)  # its entries are set when the story is complete
     toc.levelStyles = [ctx.s["toc0"], ctx.s["toc1"]]
@@ -451,6 +492,7 @@ def _summary(ctx: _Ctx) -> list[Flowable]:
         ["Recovery time", f"<b>{duration(r.recovery_minutes)}</b> ({r.recovery_minutes:g} min)"],
         ["Lower bound", f"{duration(r.lower_bound_minutes)} ({r.lower_bound_minutes:g} min)"],
         ["Schedule", markup(f"{quality} Objective: {r.objective}; method: {r.method}.")],
+        ["Declared", _declared_text(ctx)],
     ]
     out.append(
         Table(
@@ -459,6 +501,7 @@ def _summary(ctx: _Ctx) -> list[Flowable]:
             style=KEY_VALUE_STYLE,
         )
     )
+    out += _returns(ctx)
     out += ctx.h2("Recovery time per tier")
     tier_rows: list[list[object]] = [
         ctx.header_row(fields.label("service", "tier"), "Every service of the tier back by")
@@ -472,7 +515,10 @@ def _summary(ctx: _Ctx) -> list[Flowable]:
         out.append(
             ctx.p(
                 "<i>Own restore longer than RTO</i>: the service's own restore (or "
-                "failover) alone takes longer than its RTO. <i>Chain too long</i>: each step "
+                "failover or restart) alone takes longer than its "
+                "RTO. <i>Waits for</i> an item <i>to return</i> or <i>cannot start before "
+                "the declaration</i>: its earliest start plus its own step already pass the RTO. "
+                "<i>Chain too long</i>: each step "
                 "fits, but even with unlimited crews the dependency chain takes longer than "
                 "the RTO. <i>Too few crews</i>: the chain fits, but the pools cannot run "
                 "everything at once.",
@@ -494,18 +540,20 @@ def _summary(ctx: _Ctx) -> list[Flowable]:
         if len(ordered) > MISSES_LISTED_MAX:
             by_own = sum(1 for m in misses if m.miss_reason == "own")
             by_path = sum(1 for m in misses if m.miss_reason == "path")
+            by_release = sum(1 for m in misses if m.miss_reason == "release")
+            waits = f"{by_release} because they wait for a return or the declaration, "
             out.append(
                 ctx.p(
                     f"{by_own} misses because the service's own restore is longer than its "
-                    f"RTO, {by_path} because the chain is too long, "
-                    f"{len(misses) - by_own - by_path} because of too few crews. The table "
-                    f"lists the first {MISSES_LISTED_MAX} by recovery time.",
+                    f"RTO, {waits if by_release else ''}{by_path} because the chain is too "
+                    f"long, {len(misses) - by_own - by_path - by_release} because of too few "
+                    f"crews. The table lists the first {MISSES_LISTED_MAX} by recovery time.",
                     "small",
                 )
             )
             out.append(Spacer(1, 4))
         for s in ordered[:MISSES_LISTED_MAX]:
-            reason = miss_reason_text(s)
+            reason = _miss_text(ctx, s)
             step = ctx.step_of.get(s.id)
             rows_m.append(
                 [
@@ -559,6 +607,124 @@ def _summary(ctx: _Ctx) -> list[Flowable]:
     return out
 
 
+def _miss_text(ctx: _Ctx, service: ServiceRecovery) -> str:
+    """Why ``service`` misses its RTO, as markup: the engine's words, but a return is
+    named by the item's name (an id or name is untrusted text)."""
+    if service.miss_reason == "release" and service.released_by is not None:
+        at = service.earliest_start
+        if at is None:
+            at = ctx.result.returns.get(service.released_by)
+        return f"waits for {ctx.item_label(service.released_by)} to return at {hm(at)}"
+    return markup(miss_reason_text(service))
+
+
+def _declared_text(ctx: _Ctx) -> str:
+    declared = float(ctx.result.declared_after_minutes)
+    if declared <= 0:
+        return "At once (T+0:00): steps start as soon as what they wait for allows."
+    automatic = sum(
+        1
+        for t in ctx.tasks
+        if mode_of(t) == "failover" and (s := ctx.services.get(t.id)) and s.automatic_failover
+    )
+    text = (
+        f"<b>{hm(declared)}</b>: the disaster is declared {duration(declared)} (h:mm) after "
+        "it begins; no step starts before then"
+    )
+    if automatic:
+        return text + f" but the {automatic} automatic failover(s), which start at once."
+    return text + "."
+
+
+def _returns(ctx: _Ctx) -> list[Flowable]:
+    """The failed items with their return times, then the steps that wait for a return."""
+    r = ctx.result
+    out: list[Flowable] = []
+    if not r.failed:
+        return out
+    out += ctx.h2("Failed items and their return")
+    out.append(
+        ctx.p(
+            "What the scenario fails and when each is back (power restored, room open "
+            "again), hours:minutes after the disaster. An item not given a time does not "
+            "return within the plan.",
+            "small",
+        )
+    )
+    out.append(Spacer(1, 4))
+    back = {i: float(m) for i, m in r.returns.items()}
+    ordered = sorted(r.failed, key=lambda i: (i not in back, back.get(i, 0.0)))
+    rows: list[list[object]] = [ctx.header_row("Failed item", "Kind", "Back")]
+    for item_id in ordered[:RETURNS_LISTED_MAX]:
+        kind = ctx.item(item_id)[1]
+        when = f"at <b>{hm(back[item_id])}</b>" if item_id in back else "does not return"
+        rows.append(
+            [
+                ctx.p(ctx.item_label(item_id), "cell"),
+                ctx.p(markup(short(kind, NAME_CHARS)), "cell"),
+                ctx.p(when, "cell"),
+            ]
+        )
+    w = ctx.width
+    out.append(ctx.table(rows, [w - 100 - 110, 100, 110]))
+    if len(ordered) > RETURNS_LISTED_MAX:
+        rest = ordered[RETURNS_LISTED_MAX:]
+        returning = [i for i in rest if i in back]
+        text = f"{len(rest)} more failed items are not listed: {len(rest) - len(returning)} "
+        text += "do not return"
+        if returning:
+            text += f", {len(returning)} return by {hm(max(back[i] for i in returning))}"
+        out.append(ctx.p(text + ".", "small"))
+    waiting = sorted(
+        (t for t in ctx.tasks if mode_of(t) == "restart" and t.released_by is not None),
+        key=lambda t: (t.earliest_start or 0, ctx.step_of[t.id]),
+    )
+    if not waiting and not back:
+        return out  # nothing returns and nothing waits: the table says it all
+    out += ctx.h2(f"Steps that wait for a return ({len(waiting)})")
+    if not waiting:
+        out.append(ctx.p("No step waits for a return: each is recovered elsewhere.", "body"))
+        return out
+    out.append(
+        ctx.p(
+            "These services are restarted in place, on their own servers, once the item "
+            "they wait for is back; the step cannot start earlier. Until then their "
+            "dependants wait too.",
+            "small",
+        )
+    )
+    out.append(Spacer(1, 4))
+    rows_w: list[list[object]] = [
+        ctx.header_row("Step", "Service", "Waits for", "Until", "Planned start")
+    ]
+    for task in waiting[:WAITING_LISTED_MAX]:
+        released_by = task.released_by or ""
+        until = task.earliest_start
+        if until is None:
+            until = back.get(released_by)
+        rows_w.append(
+            [
+                ctx.p(str(ctx.step_of[task.id]), "cell"),
+                ctx.p(f"{ctx.name(task.id)} <font size=7>({ctx.ident(task.id)})</font>", "cell"),
+                ctx.p(ctx.item_label(released_by), "cell"),
+                ctx.p(hm(until), "cell"),
+                ctx.p(hm(task.start), "cell"),
+            ]
+        )
+    rest_w = (w - 34 - 60 - 70) / 2
+    out.append(ctx.table(rows_w, [34, rest_w, rest_w, 60, 70]))
+    if len(waiting) > WAITING_LISTED_MAX:
+        last = max(t.earliest_start or 0 for t in waiting)
+        out.append(
+            ctx.p(
+                f"The table lists the first {WAITING_LISTED_MAX} of the {len(waiting)} steps "
+                f"that wait for a return; the last may start at {hm(last)}.",
+                "small",
+            )
+        )
+    return out
+
+
 def _impact(ctx: _Ctx) -> list[Flowable]:
     r, plan = ctx.result, ctx.plan
     imp = r.impact
@@ -566,10 +732,21 @@ def _impact(ctx: _Ctx) -> list[Flowable]:
     out.append(
         ctx.p(
             f"Lost: <b>{len(imp.lost_sites)}</b> site(s), <b>{len(imp.lost_racks)}</b> "
-            f"rack(s), <b>{len(imp.lost_servers)}</b> server(s).",
+            f"rack(s), <b>{len(imp.lost_servers)}</b> server(s)"
+            + (f", <b>{len(imp.lost_domains)}</b> failure domain(s)" if imp.lost_domains else "")
+            + ". The summary gives when each failed item returns.",
             "body",
         )
     )
+    if imp.lost_domains:
+        shown_domains = imp.lost_domains[:DOMAINS_LISTED_MAX]
+        named = "; ".join(
+            f"{ctx.item_label(d)}, {markup(short(ctx.item(d)[1], NAME_CHARS))}"
+            for d in shown_domains
+        )
+        more = len(imp.lost_domains) - len(shown_domains)
+        named += f" and {more} more" if more else ""
+        out.append(ctx.p(f"<b>Failure domains:</b> {named}", "body"))
     if imp.lost_sites:
         names = ", ".join(
             markup(short(f"{s.name} ({s.id})", NAME_CHARS))
@@ -633,12 +810,15 @@ def _impact(ctx: _Ctx) -> list[Flowable]:
     meaning = {
         "restore": "rebuilt or restored from backup (a step of its own)",
         "failover": "switched to standby instances (a step of its own)",
+        "restart": "restarted in place once its servers are back (a step of its own)",
         "dependency": "not lost itself, but waits for a lost service it depends on",
         "unaffected": "keeps running",
     }
     rows_s: list[list[object]] = [ctx.header_row("State", "Count", "Services")]
-    for state in ("restore", "failover", "dependency", "unaffected"):
+    for state in ("restore", "failover", "restart", "dependency", "unaffected"):
         members = [s for s in r.services if s.state == state]
+        if state == "restart" and not members:
+            continue  # a plan without restarts reads as before
         if len(members) <= SERVICES_LISTED_MAX:
             names = ", ".join(markup(short(s.name, NAME_CHARS)) for s in members) or "-"
         else:
@@ -667,9 +847,72 @@ def _needs_text(ctx: _Ctx, task: ServiceRecovery) -> str:
 
 
 def _confirm_text(ctx: _Ctx, task: ServiceRecovery) -> str:
-    if not task.waits_for:
-        return "nothing: may start at once"
-    return "; ".join(f"<b>step {ctx.step_of.get(d, '?')}</b> {ctx.name(d)}" for d in task.waits_for)
+    checks = [f"<b>step {ctx.step_of.get(d, '?')}</b> {ctx.name(d)}" for d in task.waits_for]
+    if task.released_by is not None and mode_of(task) == "restart":
+        checks.insert(0, f"<b>{ctx.item_label(task.released_by)} is back</b>")
+    return "; ".join(checks) or "nothing: may start at once"
+
+
+def mode_of(task: ServiceRecovery) -> str:
+    """The mode of a step: the engine's choice, or its state when it names none."""
+    return task.mode or task.state
+
+
+def mode_text(ctx: _Ctx, task: ServiceRecovery) -> str:
+    """How the step brings its service back, as markup an operator follows under stress:
+    what to do, and what it waits for (a return, the declaration) with the time."""
+    r = ctx.result
+    declared = float(r.declared_after_minutes)
+    mode = mode_of(task)
+    if mode == "restart":
+        if task.released_by is not None:
+            at = task.earliest_start
+            if at is None:
+                at = r.returns.get(task.released_by)
+            expected = f", expected {hm(at)}" if at is not None else ""
+            return f"Restart in place when {ctx.item_label(task.released_by)} returns{expected}"
+        if declared > 0:
+            return f"Restart in place after the declaration at {hm(declared)}"
+        return "Restart in place"
+    if mode == "failover":
+        service = ctx.services.get(task.id)
+        if service is not None and service.automatic_failover:
+            return "Fail over to standbys (automatic)"
+        if declared > 0:
+            return f"Fail over to standbys after the declaration at {hm(declared)}"
+        return "Fail over to standbys"
+    where, why = _restore_sites(ctx, task.id)
+    if not where:
+        text = "Restore"
+    else:
+        names = [markup(short(name, NAME_CHARS)) for name in where[:3]]
+        more = f" or {len(where) - 3} other sites" if len(where) > 3 else ""
+        places = (", ".join(names[:-1]) + " or " + names[-1]) if len(names) > 1 else names[0]
+        text = f"Restore in {places}{more} <font size=7 color='#555555'>({why})</font>"
+    return text
+
+
+def _restore_sites(ctx: _Ctx, service_id: str) -> tuple[list[str], str]:
+    """Where a restore can honestly be said to happen: the sites of the service's standby
+    servers that survive, else of its own servers that survive (names, in plan order),
+    with the reason in words; none when every server of it is lost."""
+    service = ctx.services.get(service_id)
+    if service is None:
+        return [], ""
+    if ctx.server_sites is None:
+        rack_site = {rk.id: rk.site for rk in ctx.plan.racks}
+        ctx.server_sites = {x.id: rack_site.get(x.rack, "") for x in ctx.plan.servers}
+        ctx.lost_servers = set(ctx.result.impact.lost_servers)
+    sites, lost = ctx.server_sites, ctx.lost_servers
+    for servers, why in (
+        (service.standby_servers, "where its standby servers survive"),
+        (service.servers, "beside its surviving servers"),
+    ):
+        found = dict.fromkeys(sites[x] for x in servers if x not in lost and sites.get(x))
+        if found:
+            names = {site.id: site.name for site in ctx.plan.sites}
+            return [names.get(site, site) for site in found], why
+    return [], ""
 
 
 def _procedure(ctx: _Ctx) -> list[Flowable]:
@@ -718,7 +961,6 @@ def _procedure_full(ctx: _Ctx) -> list[Flowable]:
         for place, task in enumerate(members, start=1):
             n = ctx.step_of[task.id]
             service = ctx.services[task.id]
-            action = "Fail over" if task.state == "failover" else "Restore"
             together = f" · {place} of {len(members)} starting together" if len(members) > 1 else ""
             title = (
                 f"{ctx.name(task.id, full=True)} "
@@ -728,13 +970,13 @@ def _procedure_full(ctx: _Ctx) -> list[Flowable]:
             if task.id in critical:
                 flags.append("<font color='#b00000'><b>critical path</b></font>")
             if task.meets_rto is False:
-                why = miss_reason_text(task)
+                why = _miss_text(ctx, task)
                 flags.append(f"<font color='#b00000'>misses RTO ({why})</font>")
             rto = ""
             if task.rto_minutes is not None:
                 rto = f"{fields.label('service', 'rto_minutes')} {duration(task.rto_minutes)}"
             when = (
-                f"<b>{action}</b> · tier {task.tier} · planned <b>{hm(task.start)}</b> to "
+                f"Tier {task.tier} · planned <b>{hm(task.start)}</b> to "
                 f"<b>{hm(task.finish)}</b> ({duration((task.finish or 0) - (task.start or 0))})"
                 + (f" · {rto}" if rto else "")
                 + together
@@ -742,6 +984,7 @@ def _procedure_full(ctx: _Ctx) -> list[Flowable]:
             )
             body: list[Flowable] = [
                 ctx.p(f"<b>{title}</b>", "body"),
+                ctx.p(f"<b>{mode_text(ctx, task)}</b>", "mode"),
                 ctx.p(when, "cell"),
                 ctx.p(f"<b>Crews:</b> {_needs_text(ctx, task)}", "cell"),
                 ctx.p(f"<b>Confirm first:</b> {_confirm_text(ctx, task)}", "cell"),
@@ -841,8 +1084,9 @@ def _procedure_compact(ctx: _Ctx) -> list[Flowable]:
     out: list[Flowable] = [
         ctx.p(
             f"This plan has {len(ctx.tasks)} steps, one row each. Consecutive rows in one "
-            "shaded band start at the same time and may run in parallel. Each step is in "
-            "the PDF outline (bookmarks).",
+            "shaded band start at the same time and may run in parallel. Action "
+            "<i>restart</i>: restart in place once its servers are back (the summary "
+            "lists what waits for which return). Each step is in the PDF outline (bookmarks).",
             "small",
         ),
         Spacer(1, 4),
@@ -895,7 +1139,7 @@ def _cell(ctx: _Ctx, text: str, width: float) -> object:
     return ctx.p(markup(text), "cell")
 
 
-def _step_list(ctx: _Ctx, ids: list[str], shown: int = 200) -> str:
+def _step_list(ctx: _Ctx, ids: Sequence[str], shown: int = 200) -> str:
     """Step numbers of ``ids``, the first ``shown`` of them and a count of the rest."""
     text = ", ".join(str(ctx.step_of.get(d, "?")) for d in ids[:shown]) or "-"
     return text + (f" and {len(ids) - shown} more" if len(ids) > shown else "")
@@ -917,6 +1161,7 @@ def _timeline(ctx: _Ctx) -> list[Flowable]:
             finish=float(t.finish or 0),
             rto=float(t.rto_minutes) if t.rto_minutes is not None else None,
             critical=t.id in critical,
+            wait=_wait_of(ctx, t),
         )
         for t in ctx.tasks
     ]
@@ -927,8 +1172,10 @@ def _timeline(ctx: _Ctx) -> list[Flowable]:
     out.append(
         ctx.p(
             "Planned steps over time (T+h:mm). Bars are failovers "
-            f"({states.STATES['failover'].word}) and restores "
-            f"({states.STATES['restore'].word}); a red outline marks the critical path; "
+            f"({states.STATES['failover'].word}), restores "
+            f"({states.STATES['restore'].word}) and restarts in place "
+            f"({drawings.RESTART_WORD}); a pale dashed band before a restart is its wait for "
+            "the item it needs back; a red outline marks the critical path; "
             "a red tick marks the service's RTO.",
             "small",
         )
@@ -958,6 +1205,18 @@ def _timeline(ctx: _Ctx) -> list[Flowable]:
         out.append(page)
     out.append(PageBreak())
     return out
+
+
+def _wait_of(ctx: _Ctx, task: ServiceRecovery) -> tuple[float, str] | None:
+    """A restart's wait for a return, for the timeline: until when, and the words."""
+    if task.released_by is None or mode_of(task) != "restart":
+        return None
+    until = task.earliest_start
+    if until is None:
+        until = ctx.result.returns.get(task.released_by)
+    if until is None:
+        return None
+    return float(until), f"{ctx.item(task.released_by)[0]} back {hm(until)}"
 
 
 def _layers(ctx: _Ctx, ids: list[str], *, ordered: bool = False) -> list[list[str]]:
@@ -1018,6 +1277,7 @@ def _dependencies(ctx: _Ctx) -> list[Flowable]:
                 "come back only after every service it points from. "
                 f"{states.STATES['failover'].word.capitalize()}: failover; "
                 f"{states.STATES['restore'].word}: restore; "
+                f"{drawings.RESTART_WORD}: restart in place; "
                 f"{states.STATES['dependency'].word}: waits for a dependency; "
                 "red outline: critical path.",
                 "small",
