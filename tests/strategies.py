@@ -153,6 +153,11 @@ def _type_strategies(canonical: bool) -> dict[str, st.SearchStrategy[Any]]:
         "id_list": st.lists(IDS, max_size=3),
         "text_list": st.lists(TEXTS, max_size=3),
         "needs": st.dictionaries(IDS, SMALL_INTS, max_size=2),
+        "optional_id": optional(IDS),
+        # None ("the same as needs") and {} ("no pool") are different values.
+        "optional_needs": optional(st.dictionaries(IDS, SMALL_INTS, max_size=2)),
+        "bool": st.booleans(),
+        "returns": st.dictionaries(IDS, minutes, max_size=2),
     }
 
 

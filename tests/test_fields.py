@@ -17,7 +17,7 @@ import pytest
 
 from planner.model import fields
 from planner.model.edits.change import CLASSES
-from planner.model.new_items import new_rack, new_server, new_site
+from planner.model.new_items import new_domain, new_rack, new_server, new_site
 from planner.model.plan import Plan, Rack, Site
 from planner.storage import drplan_format as drplan
 from planner.storage import load_plan, save_plan
@@ -92,16 +92,16 @@ def test_every_value_type_has_a_decoder_and_a_schema() -> None:
 
 
 def test_the_schema_file_is_the_one_generated_from_the_registry() -> None:
-    """resources/plan-format-v1.schema.json is written by ``python -m planner.storage.schema
-    resources/plan-format-v1.schema.json``: regenerate it after changing a field."""
-    path = REPO / "resources" / "plan-format-v1.schema.json"
+    """resources/plan-format-v2.schema.json is written by ``python -m planner.storage.schema
+    resources/plan-format-v2.schema.json``: regenerate it after changing a field."""
+    path = REPO / "resources" / "plan-format-v2.schema.json"
     assert json.loads(path.read_text(encoding="utf-8")) == plan_schema()
     assert json.loads(schema_text()) == plan_schema()
 
 
 @pytest.mark.parametrize("kind", ITEM_KINDS)
 def test_the_schema_describes_every_field(kind: str) -> None:
-    item = json.loads((REPO / "resources" / "plan-format-v1.schema.json").read_text())["$defs"][
+    item = json.loads((REPO / "resources" / "plan-format-v2.schema.json").read_text())["$defs"][
         kind
     ]
     assert list(item["properties"]) == [f.json for f in fields.fields_of(kind)]
@@ -137,6 +137,10 @@ SAMPLES: dict[str, Any] = {
     "id_list": ["one", "two"],
     "text_list": ["first step", "second step"],
     "needs": {"crew": 2, "dba": 1},
+    "optional_id": "sample-site",
+    "optional_needs": {"crew": 1},
+    "bool": True,
+    "returns": {"P1": 1380, "P2": 1800.5},
 }
 
 
@@ -175,6 +179,8 @@ def test_what_a_field_shows_parses_back_to_its_value(field: fields.Field) -> Non
         sample = 3  # within every count's and the tier's range
     if field.type is fields.OPTIONAL_MINUTES:
         sample = 45  # h:mm shows whole minutes
+    if field.type is fields.RETURNS:
+        sample = {"P1": 1380, "P2": 1800}  # h:mm shows whole minutes
     assert field.parse(field.format(sample)) == sample
 
 
@@ -196,6 +202,27 @@ def test_what_a_field_shows_parses_back_to_its_value(field: fields.Field) -> Non
         ("service", "steps", "one\n\n two", ["one", " two"]),
         ("server", "height", "2", 2),
         ("plan", "name", "Plan", "Plan"),
+        ("domain", "kind", "  power ", "power"),
+        ("domain", "site", "  ", None),
+        ("domain", "site", " pangyo ", "pangyo"),
+        ("rack", "domains", "P1, P2; P1", ["P1", "P2"]),
+        ("service", "failover_needs", "", None),
+        ("service", "failover_needs", "—", None),
+        ("service", "failover_needs", "none", {}),
+        ("service", "restart_needs", "dba=2", {"dba": 2}),
+        ("service", "automatic_failover", "Yes", True),
+        ("service", "automatic_failover", "true", True),
+        ("service", "automatic_failover", "1", True),
+        ("service", "automatic_failover", "no", False),
+        ("service", "automatic_failover", "FALSE", False),
+        ("service", "automatic_failover", "0", False),
+        ("service", "automatic_failover", "", False),
+        ("service", "restart_minutes", "", None),
+        ("service", "restart_minutes", "1:30", 90),
+        ("scenario", "returns", "P1=23:00, P2 = 30:00", {"P1": 1380, "P2": 1800}),
+        ("scenario", "returns", "P1=90; r1=1.5h", {"P1": 90, "r1": 90}),
+        ("scenario", "returns", "  ", {}),
+        ("scenario", "declared_after_minutes", "0:40", 40),
     ],
 )
 def test_one_parser_per_field(kind: str, name: str, text: str, value: Any) -> None:
@@ -217,6 +244,16 @@ def test_one_parser_per_field(kind: str, name: str, text: str, value: Any) -> No
         ("service", "min_instances", "5000000", "more than 1,000,000"),
         ("rack", "units", "4.5", "not a whole number"),
         ("service", "needs", "dba", "write pool=units"),
+        ("domain", "kind", "  ", "kind is needed"),
+        ("domain", "name", "", "name is needed"),
+        ("service", "failover_needs", "dba", "write pool=units"),
+        ("service", "automatic_failover", "maybe", "write yes or no"),
+        ("service", "restart_minutes", "later", "'later' is not a number"),
+        ("scenario", "returns", "P1", "write id=h:mm"),
+        ("scenario", "returns", "=23:00", "write id=h:mm"),
+        ("scenario", "returns", "P1=soon", "'soon' is not a number"),
+        ("scenario", "returns", "P1=-5", "is not a number"),
+        ("scenario", "declared_after_minutes", "", "time is needed"),
     ],
 )
 def test_the_parser_refuses_with_a_reason(kind: str, name: str, text: str, reason: str) -> None:
@@ -244,6 +281,34 @@ TODAY = {
     ],
     "scenario": ["Name", "Failed items", "Notes"],
 }  # fmt: skip
+
+
+def test_what_the_new_fields_show() -> None:
+    # The text each form field shows for the values a person cannot tell apart otherwise.
+    assert fields.format_value("service", "failover_needs", None) == ""  # the same as needs
+    assert fields.format_value("service", "failover_needs", {}) == "none"  # no pool
+    assert fields.format_value("service", "restart_needs", {"dba": 2}) == "dba=2"
+    assert fields.format_value("service", "automatic_failover", True) == "yes"
+    assert fields.format_value("service", "automatic_failover", False) == "no"
+    returns = {"P1": 1380, "P2": 1800}
+    assert fields.format_value("scenario", "returns", returns) == "P1=23:00, P2=30:00"
+    assert fields.format_value("scenario", "declared_after_minutes", 40) == "0:40"
+    labels = [f.form_label for f in fields.form_fields("domain")]
+    assert labels == ["Name", "Kind (power, ups, room, ...)", "Site", "Notes"]
+
+
+def test_a_new_domain() -> None:
+    plan = Plan(sites=[Site("domain1", "A site holding the id")])
+    domain = new_domain(plan, site_id="domain1")
+    # One namespace: the id a site holds is not handed out again.
+    assert (domain.id, domain.name, domain.kind, domain.site) == (
+        "domain2", "Domain 2", "power", "domain1"
+    )  # fmt: skip
+    plan.domains.append(domain)
+    assert new_domain(plan, "room").kind == "room"
+    assert new_rack(plan, "domain1").id == "rack1"
+    assert new_site(plan, 0, 0, 1, 1).id == "site1"
+    assert fields.LIST_OF_KIND["domain"] == "domains"
 
 
 def test_new_items_take_one_set_of_defaults() -> None:

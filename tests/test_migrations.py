@@ -91,7 +91,7 @@ def test_every_version_has_its_committed_files() -> None:
 def test_the_file_of_every_version_opens_as_the_plan_written(version: int, path: Path) -> None:
     plan, problems = _opened_unchanged(path)
     assert problems == []
-    assert plan == fixture_plan(version)
+    assert plan == fixture_plan(version, path.suffix)
     assert validate(plan) == []
 
 
@@ -156,12 +156,14 @@ def test_each_frozen_schema_is_the_one_its_version_wrote(version: int) -> None:
 
 def test_today_the_current_version_is_frozen_too() -> None:
     # So that a change to the tables derived from the field registry cannot slip
-    # through as "still version 2".
+    # through as "still version 3".
     assert DRPLAN_SCHEMAS[SCHEMA_VERSION] == SCHEMA
-    assert JSON_MIGRATIONS == {}  # nothing older than JSON format 1
+    assert set(JSON_MIGRATIONS) == {1}
     # Schema 2 changed the fingerprint only: the same tables, and the same canonical JSON.
-    assert set(DRPLAN_MIGRATIONS) == {1} and DRPLAN_SCHEMAS[1] == DRPLAN_SCHEMAS[2]
+    assert set(DRPLAN_MIGRATIONS) == {1, 2} and DRPLAN_SCHEMAS[1] == DRPLAN_SCHEMAS[2]
     assert DRPLAN_MIGRATIONS[1].saved is migrations.DrplanStep.saved
+    # Schema 3 came with JSON format 2: its step says how version 2 saved a plan.
+    assert DRPLAN_MIGRATIONS[2].saved is not migrations.DrplanStep.saved
 
 
 def test_a_drplan_of_schema_version_0_is_damaged(tmp_path: Path, capsys: Any) -> None:
@@ -178,6 +180,10 @@ NEXT = SCHEMA_VERSION + 1  # the .drplan schema of the hypothetical next release
 NEXT_JSON = FORMAT_VERSION + 1
 NEXT_COLUMN = ("domain", "TEXT")  # servers gain a column, as failure domains might
 DRPLAN_FIXTURES = [p for _, p in FIXTURES if p.suffix == ".drplan"]
+
+
+def _version_of(path: Path) -> int:
+    return int(path.stem.removeprefix("plan-v"))
 
 
 def _add_domain(conn: sqlite3.Connection) -> None:
@@ -220,7 +226,8 @@ def install_next_version(
     if json_too:
         monkeypatch.setattr(records, "FORMAT_VERSION", NEXT_JSON)
         monkeypatch.setattr(drplan_rows, "FORMAT_VERSION", NEXT_JSON)
-        monkeypatch.setattr(migrations, "JSON_MIGRATIONS", {FORMAT_VERSION: json_step})
+        steps_json = {**JSON_MIGRATIONS, FORMAT_VERSION: json_step}
+        monkeypatch.setattr(migrations, "JSON_MIGRATIONS", steps_json)
     check_tables()  # what a real next version would have to pass
     return log
 
@@ -240,7 +247,7 @@ def test_the_next_version_reads_every_older_drplan(
     plan, problems = _opened_unchanged(_copy(path, tmp_path))
     assert log == [f"drplan {SCHEMA_VERSION}->{NEXT}"]
     assert problems == []
-    assert plan == fixture_plan(1)
+    assert plan == fixture_plan(_version_of(path))
 
 
 def test_the_next_version_reads_a_version_1_json(
@@ -248,10 +255,10 @@ def test_the_next_version_reads_a_version_1_json(
 ) -> None:
     log = install_next_version(monkeypatch)
     plan, problems = _opened_unchanged(_copy(DATA / "plan-v1.json", tmp_path))
-    assert log == [f"json 1->{NEXT_JSON}"]
+    assert log == [f"json {FORMAT_VERSION}->{NEXT_JSON}"]
     assert problems == []
     expected = fixture_plan(1)
-    expected.extra["x-upgraded-from"] = 1
+    expected.extra["x-upgraded-from"] = FORMAT_VERSION  # the steps before ran first
     assert plan == expected
 
 
@@ -276,7 +283,8 @@ def test_a_drplan_only_step_keeps_the_fingerprint_by_default(
     # is of); a later file's fingerprint is of its rows, checked before any step.
     log = install_next_version(monkeypatch, json_too=False)
     plan, problems = load_plan(_copy(path, tmp_path))
-    assert (log, problems, plan) == ([f"drplan {SCHEMA_VERSION}->{NEXT}"], [], fixture_plan(1))
+    expected = fixture_plan(_version_of(path))
+    assert (log, problems, plan) == ([f"drplan {SCHEMA_VERSION}->{NEXT}"], [], expected)
 
 
 def test_the_next_version_saves_itself_and_reads_it_back(
@@ -408,3 +416,130 @@ def test_the_next_version_refuses_every_damaged_file_of_today(
         assert outcome.code in (0, 2), outcome.err
     assert path.read_bytes() == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["plan.drplan"]
+
+
+# ------------------------------------------------------------------ format v2, schema 3
+
+
+def test_a_v1_json_keeps_another_tools_fields_that_v2_would_read(tmp_path: Path) -> None:
+    # JSON_MIGRATIONS[1]: v1 had none of the new fields, so a key of such a name is
+    # another tool's unknown field: it is moved aside (x-v1-...), kept, never read as v2's.
+    document = json.loads((DATA / "plan-v1.json").read_text(encoding="utf-8"))
+    document["domains"] = "not ours"
+    document["racks"][0]["domains"] = [1, 2]
+    document["services"][0]["automatic_failover"] = "sometimes"
+    document["scenarios"][0]["returns"] = {"when": "later"}
+    document["scenarios"][1]["x-v1-returns"] = "taken"  # the new name is taken: left as is
+    document["scenarios"][1]["returns"] = {"pg-a01": 5}
+    path = tmp_path / "other-tool.json"
+    path.write_text(json.dumps(document), encoding="utf-8")
+    plan, problems = load_plan(path)
+    assert [str(p) for p in problems] == []
+    assert plan.domains == [] and plan.extra["x-v1-domains"] == "not ours"
+    assert plan.racks[0].domains == [] and plan.racks[0].extra == {"x-v1-domains": [1, 2]}
+    assert plan.services[0].automatic_failover is False
+    assert plan.services[0].extra == {"x-v1-automatic_failover": "sometimes"}
+    assert plan.scenarios[0].extra == {"x-v1-returns": {"when": "later"}}
+    assert plan.scenarios[1].returns == {"pg-a01": 5}  # read as v2's: no place to move it
+    saved = json.loads(plan_to_json(plan))
+    assert saved["version"] == 2 and saved["x-v1-domains"] == "not ours"
+
+
+def test_a_v1_json_means_what_it_meant(tmp_path: Path) -> None:
+    # No domains, nothing returns, declared at once, no automatic failover, no restart,
+    # every mode needs what needs says: the defaults of every new field.
+    plan, problems = load_plan(DATA / "plan-v1.json")
+    assert problems == [] and plan.domains == []
+    assert all(r.domains == [] for r in plan.racks) and all(s.domains == [] for s in plan.servers)
+    for service in plan.services:
+        assert (service.failover_needs, service.restart_needs, service.restart_minutes) == (
+            None,
+            None,
+            None,
+        )
+        assert service.automatic_failover is False
+    assert all((s.returns, s.declared_after_minutes) == ({}, 0) for s in plan.scenarios)
+
+
+OLD_FILES = [DATA / "plan-v1.json", DATA / "plan-v1.drplan", DATA / "plan-v2.drplan"]
+
+
+@pytest.mark.parametrize("path", OLD_FILES, ids=lambda p: p.name)
+def test_an_old_file_computes_the_same_and_saves_as_the_current_versions(
+    tmp_path: Path, path: Path
+) -> None:
+    from planner.engine.recovery import compute
+
+    plan, _ = load_plan(path)
+    before = [compute(plan, scenario.id) for scenario in plan.scenarios]
+    for name in ("again.json", "again.drplan"):
+        save_plan(plan, tmp_path / name)
+        again, problems = load_plan(tmp_path / name)
+        assert problems == [] and again == plan
+        assert [compute(again, scenario.id) for scenario in again.scenarios] == before
+    saved = json.loads((tmp_path / "again.json").read_text(encoding="utf-8"))
+    assert saved["version"] == FORMAT_VERSION == 2
+    assert "domains" in saved and saved["domains"] == []
+    header = (tmp_path / "again.drplan").read_bytes()[:100]
+    assert int.from_bytes(header[60:64], "big") == SCHEMA_VERSION == 3
+
+
+@pytest.mark.parametrize("path", DRPLAN_FIXTURES[:2], ids=lambda p: p.name)
+def test_an_upgraded_drplan_is_built_without_the_field_decoder(
+    monkeypatch: pytest.MonkeyPatch, path: Path
+) -> None:
+    # The step to 3 fills the new columns with their defaults (0, not null), so an old
+    # file is read as fast as a new one: only items with unknown fields are decoded.
+    decoded: list[str] = []
+    real = drplan_rows.decode_item
+
+    def counting(kind: str, *args: Any) -> Any:
+        decoded.append(kind)
+        return real(kind, *args)
+
+    monkeypatch.setattr(drplan_rows, "decode_item", counting)
+    plan, problems = load_plan(path)
+    assert problems == [] and plan == fixture_plan(_version_of(path))
+    assert decoded == ["service"]  # web has an unknown field
+
+
+def test_the_step_to_3_gives_the_tables_of_version_3() -> None:
+    conn = sqlite3.connect(":memory:")
+    try:
+        source = sqlite3.connect(
+            f"{(DATA / 'plan-v2.drplan').resolve().as_uri()}?mode=ro", uri=True
+        )
+        source.backup(conn)
+        source.close()
+        migrations.upgrade_database(conn, 2, 3)
+        found = dict(conn.execute("SELECT name, sql FROM sqlite_master WHERE type = 'table'"))
+        assert set(found) == set(DRPLAN_SCHEMAS[3])
+        columns = {
+            table: [row[1] for row in conn.execute(f"PRAGMA table_info({table})")]
+            for table in DRPLAN_SCHEMAS[3]
+        }
+        # the columns of each table in the order version 3 writes them (SELECT * reads them)
+        for table, sql in DRPLAN_SCHEMAS[3].items():
+            written = sqlite3.connect(":memory:")
+            written.execute(sql)
+            assert columns[table] == [r[1] for r in written.execute(f"PRAGMA table_info({table})")]
+            written.close()
+        assert conn.execute("SELECT automatic_failover FROM services").fetchall() == [(0,), (0,)]
+        rows = conn.execute("SELECT declared_after_minutes FROM scenarios").fetchall()
+        assert rows == [(0,), (0,)]
+        assert conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone() == (
+            "3",
+        )
+    finally:
+        conn.close()
+
+
+def test_a_v2_document_of_a_future_version_is_refused_in_one_line(
+    tmp_path: Path, capsys: Any
+) -> None:
+    document = json.loads((DATA / "plan-v2.json").read_text(encoding="utf-8"))
+    document["version"] = 3
+    path = tmp_path / "future.json"
+    path.write_text(json.dumps(document), encoding="utf-8")
+    line = "plan format version 3; this program reads up to version 2"
+    assert_refused(path, NewerVersionError, line, capsys)

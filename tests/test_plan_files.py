@@ -203,8 +203,8 @@ def test_json_of_a_newer_version_names_both_versions(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     path = tmp_path / "plan.json"
-    path.write_text('{"format": "drplanner", "version": 2, "name": "x"}', encoding="utf-8")
-    fragment = "newer DR Planner (plan format version 2; this program reads up to version 1)"
+    path.write_text('{"format": "drplanner", "version": 3, "name": "x"}', encoding="utf-8")
+    fragment = "newer DR Planner (plan format version 3; this program reads up to version 2)"
     assert_refused(path, NewerVersionError, fragment, capsys)
 
 
@@ -758,9 +758,11 @@ def _every_table_plan() -> Plan:
     """A plan with at least one row in every table and a value in every column."""
     from tests.data.write_fixtures import fixture_plan
 
-    plan = fixture_plan(1)
-    for item in (*plan.sites, *plan.racks, *plan.servers, *plan.pools, *plan.scenarios):
+    plan = fixture_plan(3)  # with failure domains and time
+    items = (*plan.sites, *plan.domains, *plan.racks, *plan.servers, *plan.pools, *plan.scenarios)
+    for item in items:
         item.notes = item.notes or "a note"
+    plan.services[1].failover_needs = {"dba": 1}  # the other's is {}: a row of nulls
     plan.sites[1].extra = {"x-site": [1, 2.5, "three"]}
     for items in (plan.racks, plan.servers, plan.pools, plan.scenarios):
         items[0].extra = {"x-cmdb-id": f"CI{len(items)}"}
@@ -899,6 +901,32 @@ ODD_VALUES: list[tuple[str, str, Any]] = [
     ("scenario_failed", "item", "  "),
     ("scenarios", "extra", '{"x-y": 1, "name": "shadow"}'),
     ("servers", "extra", '{"position": 9}'),
+    # schema 3: failure domains and time
+    ("domains", "kind", None),
+    ("domains", "kind", 4),
+    ("domains", "site", ""),
+    ("domains", "site", 3),
+    ("domains", "notes", 1),
+    ("services", "automatic_failover", 2),
+    ("services", "automatic_failover", None),
+    ("services", "automatic_failover", "yes"),
+    ("services", "automatic_failover", 1.0),
+    ("services", "restart_minutes", "soon"),
+    ("services", "restart_minutes", 1e308),
+    ("scenarios", "declared_after_minutes", None),
+    ("scenarios", "declared_after_minutes", 30.0),
+    ("rack_domains", "domain", ""),
+    ("server_domains", "domain", None),
+    ("service_failover_needs", "pool", None),  # a half-empty row beside the null row
+    ("service_failover_needs", "units", None),
+    ("service_failover_needs", "units", 2.5),
+    ("service_restart_needs", "pool", " "),
+    ("service_restart_needs", "units", "2"),
+    ("scenario_returns", "item", ""),
+    ("scenario_returns", "minutes", None),
+    ("scenario_returns", "minutes", "late"),
+    ("scenario_returns", "minutes", 90.0),
+    ("domains", "extra", '{"kind": "shadow"}'),
 ]
 
 
@@ -959,4 +987,4 @@ def test_a_clean_plan_is_built_without_the_field_decoder(
     save_plan(plan, path)
     assert load_plan(path) == (plan, [])
     # Only the items with unknown fields go through the decoder.
-    assert decoded == ["site", "rack", "server", "pool", "service", "scenario"]
+    assert decoded == ["site", "domain", "rack", "server", "pool", "service", "scenario"]

@@ -1,4 +1,4 @@
-"""The JSON Schema of format v1 agrees with the codec (planner/storage/records.py).
+"""The JSON Schema of the current format (v2) agrees with the codec (planner/storage/records.py).
 
 "Agrees" means: a document is schema-valid exactly when the reader accepts it without
 a single problem. Checked on the examples, on encoded plans, on a table of hand-picked
@@ -18,13 +18,13 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from planner.model.plan import Plan, Pool, Rack, Scenario, Server, Service, Site
+from planner.model.plan import Domain, Plan, Pool, Rack, Scenario, Server, Service, Site
 from planner.model.validate import validate
 from planner.storage import plan_to_json
 from planner.storage.records import SPECS, PlanFormatError, decode_plan, encode_plan
 
 REPO = Path(__file__).resolve().parent.parent
-SCHEMA_PATH = REPO / "resources" / "plan-format-v1.schema.json"
+SCHEMA_PATH = REPO / "resources" / "plan-format-v2.schema.json"
 EXAMPLES = REPO / "resources" / "examples"
 EXAMPLE_JSON = sorted(EXAMPLES.glob("*.json"))
 
@@ -52,8 +52,14 @@ def _full_plan() -> Plan:
                 "s1", "Site", x=1, y=2.5, width=300, height=200, color="#fff", notes="n", extra=tag
             )
         ],
-        racks=[Rack("r1", "s1", "Rack", units=48, x=10, y=20, notes="n", extra=tag)],
-        servers=[Server("h1", "r1", "Host", 3, height=2, notes="n", extra=tag)],
+        domains=[
+            Domain("p1", "Feed A", "power", site="s1", notes="n", extra=tag),
+            Domain("room", "Room", "room"),
+        ],
+        racks=[
+            Rack("r1", "s1", "Rack", units=48, domains=["p1"], x=10, y=20, notes="n", extra=tag)
+        ],
+        servers=[Server("h1", "r1", "Host", 3, height=2, domains=["room"], notes="n", extra=tag)],
         pools=[Pool("crew", "Crew", 2, notes="n", extra=tag)],
         services=[
             Service(
@@ -63,6 +69,10 @@ def _full_plan() -> Plan:
                 rto_minutes=30,
                 restore_minutes=90.5,
                 failover_minutes=10,
+                failover_needs={},
+                automatic_failover=True,
+                restart_minutes=15.5,
+                restart_needs={"crew": 1},
                 servers=["h1"],
                 standby_servers=[],
                 min_instances=1,
@@ -79,7 +89,17 @@ def _full_plan() -> Plan:
             ),
             Service(id="b", name="B", restore_minutes=0),
         ],
-        scenarios=[Scenario("sc", "Fire", ["s1"], notes="n", extra=tag)],
+        scenarios=[
+            Scenario(
+                "sc",
+                "Fire",
+                ["s1", "p1"],
+                returns={"p1": 1380},
+                declared_after_minutes=40,
+                notes="n",
+                extra=tag,
+            )
+        ],
         notes="plan notes",
         extra={"generator": "another tool", "revision": 7},
     )
@@ -130,7 +150,7 @@ def test_the_example_in_the_format_documentation_is_valid() -> None:
 
 
 def test_the_smallest_document_validates() -> None:
-    smallest = {"format": "drplanner", "version": 1}
+    smallest = {"format": "drplanner", "version": 2}
     VALIDATOR.validate(smallest)
     assert _reader_accepts(smallest)
 
@@ -138,6 +158,7 @@ def test_the_smallest_document_validates() -> None:
 def test_the_schema_lists_the_codec_fields_in_written_order() -> None:
     definitions = {
         "sites": "site",
+        "domains": "domain",
         "racks": "rack",
         "servers": "server",
         "pools": "pool",
@@ -165,7 +186,7 @@ def test_the_schema_lists_the_codec_fields_in_written_order() -> None:
 # (path into the document, value, accepted by the reader?)
 CASES: list[tuple[tuple[Any, ...], Any, bool]] = [
     (("format",), "other", False),
-    (("version",), 2, False),
+    (("version",), 3, False),
     (("version",), 0, False),
     (("version",), "1", False),
     (("version",), True, False),
@@ -219,6 +240,30 @@ CASES: list[tuple[tuple[Any, ...], Any, bool]] = [
     (("scenarios", 0, "failed"), None, False),
     (("scenarios", 0, "failed"), ["s1", "h1"], True),
     (("scenarios", 0, "notes"), {"a": 1}, False),
+    # format v2: failure domains and time
+    (("domains", 0, "kind"), None, False),
+    (("domains", 0, "kind"), "", True),  # blank: `drplanner validate` reports it
+    (("domains", 0, "site"), None, True),
+    (("domains", 0, "site"), "", False),
+    (("domains", 0, "site"), 3, False),
+    (("racks", 0, "domains"), "p1", False),
+    (("servers", 0, "domains"), [""], False),
+    (("services", 0, "failover_needs"), None, True),
+    (("services", 0, "failover_needs"), {}, True),
+    (("services", 0, "failover_needs"), {"crew": 1.5}, False),
+    (("services", 0, "restart_needs"), [], False),
+    (("services", 0, "automatic_failover"), 1, False),
+    (("services", 0, "automatic_failover"), "yes", False),
+    (("services", 0, "automatic_failover"), False, True),
+    (("services", 0, "restart_minutes"), None, True),
+    (("services", 0, "restart_minutes"), "15", False),
+    (("scenarios", 0, "returns"), {"p1": -5}, True),  # validate reports it
+    (("scenarios", 0, "returns"), {"p1": None}, False),
+    (("scenarios", 0, "returns"), {"": 5}, False),
+    (("scenarios", 0, "returns"), {"p1": 5_256_001}, False),
+    (("scenarios", 0, "returns"), ["p1"], False),
+    (("scenarios", 0, "declared_after_minutes"), 30.5, True),
+    (("scenarios", 0, "declared_after_minutes"), None, False),
     # the bounds: ten years of minutes, a million of anything counted, 1e9 canvas units
     (("services", 0, "restore_minutes"), 5_256_000, True),
     (("services", 0, "restore_minutes"), 5_256_000.5, False),

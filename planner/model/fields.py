@@ -1,6 +1,7 @@
 """The field registry: every field of every kind of item, described once.
 
-For each field of a site, rack, server, pool, service, scenario and the plan itself
+For each field of a site, failure domain, rack, server, pool, service, scenario and the
+plan itself
 this module says its label and unit (as the properties panel, the services table and
 the runbook show them), how text typed by a person is parsed (:func:`parse`, one
 parser per field for every widget) and how a value is written as text
@@ -37,7 +38,7 @@ from planner.model.plan import (
     TIERS,
 )
 
-KINDS = ("plan", "site", "rack", "server", "pool", "service", "scenario")
+KINDS = ("plan", "site", "domain", "rack", "server", "pool", "service", "scenario")
 # The list of a plan that holds each kind of item (the JSON key and the .drplan table).
 LIST_OF_KIND: dict[str, str] = LISTS
 
@@ -136,6 +137,51 @@ def _parse_needs(text: str) -> dict[str, int]:
     return needs
 
 
+_SAME_AS_NEEDS_TEXTS = ("", "—", "-")  # an optional mapping left blank: the same as needs
+_NOTHING_TEXTS = ("none", "nothing", "{}")  # set, and empty: needs no pool at all
+
+
+def _parse_optional_needs(text: str) -> dict[str, int] | None:
+    cleaned = text.strip()
+    if cleaned in _SAME_AS_NEEDS_TEXTS:
+        return None
+    if cleaned.lower() in _NOTHING_TEXTS:
+        return {}
+    return _parse_needs(text)
+
+
+_TRUE_TEXTS = ("yes", "true", "1", "y", "on")
+_FALSE_TEXTS = ("no", "false", "0", "n", "off", "")
+
+
+def _parse_bool(text: str) -> bool:
+    cleaned = text.strip().lower()
+    if cleaned in _TRUE_TEXTS:
+        return True
+    if cleaned in _FALSE_TEXTS:
+        return False
+    raise ParseError(f"'{text.strip()}': write yes or no")
+
+
+def _parse_domain_kind(text: str) -> str:
+    kind = text.strip()
+    if not kind:
+        raise ParseError("A kind is needed, e.g. power, ups, room, network or cooling")
+    return kind
+
+
+def _parse_returns(text: str) -> dict[str, int | float]:
+    # "P1=23:00, P2=30:00": the clock parser reads each time (so "1,5h" must be "1.5h":
+    # a comma separates entries here).
+    returns: dict[str, int | float] = {}
+    for part in _split_ids(text):
+        item_id, _, when = part.partition("=")
+        if not when.strip() or not item_id.strip():
+            raise ParseError(f"'{part}': write id=h:mm, e.g. P1=23:00")
+        returns[item_id.strip()] = _parse_minutes(when)
+    return returns
+
+
 def _parse_lines(text: str) -> list[str]:
     return [line for line in text.splitlines() if line.strip()]
 
@@ -154,6 +200,20 @@ def _format_ids(value: Any) -> str:
 
 def _format_needs(value: Any) -> str:
     return ", ".join(f"{pool}={units}" for pool, units in value.items())
+
+
+def _format_optional_needs(value: Any) -> str:
+    if value is None:
+        return ""
+    return _format_needs(value) if value else _NOTHING_TEXTS[0]
+
+
+def _format_bool(value: Any) -> str:
+    return "yes" if value else "no"
+
+
+def _format_returns(value: Any) -> str:
+    return ", ".join(f"{item}={clock(minutes)}" for item, minutes in value.items())
 
 
 def _format_lines(value: Any) -> str:
@@ -184,6 +244,7 @@ class ValueType:
 
 
 ID = ValueType("id", "TEXT", _parse_id, _format_plain)
+OPTIONAL_ID = ValueType("optional_id", "TEXT", _parse_optional_line, _format_plain)
 NAME = ValueType("text", "TEXT", _parse_name, _format_plain)
 OPTIONAL_TEXT = ValueType("optional_text", "TEXT", _parse_optional_line, _format_plain)
 TEXT_BLOCK = ValueType("optional_text", "TEXT", _parse_block, _format_plain)
@@ -197,6 +258,13 @@ COORDINATE = ValueType("coordinate", "NUMERIC", _parse_coordinate, _format_plain
 ID_LIST = ValueType("id_list", "", _split_ids, _format_ids)
 TEXT_LIST = ValueType("text_list", "", _parse_lines, _format_lines)
 NEEDS = ValueType("needs", "", _parse_needs, _format_needs)
+# None: "the same as needs"; {}: "no pool at all" (docs/plan-format.md says how each
+# format tells them apart).
+OPTIONAL_NEEDS = ValueType("optional_needs", "", _parse_optional_needs, _format_optional_needs)
+BOOL = ValueType("bool", "INTEGER", _parse_bool, _format_bool)
+DOMAIN_KIND = ValueType("text", "TEXT", _parse_domain_kind, _format_plain)
+# Failed id -> minutes after the event at which it is back.
+RETURNS = ValueType("returns", "", _parse_returns, _format_returns)
 
 
 @dataclass(frozen=True)
@@ -293,6 +361,35 @@ def _xy(kind: str, doc: str) -> list[Field]:
 
 
 _SERVERS = ChildTable("service_servers", (("server", "TEXT"), ("standby", "INTEGER")))
+_POOL_UNITS = (("pool", "TEXT"), ("units", "INTEGER"))
+
+
+def _domains(kind: str, form: int, doc: str) -> Field:
+    return Field(
+        kind,
+        "domains",
+        ID_LIST,
+        "Failure domains",
+        [],
+        form=form,
+        child=ChildTable(f"{kind}_domains", (("domain", "TEXT"),)),
+        doc=doc,
+    )
+
+
+def _mode_needs(mode: str, form: int) -> Field:
+    return Field(
+        "service",
+        f"{mode}_needs",
+        OPTIONAL_NEEDS,
+        f"{mode.capitalize()} needs",
+        hint="pool=units; blank: as Needs",
+        form=form,
+        child=ChildTable(f"service_{mode}_needs", _POOL_UNITS),
+        doc=f"Units of each pool held while a {mode} runs: pool id -> whole number (>= 1), "
+        "{} for none; null (or absent) for the same as needs. Default null.",
+    )
+
 
 FIELDS: tuple[Field, ...] = (
     # A new plan's name; a JSON file without one reads as "" (records.decode_plan).
@@ -309,6 +406,31 @@ FIELDS: tuple[Field, ...] = (
     Field("site", "height", COORDINATE, "Height", doc="Height of the site's box on the map."),
     Field("site", "color", OPTIONAL_TEXT, "Colour", doc='Display colour, e.g. "#c0392b".', form=2),
     _notes("site", form=3),
+    # ---- failure domains
+    _id("domain"),
+    _name("domain"),
+    Field(
+        "domain",
+        "kind",
+        DOMAIN_KIND,
+        "Kind",
+        "",
+        required=True,
+        always_written=True,
+        hint="power, ups, room, ...",
+        form=2,
+        doc='Free text naming what fails together: "power", "ups", "room", "network", '
+        '"cooling", ... A server is down while every domain of one kind it is in is down.',
+    ),
+    Field(
+        "domain",
+        "site",
+        OPTIONAL_ID,
+        "Site",
+        form=3,
+        doc="Id of the site the domain is in, or null (absent) for none. Default null.",
+    ),
+    _notes("domain", form=4),
     # ---- racks
     _id("rack"),
     Field(
@@ -333,8 +455,13 @@ FIELDS: tuple[Field, ...] = (
         form=3,
         doc=f"Height in rack units (>= 1). Default {DEFAULT_RACK_UNITS}.",
     ),
+    _domains(
+        "rack",
+        4,
+        "Ids of the failure domains the rack is in (and every server in it). Default [].",
+    ),
     *_xy("rack", "Position on the map (layout hint)."),
-    _notes("rack", form=4),
+    _notes("rack", form=5),
     # ---- servers
     _id("server"),
     Field(
@@ -371,7 +498,12 @@ FIELDS: tuple[Field, ...] = (
         form=4,
         doc="Rack units occupied (>= 1). Default 1.",
     ),
-    _notes("server", form=5),
+    _domains(
+        "server",
+        5,
+        "Ids of the failure domains the server is in besides those of its rack. Default [].",
+    ),
+    _notes("server", form=6),
     # ---- pools
     _id("pool"),
     _name("pool"),
@@ -437,6 +569,29 @@ FIELDS: tuple[Field, ...] = (
         doc="Time to promote standbys, or null when the service cannot fail over. Default null.",
         column=5,
     ),
+    _mode_needs("failover", form=7),
+    Field(
+        "service",
+        "automatic_failover",
+        BOOL,
+        "Automatic failover",
+        False,
+        hint="yes/no",
+        form=6,
+        doc="true: the failover starts at once, without waiting for the disaster to be "
+        "declared (the scenario's declared_after_minutes). Default false.",
+    ),
+    Field(
+        "service",
+        "restart_minutes",
+        OPTIONAL_MINUTES,
+        "Restart",
+        unit="h:mm",
+        form=8,
+        doc="Time to restart the service in place once enough of its servers are back, or "
+        "null when it cannot be restarted in place. Default null.",
+    ),
+    _mode_needs("restart", form=9),
     # The servers a service runs on are edited in the dock's Servers tab, not the form.
     Field(
         "service",
@@ -465,7 +620,7 @@ FIELDS: tuple[Field, ...] = (
         "Min. instances",
         1,
         always_written=True,
-        form=6,
+        form=10,
         doc="Instances needed to serve (>= 1). Default 1.",
     ),
     Field(
@@ -476,8 +631,8 @@ FIELDS: tuple[Field, ...] = (
         {},
         always_written=True,
         hint="pool=units",
-        form=8,
-        child=ChildTable("service_needs", (("pool", "TEXT"), ("units", "INTEGER"))),
+        form=12,
+        child=ChildTable("service_needs", _POOL_UNITS),
         doc="Units of each pool held while the service's recovery task runs: pool id -> "
         "whole number (>= 1). Default {}.",
     ),
@@ -488,21 +643,21 @@ FIELDS: tuple[Field, ...] = (
         "Depends on",
         [],
         always_written=True,
-        form=7,
+        form=11,
         child=ChildTable("service_dependencies", (("depends_on", "TEXT"),)),
         doc="Services this one needs. Default [].",
         column=7,
     ),
-    Field("service", "owner", OPTIONAL_TEXT, "Owner", form=9, column=9),
-    Field("service", "team", OPTIONAL_TEXT, "Team", form=10, column=10),
-    _notes("service", form=11),
+    Field("service", "owner", OPTIONAL_TEXT, "Owner", form=13, column=9),
+    Field("service", "team", OPTIONAL_TEXT, "Team", form=14, column=10),
+    _notes("service", form=15),
     Field(
         "service",
         "steps",
         TEXT_LIST,
         "Runbook steps",
         [],
-        form=12,
+        form=16,
         lines=4,
         child=ChildTable("service_steps", (("step", "TEXT"),)),
         doc="Runbook steps, in order. Default [].",
@@ -521,9 +676,32 @@ FIELDS: tuple[Field, ...] = (
         always_written=True,
         form=2,
         child=ChildTable("scenario_failed", (("item", "TEXT"),)),
-        doc="Ids of the failed sites, racks and servers. Default [].",
+        doc="Ids of the failed sites, failure domains, racks and servers. Default [].",
     ),
-    _notes("scenario", form=3),
+    Field(
+        "scenario",
+        "returns",
+        RETURNS,
+        "Back at",
+        {},
+        hint="id=h:mm, e.g. P1=23:00",
+        form=3,
+        child=ChildTable("scenario_returns", (("item", "TEXT"), ("minutes", "NUMERIC"))),
+        doc="When failed items come back: failed id -> minutes after the event (>= 0). A "
+        "failed item not listed never comes back. Default {}.",
+    ),
+    Field(
+        "scenario",
+        "declared_after_minutes",
+        MINUTES,
+        "Declared after",
+        0,
+        unit="h:mm",
+        form=4,
+        doc="Minutes from the event until the disaster is declared (>= 0): no recovery "
+        "task starts earlier, except automatic failovers. Default 0.",
+    ),
+    _notes("scenario", form=5),
 )
 
 _BY_KIND: dict[str, tuple[Field, ...]] = {

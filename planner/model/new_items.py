@@ -4,9 +4,10 @@ The window's Add actions, the floor's palette and the rack view's palette all ma
 their sites, racks, servers (and the window its pools, services and scenarios) here,
 so a new item looks the same whichever way it was added:
 
-- the id is the kind and the smallest free number (``site1``, ``rack2``, ``server3``;
-  sites, racks and servers share one namespace), and the name is the kind's word and
-  the same number (``Site 1``, ``Rack 2``, ``Server 3``, a pool ``Crew 1``);
+- the id is the kind and the smallest free number (``site1``, ``rack2``, ``server3``,
+  ``domain4``; sites, failure domains, racks and servers share one namespace), and the
+  name is the kind's word and the same number (``Site 1``, ``Rack 2``, ``Server 3``,
+  a pool ``Crew 1``);
 - every other field keeps its default from the field registry (a rack has
   :data:`~planner.model.plan.DEFAULT_RACK_UNITS` units, a server is 1 unit high unless
   the caller says otherwise, a service is tier 2 on no server).
@@ -20,11 +21,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from planner.model.edits.builders import new_id
-from planner.model.plan import Number, Plan, Pool, Rack, Scenario, Server, Service, Site
+from planner.model.plan import Domain, Number, Plan, Pool, Rack, Scenario, Server, Service, Site
 
 # The word that starts a new item's name, by kind.
 NAME_WORDS = {
     "site": "Site",
+    "domain": "Domain",
     "rack": "Rack",
     "server": "Server",
     "pool": "Crew",
@@ -43,6 +45,16 @@ def new_site(plan: Plan, x: Number, y: Number, width: Number, height: Number) ->
     """A new site drawn as the box ``x, y, width, height``."""
     site_id, name = _id_and_name(plan, "site")
     return Site(site_id, name, x=x, y=y, width=width, height=height)
+
+
+DEFAULT_DOMAIN_KIND = "power"  # the kind of failure domain a plan most often starts with
+
+
+def new_domain(plan: Plan, kind: str = DEFAULT_DOMAIN_KIND, site_id: str | None = None) -> Domain:
+    """A new failure domain of ``kind`` (a power feed by default), in site ``site_id`` if
+    given; its id shares the namespace of sites, racks and servers (``domain1``)."""
+    domain_id, name = _id_and_name(plan, "domain")
+    return Domain(domain_id, name, kind, site=site_id)
 
 
 def new_rack(plan: Plan, site_id: str, x: Number | None = None, y: Number | None = None) -> Rack:

@@ -59,8 +59,9 @@ from planner.storage.records import (
 
 APPLICATION_ID = 0x4452504C  # "DRPL"
 # 2: the fingerprint is of the rows as stored, no longer of the plan's canonical JSON
-# (the tables are those of version 1; docs/plan-format.md, "Versions and migrations").
-SCHEMA_VERSION = 2
+# (the tables are those of version 1); 3: failure domains and time (JSON format v2):
+# the tables of the new fields (docs/plan-format.md, "Versions and migrations").
+SCHEMA_VERSION = 3
 ROWS_FINGERPRINT_SINCE = 2
 SQLITE_MAGIC = b"SQLite format 3\x00"
 
@@ -187,16 +188,38 @@ def _item_rows(
     records: list[dict[str, Any]], columns: list[str], specs: list[FieldSpec]
 ) -> list[tuple[Any, ...]]:
     known = {spec.name for spec in specs}
+    # A field JSON leaves out at its default is stored as that default: a column of an
+    # optional field whose default is not null (false, 0) never holds null.
+    unset = {spec.name: spec.unset for spec in specs}
+    defaults = [(column, unset.get(column)) for column in columns]
     rows = []
     for ord_, record in enumerate(records):
         extra = {k: v for k, v in record.items() if k not in known}
         encoded = json.dumps(extra, ensure_ascii=False) if extra else None
-        rows.append((ord_, *[record.get(column) for column in columns], encoded))
+        rows.append((ord_, *[record.get(column, default) for column, default in defaults], encoded))
     return rows
+
+
+# The row of an optional needs table (a failover's or a restart's) that says "set, and
+# empty" ({}: no pool at all); no row at all is null, "the same as needs".
+NO_POOL_ROW = (None, None)
+
+
+def _mode_needs_rows(parent: int, needs: dict[str, int] | None) -> list[tuple[Any, ...]]:
+    if needs is None:
+        return []
+    if not needs:
+        return [(parent, 0, *NO_POOL_ROW)]
+    return [(parent, ord_, pool, units) for ord_, (pool, units) in enumerate(needs.items())]
 
 
 def _child_rows(records: dict[str, Any]) -> dict[str, list[tuple[Any, ...]]]:
     rows: dict[str, list[tuple[Any, ...]]] = {table: [] for table in _CHILD_COLUMNS}
+    for table in ("racks", "servers"):
+        child = rows[f"{table[:-1]}_domains"]
+        for parent, member in enumerate(records[table]):
+            for ord_, domain in enumerate(member.get("domains", [])):
+                child.append((parent, ord_, domain))
     for parent, service in enumerate(records["services"]):
         active = [(s, 0) for s in service["servers"]]
         standby = [(s, 1) for s in service["standby_servers"]]
@@ -208,9 +231,14 @@ def _child_rows(records: dict[str, Any]) -> dict[str, list[tuple[Any, ...]]]:
             rows["service_dependencies"].append((parent, ord_, dep))
         for ord_, step in enumerate(service.get("steps", [])):
             rows["service_steps"].append((parent, ord_, step))
+        for mode in ("failover", "restart"):
+            needs = service.get(f"{mode}_needs")
+            rows[f"service_{mode}_needs"] += _mode_needs_rows(parent, needs)
     for parent, scenario in enumerate(records["scenarios"]):
         for ord_, item in enumerate(scenario["failed"]):
             rows["scenario_failed"].append((parent, ord_, item))
+        for ord_, (item, minutes) in enumerate(scenario.get("returns", {}).items()):
+            rows["scenario_returns"].append((parent, ord_, item, minutes))
     return rows
 
 

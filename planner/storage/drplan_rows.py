@@ -123,8 +123,22 @@ def _bounded(values: Sequence[Any], types: set[type], bound: int, floats: bool) 
     return True
 
 
+def _optional_ids_ok(values: Sequence[Any], types: set[type]) -> bool:
+    if _NONE not in types:
+        return _ids_ok(values, types)
+    present = [v for v in values if v is not None]
+    return _ids_ok(present, types - {_NONE})
+
+
+def _bools_ok(values: Sequence[Any], types: set[type]) -> bool:
+    # Stored as 0 or 1 (INTEGER); read back as False or True (see _items).
+    return types <= {int} and set(values) <= {0, 1}
+
+
 _CHECKS: dict[str, Callable[[Sequence[Any], set[type]], bool]] = {
     "id": _ids_ok,
+    "optional_id": _optional_ids_ok,
+    "bool": _bools_ok,
     "text": lambda values, types: types <= {str},
     "optional_text": lambda values, types: types <= {str, _NONE},
     "count": lambda values, types: _bounded(values, types, MAX_COUNT, floats=False),
@@ -152,6 +166,12 @@ _TYPE_OF = {
     for f in fields.FIELDS
     if f.kind in fields.LIST_OF_KIND
 }
+# The boolean columns of each table: SQLite gives them back as 0 and 1.
+_BOOLS = {
+    table: [name for (t, name), type_name in _TYPE_OF.items() if t == table and type_name == "bool"]
+    for table in fields.LIST_OF_KIND.values()
+}
+_MODE_NEEDS = ("failover_needs", "restart_needs")
 
 
 class PlanRows:
@@ -260,6 +280,9 @@ class PlanRows:
         if not self._fast(table, specs, columns, lists, children):
             records = [self._record(table, i, rows[i], extras, lists) for i in range(count)]
             return _decoded(table, records, range(count), problems)
+        for name in _BOOLS[table]:
+            if name in columns:
+                columns[name] = tuple(map(bool, columns[name]))
         empty: tuple[None, ...] = (None,) * count
         arguments = [
             lists[f.name] if f.name in lists else columns.get(f.name, empty)
@@ -299,6 +322,10 @@ class PlanRows:
             rows = children[child_name]
             if not rows:
                 continue
+            if child_name in _MODE_NEEDS_TABLES:
+                if not _mode_needs_rows_ok(rows):
+                    return False
+                continue
             for offset, (column, _) in enumerate(child.columns, start=2):
                 if not _child_column_ok(child_name, column, [row[offset] for row in rows]):
                     return False
@@ -316,6 +343,9 @@ class PlanRows:
         record = {
             c: v for c, v in zip(self.columns[table], row[1:-1], strict=True) if v is not None
         }
+        for name in _BOOLS[table]:
+            if type(record.get(name)) is int and record[name] in (0, 1):
+                record[name] = bool(record[name])  # stored as 0 or 1; anything else reported
         extra = extras.get(index)
         if isinstance(extra, dict):
             for key, value in extra.items():
@@ -330,9 +360,31 @@ class PlanRows:
             )
             if lists["steps"][index]:
                 record["steps"] = lists["steps"][index]
+            for name in _MODE_NEEDS:
+                if lists[name][index] is not None:
+                    record[name] = lists[name][index]
         elif table == "scenarios":
             record["failed"] = lists["failed"][index]
+            record["returns"] = lists["returns"][index]
+        elif table in ("racks", "servers"):
+            record["domains"] = lists["domains"][index]
         return record
+
+
+_MODE_NEEDS_TABLES = {f"service_{name}" for name in _MODE_NEEDS}
+
+
+def _mode_needs_rows_ok(rows: list[Row]) -> bool:
+    """Rows of a failover's or restart's needs: (pool id, units), or the one row (null,
+    null) of "no pool" (drplan_format.NO_POOL_ROW)."""
+    pools = [row[2] for row in rows if row[2] is not None]
+    units = [row[3] for row in rows if row[3] is not None]
+    if len(pools) != len(units) or any((row[2] is None) != (row[3] is None) for row in rows):
+        return False
+    unit_types = set(map(type, units))
+    return _ids_ok(pools, set(map(type, pools))) and (
+        not units or _bounded(units, unit_types, MAX_COUNT, floats=False)
+    )
 
 
 def _child_column_ok(child: str, column: str, values: list[Any]) -> bool:
@@ -343,6 +395,8 @@ def _child_column_ok(child: str, column: str, values: list[Any]) -> bool:
         return _bounded(values, types, MAX_COUNT, floats=False) and _NONE not in types
     if child == "service_steps":
         return types <= {str}
+    if child == "scenario_returns" and column == "minutes":
+        return _bounded(values, types, MAX_MINUTES, floats=True) and _NONE not in types
     return _ids_ok(values, types)
 
 
@@ -362,10 +416,30 @@ def _child_lists(table: str, count: int, children: dict[str, list[Row]]) -> dict
             "needs": needs,
             "depends_on": _grouped(count, children["service_dependencies"]),
             "steps": _grouped(count, children["service_steps"]),
+            **{name: _mode_needs(count, children[f"service_{name}"]) for name in _MODE_NEEDS},
         }
     if table == "scenarios":
-        return {"failed": _grouped(count, children["scenario_failed"])}
+        returns: list[dict[Any, Any]] = [{} for _ in range(count)]
+        for parent, _, item, minutes in children["scenario_returns"]:
+            returns[parent][item] = minutes
+        return {"failed": _grouped(count, children["scenario_failed"]), "returns": returns}
+    if table in ("racks", "servers"):
+        return {"domains": _grouped(count, children[f"{table[:-1]}_domains"])}
     return {}
+
+
+def _mode_needs(count: int, rows: Iterable[Row]) -> list[dict[Any, Any] | None]:
+    """A failover's or restart's needs per item: None without rows ("the same as
+    needs"), {} for the row of "no pool", else pool -> units (a half-empty row goes
+    to the decoder, which reports it)."""
+    needs: list[dict[Any, Any] | None] = [None] * count
+    for parent, _, pool, units in rows:
+        found = needs[parent]
+        if found is None:
+            found = needs[parent] = {}
+        if pool is not None or units is not None:
+            found[pool] = units
+    return needs
 
 
 def _grouped(count: int, rows: Iterable[Row]) -> list[list[Any]]:

@@ -46,7 +46,44 @@ def newer_message(what: str, found: int, known: int) -> str:
 # sees untrusted data, not yet type-checked: it must not assume a field's type (what it
 # does not understand it leaves for the decoder to report) and may change the records in
 # place. The runner sets "version"; the step need not.
-JSON_MIGRATIONS: dict[int, Callable[[Records], Records]] = {}
+
+# The fields format v2 added (failure domains and time), by where they live. A v1 file
+# cannot hold them as DR Planner's: a key of that name in it is another tool's unknown
+# field, which v1 kept as it was; read as v2 it would change meaning (or be refused).
+V2_PLAN_KEYS = ("domains",)
+V2_ITEM_KEYS = {
+    "racks": ("domains",),
+    "servers": ("domains",),
+    "services": ("failover_needs", "automatic_failover", "restart_minutes", "restart_needs"),
+    "scenarios": ("returns", "declared_after_minutes"),
+}
+V1_KEPT_PREFIX = "x-v1-"
+
+
+def _moved_aside(record: Records, keys: tuple[str, ...]) -> None:
+    """Rename each of ``keys`` in ``record`` to ``x-v1-<key>`` (still an unknown field,
+    kept and written back), unless that name is taken too."""
+    for key in keys:
+        if key in record and V1_KEPT_PREFIX + key not in record:
+            record[V1_KEPT_PREFIX + key] = record.pop(key)
+
+
+def _failure_domains_and_time(data: Records) -> Records:
+    """Format 1 to 2: nothing to fill in (a v1 plan means what it always did: no
+    domains, failed items never return, the disaster is declared at once, no automatic
+    failover, no restart in place, every mode needs what ``needs`` says); keys that v2
+    gives a meaning are moved aside as ``x-v1-<key>`` (see V2_ITEM_KEYS)."""
+    _moved_aside(data, V2_PLAN_KEYS)
+    for list_name, keys in V2_ITEM_KEYS.items():
+        items = data.get(list_name)
+        if isinstance(items, list):
+            for item in items:
+                if isinstance(item, dict):
+                    _moved_aside(item, keys)
+    return data
+
+
+JSON_MIGRATIONS: dict[int, Callable[[Records], Records]] = {1: _failure_domains_and_time}
 
 
 def upgrade_records(data: Records, version: int, current: int) -> Records:
@@ -88,9 +125,6 @@ def _fingerprint_of_rows(conn: sqlite3.Connection) -> None:
     changed (of the rows as stored instead of the plan's canonical JSON), and the
     reader checks a version 1 file's fingerprint as version 1 defined it."""
 
-
-# Version N -> the step from N to N + 1.
-DRPLAN_MIGRATIONS: dict[int, DrplanStep] = {1: DrplanStep(tables=_fingerprint_of_rows)}
 
 # The exact schema each released version writes, frozen here because the code that
 # wrote it moves on: a file of an older version must match its version's schema before
@@ -151,6 +185,101 @@ DRPLAN_SCHEMAS: dict[int, Mapping[str, str]] = {
     },
 }
 DRPLAN_SCHEMAS[2] = DRPLAN_SCHEMAS[1]  # version 2 changed the fingerprint, not the tables
+DRPLAN_SCHEMAS[3] = {
+    "meta": DRPLAN_SCHEMAS[2]["meta"],
+    "sites": DRPLAN_SCHEMAS[2]["sites"],
+    "domains": (
+        "CREATE TABLE domains (ord INTEGER PRIMARY KEY, id TEXT, name TEXT, kind TEXT, "
+        "site TEXT, notes TEXT, extra TEXT)"
+    ),
+    "racks": DRPLAN_SCHEMAS[2]["racks"],
+    "servers": DRPLAN_SCHEMAS[2]["servers"],
+    "pools": DRPLAN_SCHEMAS[2]["pools"],
+    "services": (
+        "CREATE TABLE services (ord INTEGER PRIMARY KEY, id TEXT, name TEXT, tier "
+        "INTEGER, rto_minutes NUMERIC, restore_minutes NUMERIC, failover_minutes "
+        "NUMERIC, automatic_failover INTEGER, restart_minutes NUMERIC, min_instances "
+        "INTEGER, owner TEXT, team TEXT, notes TEXT, color TEXT, x NUMERIC, y NUMERIC, "
+        "extra TEXT)"
+    ),
+    "scenarios": (
+        "CREATE TABLE scenarios (ord INTEGER PRIMARY KEY, id TEXT, name TEXT, "
+        "declared_after_minutes NUMERIC, notes TEXT, extra TEXT)"
+    ),
+    "rack_domains": (
+        "CREATE TABLE rack_domains (parent INTEGER NOT NULL REFERENCES racks(ord), ord "
+        "INTEGER NOT NULL, domain TEXT, PRIMARY KEY (parent, ord))"
+    ),
+    "server_domains": (
+        "CREATE TABLE server_domains (parent INTEGER NOT NULL REFERENCES servers(ord), "
+        "ord INTEGER NOT NULL, domain TEXT, PRIMARY KEY (parent, ord))"
+    ),
+    "service_failover_needs": (
+        "CREATE TABLE service_failover_needs (parent INTEGER NOT NULL REFERENCES "
+        "services(ord), ord INTEGER NOT NULL, pool TEXT, units INTEGER, PRIMARY KEY "
+        "(parent, ord))"
+    ),
+    "service_restart_needs": (
+        "CREATE TABLE service_restart_needs (parent INTEGER NOT NULL REFERENCES "
+        "services(ord), ord INTEGER NOT NULL, pool TEXT, units INTEGER, PRIMARY KEY "
+        "(parent, ord))"
+    ),
+    "service_servers": DRPLAN_SCHEMAS[2]["service_servers"],
+    "service_needs": DRPLAN_SCHEMAS[2]["service_needs"],
+    "service_dependencies": DRPLAN_SCHEMAS[2]["service_dependencies"],
+    "service_steps": DRPLAN_SCHEMAS[2]["service_steps"],
+    "scenario_failed": DRPLAN_SCHEMAS[2]["scenario_failed"],
+    "scenario_returns": (
+        "CREATE TABLE scenario_returns (parent INTEGER NOT NULL REFERENCES "
+        "scenarios(ord), ord INTEGER NOT NULL, item TEXT, minutes NUMERIC, PRIMARY KEY "
+        "(parent, ord))"
+    ),
+}
+
+# New columns of version 3 with a default that is not null (a null would send the
+# whole table through the field-by-field decoder).
+_V3_DEFAULTS = {
+    ("services", "automatic_failover"): "0",
+    ("scenarios", "declared_after_minutes"): "0",
+}
+
+
+def _domains_and_time_tables(conn: sqlite3.Connection) -> None:
+    """Version 2 to 3: failure domains and time. New tables are created; a table that
+    gained columns is rebuilt (columns keep the order of the current schema, which
+    ``SELECT *`` reads), its new columns null or the field's default."""
+    old, new = DRPLAN_SCHEMAS[2], DRPLAN_SCHEMAS[3]
+    for table, sql in new.items():
+        if table not in old:
+            conn.execute(sql)
+        elif old[table] != sql:
+            had = {row[1] for row in conn.execute(f"PRAGMA table_info({table})")}
+            conn.execute(sql.replace(f"CREATE TABLE {table} ", f"CREATE TABLE {table}_v3 ", 1))
+            columns = [row[1] for row in conn.execute(f"PRAGMA table_info({table}_v3)")]
+            values = [c if c in had else _V3_DEFAULTS.get((table, c), "NULL") for c in columns]
+            conn.execute(
+                f"INSERT INTO {table}_v3 ({', '.join(columns)}) "
+                f"SELECT {', '.join(values)} FROM {table} ORDER BY ord"
+            )
+            conn.execute(f"DROP TABLE {table}")
+            conn.execute(f"ALTER TABLE {table}_v3 RENAME TO {table}")
+
+
+def _as_version_2_saved(records: Records) -> Records:
+    """The canonical JSON schema version 2 saved (format v1) from the one version 3 saves
+    (format v2) of a plan a version 2 file can hold: the version, and no ``domains``
+    list (every new field of an item is written only when set)."""
+    saved = {key: value for key, value in records.items() if key != "domains" or value}
+    if saved.get("version") == 2:  # anything else is not what version 3 saves: no match
+        saved["version"] = 1
+    return saved
+
+
+# Version N -> the step from N to N + 1.
+DRPLAN_MIGRATIONS: dict[int, DrplanStep] = {
+    1: DrplanStep(tables=_fingerprint_of_rows),
+    2: DrplanStep(tables=_domains_and_time_tables, saved=_as_version_2_saved),
+}
 
 
 def upgrade_database(conn: sqlite3.Connection, version: int, current: int) -> None:

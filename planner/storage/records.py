@@ -1,4 +1,4 @@
-"""Plan <-> plain records in the shape of the interchange format v1.
+"""Plan <-> plain records in the shape of the interchange format (v2).
 
 Both file formats go through here: JSON is these records as text, and the ``.drplan``
 reader reassembles them from its tables. Decoding is untrusted-input code: it never
@@ -26,7 +26,7 @@ from planner.model.problems import Problem
 from planner.storage.migrations import newer_message, upgrade_records
 
 FORMAT_NAME = "drplanner"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 
 
 class FieldError(ValueError):
@@ -179,6 +179,33 @@ def as_needs(value: Any) -> dict[str, int]:
     return needs
 
 
+def as_optional_needs(value: Any) -> dict[str, int] | None:
+    """``needs`` of a mode: null (or absent) is "the same as needs", ``{}`` "no pool"."""
+    return None if value is None else as_needs(value)
+
+
+def as_optional_id(value: Any) -> str | None:
+    return None if value is None else as_id(value)
+
+
+def as_bool(value: Any) -> bool:
+    if not isinstance(value, bool):
+        raise FieldError(f"must be true or false, got {_describe(value)}")
+    return value
+
+
+def as_returns(value: Any) -> dict[str, int | float]:
+    if not isinstance(value, dict):
+        raise FieldError(f"must be an object mapping failed ids to minutes, got {_describe(value)}")
+    returns: dict[str, int | float] = {}
+    for item_id, minutes in value.items():
+        try:
+            returns[as_id(item_id)] = as_minutes(minutes)
+        except FieldError as error:
+            raise FieldError(f"'{item_id}': {error}") from None
+    return returns
+
+
 def as_extra(value: Any) -> dict[str, Any]:
     return dict(value) if isinstance(value, dict) else {}
 
@@ -190,6 +217,7 @@ class FieldSpec:
     required: bool = False
     default: Callable[[], Any] | None = None
     always_written: bool = True
+    unset: Any = None  # the default, compared with (never handed out): not written
 
 
 def _copy(value: Any) -> Any:
@@ -214,6 +242,10 @@ DECODERS: dict[str, Callable[[Any], Any]] = {
     "id_list": as_id_list,
     "text_list": as_text_list,
     "needs": as_needs,
+    "optional_needs": as_optional_needs,
+    "optional_id": as_optional_id,
+    "bool": as_bool,
+    "returns": as_returns,
 }
 
 
@@ -224,6 +256,7 @@ def _spec(item_field: fields.Field) -> FieldSpec:
         required=item_field.required,
         default=item_field.default_value,
         always_written=item_field.always_written,
+        unset=item_field.default,
     )
 
 
@@ -236,6 +269,7 @@ SPECS: dict[str, tuple[type, list[FieldSpec]]] = {
 
 KIND_OF_LIST = {
     "sites": "site",
+    "domains": "domain",
     "racks": "rack",
     "servers": "server",
     "pools": "pool",
@@ -388,7 +422,7 @@ def _canonical(value: Any) -> Any:
 
 
 def encode_plan(plan: Plan) -> dict[str, Any]:
-    """The plan as format-v1 records, in the documented key order (canonical)."""
+    """The plan as records of the current format, in the documented key order (canonical)."""
     data: dict[str, Any] = {"format": FORMAT_NAME, "version": FORMAT_VERSION, "name": plan.name}
     for list_name, (_, specs) in SPECS.items():
         data[list_name] = [_encode_item(item, specs) for item in getattr(plan, list_name)]
@@ -398,11 +432,17 @@ def encode_plan(plan: Plan) -> dict[str, Any]:
     return data
 
 
+def _unset(value: Any, default: Any) -> bool:
+    """Whether an optional field holds its default, so a file leaves it out (an empty
+    mapping where the default is null is set: "no pool", not "the same as needs")."""
+    return value is default or (type(value) is type(default) and value == default)
+
+
 def _encode_item(item: Any, specs: list[FieldSpec]) -> dict[str, Any]:
     record: dict[str, Any] = {}
     for spec in specs:
         value = getattr(item, spec.name)
-        if not spec.always_written and value in (None, [], {}):
+        if not spec.always_written and _unset(value, spec.unset):
             continue
         record[spec.name] = _canonical(value)
     for key, value in item.extra.items():

@@ -1,10 +1,13 @@
-"""The JSON Schema of interchange format v1, generated from the field registry.
+"""The JSON Schema of the current interchange format, generated from the field registry.
 
-``resources/plan-format-v1.schema.json`` is this module's output; a test checks that
+``resources/plan-format-v2.schema.json`` is this module's output; a test checks that
 the file and :func:`plan_schema` agree. After changing a field in
 :mod:`planner.model.fields`, write the file again with::
 
-    python -m planner.storage.schema resources/plan-format-v1.schema.json
+    python -m planner.storage.schema resources/plan-format-v2.schema.json
+
+The schema of each older format (``resources/plan-format-v1.schema.json``) is history:
+committed once, never regenerated.
 """
 
 from __future__ import annotations
@@ -31,11 +34,13 @@ _DESCRIPTION = (
 # What each item list holds, for the schema's description of the plan's lists.
 _LIST_DESCRIPTIONS = {
     "sites": "Sites (data centres).",
+    "domains": "Failure domains (power feeds, UPS, rooms, ...): what fails together.",
     "racks": "Racks, each in one site.",
     "servers": "Servers, each in one rack.",
     "pools": "Recovery resources of limited capacity (crews, restore streams).",
     "services": "Services, where they run, how they recover and what they depend on.",
-    "scenarios": "Named sets of failed sites, racks or servers.",
+    "scenarios": "Named sets of failed sites, domains, racks or servers, with the times "
+    "they come back and the declaration delay.",
 }
 
 
@@ -54,22 +59,33 @@ TYPE_SCHEMAS: dict[str, dict[str, Any]] = {
     "coordinate": _ref("coordinate"),
     "id_list": _ref("idList"),
     "text_list": {"type": "array", "items": {"type": "string"}},
-    "needs": {
+    "needs": _ref("needs"),
+    "optional_needs": {"oneOf": [_ref("needs"), {"type": "null"}]},
+    "optional_id": {"oneOf": [_ref("id"), {"type": "null"}]},
+    "bool": {"type": "boolean"},
+    "returns": {
         "type": "object",
         "propertyNames": {"pattern": "\\S"},
-        "additionalProperties": _ref("wholeNumber"),
+        "additionalProperties": _ref("minutes"),
     },
 }
 
 _DEFS: dict[str, Any] = {
     "id": {
         "description": "A non-empty string with at least one character that is not white "
-        "space. Sites, racks and servers share one id namespace; pools, services and "
+        "space. Sites, failure domains, racks and servers share one id namespace; pools, "
+        "services and "
         "scenarios each have their own.",
         "type": "string",
         "pattern": "\\S",
     },
     "idList": {"type": "array", "items": _ref("id")},
+    "needs": {
+        "description": "Pool id -> whole number of units.",
+        "type": "object",
+        "propertyNames": {"pattern": "\\S"},
+        "additionalProperties": _ref("wholeNumber"),
+    },
     "optionalText": {"type": ["string", "null"]},
     "coordinate": {
         "description": "A layout hint in canvas units: a number from "
@@ -119,7 +135,7 @@ def item_schema(kind: str) -> dict[str, Any]:
 
 
 def plan_schema() -> dict[str, Any]:
-    """The whole JSON Schema (draft 2020-12) of format v1."""
+    """The whole JSON Schema (draft 2020-12) of the current format."""
     properties: dict[str, Any] = {
         "format": {"description": f'Always the string "{FORMAT_NAME}".', "const": FORMAT_NAME},
         "version": {

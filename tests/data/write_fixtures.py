@@ -12,7 +12,9 @@ after bumping a version, to add the new version's files beside the old ones.
 The version 1 files were written on 2026-12-02 by DR Planner 0.1.0 (commit after
 64025d6), with ``fixture_plan(1)``; ``plan-v2.drplan`` (schema 2: the fingerprint of the
 rows) on 2026-12-02 by the branch cli-storage of issue 12, with ``fixture_plan(2)``,
-the same plan.
+the same plan; ``plan-v2.json`` (format v2) and ``plan-v3.drplan`` (schema 3) on
+2026-12-02 by the branch i13-storage of issue 13, with the same plan plus failure
+domains, returns, a declaration delay and failover and restart modes.
 """
 
 from __future__ import annotations
@@ -24,19 +26,65 @@ HERE = Path(__file__).resolve().parent
 if str(HERE.parent.parent) not in sys.path:  # run as a script from a source checkout
     sys.path.insert(0, str(HERE.parent.parent))
 
-from planner.model.plan import Plan, Pool, Rack, Scenario, Server, Service, Site  # noqa: E402
+from planner.model.plan import (  # noqa: E402
+    Domain,
+    Plan,
+    Pool,
+    Rack,
+    Scenario,
+    Server,
+    Service,
+    Site,
+)
+
+# The first version of each format that holds failure domains and time (issue 13).
+DOMAINS_SINCE = {".json": 2, ".drplan": 3}
 
 
-def fixture_plan(version: int) -> Plan:
-    """The plan the files of ``version`` hold, as the current program reads it.
+def fixture_plan(version: int, suffix: str = ".drplan") -> Plan:
+    """The plan the files of ``version`` of the format of ``suffix`` hold, as the
+    current program reads it.
 
     Version 1's must never change (its files are history); a later version may add what
     it can newly hold, starting from the plan of the version before. Small, but with
     every table, every kind of value (a fraction, null, text outside ASCII, a list order
-    that matters) and unknown fields at the top and in an item.
+    that matters, a mapping that is empty rather than null) and unknown fields at the
+    top and in an item.
     """
     if version < 1:
         raise ValueError(f"no plan format version {version}")
+    plan = _version_1_plan()
+    if version >= DOMAINS_SINCE[suffix]:
+        _add_domains_and_time(plan)
+    return plan
+
+
+def _add_domains_and_time(plan: Plan) -> None:
+    plan.domains = [
+        Domain("pg-feed-a", "판교 feed A", "power", site="pangyo"),
+        Domain("pg-feed-b", "판교 feed B", "power", site="pangyo", extra={"x-panel": "PP-2"}),
+        Domain("pg-room-3", "Room 3", "room", notes="battery room next door"),
+    ]
+    plan.racks[0].domains = ["pg-feed-b", "pg-feed-a"]
+    plan.servers[1].domains = ["pg-room-3"]
+    db, web = plan.services
+    db.failover_needs = {}  # set, and empty: a failover needs no DBA
+    db.automatic_failover = True
+    db.restart_minutes = 45.5
+    db.restart_needs = {"dba": 2}
+    web.restart_minutes = 5  # restart_needs None: the same as needs
+    plan.scenarios.append(
+        Scenario(
+            "feeds",
+            "Both feeds",
+            ["pg-feed-a", "pg-feed-b", "pg-room-3"],
+            returns={"pg-feed-b": 1800, "pg-feed-a": 1380.5},
+            declared_after_minutes=40,
+        )
+    )
+
+
+def _version_1_plan() -> Plan:
     return Plan(
         name="판교 fixture v1",
         sites=[
@@ -98,7 +146,7 @@ def main(argv: list[str]) -> int:
         if path.exists():
             print(f"{path}: kept (written by the program of version {version})")
             continue
-        save_plan(fixture_plan(version), path)
+        save_plan(fixture_plan(version, path.suffix), path)
         print(f"{path}: written")
     return 0
 

@@ -33,10 +33,10 @@ from planner.model.edits.base import (
 from planner.model.edits.change import ITEM_KINDS, LOCATION_KINDS, Item
 from planner.model.edits.deletion import Deletion, deletion_summary
 from planner.model.edits.items import AddItem, PlaceServers, RemoveItem, Rewrite, SetFields
-from planner.model.plan import Number, Plan, Rack, Scenario, Server, Service, Site
+from planner.model.plan import Domain, Number, Plan, Rack, Scenario, Server, Service, Site
 
 # Children before parents, so that no intermediate state has a rack without its site.
-_REMOVAL_ORDER = ("server", "rack", "site", "service", "pool", "scenario")
+_REMOVAL_ORDER = ("server", "rack", "domain", "site", "service", "pool", "scenario")
 
 
 def new_id(plan: Plan, kind: str, prefix: str, *, taken: Collection[str] = ()) -> str:
@@ -70,11 +70,13 @@ def _gesture_label(plan: Plan, verb: str, keys: Sequence[tuple[str, str]]) -> st
 def delete_items(plan: Plan, targets: Iterable[tuple[str, str]]) -> Composite:
     """One edit deleting ``targets`` (``(kind, id)`` pairs) and everything that cascades.
 
-    Rules: a site takes its racks, a rack its servers (only when no other parent
-    with that id remains). References to what is gone are dropped, keeping the
-    order of the rest: servers from services' servers and standby servers, services
-    from depends_on, pools from needs, sites, racks and servers from scenarios'
-    failed (only when no site, rack or server with that id remains). A pair asked
+    Rules: a site takes its failure domains and racks, a rack its servers (only when
+    no other parent with that id remains). References to what is gone are dropped,
+    keeping the order of the rest: servers from services' servers and standby
+    servers, services from depends_on, pools from needs, failover needs and restart
+    needs, domains from racks' and servers' domains, sites, domains, racks and servers
+    from scenarios' failed and returns (only when no item of the shared namespace
+    with that id remains). A pair asked
     for twice is deleted once; an unknown item is refused.
     """
     requested = list(dict.fromkeys(targets))
@@ -92,6 +94,7 @@ def delete_items(plan: Plan, targets: Iterable[tuple[str, str]]) -> Composite:
         return {items[i].id for i in doomed[kind]} - left
 
     gone_sites = gone("site")
+    doomed["domain"] |= {i for i, d in enumerate(plan.domains) if d.site in gone_sites}
     doomed["rack"] |= {i for i, rack in enumerate(plan.racks) if rack.site in gone_sites}
     gone_racks = gone("rack")
     doomed["server"] |= {i for i, srv in enumerate(plan.servers) if srv.rack in gone_racks}
@@ -102,9 +105,20 @@ def delete_items(plan: Plan, targets: Iterable[tuple[str, str]]) -> Composite:
         for i, item in enumerate(items_of(plan, kind))
         if i not in doomed[kind]
     }
-    gone_locations = (gone_sites | gone_racks | gone_servers) - surviving_locations
+    gone_domains = gone("domain")
+    gone_locations = (gone_sites | gone_domains | gone_racks | gone_servers) - surviving_locations
 
     writes: list[tuple[str, int, str, Any]] = []
+    members: list[tuple[str, Sequence[Rack | Server]]] = [
+        ("rack", plan.racks),
+        ("server", plan.servers),
+    ]
+    for kind, items in members:
+        for i, member in enumerate(items):
+            if i not in doomed[kind] and any(d in gone_domains for d in member.domains):
+                writes.append(
+                    (kind, i, "domains", [d for d in member.domains if d not in gone_domains])
+                )
     for i, service in enumerate(plan.services):
         if i in doomed["service"]:
             continue  # going anyway: its references go with it
@@ -116,13 +130,20 @@ def delete_items(plan: Plan, targets: Iterable[tuple[str, str]]) -> Composite:
             refs: list[str] = getattr(service, name)
             if any(ref in gone_ids for ref in refs):
                 writes.append(("service", i, name, [r for r in refs if r not in gone_ids]))
-        if any(pool in gone_pools for pool in service.needs):
-            needs = {p: units for p, units in service.needs.items() if p not in gone_pools}
-            writes.append(("service", i, "needs", needs))
+        for name in ("needs", "failover_needs", "restart_needs"):
+            needs = getattr(service, name)
+            if needs is not None and any(pool in gone_pools for pool in needs):
+                kept = {p: units for p, units in needs.items() if p not in gone_pools}
+                writes.append(("service", i, name, kept))
     for i, scenario in enumerate(plan.scenarios):
-        if i not in doomed["scenario"] and any(r in gone_locations for r in scenario.failed):
+        if i in doomed["scenario"]:
+            continue
+        if any(r in gone_locations for r in scenario.failed):
             failed = [r for r in scenario.failed if r not in gone_locations]
             writes.append(("scenario", i, "failed", failed))
+        if any(r in gone_locations for r in scenario.returns):
+            returns = {r: t for r, t in scenario.returns.items() if r not in gone_locations}
+            writes.append(("scenario", i, "returns", returns))
 
     label = _gesture_label(plan, "Delete", requested)
     what = _gesture_label(plan, "Deleted", requested)
@@ -247,8 +268,9 @@ def place_servers(plan: Plan, placements: Mapping[str, tuple[str, int]]) -> Plac
 def copy_items(plan: Plan, targets: Iterable[tuple[str, str]]) -> list[Item]:
     """Deep copies for the clipboard: the items and what they contain.
 
-    A site brings its racks and their servers, a rack its servers. The result is in
-    plan order by kind (sites, racks, servers, pools, services, scenarios), each
+    A site brings its failure domains, its racks and their servers, a rack its
+    servers. The result is in plan order by kind (sites, domains, racks, servers,
+    pools, services, scenarios), each
     item once, and shares nothing with the plan (a cut and paste still works).
     """
     chosen: dict[str, set[int]] = {kind: set() for kind in ITEM_KINDS}
@@ -256,6 +278,7 @@ def copy_items(plan: Plan, targets: Iterable[tuple[str, str]]) -> list[Item]:
         check_kind(kind)
         chosen[kind].add(require_index(plan, kind, item_id))
     sites = {plan.sites[i].id for i in chosen["site"]}
+    chosen["domain"] |= {i for i, domain in enumerate(plan.domains) if domain.site in sites}
     chosen["rack"] |= {i for i, rack in enumerate(plan.racks) if rack.site in sites}
     racks = {plan.racks[i].id for i in chosen["rack"]}
     chosen["server"] |= {i for i, srv in enumerate(plan.servers) if srv.rack in racks}
@@ -311,18 +334,28 @@ def _remapped(item: Item, fresh: dict[str, dict[str, str]], offset: tuple[Number
     copied = copy.deepcopy(item)
     copied.id = fresh[kind_of(item)][item.id]
     servers, services, pools = fresh["server"], fresh["service"], fresh["pool"]
-    if isinstance(copied, Rack):
+    domains = fresh["domain"]
+    if isinstance(copied, Domain) and copied.site is not None:
         copied.site = fresh["site"].get(copied.site, copied.site)
+    elif isinstance(copied, Rack):
+        copied.site = fresh["site"].get(copied.site, copied.site)
+        copied.domains = [domains.get(ref, ref) for ref in copied.domains]
     elif isinstance(copied, Server):
         copied.rack = fresh["rack"].get(copied.rack, copied.rack)
+        copied.domains = [domains.get(ref, ref) for ref in copied.domains]
     elif isinstance(copied, Service):
         copied.servers = [servers.get(ref, ref) for ref in copied.servers]
         copied.standby_servers = [servers.get(ref, ref) for ref in copied.standby_servers]
         copied.depends_on = [services.get(ref, ref) for ref in copied.depends_on]
         copied.needs = {pools.get(pool, pool): units for pool, units in copied.needs.items()}
+        for name in ("failover_needs", "restart_needs"):
+            needs = getattr(copied, name)
+            if needs is not None:
+                setattr(copied, name, {pools.get(p, p): units for p, units in needs.items()})
     elif isinstance(copied, Scenario):
-        locations = {**fresh["server"], **fresh["rack"], **fresh["site"]}
+        locations = {**fresh["server"], **fresh["rack"], **domains, **fresh["site"]}
         copied.failed = [locations.get(ref, ref) for ref in copied.failed]
+        copied.returns = {locations.get(ref, ref): t for ref, t in copied.returns.items()}
     if isinstance(copied, Site | Rack | Service):
         # Only positions that are set move: an unplaced item stays for auto-layout.
         if copied.x is not None:

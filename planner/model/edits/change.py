@@ -12,22 +12,24 @@ from __future__ import annotations
 from dataclasses import dataclass, fields
 from typing import Any
 
-from planner.model.plan import Plan, Pool, Rack, Scenario, Server, Service, Site
+from planner.model.plan import Domain, Plan, Pool, Rack, Scenario, Server, Service, Site
 
-Item = Site | Rack | Server | Pool | Service | Scenario
+Item = Site | Domain | Rack | Server | Pool | Service | Scenario
 
 #: Every kind a change may name; "plan" is the plan's own fields (name, notes, extra).
-KINDS = ("site", "rack", "server", "pool", "service", "scenario", "plan")
+KINDS = ("site", "domain", "rack", "server", "pool", "service", "scenario", "plan")
 #: The kinds stored in the plan's lists.
 ITEM_KINDS = KINDS[:-1]
-#: Sites, racks and servers share one id namespace (a scenario may fail any of them).
-LOCATION_KINDS = ("site", "rack", "server")
+#: Sites, failure domains, racks and servers share one id namespace (a scenario may
+#: fail any of them).
+LOCATION_KINDS = ("site", "domain", "rack", "server")
 #: The id under which a change names the plan itself: never a valid item id (ids are
 #: non-blank), so it cannot collide with one.
 PLAN_ID = ""
 
 CLASSES: dict[str, type[Any]] = {
     "site": Site,
+    "domain": Domain,
     "rack": Rack,
     "server": Server,
     "pool": Pool,
@@ -37,6 +39,7 @@ CLASSES: dict[str, type[Any]] = {
 }
 LISTS = {
     "site": "sites",
+    "domain": "domains",
     "rack": "racks",
     "server": "servers",
     "pool": "pools",

@@ -52,7 +52,7 @@ def deletion_summary(
     }
     along = [
         _plural(kind, len(doomed[kind] - asked[kind]))
-        for kind in ("rack", "server")
+        for kind in ("domain", "rack", "server")
         if doomed[kind] - asked[kind]
     ]
     text = what  # "Deleted rack R1", "Deleted 3 servers"

@@ -14,7 +14,7 @@ dict with the caller, and every apply writes a fresh copy.
 from __future__ import annotations
 
 import copy
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any, cast
 
 from planner.model.edits.base import (
@@ -30,7 +30,7 @@ from planner.model.edits.base import (
     target,
 )
 from planner.model.edits.change import CLASSES, FIELDS, LOCATION_KINDS, PLAN_ID, Change, Item
-from planner.model.plan import Number, Plan, Service
+from planner.model.plan import Number, Plan, Rack, Server, Service
 
 # (kind, index, field, value): one attribute write, index -1 for the plan itself.
 _Write = tuple[str, int, str, Any]
@@ -327,9 +327,29 @@ def _references(plan: Plan, kind: str, old: str, new: str) -> list[_Write]:
     def swap(ids: list[str]) -> list[str]:
         return [new if ref == old else ref for ref in ids]
 
+    def rekey(mapping: dict[str, Any], what: str) -> dict[str, Any]:
+        if new in mapping:
+            raise EditRefused(
+                f"{what} already names '{new}' (which does not exist); rename would merge "
+                "the two entries"
+            )
+        return {new if key == old else key: value for key, value in mapping.items()}
+
     writes: list[_Write] = []
     if kind == "site":
         writes += [("rack", i, "site", new) for i, r in enumerate(plan.racks) if r.site == old]
+        writes += [("domain", i, "site", new) for i, d in enumerate(plan.domains) if d.site == old]
+    elif kind == "domain":
+        members: list[tuple[str, Sequence[Rack | Server]]] = [
+            ("rack", plan.racks),
+            ("server", plan.servers),
+        ]
+        for list_kind, items in members:
+            writes += [
+                (list_kind, i, "domains", swap(item.domains))
+                for i, item in enumerate(items)
+                if old in item.domains
+            ]
     elif kind == "rack":
         writes += [("server", i, "rack", new) for i, s in enumerate(plan.servers) if s.rack == old]
     for i, service in enumerate(plan.services):
@@ -340,26 +360,29 @@ def _references(plan: Plan, kind: str, old: str, new: str) -> list[_Write]:
                 writes.append(("service", i, "standby_servers", swap(service.standby_servers)))
         elif kind == "service" and old in service.depends_on:
             writes.append(("service", i, "depends_on", swap(service.depends_on)))
-        elif kind == "pool" and old in service.needs:
-            if new in service.needs:
-                raise EditRefused(
-                    f"service '{service.id}' already needs a pool '{new}' (which does not "
-                    f"exist); rename would merge the two needs"
-                )
-            needs = {new if pool == old else pool: units for pool, units in service.needs.items()}
-            writes.append(("service", i, "needs", needs))
+        elif kind == "pool":
+            for name in ("needs", "failover_needs", "restart_needs"):
+                needs = getattr(service, name)
+                if needs is not None and old in needs:
+                    what = f"service '{service.id}' ({name.replace('_', ' ')})"
+                    writes.append(("service", i, name, rekey(needs, what)))
     if kind in LOCATION_KINDS:
         for i, scenario in enumerate(plan.scenarios):
             if old in scenario.failed:
                 writes.append(("scenario", i, "failed", swap(scenario.failed)))
+            if old in scenario.returns:
+                what = f"scenario '{scenario.id}' (returns)"
+                writes.append(("scenario", i, "returns", rekey(scenario.returns, what)))
     return writes
 
 
 class RenameId(Edit):
     """Give an item a new id and rewrite every reference to it, as one edit.
 
-    References: a rack's site, a server's rack, a service's servers, standby servers,
-    depends_on and needs keys, a scenario's failed list (order kept). Refuses a blank
+    References: a rack's and a domain's site, a rack's and a server's domains, a
+    server's rack, a service's servers, standby servers, depends_on and the pool keys
+    of its needs, failover needs and restart needs, a scenario's failed list and the
+    keys of its returns (order kept). Refuses a blank
     or taken new id. When a broken plan uses ``old`` for several items of the
     namespace, only the first item is renamed and references are left alone: they
     still resolve to the others, and this is how the user fixes the duplicate.
