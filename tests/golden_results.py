@@ -53,6 +53,9 @@ def result_lines(case: str, result: RecoveryResult) -> Iterator[str]:
         "critical_path": list(result.critical_path),
         "tier_minutes": {str(k): v for k, v in result.tier_minutes.items()},
         "schedules_evaluated": result.schedules_evaluated,
+        "lost_domains": list(result.impact.lost_domains),
+        "declared_after_minutes": result.declared_after_minutes,
+        "returns": result.returns,
     }
     yield json.dumps(head, sort_keys=True, ensure_ascii=False)
     for service in result.services:

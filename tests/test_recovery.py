@@ -236,7 +236,7 @@ def test_unknown_scenario_or_id_and_uncomputable_plans_are_refused() -> None:
     plan = floor(svc("x", servers=["a1"]))
     with pytest.raises(ScenarioError, match="unknown scenario 'nope'"):
         compute(plan, scenario_id="nope")
-    with pytest.raises(ScenarioError, match="unknown site, rack or server 'zz'"):
+    with pytest.raises(ScenarioError, match="unknown site, rack, server or domain 'zz'"):
         compute(plan, failed=["zz"])
     cyclic = floor(svc("a", depends_on=["b"]), svc("b", depends_on=["a"]))
     with pytest.raises(ScenarioError, match="cycle a -> b -> a"):
@@ -250,7 +250,7 @@ def test_unknown_scenario_or_id_and_uncomputable_plans_are_refused() -> None:
     ("args", "message"),
     [
         (["--scenario", "nope"], "unknown scenario 'nope'"),
-        (["--fail", "zz"], "unknown site, rack or server 'zz'"),
+        (["--fail", "zz"], "unknown site, rack, server or domain 'zz'"),
         ([], "give --scenario ID or --fail ID"),
     ],
 )
@@ -323,6 +323,9 @@ def test_fast_service_recovery_equals_the_dataclass() -> None:
         miss_reason=None,
         needs={"dba": 1},
         waits_for=("b",),
+        mode="restore",
+        earliest_start=0,
+        released_by=None,
     )
     assert [f.name for f in fields(ServiceRecovery)] == list(values)
     fast = _service_recovery(**values)

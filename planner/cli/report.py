@@ -35,10 +35,13 @@ def result_to_json(result: RecoveryResult) -> dict[str, Any]:
         "proven_optimal": result.proven_optimal,
         "method": result.method,
         "tier_minutes": {str(tier): m for tier, m in result.tier_minutes.items()},
+        "declared_after_minutes": result.declared_after_minutes,
+        "returns": dict(result.returns),
         "lost": {
             "sites": list(result.impact.lost_sites),
             "racks": list(result.impact.lost_racks),
             "servers": len(result.impact.lost_servers),
+            "domains": list(result.impact.lost_domains),
         },
         "services": [
             {
@@ -46,6 +49,9 @@ def result_to_json(result: RecoveryResult) -> dict[str, Any]:
                 "name": s.name,
                 "tier": s.tier,
                 "state": s.state,
+                "mode": s.mode,
+                "earliest_start": s.earliest_start,
+                "released_by": s.released_by,
                 "start": s.start,
                 "finish": s.finish,
                 "recovered": s.recovered,
@@ -132,6 +138,31 @@ def _json_escape(char: str) -> str:
     return f"\\u{0xD800 + (code >> 10):04x}\\u{0xDC00 + (code & 0x3FF):04x}"
 
 
+def _time_lines(result: RecoveryResult) -> list[str]:
+    """The declaration delay, the returns, and which services wait for a return."""
+    lines = []
+    if result.declared_after_minutes:
+        lines.append(
+            f"declared after {hours_minutes(result.declared_after_minutes)}: no recovery task "
+            "starts before it, except automatic failovers"
+        )
+    if result.returns:
+        back = ", ".join(
+            f"{printable(item)} at {hours_minutes(minutes)}"
+            for item, minutes in sorted(result.returns.items(), key=lambda kv: (kv[1], kv[0]))
+        )
+        lines.append(f"back: {back}")
+    waiting = [s for s in result.services if s.released_by is not None]
+    if waiting:
+        lines.append("waiting for a return (power, room) before restarting in place:")
+        for s in sorted(waiting, key=lambda s: (s.earliest_start or 0, s.id)):
+            lines.append(
+                f"  {printable(s.id)} until {hours_minutes(s.earliest_start)} "
+                f"({printable(s.released_by or '')} back)"
+            )
+    return lines
+
+
 def result_to_text(result: RecoveryResult, plan_name: str) -> str:
     # Names and ids come from the plan: escaped before the table measures them.
     lines: list[str] = []
@@ -144,7 +175,10 @@ def result_to_text(result: RecoveryResult, plan_name: str) -> str:
         (len(impact.lost_racks), "rack"),
         (len(impact.lost_servers), "server"),
     )
+    if impact.lost_domains:
+        lost += ((len(impact.lost_domains), "domain"),)
     lines.append("lost: " + ", ".join(f"{n} {word}{'s' if n != 1 else ''}" for n, word in lost))
+    lines.extend(_time_lines(result))
     gap = result.recovery_minutes - result.lower_bound_minutes
     if result.proven_optimal or gap <= 0:
         quality = "optimal: it equals the lower bound" if gap <= 0 else "proven optimal"

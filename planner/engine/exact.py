@@ -16,9 +16,17 @@ from __future__ import annotations
 
 import time
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import Any
 
 from planner.engine.bounds import makespan_bound
+from planner.engine.modes import (
+    ModeSchedule,
+    MultiModeProblem,
+    _Scale,
+    lower_bound_units,
+    solve_modes,
+)
 from planner.engine.rcpsp import Objective, Problem, Schedule, solve, targets
 from planner.engine.search import make_key_fn
 from planner.engine.sgs import Compiled, compile_problem, to_units
@@ -214,3 +222,176 @@ def solve_exact(
         method,
         start.schedules_evaluated,
     )
+
+
+def solve_exact_modes(
+    problem: MultiModeProblem,
+    time_limit_s: float,
+    start: ModeSchedule | None = None,
+    workers: int = 2,
+    seed: int = 0,
+    objective: Objective = "time",
+) -> ModeSchedule:
+    """CP-SAT on a multi-mode problem with releases, hinted with the heuristic.
+
+    Each task has one start, one optional interval per mode and resource (exactly one
+    mode present), and its mode's release as a lower bound on the start when that mode
+    is present. The lexicographic stages, the fallback and ``method`` are those of
+    :func:`solve_exact`; the lower bound is the relaxed one of
+    :mod:`planner.engine.modes` raised by CP-SAT's proven makespan bound.
+    """
+    cp_model = _cp_model()
+    if objective not in ("time", "tiers"):
+        raise ValueError(f"unknown objective {objective!r}")
+    t_end = time.monotonic() + max(0.0, time_limit_s)
+    if start is None:
+        start = solve_modes(problem, objective=objective, seed=seed)
+    sc = _Scale(problem)
+    n = len(problem.modes)
+    modes_u = [
+        [(sc.units(m.duration), m.demand, sc.units(m.release)) for m in ms] for ms in problem.modes
+    ]
+    hint = [sc.units(s) for s in start.schedule.starts]
+    choice = list(start.modes)
+    fin = [hint[j] + modes_u[j][choice[j]][0] for j in range(n)]
+    horizon = max(fin, default=0)
+    if objective == "tiers":
+        latest = max((r for ms in modes_u for _d, _q, r in ms), default=0)
+        horizon = max(horizon, latest + sum(max(d for d, _q, _r in ms) for ms in modes_u))
+    if horizon > _MAX_HORIZON_UNITS:
+        raise ValueError(
+            f"durations need a time quantum of 1/{sc.scale}; the horizon of {horizon} units "
+            "is too large for CP-SAT"
+        )
+    lb, gb, lb_scale = lower_bound_units(problem)
+    own_lb = -(-lb * sc.scale // lb_scale)  # in our units, rounded up (integer optimum)
+    group_lb = [-(-g * sc.scale // lb_scale) for g in gb]
+    target = (*group_lb, own_lb) if objective == "tiers" else (own_lb, *group_lb)
+
+    def key(starts: Sequence[int], chosen: Sequence[int]) -> tuple[int, ...]:
+        f = [s + modes_u[j][m][0] for j, (s, m) in enumerate(zip(starts, chosen, strict=True))]
+        groups = [max((f[j] for j in g), default=0) for g in problem.groups]
+        ms = max(f, default=0)
+        return (*groups, ms) if objective == "tiers" else (ms, *groups)
+
+    best, best_choice = hint, choice
+    best_key = key(hint, choice)
+    if best_key <= target:
+        return ModeSchedule(
+            replace(start.schedule, proven_optimal=True, method=_BY_BOUND), start.modes
+        )
+    m = cp_model.CpModel()
+    sv, ev, pv = [], [], []
+    per_resource: list[tuple[list[Any], list[int]]] = [([], []) for _ in problem.capacities]
+    for j, ms in enumerate(modes_u):
+        lo = min(r for _d, _q, r in ms)
+        s = m.new_int_var(lo, horizon, f"s{j}")
+        e = m.new_int_var(lo, horizon, f"e{j}")
+        present = []
+        for k, (d, q, rel) in enumerate(ms):
+            p = m.new_bool_var(f"p{j}_{k}") if len(ms) > 1 else m.new_constant(1)
+            present.append(p)
+            m.add(e == s + d).only_enforce_if(p)
+            if rel > lo:
+                m.add(s >= rel).only_enforce_if(p)
+            if d > 0:
+                for r, x in enumerate(q):
+                    if x:
+                        iv = m.new_optional_fixed_size_interval_var(s, d, p, f"i{j}_{k}_{r}")
+                        per_resource[r][0].append(iv)
+                        per_resource[r][1].append(x)
+        if len(ms) > 1:
+            m.add_exactly_one(present)
+        sv.append(s)
+        ev.append(e)
+        pv.append(present)
+    for j, preds in enumerate(problem.predecessors):
+        for i in preds:
+            m.add(sv[j] >= ev[i])
+    for (ivs, dem), cap in zip(per_resource, problem.capacities, strict=True):
+        if ivs and sum(dem) > cap:
+            m.add_cumulative(ivs, dem, cap)
+    makespan = m.new_int_var(min(own_lb, horizon), horizon, "makespan")
+    m.add_max_equality(makespan, ev) if ev else m.add(makespan == 0)
+    gv = []
+    for k, g in enumerate(problem.groups):
+        v = m.new_int_var(0, horizon, f"g{k}")
+        if g:
+            m.add_max_equality(v, [ev[j] for j in g])
+        else:
+            m.add(v == 0)
+        gv.append(v)
+    components = [*gv, makespan] if objective == "tiers" else [makespan, *gv]
+
+    def add_hints(starts: Sequence[int], chosen: Sequence[int]) -> None:
+        for j, s0 in enumerate(starts):
+            m.add_hint(sv[j], s0)
+            if len(pv[j]) > 1:
+                for k, p in enumerate(pv[j]):
+                    m.add_hint(p, k == chosen[j])
+
+    add_hints(hint, choice)
+    lb_units = own_lb
+    all_proven = True
+    improved = False
+    for stage, var in enumerate(components):
+        remaining = t_end - time.monotonic()
+        if remaining <= 0:
+            all_proven = False
+            break
+        m.minimize(var)
+        solver = cp_model.CpSolver()
+        solver.parameters.max_time_in_seconds = remaining
+        _set_workers(solver.parameters, workers, seed)
+        status = solver.solve(m)
+        if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            cand = [int(solver.value(v)) for v in sv]
+            cand_choice = [
+                next(k for k, p in enumerate(ps) if len(ps) == 1 or solver.boolean_value(p))
+                for ps in pv
+            ]
+            if key(cand, cand_choice) < best_key:
+                best, best_choice = cand, cand_choice
+                best_key = key(cand, cand_choice)
+                improved = True
+        if stage == 0 and objective == "time":
+            lb_units = max(lb_units, int(solver.best_objective_bound))
+        if status != cp_model.OPTIMAL:
+            all_proven = False
+            break
+        m.add(var <= int(solver.objective_value))
+        m.clear_hints()
+        add_hints(best, best_choice)
+    ms_units = best_key[-1] if objective == "tiers" else best_key[0]
+    target = (*group_lb, lb_units) if objective == "tiers" else (lb_units, *group_lb)
+    proven = all_proven or best_key <= target
+    if objective == "time" and not problem.groups and ms_units <= lb_units:
+        proven = True
+    method = (
+        "cp-sat optimal"
+        if proven
+        else "cp-sat feasible"
+        if improved
+        else "cp-sat timeout (heuristic kept)"
+    )
+    bound = min(lb_units, ms_units) / sc.scale if sc.scale != 1 else min(lb_units, ms_units)
+    if not improved:
+        return ModeSchedule(
+            replace(start.schedule, lower_bound=bound, proven_optimal=proven, method=method),
+            start.modes,
+        )
+    starts_out = tuple(s / sc.scale if sc.scale != 1 else s for s in best)
+    return ModeSchedule(
+        Schedule(
+            starts_out,
+            ms_units / sc.scale if sc.scale != 1 else ms_units,
+            bound,
+            proven,
+            method,
+            start.schedule.schedules_evaluated,
+        ),
+        tuple(best_choice),
+    )
+
+
+_BY_BOUND = "optimal by lower bound (cp-sat not needed)"

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import dataclass
+import math
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 from typing import Literal
 
 from planner.model.plan import Plan, Service
@@ -23,14 +24,48 @@ class ScenarioError(ValueError):
 
 
 @dataclass(frozen=True)
+class ModeOption:
+    """One way a service's task can run: its duration, pool units and earliest start.
+
+    ``release`` is the earliest start (the declaration delay, 0 for an automatic
+    failover, or when the servers are back for a restart); ``released_by`` names the
+    failed item whose return sets a restart's release (None when the declaration does).
+    """
+
+    mode: Mode
+    minutes: float
+    needs: dict[str, int]
+    release: float
+    released_by: str | None = None
+
+
+@dataclass(frozen=True)
 class Impact:
-    """What is lost, and the action (if any) each service needs of its own."""
+    """What is lost, and the action (if any) each service needs of its own.
+
+    ``actions`` gives each service with a task of its own the task v1 would give it
+    (failover when available, else restore). ``modes`` is filled only for scenarios with
+    time (returns, a declaration delay or a failed domain): each service with a task has
+    its available modes there, in the order failover, restart, restore, and the
+    scheduler chooses one. Without time the action is the only mode, released at 0.
+    ``back`` maps each lost server to the minute it is back (``math.inf``: never).
+    """
 
     failed: tuple[str, ...]
     lost_sites: tuple[str, ...]
     lost_racks: tuple[str, ...]
     lost_servers: tuple[str, ...]
     actions: dict[str, Action]  # service id -> its own task; absent: no task of its own
+    back: dict[str, float] = field(default_factory=dict)  # lost server -> back at (inf: never)
+    lost_domains: tuple[str, ...] = ()
+    modes: dict[str, tuple[ModeOption, ...]] = field(default_factory=dict)
+    declared_after_minutes: float = 0
+    returns: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def timed(self) -> bool:
+        """Whether time enters this scenario (modes to choose, releases to wait for)."""
+        return bool(self.modes)
 
 
 def failed_set_of(plan: Plan, scenario_id: str | None, failed: Iterable[str] = ()) -> list[str]:
@@ -47,23 +82,40 @@ def failed_set_of(plan: Plan, scenario_id: str | None, failed: Iterable[str] = (
     # Sites and racks first: the 30,000-odd server ids are only gathered when needed.
     rest = set(ids).difference([s.id for s in plan.sites], [r.id for r in plan.racks])
     if rest:
+        rest.difference_update([d.id for d in plan.domains])
+    if rest:
         rest.difference_update([s.id for s in plan.servers])
-    unknown = [f"unknown site, rack or server '{i}'" for i in ids if i in rest]
+    unknown = [f"unknown site, rack, server or domain '{i}'" for i in ids if i in rest]
     if unknown:
         raise ScenarioError(unknown)
     return ids
 
 
-def analyse(plan: Plan, failed: Iterable[str]) -> Impact:
+def analyse(
+    plan: Plan,
+    failed: Iterable[str],
+    returns: Mapping[str, float] | None = None,
+    declared_after_minutes: float = 0,
+) -> Impact:
     """Apply the loss rules of a scenario to every server and service of ``plan``.
 
-    A server is lost when it, its rack or its site failed. A service on no server is
-    never lost. A service whose surviving active instances reach ``min_instances`` needs
-    no task; otherwise it fails over when ``failover_minutes`` is set and surviving
-    active + standby instances reach ``min_instances``, and is restored if not.
+    ``R(x)`` is 0 for an item that did not fail, ``returns[x]`` for one that fails and
+    comes back, infinity for one that fails for good. A server s in rack r of site t is
+    back at ``max(R(s), R(r), R(t), max over each kind k of its domains (its own and its
+    rack's) of min over its domains d of kind k of R(d))``, and lost while that is > 0.
+    A service on no server is never lost. A service whose active instances back at 0
+    reach ``min_instances`` needs no task; otherwise it gets one task in one of its
+    modes (docs/engine.md, "Modes"). Without time (no returns, no declaration delay, no
+    failed domain) the v1 rule applies unchanged: failover when ``failover_minutes`` is
+    set and surviving active + standby instances reach ``min_instances``, else restore.
     """
     failed_ids = tuple(dict.fromkeys(failed))
     failed_set = set(failed_ids)
+    returns = {k: v for k, v in (returns or {}).items() if k in failed_set}
+    domain_ids = {d.id for d in plan.domains} if plan.domains else set()
+    failed_domains = failed_set & domain_ids if domain_ids else set()
+    if returns or declared_after_minutes or failed_domains:
+        return _analyse_timed(plan, failed_ids, returns, declared_after_minutes, failed_domains)
     lost_sites = tuple(s.id for s in plan.sites if s.id in failed_set)
     lost_site_set = set(lost_sites)
     lost_racks = tuple(r.id for r in plan.racks if r.id in failed_set or r.site in lost_site_set)
@@ -83,7 +135,139 @@ def analyse(plan: Plan, failed: Iterable[str]) -> Impact:
         action = _action(service, lost_server_set)
         if action is not None:
             actions[service.id] = action
-    return Impact(failed_ids, lost_sites, lost_racks, lost_servers, actions)
+    back = dict.fromkeys(lost_servers, math.inf)
+    return Impact(failed_ids, lost_sites, lost_racks, lost_servers, actions, back)
+
+
+def _analyse_timed(
+    plan: Plan,
+    failed_ids: tuple[str, ...],
+    returns: dict[str, float],
+    declared: float,
+    failed_domains: set[str],
+) -> Impact:
+    """:func:`analyse` for a scenario with time: return times, declaration, domains."""
+    inf = math.inf
+
+    def r_of(item: str) -> float:
+        return returns.get(item, inf) if item in failed_set else 0
+
+    failed_set = set(failed_ids)
+    kinds = {d.id: d.kind for d in plan.domains}
+
+    def domains_back(domains: Iterable[str]) -> tuple[float, str | None]:
+        """max over kinds of min over that kind's domains of R(d), and the domain setting it."""
+        best: dict[str, tuple[float, str]] = {}
+        for d in domains:
+            k = kinds.get(d)
+            if k is None:
+                continue
+            r = r_of(d)
+            old = best.get(k)
+            if old is None or r < old[0]:
+                best[k] = (r, d)
+        worst: tuple[float, str | None] = (0, None)
+        for r, d in best.values():
+            if r > worst[0]:
+                worst = (r, d)
+        return worst
+
+    Back = tuple[float, str | None]  # when, and the failed id that sets it
+    nothing: Back = (0, None)
+    site_back: dict[str, Back] = {s.id: (r_of(s.id), s.id) for s in plan.sites}
+    # Per rack: what its site and itself set (rack_base), and with its domains (rack_back).
+    rack_base: dict[str, Back] = {}
+    rack_back: dict[str, Back] = {}
+    worst: Back
+    for rack in plan.racks:
+        worst = site_back.get(rack.site, nothing)
+        own = r_of(rack.id)
+        if own > worst[0]:
+            worst = (own, rack.id)
+        rack_base[rack.id] = worst
+        if rack.domains and failed_domains.intersection(rack.domains):
+            dom = domains_back(rack.domains)
+            if dom[0] > worst[0]:
+                worst = dom
+        rack_back[rack.id] = worst
+    racks_by_id = {r.id: r for r in plan.racks}
+    back: dict[str, float] = {}
+    setter: dict[str, str | None] = {}
+    for server in plan.servers:
+        if server.domains:
+            # Its own domains join its rack's: within a kind, the first back counts.
+            worst = rack_base.get(server.rack, nothing)
+            home = racks_by_id.get(server.rack)
+            every = [*server.domains, *(home.domains if home is not None else ())]
+            if failed_domains.intersection(every):
+                dom = domains_back(every)
+                if dom[0] > worst[0]:
+                    worst = dom
+        else:
+            worst = rack_back.get(server.rack, nothing)
+        if server.id in failed_set:
+            own = r_of(server.id)
+            if own > worst[0]:
+                worst = (own, server.id)
+        if worst[0] > 0:
+            back[server.id] = worst[0]
+            setter[server.id] = worst[1]
+    lost_sites = tuple(s.id for s in plan.sites if site_back[s.id][0] > 0)
+    lost_racks = tuple(r.id for r in plan.racks if rack_back[r.id][0] > 0)
+    lost_domains = tuple(d.id for d in plan.domains if r_of(d.id) > 0)
+    lost_servers = tuple(back)
+    actions: dict[str, Action] = {}
+    modes: dict[str, tuple[ModeOption, ...]] = {}
+    for service in plan.services:
+        options = _modes(service, back, setter, declared)
+        if options:
+            modes[service.id] = options
+            actions[service.id] = "failover" if options[0].mode == "failover" else "restore"
+    return Impact(
+        failed_ids,
+        lost_sites,
+        lost_racks,
+        lost_servers,
+        actions,
+        back,
+        lost_domains,
+        modes,
+        declared,
+        returns,
+    )
+
+
+def _modes(
+    service: Service,
+    back: dict[str, float],
+    setter: dict[str, str | None],
+    declared: float,
+) -> tuple[ModeOption, ...]:
+    """The available modes of a service's task (none: it needs no task)."""
+    if not service.servers and not service.standby_servers:
+        return ()
+    active = list(dict.fromkeys(service.servers))
+    up = sum(1 for s in active if s not in back)
+    need = service.min_instances
+    if up >= need:
+        return ()
+    options: list[ModeOption] = []
+    if service.failover_minutes is not None:
+        standby = len(set(service.standby_servers).difference(back))
+        if up + standby >= need:
+            release = 0 if service.automatic_failover else declared
+            needs = service.failover_needs if service.failover_needs is not None else service.needs
+            options.append(ModeOption("failover", service.failover_minutes, dict(needs), release))
+    if service.restart_minutes is not None and len(active) >= need > 0:
+        times = sorted((back.get(s, 0), s) for s in active)
+        t_back, server = times[need - 1]
+        if math.isfinite(t_back):
+            needs = service.restart_needs if service.restart_needs is not None else service.needs
+            release = max(declared, t_back)
+            by = setter.get(server) if t_back > declared else None
+            options.append(ModeOption("restart", service.restart_minutes, dict(needs), release, by))
+    options.append(ModeOption("restore", service.restore_minutes, dict(service.needs), declared))
+    return tuple(options)
 
 
 def _action(service: Service, lost: set[str]) -> Action | None:

@@ -23,6 +23,7 @@ from planner.engine.sgs import (
     compile_problem,
     decimal_scale,
     fbi,
+    order_by_start,
     serial_sgs,
     to_units,
 )
@@ -151,13 +152,16 @@ def solve(
     objective: Objective = "time",
     effort: int | None = None,
     seed: int = 0,
+    seed_starts: Sequence[float] | None = None,
 ) -> Schedule:
     """Heuristic schedule: genetic search with forward-backward improvement.
 
     ``effort`` is the budget in schedules (SGS passes), default :func:`default_effort`.
     The LFT schedule is the first candidate, so the result is never worse than
-    :func:`lft_serial`. Stops early when every objective component reaches its lower
-    bound. Deterministic for a given (problem, objective, effort, seed).
+    :func:`lft_serial`. ``seed_starts``, a feasible schedule, adds its start order as
+    the second candidate: the serial SGS of that order starts no task later, so the
+    result is never worse than that schedule either. Stops early when every objective
+    component reaches its lower bound. Deterministic for a given (problem, objective, effort, seed).
     """
     if objective not in ("time", "tiers"):
         raise ValueError(f"unknown objective {objective!r}")
@@ -169,6 +173,8 @@ def solve(
     target = targets(c, objective, lb) if budget > 1 else None
     search = GeneticSearch(c, objective, budget, seed, target)
     seeds = [_lft_order(c)]
+    if seed_starts is not None:
+        seeds.append(order_by_start([to_units(v, c.scale) for v in seed_starts], c.rank))
     if objective == "tiers" and c.groups:
         tr = tier_rank(c)
         lft = c.lft()

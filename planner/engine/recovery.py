@@ -9,19 +9,22 @@ in depends_on)``. The scenario's recovery time is the largest ``recovered``.
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Literal
 
 from planner.engine.impact import (
     Action,
     Impact,
     Mode,
+    ModeOption,
     ScenarioError,
     State,
     analyse,
     failed_set_of,
 )
+from planner.engine.modes import ModeSpec, MultiModeProblem, solve_modes
 from planner.engine.rcpsp import Problem, Schedule, solve
+from planner.model.clock import clock
 from planner.model.graph import dependency_order
 from planner.model.plan import TIERS, Plan
 from planner.model.problems import Problem as ValidationProblem
@@ -30,9 +33,9 @@ from planner.model.validate import validate
 Objective = Literal["time", "tiers"]
 # Why an RTO is missed: the service's own task alone takes longer ("own"), the dependency
 # chain does even with unlimited pools ("path"), or only the pools are too small.
-MissReason = Literal["own", "path", "resources"]
+MissReason = Literal["own", "release", "path", "resources"]
 # Misses that no amount of crews would fix.
-OUT_OF_REACH: frozenset[str] = frozenset({"own", "path"})
+OUT_OF_REACH: frozenset[str] = frozenset({"own", "release", "path"})
 _REASON_TEXT = {"path": "chain too long", "resources": "too few crews"}
 
 # Problems that do not change what a scenario costs and so do not block a computation.
@@ -48,8 +51,9 @@ _HARMLESS_FIELDS = {("server", "position"), ("server", "height"), ("rack", "unit
 #: against what the engine reads.
 RECOVERY_INPUTS: dict[str, frozenset[str]] = {
     "site": frozenset({"id"}),
-    "rack": frozenset({"id", "site"}),
-    "server": frozenset({"id", "rack"}),
+    "domain": frozenset({"id", "kind"}),
+    "rack": frozenset({"id", "site", "domains"}),
+    "server": frozenset({"id", "rack", "domains"}),
     "pool": frozenset({"id", "capacity"}),
     "service": frozenset(
         {
@@ -59,6 +63,10 @@ RECOVERY_INPUTS: dict[str, frozenset[str]] = {
             "rto_minutes",
             "restore_minutes",
             "failover_minutes",
+            "failover_needs",
+            "automatic_failover",
+            "restart_minutes",
+            "restart_needs",
             "servers",
             "standby_servers",
             "min_instances",
@@ -66,7 +74,7 @@ RECOVERY_INPUTS: dict[str, frozenset[str]] = {
             "depends_on",
         }
     ),
-    "scenario": frozenset({"id", "failed"}),
+    "scenario": frozenset({"id", "failed", "returns", "declared_after_minutes"}),
     "plan": frozenset(),
 }
 
@@ -133,13 +141,46 @@ class TaskGraph:
     frontier: dict[str, tuple[int, ...]]  # service id -> tasks its recovery waits for, sorted
     task_order: tuple[int, ...]  # task indices, dependencies first
     pools: tuple[str, ...]
+    # Scenarios with time: each task's available modes (impact order: failover, restart,
+    # restore), the multi-mode problem of them, and the chosen mode of each task once
+    # scheduled (``problem`` then holds the chosen durations and demands). Empty / None
+    # without time: ``problem`` is the only mode, released at 0.
+    options: tuple[tuple[ModeOption, ...], ...] = ()
+    multi: MultiModeProblem | None = None
+    chosen: tuple[int, ...] = ()
+
+    def with_choice(self, chosen: Sequence[int]) -> TaskGraph:
+        """This graph with each task in its chosen mode (``problem`` without releases)."""
+        assert self.multi is not None
+        specs = [self.multi.modes[j][m] for j, m in enumerate(chosen)]
+        problem = Problem(
+            durations=tuple(m.duration for m in specs),
+            predecessors=self.problem.predecessors,
+            demands=tuple(m.demand for m in specs),
+            capacities=self.problem.capacities,
+            groups=self.problem.groups,
+        )
+        return replace(self, problem=problem, chosen=tuple(chosen))
+
+    def release(self, task: int) -> float:
+        """The chosen mode's earliest start of ``task`` (0 without time)."""
+        return self.options[task][self.chosen[task]].release if self.chosen else 0
+
+    def mode(self, task: int) -> ModeOption | None:
+        """The chosen mode of ``task`` (None without time)."""
+        return self.options[task][self.chosen[task]] if self.chosen else None
 
 
 def miss_reason_text(service: ServiceRecovery) -> str:
     """Why ``service`` misses its RTO, in the words every report uses ("" if it does not)."""
     if service.miss_reason == "own":
-        action = "failover" if service.state == "failover" else "restore"
+        action = service.mode or ("failover" if service.state == "failover" else "restore")
         return f"own {action} longer than RTO"
+    if service.miss_reason == "release":
+        at = "T+" + clock(service.earliest_start, "-")
+        if service.released_by:
+            return f"waits for {service.released_by} to return at {at}"
+        return f"cannot start before the declaration at {at}"
     return _REASON_TEXT.get(service.miss_reason or "", "")
 
 
@@ -161,12 +202,18 @@ def check_computable(plan: Plan) -> None:
         raise ScenarioError(blocking)
 
 
-def build_task_graph(plan: Plan, actions: dict[str, Action]) -> TaskGraph:
+def build_task_graph(
+    plan: Plan,
+    actions: dict[str, Action],
+    modes: dict[str, tuple[ModeOption, ...]] | None = None,
+) -> TaskGraph:
     """Tasks for the services with an action; precedences through dependency-only services.
 
     A task waits for the nearest tasks reachable along ``depends_on``: a dependency
     with a task of its own is waited for directly (its own start already waits for
-    what lies behind it), one without is looked through.
+    what lies behind it), one without is looked through. With ``modes`` (a scenario with
+    time, :attr:`Impact.modes`) the graph also holds the multi-mode problem; its
+    ``problem`` is then each task in its first mode until :meth:`TaskGraph.with_choice`.
     """
     services = {s.id: s for s in plan.services}
     task_services = tuple([s.id for s in plan.services if s.id in actions])
@@ -206,13 +253,17 @@ def build_task_graph(plan: Plan, actions: dict[str, Action]) -> TaskGraph:
     durations, predecessors, demands = [], [], []
     for sid in task_services:
         service = services[sid]
-        minutes = (
-            service.failover_minutes if actions[sid] == "failover" else service.restore_minutes
-        )
+        needs = service.needs
+        if actions[sid] == "failover":
+            minutes = service.failover_minutes
+            if service.failover_needs is not None:
+                needs = service.failover_needs
+        else:
+            minutes = service.restore_minutes
         durations.append(minutes if minutes is not None else 0)
         predecessors.append(frontier[sid])
-        if service.needs:
-            key = tuple(service.needs.items())
+        if needs:
+            key = tuple(needs.items())
             demand_tuple = demand_of.get(key)
             if demand_tuple is None:
                 demand = list(no_demand)
@@ -240,7 +291,31 @@ def build_task_graph(plan: Plan, actions: dict[str, Action]) -> TaskGraph:
         capacities=tuple(p.capacity for p in plan.pools),
         groups=tuple(tuple(sorted(members[tier])) for tier in TIERS),
     )
-    return TaskGraph(problem, task_services, frontier, tuple(task_order), pools)
+    if not modes:
+        return TaskGraph(problem, task_services, frontier, tuple(task_order), pools)
+
+    def demand_vector(needs: dict[str, int]) -> tuple[int, ...]:
+        key = tuple(needs.items())
+        vector = demand_of.get(key)
+        if vector is None:
+            demand = list(no_demand)
+            for pool_id, units in key:
+                demand[pool_index[pool_id]] = units
+            vector = demand_of[key] = tuple(demand)
+        return vector
+
+    options = tuple([modes[sid] for sid in task_services])
+    multi = MultiModeProblem(
+        modes=tuple(
+            tuple(ModeSpec(o.minutes, demand_vector(o.needs), o.release) for o in opts)
+            for opts in options
+        ),
+        predecessors=problem.predecessors,
+        capacities=problem.capacities,
+        groups=problem.groups,
+    )
+    graph = TaskGraph(problem, task_services, frontier, tuple(task_order), pools, options, multi)
+    return graph.with_choice([0] * len(task_services))
 
 
 def compute(
@@ -279,8 +354,19 @@ def schedule_scenario(
     failed_ids = failed_set_of(plan, scenario_id, failed)  # an unknown id is reported first
     if check:
         check_computable(plan)
-    impact = analyse(plan, failed_ids)
-    graph = build_task_graph(plan, impact.actions)
+    scenario = plan.scenario(scenario_id) if scenario_id is not None else None
+    if scenario is not None and (scenario.returns or scenario.declared_after_minutes):
+        impact = analyse(plan, failed_ids, scenario.returns, scenario.declared_after_minutes)
+    else:
+        impact = analyse(plan, failed_ids)
+    graph = build_task_graph(plan, impact.actions, impact.modes)
+    if graph.multi is not None:
+        timed = solve_modes(graph.multi, objective=objective, effort=effort)
+        if exact_seconds is not None:
+            from planner.engine.exact import solve_exact_modes
+
+            timed = solve_exact_modes(graph.multi, exact_seconds, start=timed, objective=objective)
+        return impact, graph.with_choice(timed.modes), timed.schedule
     schedule = solve(graph.problem, objective=objective, effort=effort)
     if exact_seconds is not None:
         from planner.engine.exact import solve_exact
@@ -327,9 +413,12 @@ def _result(
     # gives the dependency chain alone. Tasks go dependencies first.
     recovered = list(finishes)
     unlimited: list[float] = [0] * len(starts)
+    releases: Sequence[float] = (
+        [graph.release(j) for j in range(len(starts))] if graph.chosen else ()
+    )
     for task in graph.task_order:
         ready: float = 0
-        ready_unlimited: float = 0
+        ready_unlimited: float = releases[task] if releases else 0
         for p in preds[task]:
             if recovered[p] > ready:
                 ready = recovered[p]
@@ -357,13 +446,27 @@ def _result(
         start: float | None
         finish: float | None
         waits: Collection[int]
+        mode: Mode | None = None
+        earliest: float | None = None
+        released_by: str | None = None
         if own is not None:
-            state: State = actions[sid]
+            option = graph.mode(own)
+            if option is None:
+                state: State = actions[sid]
+                mode = actions[sid]
+                earliest = 0
+                needs = dict(service.needs)
+                if mode == "failover" and service.failover_needs is not None:
+                    needs = dict(service.failover_needs)
+            else:
+                state = mode = option.mode
+                earliest = _clean(option.release)
+                released_by = option.released_by
+                needs = dict(option.needs)
             done = recovered[own]
             chain = unlimited[own]
             start = starts[own]
             finish = finishes[own]
-            needs = dict(service.needs)
             waits = preds[own]
         else:
             waits = frontier[sid]
@@ -382,6 +485,8 @@ def _result(
         if meets is False and rto is not None:
             if own is not None and durations[own] > rto:
                 reason = "own"  # no dependency and no crew would make it in time
+            elif own is not None and earliest and earliest + durations[own] > rto:
+                reason = "release"  # it cannot start early enough: power, declaration
             else:
                 reason = "path" if chain > rto else "resources"
         results.append(
@@ -399,6 +504,9 @@ def _result(
                 miss_reason=reason,
                 needs=needs,
                 waits_for=tuple([task_services[i] for i in waits]) if waits else (),
+                mode=mode,
+                earliest_start=earliest,
+                released_by=released_by,
             )
         )
         if done > recovery:
@@ -415,18 +523,26 @@ def _result(
         proven_optimal=schedule.proven_optimal,
         method=schedule.method,
         objective=objective,
-        critical_path=tuple(graph.task_services[i] for i in _critical_chain(problem, starts)),
+        critical_path=tuple(
+            graph.task_services[i] for i in _critical_chain(problem, starts, releases)
+        ),
         tier_minutes=dict(sorted(tiers.items())),
         schedules_evaluated=schedule.schedules_evaluated,
+        declared_after_minutes=_clean(impact.declared_after_minutes),
+        returns={k: _clean(v) for k, v in impact.returns.items()},
     )
 
 
-def _critical_chain(problem: Problem, starts: Sequence[float]) -> list[int]:
+def _critical_chain(
+    problem: Problem, starts: Sequence[float], releases: Sequence[float] = ()
+) -> list[int]:
     """The chain of tasks that sets the recovery time, walked back from the last finish.
 
     Each step goes to a predecessor that finishes exactly when the task starts (the
     dependency held it back) or, failing that, to a task sharing a pool that finishes
-    then (the pool held it back).
+    then (the pool held it back). A task that starts at its release (the declaration, or
+    its servers back) with no dependency finishing then was held back by that wait: the
+    chain begins there.
     """
     n = len(starts)
     if n == 0:
@@ -442,6 +558,8 @@ def _critical_chain(problem: Problem, starts: Sequence[float]) -> list[int]:
     while starts[current] > 0:
         start = starts[current]
         before = [p for p in problem.predecessors[current] if finishes[p] == start]
+        if not before and releases and releases[current] == start:
+            break  # waited for its release
         if not before:
             uses = {r for r, q in enumerate(problem.demands[current]) if q}
             before = [
