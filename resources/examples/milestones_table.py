@@ -54,12 +54,16 @@ def read_milestones(path: Path = MILESTONES) -> dict[str, dict[str, object]]:
     return data
 
 
+_MODES = {"failover": "failover to the standby", "restore": "restore elsewhere"}
+
+
 def _how(result: RecoveryResult, service_id: str) -> str:
     service = next(s for s in result.services if s.id == service_id)
     if service.mode == "restart" and service.released_by is not None:
-        return f"restart in place, {service.released_by} back at {clock(service.earliest_start)}"
+        back = clock(service.earliest_start)
+        return f"restart in place ({service.released_by} back at {back})"
     if service.mode is not None:
-        return service.mode
+        return _MODES.get(service.mode, service.mode)
     return str(service.state)
 
 
@@ -78,7 +82,7 @@ def rows(result: RecoveryResult, milestones: dict[str, dict[str, object]]) -> li
                     "everything (recovery time)",
                     float(observed),
                     result.recovery_minutes,
-                    f"last: {last.id}",
+                    f"last: `{last.id}`, {_how(result, last.id)}",
                 )
             )
             continue
@@ -98,7 +102,7 @@ def markdown(table: list[Row]) -> str:
     for row in table:
         lines.append(
             f"| {row.label} | {clock(row.observed)} | {clock(row.replayed)} "
-            f"| {row.difference:+.0%} | {row.how} |"
+            f"| {row.difference:+.1%} | {row.how} |"
         )
     return "\n".join(lines) + "\n"
 
