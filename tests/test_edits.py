@@ -40,6 +40,7 @@ from planner.model.edits import (
     remove_dependency,
     unassign_service,
 )
+from planner.model.plan import Domain
 from planner.storage import plan_to_json
 
 
@@ -732,8 +733,23 @@ def small_plans(draw: st.DrawFn) -> Plan:
     return Plan(
         name=draw(_names),
         sites=draw(lists(st.builds(Site, _id, _names, x=_xy, y=_xy), max_size=3)),
-        racks=draw(lists(st.builds(Rack, _id, _id, _names, x=_xy, y=_xy), max_size=3)),
-        servers=draw(lists(st.builds(Server, _id, _id, _names, st.integers(1, 5)), max_size=4)),
+        domains=draw(
+            lists(st.builds(Domain, _id, _names, _names, site=st.none() | _id), max_size=2)
+        ),
+        racks=draw(
+            lists(
+                st.builds(Rack, _id, _id, _names, domains=lists(_id, max_size=2), x=_xy, y=_xy),
+                max_size=3,
+            )
+        ),
+        servers=draw(
+            lists(
+                st.builds(
+                    Server, _id, _id, _names, st.integers(1, 5), domains=lists(_id, max_size=1)
+                ),
+                max_size=4,
+            )
+        ),
         pools=draw(lists(st.builds(Pool, _id, _names, st.integers(1, 3)), max_size=2)),
         services=draw(
             lists(
@@ -744,13 +760,26 @@ def small_plans(draw: st.DrawFn) -> Plan:
                     servers=lists(_id, max_size=3),
                     standby_servers=lists(_id, max_size=2),
                     needs=st.dictionaries(_id, st.integers(1, 3), max_size=2),
+                    failover_needs=st.none() | st.dictionaries(_id, st.integers(1, 3), max_size=1),
+                    restart_needs=st.none() | st.dictionaries(_id, st.integers(1, 3), max_size=1),
                     depends_on=lists(_id, max_size=3),
                     x=_xy,
                 ),
                 max_size=4,
             )
         ),
-        scenarios=draw(lists(st.builds(Scenario, _id, _names, lists(_id, max_size=3)), max_size=2)),
+        scenarios=draw(
+            lists(
+                st.builds(
+                    Scenario,
+                    _id,
+                    _names,
+                    lists(_id, max_size=3),
+                    returns=st.dictionaries(_id, st.integers(0, 90), max_size=2),
+                ),
+                max_size=2,
+            )
+        ),
     )
 
 
@@ -786,7 +815,10 @@ def draw_edit(data: st.DataObject, plan: Plan) -> Edit:
     if op == "add":
         item = {
             "site": Site(fresh, "S", x=1),
-            "rack": Rack(fresh, _some(data, plan, "site"), "R"),
+            "domain": Domain(fresh, "D", "power", site=_some(data, plan, "site")),
+            "rack": Rack(
+                fresh, _some(data, plan, "site"), "R", domains=[_some(data, plan, "domain")]
+            ),
             "server": Server(fresh, _some(data, plan, "rack"), "H", 2),
             "pool": Pool(fresh, "P", 2),
             "service": Service(fresh, "V", servers=[_some(data, plan, "server")]),

@@ -543,3 +543,41 @@ def test_a_v2_document_of_a_future_version_is_refused_in_one_line(
     path.write_text(json.dumps(document), encoding="utf-8")
     line = "plan format version 3; this program reads up to version 2"
     assert_refused(path, NewerVersionError, line, capsys)
+
+
+def test_a_v1_drplan_moves_another_tools_fields_aside_as_the_json_does(tmp_path: Path) -> None:
+    # The same plan as a v1 JSON and as a v1 .drplan (its fingerprint, of the canonical
+    # JSON as version 1 saved it, recomputed for the edit), each with unknown fields
+    # named like v2's: both open as the same plan, the fields kept as x-v1-...
+    import hashlib
+
+    from planner.storage.json_format import records_to_json
+
+    document = json.loads((DATA / "plan-v1.json").read_text(encoding="utf-8"))
+    document["racks"][0]["domains"] = ["theirs"]
+    document["scenarios"][1]["x-note"] = 1
+    document["scenarios"][1]["declared_after_minutes"] = "whenever"
+    document["domains"] = {"tool": "other"}
+    as_json = tmp_path / "v1.json"
+    as_json.write_text(json.dumps(document, ensure_ascii=False), encoding="utf-8")
+    path = _copy(DATA / "plan-v1.drplan", tmp_path)
+    top_extra = {k: v for k, v in document.items() if k.startswith("x-") or k == "domains"}
+    conn = sqlite3.connect(path)
+    with conn:
+        conn.execute("UPDATE racks SET extra = ? WHERE ord = 0", ('{"domains": ["theirs"]}',))
+        scenario_extra = '{"x-note": 1, "declared_after_minutes": "whenever"}'
+        conn.execute("UPDATE scenarios SET extra = ? WHERE ord = 1", (scenario_extra,))
+        conn.execute("UPDATE meta SET value = ? WHERE key = 'extra'", (json.dumps(top_extra),))
+        digest = hashlib.sha256(records_to_json(document).encode("utf-8")).hexdigest()
+        conn.execute("UPDATE meta SET value = ? WHERE key = 'fingerprint'", (digest,))
+    conn.close()
+    from_json, json_problems = load_plan(as_json)
+    from_drplan, drplan_problems = load_plan(path)
+    assert json_problems == [] and drplan_problems == []
+    assert from_drplan == from_json
+    assert from_drplan.racks[0].extra == {"x-v1-domains": ["theirs"]}
+    assert from_drplan.scenarios[1].extra == {
+        "x-note": 1,
+        "x-v1-declared_after_minutes": "whenever",
+    }  # the order kept
+    assert from_drplan.extra["x-v1-domains"] == {"tool": "other"} and from_drplan.domains == []

@@ -33,7 +33,7 @@ from planner.model.edits import (
     delete_items,
 )
 from planner.model.incremental import CHECKED_FIELDS, IncrementalValidator, PendingChange
-from planner.model.plan import MAX_COUNT, MAX_MINUTES
+from planner.model.plan import MAX_COUNT, MAX_MINUTES, Domain
 from planner.model.validate import dependency_cycles
 from planner.storage import plan_from_json, plan_to_json, save_plan
 from tests import validate_oracle
@@ -42,13 +42,22 @@ from tests.test_edits import draw_edit, small_plans
 
 
 def base_plan() -> Plan:
-    """A valid plan: two sites, two racks, four servers, a pool, three services."""
+    """A valid plan: two sites, two power feeds and a room, two racks, four servers, a
+    pool, three services."""
     return Plan(
         name="Pangyo",
         sites=[Site("pangyo", "Pangyo IDC"), Site("gasan", "Gasan IDC")],
-        racks=[Rack("r1", "pangyo", "Rack 1"), Rack("r2", "gasan", "Rack 2", units=20)],
+        domains=[
+            Domain("feed-a", "Feed A", "power", site="pangyo"),
+            Domain("feed-b", "Feed B", "power", site="pangyo"),
+            Domain("room", "Room 3", "room"),
+        ],
+        racks=[
+            Rack("r1", "pangyo", "Rack 1", domains=["feed-a", "feed-b"]),
+            Rack("r2", "gasan", "Rack 2", units=20),
+        ],
         servers=[
-            Server("s1", "r1", "db-1", position=1, height=2),
+            Server("s1", "r1", "db-1", position=1, height=2, domains=["room"]),
             Server("s2", "r1", "web-1", position=3),
             Server("s3", "r2", "db-2", position=1, height=2),
             Server("s4", "r2", "web-2", position=20),
@@ -62,6 +71,10 @@ def base_plan() -> Plan:
                 rto_minutes=60,
                 restore_minutes=30,
                 failover_minutes=5,
+                failover_needs={},
+                automatic_failover=True,
+                restart_minutes=20,
+                restart_needs={"vm": 1},
                 servers=["s1"],
                 standby_servers=["s3"],
                 needs={"vm": 2},
@@ -81,6 +94,13 @@ def base_plan() -> Plan:
         scenarios=[
             Scenario("fire", "Fire in Pangyo", failed=["pangyo"]),
             Scenario("rack", "Rack and server", failed=["r2", "s2"]),
+            Scenario(
+                "power",
+                "Both feeds",
+                failed=["feed-a", "feed-b", "room"],
+                returns={"feed-a": 1380, "room": 0},
+                declared_after_minutes=40,
+            ),
         ],
     )
 
@@ -237,6 +257,83 @@ def scenario_unknown(p: Plan) -> None:
     p.scenarios[1].failed.append("atlantis")
 
 
+def dup_domain_rack(p: Plan) -> None:
+    p.domains.append(Domain("r2", "named like the rack", "power"))
+
+
+def dup_domain_site(p: Plan) -> None:
+    p.sites.append(Site("room", "named like the room"))
+
+
+def domain_kind_blank(p: Plan) -> None:
+    p.domains[2].kind = "  "
+
+
+def domain_site(p: Plan) -> None:
+    p.domains[0].site = "seoul"
+
+
+def rack_domain(p: Plan) -> None:
+    p.racks[1].domains = ["feed-c"]
+
+
+def server_domain(p: Plan) -> None:
+    _server(p, "s4").domains = ["room", "r1"]  # a rack is not a domain
+
+
+def server_domain_unknown_rack(p: Plan) -> None:
+    _server(p, "s4").rack = "r404"
+    _server(p, "s4").domains = ["nowhere"]
+
+
+def restart_negative(p: Plan) -> None:
+    _service(p, "web").restart_minutes = -1
+
+
+def restart_nan(p: Plan) -> None:
+    _service(p, "web").restart_minutes = float("nan")
+
+
+def failover_needs_unknown_pool(p: Plan) -> None:
+    _service(p, "db").failover_needs = {"gpu": 1}
+
+
+def failover_needs_too_many(p: Plan) -> None:
+    _service(p, "web").failover_needs = {"vm": 9}
+
+
+def restart_needs_zero(p: Plan) -> None:
+    _service(p, "db").restart_needs = {"vm": 0}
+
+
+def scenario_fails_domain_unknown(p: Plan) -> None:
+    p.scenarios[2].failed.append("feed-z")
+
+
+def returns_not_failed(p: Plan) -> None:
+    p.scenarios[2].returns["s2"] = 60
+
+
+def returns_negative(p: Plan) -> None:
+    p.scenarios[2].returns["feed-a"] = -5
+
+
+def returns_infinite(p: Plan) -> None:
+    p.scenarios[2].returns["room"] = float("inf")
+
+
+def returns_too_long(p: Plan) -> None:
+    p.scenarios[2].returns["room"] = MAX_MINUTES + 1
+
+
+def declared_negative(p: Plan) -> None:
+    p.scenarios[0].declared_after_minutes = -40
+
+
+def declared_nan(p: Plan) -> None:
+    p.scenarios[0].declared_after_minutes = float("nan")
+
+
 def cycle_three(p: Plan) -> None:
     _service(p, "db").depends_on.append("batch")  # batch -> web -> db -> batch
 
@@ -301,7 +398,59 @@ CASES: list[tuple[Callable[[Plan], None], list[str]]] = [
     (needs_unknown_pool, ["service 'db': needs: unknown pool 'gpu'"]),
     (needs_zero, ["service 'db': needs: 0 units of 'vm': must be >= 1"]),
     (needs_too_many, ["service 'web': needs: 9 units of pool 'vm', which has only 8"]),
-    (scenario_unknown, ["scenario 'rack': failed: unknown site, rack or server 'atlantis'"]),
+    (
+        scenario_unknown,
+        ["scenario 'rack': failed: unknown site, rack, server or domain 'atlantis'"],
+    ),
+    (dup_domain_rack, ["domain 'r2': id: duplicate id, 2 times (used by domain and rack)"]),
+    (dup_domain_site, ["site 'room': id: duplicate id, 2 times (used by domain and site)"]),
+    (
+        domain_kind_blank,
+        [
+            "domain 'room': kind: is blank: name what fails together, e.g. power, ups, room, "
+            "network, cooling"
+        ],
+    ),
+    (domain_site, ["domain 'feed-a': site: unknown site 'seoul'"]),
+    (rack_domain, ["rack 'r2': domains: unknown failure domain 'feed-c'"]),
+    (server_domain, ["server 's4': domains: unknown failure domain 'r1'"]),
+    (
+        server_domain_unknown_rack,
+        [
+            "server 's4': rack: unknown rack 'r404'",
+            "server 's4': domains: unknown failure domain 'nowhere'",
+        ],
+    ),
+    (restart_negative, ["service 'web': restart_minutes: must be a number >= 0, got -1"]),
+    (restart_nan, ["service 'web': restart_minutes: must be a number >= 0, got nan"]),
+    (failover_needs_unknown_pool, ["service 'db': failover_needs: unknown pool 'gpu'"]),
+    (
+        failover_needs_too_many,
+        ["service 'web': failover_needs: 9 units of pool 'vm', which has only 8"],
+    ),
+    (restart_needs_zero, ["service 'db': restart_needs: 0 units of 'vm': must be >= 1"]),
+    (
+        scenario_fails_domain_unknown,
+        ["scenario 'power': failed: unknown site, rack, server or domain 'feed-z'"],
+    ),
+    (
+        returns_not_failed,
+        ["scenario 'power': returns: 's2' is not one of this scenario's failed items"],
+    ),
+    (returns_negative, ["scenario 'power': returns: 'feed-a': must be a number >= 0, got -5"]),
+    (returns_infinite, ["scenario 'power': returns: 'room': must be a number >= 0, got inf"]),
+    (
+        returns_too_long,
+        [
+            "scenario 'power': returns: 'room': must be at most 5,256,000 (ten years in "
+            "minutes), got 5.256e+06"
+        ],
+    ),
+    (
+        declared_negative,
+        ["scenario 'fire': declared_after_minutes: must be a number >= 0, got -40"],
+    ),
+    (declared_nan, ["scenario 'fire': declared_after_minutes: must be a number >= 0, got nan"]),
     (cycle_three, ["service 'db': depends_on: dependency cycle db -> batch -> web -> db"]),
     (cycle_self, ["service 'db': depends_on: dependency cycle db -> db"]),
     (cycle_two, ["service 'a': depends_on: dependency cycle a -> b -> a"]),
@@ -315,6 +464,7 @@ def test_each_rule_reports_its_own_message(
     plan = base_plan()
     break_it(plan)
     assert [str(problem) for problem in validate(plan)] == expected
+    assert validate_oracle.validate(plan) == validate(plan)
 
 
 def test_cycles_are_printed_in_dependency_order() -> None:
@@ -421,7 +571,7 @@ TEN = [
     "service 'db': failover_minutes: must be a number >= 0, got -3",
     "service 'db': standby_servers: unknown server 'phantom'",
     "service 'web': needs: 9 units of pool 'vm', which has only 8",
-    "scenario 'rack': failed: unknown site, rack or server 'atlantis'",
+    "scenario 'rack': failed: unknown site, rack, server or domain 'atlantis'",
     "service 'db': depends_on: dependency cycle db -> batch -> web -> db",
 ]
 
@@ -451,7 +601,7 @@ def test_validate_accepts_a_valid_plan(tmp_path: Path, capsys: pytest.CaptureFix
         assert err == ""
         assert out == (
             f"{path}: valid plan 'Pangyo' (2 sites, 2 racks, 4 servers, 3 services, "
-            "1 pool, 2 scenarios)\n"
+            "1 pool, 3 scenarios)\n"
         )
 
 
@@ -596,6 +746,10 @@ _minutes = st.one_of(
     ),
     st.just(math.nan),
 )
+_some_minutes = _minutes.filter(lambda m: m is not None)
+_kinds = st.sampled_from(["power", "room", "", "  "])
+_mode_needs = st.none() | st.dictionaries(_few_ids, _counts, max_size=2)
+_returns = st.dictionaries(_few_ids, _some_minutes, max_size=3)
 
 
 @st.composite
@@ -604,12 +758,36 @@ def hostile_plans(draw: st.DrawFn) -> Plan:
     servers crowded into a few units of small racks, cycles, numbers out of bounds."""
     lists = st.lists
     sites = draw(lists(st.builds(Site, _few_ids, st.just("S")), max_size=3))
+    domains = draw(
+        lists(
+            st.builds(Domain, _few_ids, st.just("D"), _kinds, site=st.none() | _few_ids),
+            max_size=3,
+        )
+    )
     racks = draw(
-        lists(st.builds(Rack, _few_ids, _few_ids, st.just("R"), units=_counts), max_size=4)
+        lists(
+            st.builds(
+                Rack,
+                _few_ids,
+                _few_ids,
+                st.just("R"),
+                units=_counts,
+                domains=lists(_few_ids, max_size=2),
+            ),
+            max_size=4,
+        )
     )
     servers = draw(
         lists(
-            st.builds(Server, _few_ids, _few_ids, st.just("H"), position=_counts, height=_counts),
+            st.builds(
+                Server,
+                _few_ids,
+                _few_ids,
+                st.just("H"),
+                position=_counts,
+                height=_counts,
+                domains=lists(_few_ids, max_size=2),
+            ),
             max_size=12,
         )
     )
@@ -624,6 +802,9 @@ def hostile_plans(draw: st.DrawFn) -> Plan:
                 rto_minutes=_minutes,
                 restore_minutes=_minutes.filter(lambda m: m is not None),
                 failover_minutes=_minutes,
+                failover_needs=_mode_needs,
+                restart_minutes=_minutes,
+                restart_needs=_mode_needs,
                 servers=lists(_few_ids, max_size=4),
                 standby_servers=lists(_few_ids, max_size=3),
                 min_instances=_counts,
@@ -634,10 +815,21 @@ def hostile_plans(draw: st.DrawFn) -> Plan:
         )
     )
     scenarios = draw(
-        lists(st.builds(Scenario, _few_ids, st.just("F"), lists(_few_ids, max_size=4)), max_size=3)
+        lists(
+            st.builds(
+                Scenario,
+                _few_ids,
+                st.just("F"),
+                lists(_few_ids, max_size=4),
+                returns=_returns,
+                declared_after_minutes=_some_minutes,
+            ),
+            max_size=3,
+        )
     )
     return Plan(
         sites=sites,
+        domains=domains,
         racks=racks,
         servers=servers,
         pools=pools,
@@ -727,11 +919,15 @@ def test_validate_of_the_scale_plan_and_its_crowded_racks_matches_the_old() -> N
 def _referenced(plan: Plan) -> list[str]:
     """Every id the plan refers to, resolved or dangling, and a few more."""
     refs = [r.site for r in plan.racks] + [s.rack for s in plan.servers]
+    refs += [d.site for d in plan.domains if d.site is not None]
+    for member in (*plan.racks, *plan.servers):
+        refs += member.domains
     for service in plan.services:
         refs += service.servers + service.standby_servers + service.depends_on
         refs += list(service.needs)
+        refs += list(service.failover_needs or {}) + list(service.restart_needs or {})
     for scenario in plan.scenarios:
-        refs += scenario.failed
+        refs += scenario.failed + list(scenario.returns)
     return sorted(set(refs) | set(_FEW))
 
 
@@ -745,6 +941,9 @@ _VALUES: dict[str, st.SearchStrategy[Any]] = {
     "rto_minutes": _minutes,
     "restore_minutes": _minutes.filter(lambda m: m is not None),
     "failover_minutes": _minutes,
+    "restart_minutes": _minutes,
+    "declared_after_minutes": _some_minutes,
+    "kind": _kinds,
 }
 
 
@@ -762,6 +961,12 @@ def draw_checked_edit(data: st.DataObject, plan: Plan) -> Edit:
             value = data.draw(_VALUES[name])
         elif name == "needs":
             value = data.draw(st.dictionaries(refs, _counts, max_size=2))
+        elif name in ("failover_needs", "restart_needs"):
+            value = data.draw(st.none() | st.dictionaries(refs, _counts, max_size=2))
+        elif name == "returns":
+            value = data.draw(st.dictionaries(refs, _some_minutes, max_size=2))
+        elif kind == "domain" and name == "site":
+            value = data.draw(st.none() | refs)
         elif name in ("site", "rack"):
             value = data.draw(refs)
         else:
@@ -779,6 +984,7 @@ def draw_checked_edit(data: st.DataObject, plan: Plan) -> Edit:
     new_id = data.draw(refs)
     item: Any = {
         "site": Site(new_id, "S"),
+        "domain": Domain(new_id, "D", data.draw(_kinds), site=data.draw(st.none() | refs)),
         "rack": Rack(new_id, data.draw(refs), "R", units=data.draw(_counts)),
         "server": Server(new_id, data.draw(refs), "H", data.draw(_counts), data.draw(_counts)),
         "pool": Pool(new_id, "P", data.draw(_counts)),
@@ -842,7 +1048,7 @@ def test_incremental_validation_of_snapshots_after_several_edits_at_once(
             except EditRefused:
                 continue
         snapshot = copy.copy(plan)
-        for name in ("sites", "racks", "servers", "pools", "services", "scenarios"):
+        for name in ("sites", "domains", "racks", "servers", "pools", "services", "scenarios"):
             setattr(snapshot, name, list(getattr(plan, name)))
         assert validator.update(snapshot, pending.take()) == validate(plan)
 

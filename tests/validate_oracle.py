@@ -2,6 +2,11 @@
 the incremental validation are compared with (tests/test_validation.py). Not used by
 the program: only the comparison imports it. ``capped`` is copied too, so that a change
 to it in planner.model.problems is caught as well.
+
+Issue 13 added, in the same plain style (one pass per rule, no fast paths): failure
+domains (a blank kind, an unknown site; in the shared id namespace), the domains of
+racks and servers, the needs of a failover and of a restart, the restart time, and a
+scenario's returns and declaration delay.
 """
 
 from __future__ import annotations
@@ -12,7 +17,7 @@ from collections.abc import Iterable
 
 import networkx as nx
 
-from planner.model.plan import MAX_COUNT, MAX_MINUTES, TIERS, Plan, Server, Service
+from planner.model.plan import MAX_COUNT, MAX_MINUTES, TIERS, Plan, Pool, Server, Service
 from planner.model.problems import Problem
 
 # A plan built by a broken script may hold 20,000 problems of one sort; a screenful of
@@ -64,6 +69,7 @@ def validate(plan: Plan) -> list[Problem]:
     """
     problems: list[Problem] = []
     problems += _duplicate_ids(plan)
+    problems += _domains(plan)
     problems += _racks_and_servers(plan)
     problems += _pools(plan)
     problems += _services(plan)
@@ -101,6 +107,7 @@ def _duplicate_ids(plan: Plan) -> list[Problem]:
     problems: list[Problem] = []
     # Sites, racks and servers share one namespace: a scenario may fail any of them.
     locations = [("site", s.id) for s in plan.sites]
+    locations += [("domain", d.id) for d in plan.domains]
     locations += [("rack", r.id) for r in plan.racks]
     locations += [("server", s.id) for s in plan.servers]
     namespaces: list[list[tuple[str, str]]] = [
@@ -123,20 +130,43 @@ def _duplicate_ids(plan: Plan) -> list[Problem]:
     return problems
 
 
+def _domains(plan: Plan) -> list[Problem]:
+    problems: list[Problem] = []
+    site_ids = {s.id for s in plan.sites}
+    for domain in plan.domains:
+        if domain.kind.strip() == "":
+            message = "is blank: name what fails together, e.g. power, ups, room, network, cooling"
+            problems.append(Problem("domain", domain.id, "kind", message))
+        if domain.site is not None and domain.site not in site_ids:
+            problems.append(Problem("domain", domain.id, "site", f"unknown site '{domain.site}'"))
+    return problems
+
+
+def _domain_refs(kind: str, item_id: str, refs: list[str], known: set[str]) -> list[Problem]:
+    return [
+        Problem(kind, item_id, "domains", f"unknown failure domain '{ref}'")
+        for ref in refs
+        if ref not in known
+    ]
+
+
 def _racks_and_servers(plan: Plan) -> list[Problem]:
     problems: list[Problem] = []
     site_ids = {s.id for s in plan.sites}
+    domain_ids = {d.id for d in plan.domains}
     racks = {r.id: r for r in plan.racks}
     for rack in plan.racks:
         if rack.site not in site_ids:
             problems.append(Problem("rack", rack.id, "site", f"unknown site '{rack.site}'"))
         problems += _count("rack", rack.id, "units", rack.units)
+        problems += _domain_refs("rack", rack.id, rack.domains, domain_ids)
     by_rack: dict[str, list[Server]] = defaultdict(list)
     for server in plan.servers:
         host = racks.get(server.rack)
         problems += _count("server", server.id, "height", server.height)
         if host is None:
             problems.append(Problem("server", server.id, "rack", f"unknown rack '{server.rack}'"))
+            problems += _domain_refs("server", server.id, server.domains, domain_ids)
             continue
         if server.position < 1 or server.top > host.units:
             problems.append(
@@ -148,6 +178,7 @@ def _racks_and_servers(plan: Plan) -> list[Problem]:
                     f"(units 1-{host.units})",
                 )
             )
+        problems += _domain_refs("server", server.id, server.domains, domain_ids)
         if server.height >= 1:
             by_rack[host.id].append(server)
     for rack_id, servers in by_rack.items():
@@ -195,13 +226,17 @@ def _pools(plan: Plan) -> list[Problem]:
 
 
 def _duration(service: Service, field: str, value: float | None) -> list[Problem]:
+    return _minutes("service", service.id, field, value, "")
+
+
+def _minutes(kind: str, item_id: str, field: str, value: float | None, what: str) -> list[Problem]:
     if value is None:
         return []
     if not math.isfinite(value) or value < 0:
-        return [Problem("service", service.id, field, f"must be a number >= 0, got {value}")]
+        return [Problem(kind, item_id, field, f"{what}must be a number >= 0, got {value}")]
     if value > MAX_MINUTES:
-        message = f"must be at most {MAX_MINUTES:,} (ten years in minutes), got {value:g}"
-        return [Problem("service", service.id, field, message)]
+        message = f"{what}must be at most {MAX_MINUTES:,} (ten years in minutes), got {value:g}"
+        return [Problem(kind, item_id, field, message)]
     return []
 
 
@@ -245,6 +280,7 @@ def _services(plan: Plan) -> list[Problem]:
         problems += _duration(service, "rto_minutes", service.rto_minutes)
         problems += _duration(service, "restore_minutes", service.restore_minutes)
         problems += _duration(service, "failover_minutes", service.failover_minutes)
+        problems += _duration(service, "restart_minutes", service.restart_minutes)
         problems += _unknown(service, "servers", service.servers, server_ids, "server")
         problems += _unknown(
             service, "standby_servers", service.standby_servers, server_ids, "server"
@@ -274,45 +310,59 @@ def _services(plan: Plan) -> list[Problem]:
                     "instances",
                 )
             )
-        for pool_id, units in service.needs.items():
-            pool = pools.get(pool_id)
-            if pool is None:
-                problems.append(
-                    Problem("service", service.id, "needs", f"unknown pool '{pool_id}'")
+        modes = [("needs", service.needs)]
+        modes += [("failover_needs", service.failover_needs or {})]
+        modes += [("restart_needs", service.restart_needs or {})]
+        for field, needs in modes:
+            problems += _needs(service, field, needs, pools)
+    return problems
+
+
+def _needs(
+    service: Service, field: str, needs: dict[str, int], pools: dict[str, Pool]
+) -> list[Problem]:
+    problems: list[Problem] = []
+    for pool_id, units in needs.items():
+        pool = pools.get(pool_id)
+        if pool is None:
+            problems.append(Problem("service", service.id, field, f"unknown pool '{pool_id}'"))
+        elif units < 1:
+            problems.append(
+                Problem(
+                    "service",
+                    service.id,
+                    field,
+                    f"{units} units of '{pool_id}': must be >= 1",
                 )
-            elif units < 1:
-                problems.append(
-                    Problem(
-                        "service",
-                        service.id,
-                        "needs",
-                        f"{units} units of '{pool_id}': must be >= 1",
-                    )
+            )
+        elif units > pool.capacity:
+            problems.append(
+                Problem(
+                    "service",
+                    service.id,
+                    field,
+                    f"{units} units of pool '{pool_id}', which has only {pool.capacity}",
                 )
-            elif units > pool.capacity:
-                problems.append(
-                    Problem(
-                        "service",
-                        service.id,
-                        "needs",
-                        f"{units} units of pool '{pool_id}', which has only {pool.capacity}",
-                    )
-                )
+            )
     return problems
 
 
 def _scenarios(plan: Plan) -> list[Problem]:
     locations = {s.id for s in plan.sites} | {r.id for r in plan.racks}
-    locations |= {s.id for s in plan.servers}
+    locations |= {s.id for s in plan.servers} | {d.id for d in plan.domains}
     problems: list[Problem] = []
     for scenario in plan.scenarios:
         for ref in scenario.failed:
             if ref not in locations:
-                problems.append(
-                    Problem(
-                        "scenario", scenario.id, "failed", f"unknown site, rack or server '{ref}'"
-                    )
-                )
+                message = f"unknown site, rack, server or domain '{ref}'"
+                problems.append(Problem("scenario", scenario.id, "failed", message))
+        for ref, minutes in scenario.returns.items():
+            if ref not in scenario.failed:
+                message = f"'{ref}' is not one of this scenario's failed items"
+                problems.append(Problem("scenario", scenario.id, "returns", message))
+            problems += _minutes("scenario", scenario.id, "returns", minutes, f"'{ref}': ")
+        declared = scenario.declared_after_minutes
+        problems += _minutes("scenario", scenario.id, "declared_after_minutes", declared, "")
     return problems
 
 

@@ -7,10 +7,11 @@ several composed with :meth:`Change.then`) and gives exactly what
 problems, in the same order and words. ``change=None`` (a new plan) validates it whole.
 
 What an edit touches: the items it added, removed or changed in a field some check
-reads, and the items whose checks look those ids up (the racks of a site, the
-servers of a rack, the services naming a server, a pool or a service, the scenarios
-naming a location); the servers sharing units in the racks concerned; the duplicate
-ids of the namespaces concerned; and the dependency cycles when a service's id or
+reads, and the items whose checks look those ids up (the domains and racks of a
+site, the racks and servers naming a domain, the servers of a rack, the services
+naming a server, a pool or a service, the scenarios naming a location); the
+servers sharing units in the racks concerned; the duplicate ids of the namespaces
+concerned; and the dependency cycles when a service's id or
 ``depends_on`` changed. Each check of one item is the function
 :func:`validate` uses (``rack_problems``, ``service_problems``, ...), so the two cannot
 drift apart; ``tests/test_validation.py`` holds that after any sequence of edits the
@@ -30,6 +31,7 @@ from planner.model.plan import Plan
 from planner.model.problems import Problem, capped
 from planner.model.validate import (
     cycle_problems,
+    domain_problems,
     duplicate_problems,
     location_entries,
     overlap_problems,
@@ -45,8 +47,9 @@ from planner.model.validate import (
 #: floor, a colour, a note) cannot change a problem.
 CHECKED_FIELDS: dict[str, frozenset[str]] = {
     "site": frozenset(),
-    "rack": frozenset({"site", "units"}),
-    "server": frozenset({"rack", "position", "height"}),
+    "domain": frozenset({"kind", "site"}),
+    "rack": frozenset({"site", "units", "domains"}),
+    "server": frozenset({"rack", "position", "height", "domains"}),
     "pool": frozenset({"capacity"}),
     "service": frozenset(
         {
@@ -54,6 +57,9 @@ CHECKED_FIELDS: dict[str, frozenset[str]] = {
             "rto_minutes",
             "restore_minutes",
             "failover_minutes",
+            "failover_needs",
+            "restart_minutes",
+            "restart_needs",
             "servers",
             "standby_servers",
             "min_instances",
@@ -61,7 +67,7 @@ CHECKED_FIELDS: dict[str, frozenset[str]] = {
             "depends_on",
         }
     ),
-    "scenario": frozenset({"failed"}),
+    "scenario": frozenset({"failed", "returns", "declared_after_minutes"}),
 }
 _PLACEMENT = frozenset({"rack", "position", "height"})
 
@@ -136,7 +142,7 @@ class IncrementalValidator:
             self._items[kind] = index
             self._known[kind] = set(index)
             self._own[kind] = {}
-        self._locations = self._known["site"] | self._known["rack"] | self._known["server"]
+        self._locations = set().union(*(self._known[kind] for kind in LOCATION_KINDS))
         self._last_rack = {i: racks[-1] for i, racks in self._items["rack"].items()}
         self._last_pool = {i: pools[-1] for i, pools in self._items["pool"].items()}
         for kind in ITEM_KINDS:
@@ -237,9 +243,18 @@ class IncrementalValidator:
         """Add to ``recheck`` the items whose checks look up an id that changed."""
         sites = moved["site"]
         if sites:
+            for domain in plan.domains:
+                if domain.site in sites:
+                    recheck["domain"][id(domain)] = domain
             for rack in plan.racks:
                 if rack.site in sites:
                     recheck["rack"][id(rack)] = rack
+        domains = moved["domain"]
+        if domains:
+            for kind, members in (("rack", plan.racks), ("server", plan.servers)):
+                for member in members:
+                    if member.domains and not domains.isdisjoint(member.domains):
+                        recheck[kind][id(member)] = member
         # A server's check reads its rack's units (and whether that rack exists).
         racks = moved["rack"] | {r for r, names in fields["rack"].items() if "units" in names}
         if racks:
@@ -255,9 +270,11 @@ class IncrementalValidator:
                     or (servers and not servers.isdisjoint(service.standby_servers))
                     or (services and not services.isdisjoint(service.depends_on))
                     or (pools and not pools.isdisjoint(service.needs))
+                    or (pools and _names_pools(service.failover_needs, pools))
+                    or (pools and _names_pools(service.restart_needs, pools))
                 ):
                     recheck["service"][id(service)] = service
-        locations = moved["site"] | moved["rack"] | moved["server"]
+        locations = set().union(*(moved[kind] for kind in LOCATION_KINDS))
         if locations:
             for scenario in plan.scenarios:
                 if not locations.isdisjoint(scenario.failed):
@@ -284,12 +301,14 @@ class IncrementalValidator:
 
     def _own_problems(self, kind: str, item: Any) -> Sequence[Problem]:
         if kind == "server":
-            return server_problems(item, self._last_rack)
+            return server_problems(item, self._last_rack, self._known["domain"])
         if kind == "service":
             known = self._known
             return service_problems(item, known["server"], known["service"], self._last_pool)
         if kind == "rack":
-            return rack_problems(item, self._known["site"])
+            return rack_problems(item, self._known["site"], self._known["domain"])
+        if kind == "domain":
+            return domain_problems(item, self._known["site"])
         if kind == "pool":
             return pool_problems(item)
         if kind == "scenario":
@@ -366,6 +385,7 @@ class IncrementalValidator:
         problems: list[Problem] = []
         for ns in _NAMESPACES:
             problems += self._duplicates[ns]
+        problems += self._sections["domain"]
         problems += self._sections["rack"]
         problems += self._sections["server"]
         problems += self._overlap_section
@@ -373,6 +393,10 @@ class IncrementalValidator:
             problems += self._sections[kind]
         problems += self._cycles
         self._problems = capped(problems)
+
+
+def _names_pools(needs: dict[str, int] | None, pools: set[str]) -> bool:
+    return needs is not None and not pools.isdisjoint(needs)
 
 
 class PendingChange:

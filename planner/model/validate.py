@@ -5,9 +5,10 @@ because the model cannot hold them; this module checks what a well-typed plan ca
 still get wrong.
 
 The order of the problems is part of the contract (the CLI, the GUI and the recovery
-engine print them as they come): duplicate ids, racks, servers, servers sharing units,
-pools, services, scenarios, dependency cycles, each in plan order. The checks of one
-item are functions of that item and a few sets of ids (``rack_problems``,
+engine print them as they come): duplicate ids, failure domains, racks, servers,
+servers sharing units, pools, services, scenarios, dependency cycles, each in plan
+order. The checks of one item are functions of that item and a few sets of ids
+(``domain_problems``, ``rack_problems``,
 ``server_problems``, ...), so that :mod:`planner.model.incremental` can recheck only
 the items an edit touched and still give exactly what :func:`validate` gives.
 
@@ -29,6 +30,8 @@ from planner.model.plan import (
     MAX_COUNT,
     MAX_MINUTES,
     TIERS,
+    Domain,
+    Number,
     Plan,
     Pool,
     Rack,
@@ -56,25 +59,29 @@ def validate(plan: Plan) -> list[Problem]:
     field the rest are summed up in one line (see :func:`capped`).
     """
     site_ids = {s.id for s in plan.sites}
+    domain_ids = {d.id for d in plan.domains}
     rack_ids = {r.id for r in plan.racks}
     server_ids = {s.id for s in plan.servers}
     service_ids = {s.id for s in plan.services}
-    locations = site_ids | rack_ids | server_ids
+    locations = site_ids | domain_ids | rack_ids | server_ids
     problems: list[Problem] = []
     # The sets tell at once whether a namespace repeats an id: only then is it searched.
-    if len(locations) != len(plan.sites) + len(plan.racks) + len(plan.servers):
+    namespace = len(plan.sites) + len(plan.domains) + len(plan.racks) + len(plan.servers)
+    if len(locations) != namespace:
         problems += duplicate_problems(location_entries(plan))
     for kind, items in (("pool", plan.pools), ("service", plan.services)):
         if len({item.id for item in items}) != len(items):
             problems += duplicate_problems((kind, item.id) for item in items)
     if len({s.id for s in plan.scenarios}) != len(plan.scenarios):
         problems += duplicate_problems(("scenario", s.id) for s in plan.scenarios)
+    for domain in plan.domains:
+        problems += domain_problems(domain, site_ids)
     racks = {r.id: r for r in plan.racks}  # the last of a repeated id, as ever
     for rack in plan.racks:
-        problems += rack_problems(rack, site_ids)
+        problems += rack_problems(rack, site_ids, domain_ids)
     by_rack: dict[str, list[Server]] = {}
     for server in plan.servers:
-        problems += server_problems(server, racks)
+        problems += server_problems(server, racks, domain_ids)
         if server.height >= 1 and server.rack in racks:
             group = by_rack.get(server.rack)
             if group is None:
@@ -95,9 +102,10 @@ def validate(plan: Plan) -> list[Problem]:
 
 
 def location_entries(plan: Plan) -> list[tuple[str, str]]:
-    """``(kind, id)`` of every site, rack and server: one id namespace (a scenario may
-    fail any of them)."""
+    """``(kind, id)`` of every site, failure domain, rack and server: one id namespace
+    (a scenario may fail any of them)."""
     entries = [("site", s.id) for s in plan.sites]
+    entries += [("domain", d.id) for d in plan.domains]
     entries += [("rack", r.id) for r in plan.racks]
     entries += [("server", s.id) for s in plan.servers]
     return entries
@@ -124,19 +132,52 @@ def duplicate_problems(entries: Iterable[tuple[str, str]]) -> list[Problem]:
     return problems
 
 
-def rack_problems(rack: Rack, site_ids: set[str]) -> Sequence[Problem]:
-    """A rack's own problems: its site must exist, its units be a count."""
-    if rack.site in site_ids and 1 <= rack.units <= MAX_COUNT:
+BLANK_KIND = "is blank: name what fails together, e.g. power, ups, room, network, cooling"
+
+
+def domain_problems(domain: Domain, site_ids: set[str]) -> Sequence[Problem]:
+    """A failure domain's own problems: a kind that is not blank, a site that exists."""
+    if domain.kind.strip() and (domain.site is None or domain.site in site_ids):
+        return NO_PROBLEMS
+    problems: list[Problem] = []
+    if not domain.kind.strip():
+        problems.append(Problem("domain", domain.id, "kind", BLANK_KIND))
+    if domain.site is not None and domain.site not in site_ids:
+        problems.append(Problem("domain", domain.id, "site", f"unknown site '{domain.site}'"))
+    return problems
+
+
+def _unknown_domains(kind: str, item_id: str, refs: list[str], known: set[str]) -> list[Problem]:
+    return [
+        Problem(kind, item_id, "domains", f"unknown failure domain '{ref}'")
+        for ref in refs
+        if ref not in known
+    ]
+
+
+def rack_problems(rack: Rack, site_ids: set[str], domain_ids: set[str]) -> Sequence[Problem]:
+    """A rack's own problems: its site must exist, its units be a count, its domains
+    exist."""
+    domains = rack.domains
+    if (
+        rack.site in site_ids
+        and 1 <= rack.units <= MAX_COUNT
+        and (not domains or domain_ids.issuperset(domains))
+    ):
         return NO_PROBLEMS
     problems: list[Problem] = []
     if rack.site not in site_ids:
         problems.append(Problem("rack", rack.id, "site", f"unknown site '{rack.site}'"))
     problems += _count("rack", rack.id, "units", rack.units)
+    problems += _unknown_domains("rack", rack.id, domains, domain_ids)
     return problems
 
 
-def server_problems(server: Server, racks: Mapping[str, Rack]) -> Sequence[Problem]:
-    """A server's own problems: its height, its rack, its units inside that rack.
+def server_problems(
+    server: Server, racks: Mapping[str, Rack], domain_ids: set[str]
+) -> Sequence[Problem]:
+    """A server's own problems: its height, its rack, its units inside that rack, its
+    domains.
 
     ``racks`` maps a rack id to the rack it means (the last rack with that id).
     Servers sharing units are :func:`overlap_problems`.
@@ -144,7 +185,13 @@ def server_problems(server: Server, racks: Mapping[str, Rack]) -> Sequence[Probl
     position, height = server.position, server.height
     host = racks.get(server.rack)
     top = position + height - 1  # Server.top, without a property call per server
-    if host is not None and 1 <= height <= MAX_COUNT and position >= 1 and top <= host.units:
+    if (
+        host is not None
+        and 1 <= height <= MAX_COUNT
+        and position >= 1
+        and top <= host.units
+        and (not server.domains or domain_ids.issuperset(server.domains))
+    ):
         return NO_PROBLEMS
     problems = _count("server", server.id, "height", height)
     if host is None:
@@ -158,6 +205,7 @@ def server_problems(server: Server, racks: Mapping[str, Rack]) -> Sequence[Probl
                 f"units {position}-{top} lie outside rack '{host.id}' (units 1-{host.units})",
             )
         )
+    problems += _unknown_domains("server", server.id, server.domains, domain_ids)
     return problems
 
 
@@ -216,13 +264,20 @@ def pool_problems(pool: Pool) -> Sequence[Problem]:
 
 
 def _duration(service: Service, field: str, value: float | None) -> list[Problem]:
+    return _minutes("service", service.id, field, value)
+
+
+def _minutes(
+    kind: str, item_id: str, field: str, value: float | None, what: str = ""
+) -> list[Problem]:
+    """A duration's problem (``what`` starts the message: "'P1': " for a key)."""
     if value is None:
         return []
     if not math.isfinite(value) or value < 0:
-        return [Problem("service", service.id, field, f"must be a number >= 0, got {value}")]
+        return [Problem(kind, item_id, field, f"{what}must be a number >= 0, got {value}")]
     if value > MAX_MINUTES:
-        message = f"must be at most {MAX_MINUTES:,} (ten years in minutes), got {value:g}"
-        return [Problem("service", service.id, field, message)]
+        message = f"{what}must be at most {MAX_MINUTES:,} (ten years in minutes), got {value:g}"
+        return [Problem(kind, item_id, field, message)]
     return []
 
 
@@ -275,6 +330,7 @@ def service_problems(
         and _in_range(service.rto_minutes)
         and _in_range(service.restore_minutes)
         and _in_range(service.failover_minutes)
+        and _in_range(service.restart_minutes)
         and len(active_set) == len(active)
         and len(standby_set) == len(standby)
         and len(depends_set) == len(depends)
@@ -284,13 +340,19 @@ def service_problems(
         and active_set.isdisjoint(standby_set)
         and 1 <= service.min_instances <= MAX_COUNT
         and (not placed or service.min_instances <= placed)
-        and all(
-            (pool := pools.get(pool_id)) is not None and 1 <= units <= pool.capacity
-            for pool_id, units in service.needs.items()
-        )
+        and _needs_fit(service.needs, pools)
+        and (service.failover_needs is None or _needs_fit(service.failover_needs, pools))
+        and (service.restart_needs is None or _needs_fit(service.restart_needs, pools))
     ):
         return NO_PROBLEMS
     return _service_problems(service, server_ids, service_ids, pools, placed)
+
+
+def _needs_fit(needs: Mapping[str, int], pools: Mapping[str, Pool]) -> bool:
+    return all(
+        (pool := pools.get(pool_id)) is not None and 1 <= units <= pool.capacity
+        for pool_id, units in needs.items()
+    )
 
 
 def _service_problems(
@@ -308,6 +370,7 @@ def _service_problems(
     problems += _duration(service, "rto_minutes", service.rto_minutes)
     problems += _duration(service, "restore_minutes", service.restore_minutes)
     problems += _duration(service, "failover_minutes", service.failover_minutes)
+    problems += _duration(service, "restart_minutes", service.restart_minutes)
     problems += _unknown(service, "servers", service.servers, server_ids, "server")
     problems += _unknown(service, "standby_servers", service.standby_servers, server_ids, "server")
     problems += _repeated(service, "servers", service.servers)
@@ -333,16 +396,27 @@ def _service_problems(
                 f"{service.min_instances} is more than its {placed} active and standby instances",
             )
         )
-    for pool_id, units in service.needs.items():
+    for field in ("needs", "failover_needs", "restart_needs"):
+        needs: dict[str, int] | None = getattr(service, field)
+        if needs is not None:
+            problems += _needs_problems(service, field, needs, pools)
+    return problems
+
+
+def _needs_problems(
+    service: Service, field: str, needs: Mapping[str, int], pools: Mapping[str, Pool]
+) -> list[Problem]:
+    problems: list[Problem] = []
+    for pool_id, units in needs.items():
         pool = pools.get(pool_id)
         if pool is None:
-            problems.append(Problem("service", service.id, "needs", f"unknown pool '{pool_id}'"))
+            problems.append(Problem("service", service.id, field, f"unknown pool '{pool_id}'"))
         elif units < 1:
             problems.append(
                 Problem(
                     "service",
                     service.id,
-                    "needs",
+                    field,
                     f"{units} units of '{pool_id}': must be >= 1",
                 )
             )
@@ -351,7 +425,7 @@ def _service_problems(
                 Problem(
                     "service",
                     service.id,
-                    "needs",
+                    field,
                     f"{units} units of pool '{pool_id}', which has only {pool.capacity}",
                 )
             )
@@ -359,14 +433,33 @@ def _service_problems(
 
 
 def scenario_problems(scenario: Scenario, locations: set[str]) -> Sequence[Problem]:
-    """Every failed id must be a site, rack or server (``locations``)."""
-    if locations.issuperset(scenario.failed):
+    """Every failed id must be a site, domain, rack or server (``locations``); every key
+    of ``returns`` a failed id, its time a duration; the declaration delay a duration."""
+    failed, returns = scenario.failed, scenario.returns
+    if (
+        locations.issuperset(failed)
+        and (not returns or (set(failed).issuperset(returns) and all(map(_ok, returns.values()))))
+        and _ok(scenario.declared_after_minutes)
+    ):
         return NO_PROBLEMS
-    return [
-        Problem("scenario", scenario.id, "failed", f"unknown site, rack or server '{ref}'")
-        for ref in scenario.failed
+    problems = [
+        Problem("scenario", scenario.id, "failed", f"unknown site, rack, server or domain '{ref}'")
+        for ref in failed
         if ref not in locations
     ]
+    failed_ids = set(failed)
+    for ref, minutes in returns.items():
+        if ref not in failed_ids:
+            message = f"'{ref}' is not one of this scenario's failed items"
+            problems.append(Problem("scenario", scenario.id, "returns", message))
+        problems += _minutes("scenario", scenario.id, "returns", minutes, f"'{ref}': ")
+    declared = scenario.declared_after_minutes
+    problems += _minutes("scenario", scenario.id, "declared_after_minutes", declared)
+    return problems
+
+
+def _ok(value: Number) -> bool:
+    return 0 <= value <= MAX_MINUTES  # NaN fails both
 
 
 # A cycle through more services than this is named by its ends, not in full.

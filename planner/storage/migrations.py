@@ -24,6 +24,7 @@ use it.
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -60,12 +61,27 @@ V2_ITEM_KEYS = {
 V1_KEPT_PREFIX = "x-v1-"
 
 
-def _moved_aside(record: Records, keys: tuple[str, ...]) -> None:
+def _moved_aside(record: Records, keys: tuple[str, ...]) -> bool:
     """Rename each of ``keys`` in ``record`` to ``x-v1-<key>`` (still an unknown field,
-    kept and written back), unless that name is taken too."""
-    for key in keys:
-        if key in record and V1_KEPT_PREFIX + key not in record:
-            record[V1_KEPT_PREFIX + key] = record.pop(key)
+    kept and written back), unless that name is taken too; keys keep their order.
+    True if something was renamed."""
+    moving = {k for k in keys if k in record and V1_KEPT_PREFIX + k not in record}
+    return _rename(record, {k: V1_KEPT_PREFIX + k for k in moving})
+
+
+def _moved_back(record: Records, keys: tuple[str, ...]) -> None:
+    """The inverse of :func:`_moved_aside`, for the records an older version saved."""
+    back = {V1_KEPT_PREFIX + k: k for k in keys if V1_KEPT_PREFIX + k in record}
+    _rename(record, {old: new for old, new in back.items() if new not in record})
+
+
+def _rename(record: Records, names: Mapping[str, str]) -> bool:
+    if not names:
+        return False
+    items = list(record.items())
+    record.clear()
+    record.update((names.get(key, key), value) for key, value in items)
+    return True
 
 
 def _failure_domains_and_time(data: Records) -> Records:
@@ -247,7 +263,9 @@ _V3_DEFAULTS = {
 def _domains_and_time_tables(conn: sqlite3.Connection) -> None:
     """Version 2 to 3: failure domains and time. New tables are created; a table that
     gained columns is rebuilt (columns keep the order of the current schema, which
-    ``SELECT *`` reads), its new columns null or the field's default."""
+    ``SELECT *`` reads), its new columns null or the field's default. Unknown fields of
+    the new names are moved aside as in ``JSON_MIGRATIONS[1]``."""
+    _move_aside_extras(conn)
     old, new = DRPLAN_SCHEMAS[2], DRPLAN_SCHEMAS[3]
     for table, sql in new.items():
         if table not in old:
@@ -265,6 +283,33 @@ def _domains_and_time_tables(conn: sqlite3.Connection) -> None:
             conn.execute(f"ALTER TABLE {table}_v3 RENAME TO {table}")
 
 
+def _move_aside_extras(conn: sqlite3.Connection) -> None:
+    """The unknown fields (``extra`` JSON) of the plan and its items whose names format
+    v2 gives a meaning: renamed ``x-v1-<name>``. JSON that does not parse is left for the
+    reader to refuse."""
+    row = conn.execute("SELECT value FROM meta WHERE key = 'extra'").fetchone()
+    if row is not None:
+        changed = _moved_aside_json(row[0], V2_PLAN_KEYS)
+        if changed is not None:
+            conn.execute("UPDATE meta SET value = ? WHERE key = 'extra'", (changed,))
+    for table, keys in V2_ITEM_KEYS.items():
+        rows = conn.execute(f"SELECT ord, extra FROM {table} WHERE extra IS NOT NULL")
+        for ord_, extra in rows.fetchall():
+            changed = _moved_aside_json(extra, keys)
+            if changed is not None:
+                conn.execute(f"UPDATE {table} SET extra = ? WHERE ord = ?", (changed, ord_))
+
+
+def _moved_aside_json(text: object, keys: tuple[str, ...]) -> str | None:
+    try:
+        record = json.loads(text) if isinstance(text, str) else None
+    except ValueError:
+        return None
+    if not isinstance(record, dict) or not _moved_aside(record, keys):
+        return None
+    return json.dumps(record, ensure_ascii=False)
+
+
 def _as_version_2_saved(records: Records) -> Records:
     """The canonical JSON schema version 2 saved (format v1) from the one version 3 saves
     (format v2) of a plan a version 2 file can hold: the version, and no ``domains``
@@ -272,6 +317,10 @@ def _as_version_2_saved(records: Records) -> Records:
     saved = {key: value for key, value in records.items() if key != "domains" or value}
     if saved.get("version") == 2:  # anything else is not what version 3 saves: no match
         saved["version"] = 1
+    _moved_back(saved, V2_PLAN_KEYS)
+    for list_name, keys in V2_ITEM_KEYS.items():
+        for item in saved.get(list_name, []):
+            _moved_back(item, keys)
     return saved
 
 
