@@ -1,8 +1,11 @@
 """Scale benchmark: impact + schedule + bound on a plan the size of the 2022 fire.
 
 Run: ``.venv/bin/python benchmarks/scale.py``. Prints a table for the "everything lost"
-scenario: the time of impact + schedule + bound (``schedule_scenario``: impact analysis,
-task graph, schedule, lower bound), the time of ``networkx.topological_sort`` of the same
+scenario and for the "power" scenario of :func:`benchmarks.scale_plan.power_plan` (two
+power feeds per rack, every feed lost, a 40-minute declaration, a third of the racks back,
+half of the services able to restart in place; multi-mode with release times): the time
+of impact + schedule + bound (``schedule_scenario``: impact analysis, task graph,
+schedule, lower bound), the time of ``networkx.topological_sort`` of the same
 dependency graph in the same run, and their ratio; then ``compute``, which adds the
 per-service results (recovered times, RTO checks, critical path, tiers), with its own
 ratio; the plan's validation on its own row; and peak memory. Every time is the best of
@@ -40,7 +43,7 @@ import networkx as nx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks.scale_plan import scale_plan
+from benchmarks.scale_plan import power_plan, scale_plan
 from planner.engine import sgs
 from planner.engine.impact import analyse, failed_set_of
 from planner.engine.rcpsp import _lft_order
@@ -220,10 +223,13 @@ def main() -> None:
     result = compute(plan, scenario_id="everything")
     _, peak_compute = tracemalloc.get_traced_memory()
     tracemalloc.stop()
-    t_topo, t_schedule, t_compute, t_checked, t_impact, t_validate = best_of(
+    power = power_plan()
+    power_result = compute(power, scenario_id="power", check=False)
+    t_topo, t_schedule, t_power, t_compute, t_checked, t_impact, t_validate = best_of(
         args.repeats,
         lambda: list(nx.topological_sort(graph)),
         lambda: schedule_scenario(plan, scenario_id="everything"),
+        lambda: schedule_scenario(power, scenario_id="power"),
         lambda: compute(plan, scenario_id="everything", check=False),
         lambda: compute(plan, scenario_id="everything"),
         lambda: analyse(plan, [s.id for s in plan.sites]),
@@ -242,6 +248,23 @@ def main() -> None:
         ("  of which impact analysis (s)", f"{t_impact:.3f}"),
         ("nx.topological_sort (s)", f"{t_topo:.4f}"),
         ("ratio impact+schedule+bound / topo sort", f"{t_schedule / t_topo:.1f}x"),
+        (
+            "power: 2 feeds per rack, declared at 40 min, a third of the racks back",
+            f"{len(power.domains)} feeds, {len(power.scenarios[-1].returns)} returns",
+        ),
+        (
+            "power: tasks (restart / restore / failover)",
+            " / ".join(
+                str(sum(1 for s in power_result.services if s.mode == mode))
+                for mode in ("restart", "restore", "failover")
+            ),
+        ),
+        (
+            "power: recovery time / lower bound (min)",
+            f"{power_result.recovery_minutes} / {power_result.lower_bound_minutes}",
+        ),
+        ("power: impact + schedule + bound (s, target <= 2)", f"{t_power:.3f}"),
+        ("power: ratio to topo sort (target <= 25x)", f"{t_power / t_topo:.1f}x"),
         ("compute: adds per-service results (s)", f"{t_compute:.3f}"),
         ("ratio compute / topological sort", f"{t_compute / t_topo:.1f}x"),
         ("validation of the whole plan (s)", f"{t_validate:.3f}"),

@@ -5,6 +5,7 @@ from __future__ import annotations
 import random
 
 from planner.model import Plan, Pool, Rack, Scenario, Server, Service, Site
+from planner.model.plan import Domain, Number
 
 
 def scale_plan(
@@ -58,4 +59,36 @@ def scale_plan(
             )
         )
     plan.scenarios = [Scenario("everything", "Everything lost", [s.id for s in plan.sites])]
+    return plan
+
+
+def power_plan(seed: int = 13, **kw: int) -> Plan:
+    """The scale plan on power: two feeds per rack (kind "power"), a restart in place for
+    half of the services, and the scenario "power": every feed fails, the operator
+    declares the disaster after 40 minutes, and both feeds of a third of the racks come
+    back (after 6 to 30 hours; the rack is back with the first of its two feeds)."""
+    plan = scale_plan(**kw)
+    rng = random.Random(seed)
+    for rack in plan.racks:
+        feeds = [f"{rack.id}-pa", f"{rack.id}-pb"]
+        rack.domains = feeds
+        for feed in feeds:
+            plan.domains.append(Domain(feed, f"{rack.name} feed {feed[-1]}", "power", rack.site))
+    for service in plan.services:
+        if rng.random() < 0.5:
+            service.restart_minutes = rng.randint(5, 60)
+    returning = rng.sample(plan.racks, len(plan.racks) // 3)
+    returns: dict[str, Number] = {}
+    for rack in returning:
+        for feed in rack.domains:
+            returns[feed] = rng.randint(6 * 60, 30 * 60)
+    plan.scenarios.append(
+        Scenario(
+            "power",
+            "Every power feed lost",
+            [d.id for d in plan.domains],
+            returns,
+            declared_after_minutes=40,
+        )
+    )
     return plan

@@ -10,7 +10,9 @@ import math
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from planner.engine.recovery import RecoveryResult, compute
+from planner.engine.modes import earliest_modes, fixed, relaxed
+from planner.engine.rcpsp import lft_serial, lower_bound
+from planner.engine.recovery import RecoveryResult, compute, schedule_scenario
 from planner.model import Plan, Pool, Rack, Scenario, Server, Service, Site
 from planner.model.plan import Domain
 
@@ -164,6 +166,21 @@ def test_random_timed_plans_keep_every_rule(plan: Plan, objective: str) -> None:
     assert compute(plan, "sc", objective=objective, check=False) == result  # deterministic
 
 
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(timed_plans(), st.sampled_from([1, 3, None]))
+def test_never_worse_than_the_lft_pass_in_earliest_finishing_modes(
+    plan: Plan, effort: int | None
+) -> None:
+    _impact, graph, schedule = schedule_scenario(plan, "sc", effort=effort)
+    if graph.multi is None:
+        return
+    baseline = lft_serial(fixed(graph.multi, earliest_modes(graph.multi)))
+    assert schedule.makespan <= baseline.makespan + 1e-9
+    relaxed_bound = lower_bound(relaxed(graph.multi))
+    # The bound is the relaxed problem's (docs/engine.md, "Lower bound with modes").
+    assert abs(schedule.lower_bound - min(relaxed_bound, schedule.makespan)) < 1e-9
+
+
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(timed_plans())
 def test_exact_mode_is_never_worse_and_its_bound_holds(plan: Plan) -> None:
@@ -175,3 +192,19 @@ def test_exact_mode_is_never_worse_and_its_bound_holds(plan: Plan) -> None:
     assert exact.recovery_minutes <= heuristic.recovery_minutes
     if exact.proven_optimal:
         assert heuristic.lower_bound_minutes <= exact.recovery_minutes
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(timed_plans())
+def test_a_fixed_choice_compiled_on_the_relaxed_graph_is_compiled_alike(plan: Plan) -> None:
+    from planner.engine.modes import _compile_fixed, _relaxed_bound
+    from planner.engine.sgs import compile_problem
+
+    _impact, graph, _schedule = schedule_scenario(plan, "sc", effort=1)
+    if graph.multi is None:
+        return
+    multi = graph.multi
+    c_r, _bound = _relaxed_bound(multi)
+    releases = [min(m.release for m in ms) for ms in multi.modes]
+    for choice in (earliest_modes(multi), [len(ms) - 1 for ms in multi.modes]):
+        assert _compile_fixed(multi, choice, c_r, releases) == compile_problem(fixed(multi, choice))

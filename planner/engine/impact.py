@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Literal, NamedTuple
 
 from planner.model.plan import Plan, Service
 
@@ -23,8 +23,7 @@ class ScenarioError(ValueError):
         self.lines = lines
 
 
-@dataclass(frozen=True)
-class ModeOption:
+class ModeOption(NamedTuple):
     """One way a service's task can run: its duration, pool units and earliest start.
 
     ``release`` is the earliest start (the declaration delay, 0 for an automatic
@@ -190,10 +189,27 @@ def _analyse_timed(
             if dom[0] > worst[0]:
                 worst = dom
         rack_back[rack.id] = worst
-    racks_by_id = {r.id: r for r in plan.racks}
     back: dict[str, float] = {}
-    setter: dict[str, str | None] = {}
-    for server in plan.servers:
+    setter: dict[str, str | None] = {}  # servers with their own domains or failed themselves
+    # Failed ids that are no site, rack or domain may be servers.
+    failed_servers = failed_set.difference(site_back, rack_back, kinds)
+    lost_rack_back = {r: b for r, b in rack_back.items() if b[0] > 0}
+    servers = plan.servers
+    # Servers with domains of their own (which may survive their rack's feed, or fall with
+    # their own) and failed servers are looked at one by one; every other server is lost
+    # exactly when its rack is, at its rack's time: one dictionary step each. (No tuples
+    # per server: thousands of them would bring collections of a large plan's heap.)
+    special = [s for s in servers if s.domains]
+    if failed_servers:
+        special += [s for s in servers if s.id in failed_servers and not s.domains]
+    rack_time = {r: b[0] for r, b in lost_rack_back.items()}
+    back = {s.id: rack_time[s.rack] for s in servers if s.rack in rack_time}
+    for server in special:
+        back.pop(server.id, None)
+    rack_of: dict[str, str] = {}  # filled when first asked: the rack sets their back
+
+    racks_by_id = {r.id: r for r in plan.racks} if special else {}
+    for server in special:
         if server.domains:
             # Its own domains join its rack's: within a kind, the first back counts.
             worst = rack_base.get(server.rack, nothing)
@@ -205,21 +221,35 @@ def _analyse_timed(
                     worst = dom
         else:
             worst = rack_back.get(server.rack, nothing)
-        if server.id in failed_set:
+        if server.id in failed_servers:
             own = r_of(server.id)
             if own > worst[0]:
                 worst = (own, server.id)
         if worst[0] > 0:
             back[server.id] = worst[0]
             setter[server.id] = worst[1]
+
+    def who(server_id: str) -> str | None:
+        """The failed id that sets ``back`` of a lost server."""
+        if server_id in setter:
+            return setter[server_id]
+        if not rack_of:
+            rack_of.update({s.id: s.rack for s in servers if s.rack in rack_time})
+        return lost_rack_back[rack_of[server_id]][1]
+
+    if special:
+        # Plan order, as lost_servers lists them.
+        order = {s.id: k for k, s in enumerate(servers)}
+        back = dict(sorted(back.items(), key=lambda kv: order[kv[0]]))
     lost_sites = tuple(s.id for s in plan.sites if site_back[s.id][0] > 0)
     lost_racks = tuple(r.id for r in plan.racks if rack_back[r.id][0] > 0)
     lost_domains = tuple(d.id for d in plan.domains if r_of(d.id) > 0)
     lost_servers = tuple(back)
     actions: dict[str, Action] = {}
     modes: dict[str, tuple[ModeOption, ...]] = {}
+    lost = set(back)
     for service in plan.services:
-        options = _modes(service, back, setter, declared)
+        options = _modes(service, lost, back, who, declared)
         if options:
             modes[service.id] = options
             actions[service.id] = "failover" if options[0].mode == "failover" else "restore"
@@ -239,34 +269,46 @@ def _analyse_timed(
 
 def _modes(
     service: Service,
+    lost: set[str],
     back: dict[str, float],
-    setter: dict[str, str | None],
+    who: Callable[[str], str | None],
     declared: float,
 ) -> tuple[ModeOption, ...]:
-    """The available modes of a service's task (none: it needs no task)."""
-    if not service.servers and not service.standby_servers:
+    """The available modes of a service's task (none: it needs no task).
+
+    The options hold the service's own needs dicts (results copy them).
+    """
+    servers = service.servers
+    if not servers and not service.standby_servers:
         return ()
-    active = list(dict.fromkeys(service.servers))
-    up = sum(1 for s in active if s not in back)
     need = service.min_instances
+    # The common case in a large scenario: every server lost, no set to build.
+    up = 0 if lost.issuperset(servers) else len(set(servers).difference(lost))
     if up >= need:
         return ()
     options: list[ModeOption] = []
     if service.failover_minutes is not None:
-        standby = len(set(service.standby_servers).difference(back))
+        standby = _surviving(service.standby_servers, lost)
         if up + standby >= need:
             release = 0 if service.automatic_failover else declared
             needs = service.failover_needs if service.failover_needs is not None else service.needs
-            options.append(ModeOption("failover", service.failover_minutes, dict(needs), release))
-    if service.restart_minutes is not None and len(active) >= need > 0:
-        times = sorted((back.get(s, 0), s) for s in active)
-        t_back, server = times[need - 1]
-        if math.isfinite(t_back):
-            needs = service.restart_needs if service.restart_needs is not None else service.needs
-            release = max(declared, t_back)
-            by = setter.get(server) if t_back > declared else None
-            options.append(ModeOption("restart", service.restart_minutes, dict(needs), release, by))
-    options.append(ModeOption("restore", service.restore_minutes, dict(service.needs), declared))
+            options.append(ModeOption("failover", service.failover_minutes, needs, release))
+    if service.restart_minutes is not None:
+        distinct = set(servers)
+        if len(distinct) >= need > 0:
+            t_back = sorted([back.get(s, 0) for s in distinct])[need - 1]
+            if math.isfinite(t_back):
+                needs = (
+                    service.restart_needs if service.restart_needs is not None else service.needs
+                )
+                by = None
+                if t_back > declared:
+                    # The failed item that brings back the server whose return sets T_back
+                    # (the first in the service's list among equals, for determinism).
+                    by = who(next(s for s in servers if back.get(s, 0) == t_back))
+                release = max(declared, t_back)
+                options.append(ModeOption("restart", service.restart_minutes, needs, release, by))
+    options.append(ModeOption("restore", service.restore_minutes, service.needs, declared))
     return tuple(options)
 
 

@@ -24,20 +24,39 @@ and the componentwise smallest demand of its modes (docs/engine.md, "Lower bound
 
 from __future__ import annotations
 
-from bisect import bisect_right
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from typing import NamedTuple
 
 from planner.engine.bounds import group_bounds, makespan_bound
-from planner.engine.rcpsp import Objective, Problem, Schedule, _lft_order, default_effort, solve
-from planner.engine.sgs import compile_problem, time_scale, to_units
+from planner.engine.rcpsp import (
+    Objective,
+    Problem,
+    Schedule,
+    _lft_order,
+    default_effort,
+    solve_compiled,
+)
+from planner.engine.sgs import (
+    Compiled,
+    _Profile,
+    _reserve,
+    _window,
+    compile_problem,
+    time_scale,
+    to_units,
+)
 
 Key = tuple[int, ...]
 
 
-@dataclass(frozen=True)
-class ModeSpec:
-    """One mode of a task: its duration, demand per resource and earliest start."""
+class ModeSpec(NamedTuple):
+    """One mode of a task: its duration, demand per resource and earliest start.
+
+    A tuple of numbers and a tuple of ints: the cyclic garbage collector stops tracking
+    it at its first look, so thousands of them do not bring full collections of a large
+    plan's heap closer.
+    """
 
     duration: float
     demand: tuple[int, ...]
@@ -83,10 +102,18 @@ def relaxed(problem: MultiModeProblem) -> Problem:
     earlier, usage only drops, starts stay after the earliest release), so this problem's
     optimum, and every lower bound of it, is at most the multi-mode optimum.
     """
-    nres = len(problem.capacities)
-    durations = [min(m.duration for m in ms) for ms in problem.modes]
-    demands = [tuple(min(m.demand[r] for m in ms) for r in range(nres)) for ms in problem.modes]
-    releases = [min(m.release for m in ms) for ms in problem.modes]
+    durations: list[float] = []
+    demands: list[tuple[int, ...]] = []
+    releases: list[float] = []
+    for ms in problem.modes:
+        if len(ms) == 1:
+            durations.append(ms[0].duration)
+            demands.append(ms[0].demand)
+            releases.append(ms[0].release)
+        else:
+            durations.append(min([m.duration for m in ms]))
+            demands.append(tuple(map(min, *[m.demand for m in ms])))
+            releases.append(min([m.release for m in ms]))
     return _with_releases(problem, durations, demands, releases)
 
 
@@ -157,95 +184,163 @@ def multi_mode_sgs(
 ) -> tuple[list[float], list[int]]:
     """Serial SGS choosing each task's mode as it is placed: the earliest finish given the
     tasks already placed (ties: the first mode). Returns (starts, modes) in the plan's
-    minutes. ``order`` must be precedence-feasible."""
+    minutes. ``order`` must be precedence-feasible.
+
+    The resource profiles are those of the single-mode SGS on large problems (one per
+    resource, in blocks, with skip pointers: :class:`planner.engine.sgs._Profile`); each
+    mode asks every resource it holds for its earliest window without taking it, and
+    only the chosen mode's window is reserved.
+    """
     sc = _Scale(problem)
-    caps = problem.capacities
-    nres = len(caps)
     n = len(problem.modes)
-    # Free capacity as a step function per resource: breakpoints and free units after each.
-    times: list[list[int]] = [[0] for _ in range(nres)]
-    free: list[list[int]] = [[c] for c in caps]
+    profiles = [_Profile(cap) for cap in problem.capacities]
     fin = [0] * n
     start = [0] * n
     chosen = [0] * n
-    modes_u = [
-        [(sc.units(m.duration), m.demand, sc.units(m.release)) for m in ms] for ms in problem.modes
-    ]
+    held_of: dict[tuple[int, ...], tuple[tuple[int, int], ...]] = {}
+    for ms in problem.modes:
+        for m in ms:
+            if m.demand not in held_of:
+                held_of[m.demand] = tuple([(r, x) for r, x in enumerate(m.demand) if x])
+    if sc.scale == 1:
+        modes_u = [
+            [(int(m.duration), held_of[m.demand], int(m.release)) for m in ms]
+            for ms in problem.modes
+        ]
+    else:
+        units = sc.units
+        modes_u = [
+            [(units(m.duration), held_of[m.demand], units(m.release)) for m in ms]
+            for ms in problem.modes
+        ]
+    preds = problem.predecessors
     for j in order:
         es = 0
-        for i in problem.predecessors[j]:
+        for i in preds[j]:
             if fin[i] > es:
                 es = fin[i]
-        best: tuple[int, int, int] | None = None  # (finish, start, mode)
-        for k, (d, q, rel) in enumerate(modes_u[j]):
-            t = max(es, rel)
-            if d > 0:
-                t = _earliest(times, free, q, t, d)
-            if best is None or t + d < best[0]:
-                best = (t + d, t, k)
-        assert best is not None
-        f, t, k = best
-        d, q, _rel = modes_u[j][k]
+        options = modes_u[j]
+        best_f = best_t = best_k = -1
+        for k, (d, held, rel) in enumerate(options):
+            t = es if es > rel else rel
+            if d > 0 and held:
+                t = _earliest(profiles, held, t, d)
+            if best_k < 0 or t + d < best_f:
+                best_f, best_t, best_k = t + d, t, k
+        d, held, _rel = options[best_k]
         if d > 0:
-            for r, x in enumerate(q):
-                if x:
-                    _take(times[r], free[r], t, t + d, x)
-        start[j], fin[j], chosen[j] = t, f, k
-    return [s / sc.scale if sc.scale != 1 else s for s in start], chosen
+            for r, x in held:
+                _reserve(profiles[r], best_t, best_f, x)
+        start[j], fin[j], chosen[j] = best_t, best_f, best_k
+    if sc.scale == 1:
+        return list(start), chosen
+    return [s / sc.scale for s in start], chosen
 
 
-def _earliest(
-    times: list[list[int]], free: list[list[int]], q: tuple[int, ...], t: int, d: int
-) -> int:
-    """Earliest start >= t at which every resource r has q[r] free units for d units."""
-    held = [r for r, x in enumerate(q) if x]
+def _earliest(profiles: list[_Profile], held: tuple[tuple[int, int], ...], t: int, d: int) -> int:
+    """Earliest start >= t at which every held resource has its units free for d units:
+    round robin until every profile accepts the same start (as ``sgs._pool_sgs``)."""
     accepted = 0
     k = 0
-    while held and accepted < len(held):
-        r = held[k]
-        t2 = _fit(times[r], free[r], q[r], t, d)
+    m = len(held)
+    while accepted < m:
+        r, q = held[k]
+        p = profiles[r]
+        t2 = _window(p, t, d, q) if t < p.times[-1][-1] else t
         if t2 == t:
             accepted += 1
         else:
             t = t2
             accepted = 1
-        k = (k + 1) % len(held)
+        k = k + 1 if k + 1 < m else 0
     return t
 
 
-def _fit(times: list[int], free: list[int], q: int, t: int, d: int) -> int:
-    """Earliest start >= t of a window of length d with q free units (last segment: full)."""
-    i = bisect_right(times, t) - 1
-    n = len(times)
-    while True:
-        if free[i] < q:
-            i += 1
-            t = times[i]  # the last segment is at full capacity, so it exists
-            continue
-        k = i + 1
-        while k < n and times[k] < t + d and free[k] >= q:
-            k += 1
-        if k == n or times[k] >= t + d:
-            return t
-        i = k
+def _same_graph(
+    c: Compiled, durations: Sequence[float], demands: Sequence[tuple[int, ...]]
+) -> Compiled | None:
+    """``c`` with other durations and demands on the same precedence graph (None when
+    they need another time quantum): what :func:`~planner.engine.sgs.compile_problem`
+    would give, without building the graph, its order and its checks again."""
+    if time_scale(durations) != c.scale:
+        return None
+    scale = c.scale
+    dur = [to_units(d, scale) for d in durations]
+    caps = c.capacities
+    bits = max(caps, default=1).bit_length() + 1
+    packed: dict[tuple[int, ...], tuple[int, tuple[tuple[int, int], ...]]] = {}
+    req = [0] * c.n
+    uses: list[tuple[tuple[int, int], ...]] = [()] * c.n
+    for j, q in enumerate(demands):
+        got = packed.get(q)
+        if got is None:
+            held = tuple([(r, x) for r, x in enumerate(q) if x])
+            value = 0
+            for r, x in held:
+                value |= x << (r * bits)
+            got = packed[q] = (value, held)
+        if dur[j] > 0 and got[1]:
+            req[j], uses[j] = got
+    head = [0] * c.n
+    for j in c.topo:
+        h = 0
+        for i in c.preds[j]:
+            f = head[i] + dur[i]
+            if f > h:
+                h = f
+        head[j] = h
+    tail = [0] * c.n
+    succs = c.succs
+    for j in reversed(c.topo):
+        t = 0
+        for k in succs[j]:
+            x = dur[k] + tail[k]
+            if x > t:
+                t = x
+        tail[j] = t
+    cp = max([h + d for h, d in zip(head, dur, strict=True)], default=0)
+    return replace(
+        c,
+        dur=dur,
+        demands=list(demands),
+        int_output=all(type(d) is int for d in durations),
+        req=req,
+        uses=uses,
+        head=head,
+        tail=tail,
+        cp=cp,
+    )
 
 
-def _take(times: list[int], free: list[int], t: int, end: int, q: int) -> None:
-    for x in (t, end):
-        i = bisect_right(times, x) - 1
-        if times[i] != x:
-            times.insert(i + 1, x)
-            free.insert(i + 1, free[i])
-    a = bisect_right(times, t) - 1
-    b = bisect_right(times, end) - 1
-    for m in range(a, b):
-        free[m] -= q
+def _compile_fixed(
+    problem: MultiModeProblem, choice: Sequence[int], like: Compiled, releases: Sequence[float]
+) -> Compiled:
+    """The compiled problem of ``choice``; on ``like``'s graph when the releases match."""
+    specs = [problem.modes[j][m] for j, m in enumerate(choice)]
+    if all(s.release == r for s, r in zip(specs, releases, strict=True)):
+        n = len(specs)
+        durations = [s.duration for s in specs] + like_durations(like, n)
+        demands = [s.demand for s in specs] + list(like.demands[n:])
+        same = _same_graph(like, durations, demands)
+        if same is not None:
+            return same
+    return compile_problem(fixed(problem, choice))
+
+
+def like_durations(c: Compiled, n: int) -> list[float]:
+    """The dummies' durations (the releases) of a compiled problem with n real tasks."""
+    return [c.from_units(d) for d in c.dur[n:]]
 
 
 def lower_bound_units(problem: MultiModeProblem) -> tuple[int, list[int], int]:
     """(makespan bound, group bounds, scale) of the relaxed problem (see :func:`relaxed`)."""
     c = compile_problem(relaxed(problem))
     return makespan_bound(c), group_bounds(c), c.scale
+
+
+def _relaxed_bound(problem: MultiModeProblem) -> tuple[Compiled, tuple[int, list[int], int]]:
+    c = compile_problem(relaxed(problem))
+    return c, (makespan_bound(c), group_bounds(c), c.scale)
 
 
 def solve_modes(
@@ -261,40 +356,60 @@ def solve_modes(
     n = len(problem.modes)
     sc = _Scale(problem)
     budget = default_effort(n) if effort is None else max(1, int(effort))
+    c_r, bound = _relaxed_bound(problem)
+    lb, _gb, lb_scale = bound
+    relaxed_releases = [min([m.release for m in ms]) for ms in problem.modes]
     choice_a = earliest_modes(problem)
-    prob_a = fixed(problem, choice_a)
-    single = all(len(ms) == 1 for ms in problem.modes)
-    if single:
-        sched = solve(prob_a, objective=objective, effort=budget, seed=seed)
-        return _finish(problem, sc, sched, choice_a, objective, sched.schedules_evaluated)
-    c_a = compile_problem(prob_a)
+    c_a = _compile_fixed(problem, choice_a, c_r, relaxed_releases)
+
+    def in_units(c: Compiled) -> int:
+        # The relaxed bound in c's quantum, rounded up: c's optimum is an integer there.
+        return -(-lb * c.scale // lb_scale)
+
+    if all(len(ms) == 1 for ms in problem.modes):
+        sched = solve_compiled(c_a, objective, budget, seed, lb=in_units(c_a))
+        return _finish(problem, sc, bound, sched, choice_a, objective, sched.schedules_evaluated)
     order = [j for j in _lft_order(c_a) if j < n]
     starts_b, choice_b = multi_mode_sgs(problem, order)
-    if choice_b == choice_a:
-        # One problem: candidate B's schedule is one more seed of the same search.
-        sched = solve(prob_a, objective, budget, seed, seed_starts=_padded(prob_a, starts_b))
-        return _finish(problem, sc, sched, choice_a, objective, sched.schedules_evaluated + 1)
-    sched_a = solve(prob_a, objective, budget - budget // 2, seed)
-    prob_b = fixed(problem, choice_b)
-    sched_b = solve(
-        prob_b, objective, max(1, budget // 2), seed, seed_starts=_padded(prob_b, starts_b)
-    )
-    used = sched_a.schedules_evaluated + sched_b.schedules_evaluated + 1
+    budget_b = budget // 2
+    sched_a = solve_compiled(c_a, objective, budget - budget_b, seed, lb=in_units(c_a))
+    if budget_b < 2:
+        # No budget to improve it: candidate B is the multi-mode pass's own schedule.
+        ms_b = max(
+            (
+                s + problem.modes[j][m].duration
+                for j, (s, m) in enumerate(zip(starts_b, choice_b, strict=True))
+            ),
+            default=0,
+        )
+        sched_b = Schedule(tuple(starts_b), ms_b, 0, False, sched_a.method, 1)
+        used = sched_a.schedules_evaluated + 1
+    else:
+        c_b = (
+            c_a
+            if choice_b == choice_a
+            else _compile_fixed(problem, choice_b, c_r, relaxed_releases)
+        )
+        sched_b = solve_compiled(
+            c_b, objective, budget_b, seed, _padded(c_b.n, starts_b), lb=in_units(c_b)
+        )
+        used = sched_a.schedules_evaluated + sched_b.schedules_evaluated + 1
     key_a = _key(problem, sc, sched_a.starts[:n], choice_a, objective)
     key_b = _key(problem, sc, sched_b.starts[:n], choice_b, objective)
     if key_b < key_a:
-        return _finish(problem, sc, sched_b, choice_b, objective, used)
-    return _finish(problem, sc, sched_a, choice_a, objective, used)
+        return _finish(problem, sc, bound, sched_b, choice_b, objective, used)
+    return _finish(problem, sc, bound, sched_a, choice_a, objective, used)
 
 
-def _padded(prob: Problem, starts: Sequence[float]) -> list[float]:
+def _padded(size: int, starts: Sequence[float]) -> list[float]:
     """Starts of the real tasks followed by the dummies' (all at 0)."""
-    return [*starts, *([0] * (len(prob.durations) - len(starts)))]
+    return [*starts, *([0] * (size - len(starts)))]
 
 
 def _finish(
     problem: MultiModeProblem,
     sc: _Scale,
+    bound_units: tuple[int, list[int], int],
     sched: Schedule,
     choice: Sequence[int],
     objective: Objective,
@@ -303,7 +418,7 @@ def _finish(
 ) -> ModeSchedule:
     """The schedule of the real tasks with the relaxed bound and the proof against it."""
     n = len(problem.modes)
-    lb, gb, lb_scale = lower_bound_units(problem)
+    lb, gb, lb_scale = bound_units
     starts = sched.starts[:n]
     key = _key(problem, sc, starts, choice, objective)
     # The bounds are in the relaxed problem's quantum: compare exactly as fractions.

@@ -158,23 +158,40 @@ def solve(
 
     ``effort`` is the budget in schedules (SGS passes), default :func:`default_effort`.
     The LFT schedule is the first candidate, so the result is never worse than
-    :func:`lft_serial`. ``seed_starts``, a feasible schedule, adds its start order as
-    the second candidate: the serial SGS of that order starts no task later, so the
-    result is never worse than that schedule either. Stops early when every objective
-    component reaches its lower bound. Deterministic for a given (problem, objective, effort, seed).
+    :func:`lft_serial` (with ``seed_starts`` and a budget of more than one pass).
+    ``seed_starts``, a feasible schedule, adds its start order as the first candidate:
+    the serial SGS of that order starts no task later, so the result is never worse than
+    that schedule either. Stops early when every objective
+    component reaches its lower bound. Deterministic for a given (problem, objective,
+    effort, seed).
     """
     if objective not in ("time", "tiers"):
         raise ValueError(f"unknown objective {objective!r}")
-    c = compile_problem(problem)
+    return solve_compiled(compile_problem(problem), objective, effort, seed, seed_starts)
+
+
+def solve_compiled(
+    c: Compiled,
+    objective: Objective = "time",
+    effort: int | None = None,
+    seed: int = 0,
+    seed_starts: Sequence[float] | None = None,
+    lb: int | None = None,
+) -> Schedule:
+    """:func:`solve` on a compiled problem; ``lb``, a valid makespan bound in its units,
+    saves computing :func:`~planner.engine.bounds.makespan_bound` (the multi-mode
+    scheduler passes the bound of its relaxed problem)."""
     budget = default_effort(c.n) if effort is None else max(1, int(effort))
-    lb = makespan_bound(c)
+    if lb is None:
+        lb = makespan_bound(c)
     # The target only stops a search early; a single pass has nothing to stop, and for
     # "time" the group bounds matter only once the makespan meets its bound.
     target = targets(c, objective, lb) if budget > 1 else None
     search = GeneticSearch(c, objective, budget, seed, target)
     seeds = [_lft_order(c)]
     if seed_starts is not None:
-        seeds.append(order_by_start([to_units(v, c.scale) for v in seed_starts], c.rank))
+        # First, so that even a budget of one pass keeps the given schedule's quality.
+        seeds.insert(0, order_by_start([to_units(v, c.scale) for v in seed_starts], c.rank))
     if objective == "tiers" and c.groups:
         tr = tier_rank(c)
         lft = c.lft()
