@@ -69,7 +69,7 @@ def plan_to_json(plan: Plan) -> str:
 
 
 def records_to_json(records: dict[str, Any]) -> str:
-    """Format-v1 records as canonical JSON text (2-space indent, UTF-8, final newline)."""
+    """Plan records as canonical JSON text (2-space indent, UTF-8, final newline)."""
     return json.dumps(records, ensure_ascii=False, indent=2, allow_nan=False) + "\n"
 
 

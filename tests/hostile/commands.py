@@ -8,6 +8,7 @@ import stat
 from pathlib import Path
 
 from planner.model import Plan, Pool, Rack, Scenario, Server, Service, Site
+from planner.model.plan import Domain
 from tests.hostile.harness import (
     Outcome,
     assert_behaved,
@@ -25,9 +26,13 @@ def sample_plan() -> Plan:
     return Plan(
         name="판교 sample",
         sites=[Site("pangyo", "판교", x=0, y=0, width=400, height=300), Site("gasan", "가산")],
-        racks=[Rack("r1", "pangyo", "Rack 1"), Rack("r2", "gasan", "Rack 2", units=20)],
+        domains=[Domain("p1", "Feed 1", "power", site="pangyo", notes="UPS A")],
+        racks=[
+            Rack("r1", "pangyo", "Rack 1", domains=["p1"]),
+            Rack("r2", "gasan", "Rack 2", units=20),
+        ],
         servers=[
-            Server("s1", "r1", "db-1", position=1, height=2),
+            Server("s1", "r1", "db-1", position=1, height=2, domains=["p1"]),
             Server("s2", "r1", "web-1", position=3),
             Server("s3", "r2", "db-2", position=1, height=2),
         ],
@@ -40,6 +45,10 @@ def sample_plan() -> Plan:
                 rto_minutes=60,
                 restore_minutes=30,
                 failover_minutes=5,
+                failover_needs={"crew": 2},
+                automatic_failover=True,
+                restart_minutes=15,
+                restart_needs={"crew": 1},
                 servers=["s1"],
                 standby_servers=["s3"],
                 needs={"crew": 1},
@@ -52,7 +61,15 @@ def sample_plan() -> Plan:
             ),
             Service("web", "Web", tier=1, restore_minutes=10, servers=["s2"], depends_on=["db"]),
         ],
-        scenarios=[Scenario("fire", "Pangyo fire", ["pangyo"])],
+        scenarios=[
+            Scenario(
+                "fire",
+                "Pangyo fire",
+                ["pangyo", "p1"],
+                returns={"p1": 1380},
+                declared_after_minutes=40,
+            )
+        ],
         notes="notes",
         extra={"x-tool": {"rev": 3}},
     )

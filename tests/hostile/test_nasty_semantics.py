@@ -162,7 +162,7 @@ def _numbers() -> list[Case]:
     ]
 
 
-_KINDS = ("sites", "racks", "servers", "pools", "services", "scenarios")
+_KINDS = ("sites", "domains", "racks", "servers", "pools", "services", "scenarios")
 
 
 def _names_and_ids() -> list[Case]:

@@ -42,7 +42,7 @@ _REMOVAL_ORDER = ("server", "rack", "domain", "site", "service", "pool", "scenar
 def new_id(plan: Plan, kind: str, prefix: str, *, taken: Collection[str] = ()) -> str:
     """``prefix`` followed by the smallest number from 1 that makes an unused id.
 
-    Unused means: not in the namespace of ``kind`` (sites, racks and servers share
+    Unused means: not in the namespace of ``kind`` (sites, domains, racks and servers share
     one) and not in ``taken`` (ids already handed out for the same gesture).
     """
     check_kind(kind)
@@ -306,7 +306,7 @@ def paste_items(
     fresh: dict[str, dict[str, str]] = {kind: {} for kind in ITEM_KINDS}
     handed_out: dict[str, set[str]] = {kind: set() for kind in ITEM_KINDS}
     for kind in ITEM_KINDS:
-        # Sites, racks and servers draw from one namespace, so they share handed_out.
+        # Sites, domains, racks and servers draw from one namespace, so they share handed_out.
         taken = handed_out["site"] if kind in LOCATION_KINDS else handed_out[kind]
         for item in by_kind[kind]:
             if item.id not in fresh[kind]:
