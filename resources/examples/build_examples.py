@@ -10,9 +10,12 @@ data-centre fire and its assumptions are written down in README.md beside this f
 ``pangyo`` is the company as it was: a primary site in Pangyo, standbys in Anyang and
 data copies in Gasan, with the operations tooling (the console that promotes
 standbys, deployment, monitoring), the media object storage and the login session
-cache in Pangyo only. ``pangyo-after`` is the same company after the fixes announced
-in December 2022: a new owned site in Ansan, the control plane and storage active in
-three sites.
+cache in Pangyo only. Pangyo's racks hang off three power feeds (rack groups); the
+fire scenario fails the three feeds and brings them back at 23, 30 and 86 hours, after
+a 40-minute declaration, with every failover switched by hand: the replay of
+``pangyo-2022-milestones.json``. ``pangyo-after`` is the same company after the fixes
+announced in December 2022: a new owned site in Ansan, the control plane and storage
+active in three sites, database promotion automated.
 
 Every number is an integer on purpose: the files are canonical as written.
 """
@@ -28,7 +31,16 @@ HERE = Path(__file__).resolve().parent
 if str(HERE.parent.parent) not in sys.path:  # run as a script from a source checkout
     sys.path.insert(0, str(HERE.parent.parent))
 
-from planner.model.plan import Plan, Pool, Rack, Scenario, Server, Service, Site  # noqa: E402
+from planner.model.plan import (  # noqa: E402
+    Domain,
+    Plan,
+    Pool,
+    Rack,
+    Scenario,
+    Server,
+    Service,
+    Site,
+)
 from planner.storage import save_plan  # noqa: E402
 
 OUTPUTS = ("pangyo", "pangyo-after")
@@ -71,6 +83,33 @@ SITE_BOXES: dict[str, tuple[int, int]] = {
 }
 SITE_SIZE = (640, 460)
 
+# ------------------------------------------------------------------ power domains
+
+# The three rack groups of Pangyo, each on its own power feed. In 2022 power came back
+# to the building in stages; the return times are in the fire scenario (README.md).
+# domain id -> (name, notes)
+DOMAINS: dict[str, tuple[str, str]] = {
+    "pangyo-power-a": (
+        "판교 전원 A / Pangyo power feed A (accounts & payments)",
+        "Feeds rack PG-A03. The first group to get power back after the fire.",
+    ),
+    "pangyo-power-b": (
+        "판교 전원 B / Pangyo power feed B (storage & portal)",
+        "Feeds rack PG-A04: the media object storage and the portal.",
+    ),
+    "pangyo-power-c": (
+        "판교 전원 C / Pangyo power feed C (operations, messaging & mail)",
+        "Feeds racks PG-A01 and PG-A02, the hall nearest the burnt battery room: the last "
+        "to get power back.",
+    ),
+}
+POWER_OF_RACK: dict[str, str] = {
+    "pg-a01": "pangyo-power-c",
+    "pg-a02": "pangyo-power-c",
+    "pg-a03": "pangyo-power-a",
+    "pg-a04": "pangyo-power-b",
+}
+
 # rack id -> (site, name, notes)
 RACKS: dict[str, tuple[str, str, str | None]] = {
     "pg-a01": (
@@ -78,7 +117,11 @@ RACKS: dict[str, tuple[str, str, str | None]] = {
         "PG-A01 운영 / operations",
         "Operations console, deployment, monitoring, configuration and the API gateway.",
     ),
-    "pg-a02": ("pangyo", "PG-A02 메시징 / messaging", None),
+    "pg-a02": (
+        "pangyo",
+        "PG-A02 메시징·메일 / messaging & mail",
+        "Messaging, the business channels, both mail systems and the chat drawer.",
+    ),
     "pg-a03": (
         "pangyo",
         "PG-A03 계정·결제 / accounts & payments",
@@ -122,6 +165,12 @@ BEFORE_SERVERS: dict[str, list[tuple[str, str, int]]] = {
         ("pg-mq-02", "message queue", 1),
         ("pg-mq-03", "message queue", 1),
         ("pg-push-01", "push notifications", 1),
+        ("pg-chan-01", "business channels", 1),
+        ("pg-chan-02", "business channels", 1),
+        ("pg-app-02", "chat drawer", 1),
+        ("pg-mail-01", "portal mail front end", 1),
+        ("pg-mail-02", "portal mail store", 4),
+        ("pg-tmail-01", "messenger mail", 4),
     ],
     "pg-a03": [
         ("pg-db-03", "account database", 2),
@@ -137,7 +186,6 @@ BEFORE_SERVERS: dict[str, list[tuple[str, str, int]]] = {
         ("pg-shop-03", "emoticon shop", 1),
         ("pg-mob-01", "taxi hailing", 1),
         ("pg-mob-02", "taxi hailing", 1),
-        ("pg-app-02", "chat drawer", 1),
         ("pg-app-03", "support tools", 1),
     ],
     "pg-a04": [
@@ -145,8 +193,6 @@ BEFORE_SERVERS: dict[str, list[tuple[str, str, int]]] = {
         ("pg-obj-02", "media object storage", 4),
         ("pg-obj-03", "media object storage", 4),
         ("pg-obj-04", "media object storage", 4),
-        ("pg-mail-02", "mail store", 4),
-        ("pg-mail-01", "mail front end", 1),
         ("pg-media-01", "media front end", 1),
         ("pg-media-02", "media front end", 1),
         ("pg-search-01", "search", 1),
@@ -243,8 +289,10 @@ AFTER_SERVERS: dict[str, list[tuple[str, str, int]]] = {
         ("an-obj-02", "media object storage", 4),
         ("an-obj-03", "media object storage", 4),
         ("an-obj-04", "media object storage", 4),
-        ("an-mail-02", "mail store", 4),
-        ("an-mail-01", "mail front end", 1),
+        ("an-mail-02", "portal mail store", 4),
+        ("an-mail-01", "portal mail front end", 1),
+        ("an-tmail-01", "messenger mail replica", 4),
+        ("an-chan-01", "business channels", 1),
         ("an-media-01", "media front end", 1),
         ("an-search-01", "search replica", 1),
     ],
@@ -304,6 +352,9 @@ class Spec:
     steps: list[str]
     notes: str | None = None
     failover: int | None = None
+    automatic: bool = False  # fails over without waiting for the declaration
+    restart: int | None = None  # restart in place once its servers have power again
+    restart_needs: dict[str, int] | None = None  # None: the same as needs
     servers: list[str] = field(default_factory=list)
     standby: list[str] = field(default_factory=list)
     min_instances: int = 1
@@ -614,8 +665,11 @@ def _specs_before() -> list[Spec]:
                 "Stream the latest copy from the Gasan vault",
                 "Verify object counts and checksums",
             ],
-            notes="Pangyo-only. Copies exist in Gasan, but several hundred TB must be copied "
-            "back before photos and videos can be served again.",
+            notes="Pangyo-only. Copies exist in Gasan, but about 200 TB must be copied back "
+            "(23 hours) before photos and videos can be served elsewhere; once its own feed "
+            "is back the cluster starts in place and checks its disks in an hour.",
+            restart=60,
+            restart_needs={"storage-eng": 1},
             servers=_nums("pg-obj", 4),
             min_instances=2,
             needs={"restore-streams": 2, "storage-eng": 1},
@@ -630,6 +684,7 @@ def _specs_before() -> list[Spec]:
             "media",
             ["Promote the Anyang media front end", "Send a photo and a video in a test chat"],
             failover=60,
+            restart=15,
             servers=["pg-media-01", "pg-media-02"],
             standby=["ay-media-01"],
             needs={"oncall": 1},
@@ -646,12 +701,15 @@ def _specs_before() -> list[Spec]:
                 "Promote the Anyang payment servers",
                 "Reconcile in-flight transactions with the card networks",
             ],
+            notes="Its own systems have standbys in Anyang, but every payment is certified "
+            "through the messenger's accounts: nothing can be paid before login is back.",
             failover=60,
+            restart=30,
             servers=["pg-pay-01", "pg-pay-02"],
             standby=["ay-pay-01", "ay-pay-02"],
             min_instances=2,
             needs={"oncall": 1, "dba": 1},
-            depends_on=["account-db", "api-gateway", "config"],
+            depends_on=["account-db", "api-gateway", "config", "login"],
         ),
         Spec(
             "gifts",
@@ -690,6 +748,7 @@ def _specs_before() -> list[Spec]:
             "mobility",
             ["Promote the Anyang dispatch servers", "Call a test ride in Seoul and Busan"],
             failover=45,
+            restart=30,
             servers=["pg-mob-01", "pg-mob-02"],
             standby=["ay-mob-01", "ay-mob-02"],
             min_instances=2,
@@ -758,47 +817,102 @@ def _specs_before() -> list[Spec]:
             720,
             "portal",
             ["Deploy a new community server in Anyang", "Restore boards and attachments"],
+            restart=30,
+            restart_needs={"oncall": 1},
             servers=["pg-web-02"],
             needs={"restore-streams": 1, "storage-eng": 1},
             depends_on=["deploy", "media-storage", "login"],
         ),
         Spec(
             "mail-store",
-            "메일 저장소 / mail store",
+            "메일 저장소 / portal mail store",
             2,
             1440,
-            4320,
+            6660,
             "mail",
             [
                 "Build a new mail store in Anyang",
                 "Restore mailboxes from the Gasan vault",
                 "Replay the mail queued by senders",
             ],
-            notes="Pangyo-only and about 1 PB: restoring it is the longest task of the fire.",
+            notes="Pangyo-only and about 1 PB: copying it back over two 10 Gbit/s streams "
+            "takes about 111 hours, longer than waiting for its power feed and checking "
+            "the store in place (30 minutes).",
+            restart=30,
+            restart_needs={"storage-eng": 1},
             servers=["pg-mail-02"],
             needs={"restore-streams": 2, "storage-eng": 1},
             depends_on=["deploy", "backup-vault"],
         ),
         Spec(
             "mail",
-            "메일 / mail",
+            "메일 / portal mail",
             2,
             1440,
             120,
             "mail",
             ["Deploy the mail front end in Anyang", "Send and receive a test message"],
+            notes="The portal's mail (Daum Mail in 2022).",
+            restart=15,
             servers=["pg-mail-01"],
             needs={"oncall": 1},
             depends_on=["mail-store", "login"],
+        ),
+        Spec(
+            "talk-mail",
+            "톡메일 / messenger mail",
+            2,
+            1440,
+            2820,
+            "mail",
+            [
+                "Build a new mail store in Anyang",
+                "Copy the mailboxes from the Gasan vault (about 400 TB)",
+                "Send and receive a test message",
+            ],
+            notes="The messenger's own mail (Kakao Mail in 2022), Pangyo-only: about 400 TB, "
+            "copied back over two streams in 44 hours plus 3 hours to build and check.",
+            servers=["pg-tmail-01"],
+            needs={"restore-streams": 2, "storage-eng": 1},
+            depends_on=["deploy", "backup-vault", "login"],
+        ),
+        Spec(
+            "talk-channel",
+            "톡채널 / business channels",
+            1,
+            240,
+            5760,
+            "messaging",
+            [
+                "Power up the channel servers and check their store",
+                "Resend the notices queued by businesses",
+            ],
+            notes="Businesses' and public agencies' channels and notices, Pangyo-only. Rebuilding "
+            "it elsewhere (channels, chatbots, templates, several hundred TB) takes about 4 "
+            "days, so it waits for its power feed and restarts in place (assumed sizes).",
+            restart=40,
+            restart_needs={"oncall": 1},
+            servers=["pg-chan-01", "pg-chan-02"],
+            needs={"oncall": 1, "restore-streams": 2, "storage-eng": 1},
+            depends_on=["msg-delivery", "login", "deploy"],
         ),
         Spec(
             "drive",
             "톡서랍 / chat drawer",
             2,
             1440,
-            480,
+            8000,
             "storage",
-            ["Deploy the drawer service in Anyang", "Restore its index from the Gasan vault"],
+            [
+                "Power up the drawer's storage nodes",
+                "Let them re-check every object before serving",
+                "Open a saved chat and a saved file",
+            ],
+            notes="Users' saved chats, photos and files: about 600 TB, Pangyo-only. Copying it "
+            "from Gasan over one stream would take 133 hours; after the hard power-off its "
+            "nodes re-check every object in place, which takes about 40 hours (assumed).",
+            restart=2400,
+            restart_needs={"storage-eng": 1},
             servers=["pg-app-02"],
             needs={"restore-streams": 1, "storage-eng": 1},
             depends_on=["media-storage", "login"],
@@ -829,12 +943,14 @@ def _apply_fixes(specs: list[Spec]) -> list[Spec]:
         min_instances: int = 1,
         failover: int | None = None,
         notes: str | None = None,
+        automatic: bool = False,
     ) -> None:
         spec = by_id[service_id]
         spec.servers = servers
         spec.standby = list(standby)
         spec.min_instances = min_instances
         spec.failover = failover
+        spec.automatic = automatic
         if notes is not None:
             spec.notes = notes
 
@@ -866,6 +982,7 @@ def _apply_fixes(specs: list[Spec]) -> list[Spec]:
         ["ay-db-01", "ay-db-02", "an-db-01", "an-db-02"],
         min_instances=2,
         failover=15,
+        automatic=True,
         notes="Replicas in two other sites; promotion is automated and rehearsed quarterly.",
     )
     place(
@@ -879,6 +996,7 @@ def _apply_fixes(specs: list[Spec]) -> list[Spec]:
         ["pg-db-03"],
         ["ay-db-03", "an-db-03"],
         failover=15,
+        automatic=True,
         notes="Replicas in two other sites; promotion is automated and rehearsed quarterly.",
     )
     place(
@@ -901,6 +1019,31 @@ def _apply_fixes(specs: list[Spec]) -> list[Spec]:
         notes="Mailboxes replicated between Pangyo and Ansan.",
     )
     place("mail", ["pg-mail-01"], ["an-mail-01"], failover=30)
+    place("friends", ["pg-social-01", "ay-social-01"], notes="Active in Pangyo and Anyang.")
+    place(
+        "payments",
+        ["pg-pay-01", "pg-pay-02", "ay-pay-01", "ay-pay-02"],
+        min_instances=2,
+        notes="Active in Pangyo and Anyang, two servers each; either site carries the load.",
+    )
+    place(
+        "taxi",
+        ["pg-mob-01", "pg-mob-02", "ay-mob-01", "ay-mob-02"],
+        min_instances=2,
+        notes="Dispatch active in Pangyo and Anyang; either site carries the load.",
+    )
+    place(
+        "talk-channel",
+        ["pg-chan-01", "pg-chan-02", "an-chan-01"],
+        notes="Active in Pangyo and Ansan.",
+    )
+    place(
+        "talk-mail",
+        ["pg-tmail-01"],
+        ["an-tmail-01"],
+        failover=30,
+        notes="Mailboxes replicated to Ansan; the replica is promoted in 30 minutes.",
+    )
     place("search", _nums("pg-search", 2), ["ay-search-01", "an-search-01"], failover=60)
     place("cafe", ["pg-web-02"], ["ay-web-02"], failover=60)
     by_id["drive"].restore = 180
@@ -915,13 +1058,27 @@ def _apply_fixes(specs: list[Spec]) -> list[Spec]:
 
 # ------------------------------------------------------------------ scenarios
 
+HOUR = 60
+
+# The replay of 15 October 2022 (README.md): T+0 is 15:19, when the battery caught fire.
+FIRE_RETURNS: dict[str, int] = {
+    "pangyo-power-a": 23 * HOUR,  # 14:19 on the 16th
+    "pangyo-power-b": 30 * HOUR,  # 21:19 on the 16th
+    "pangyo-power-c": 86 * HOUR,  # 05:19 on the 19th (SK C&C: 100 % at about 05:00)
+}
+FIRE_DECLARED_AFTER = 40  # the operator learned of the fire about 40 minutes in
+
+# id, name, failed, notes; the fire also has returns and a declaration delay
 SCENARIOS: list[tuple[str, str, list[str], str]] = [
     (
         "pangyo-fire",
         "판교 데이터센터 화재 / Pangyo data centre fire",
-        ["pangyo"],
-        "A battery fire in the basement electrical room; the fire brigade cuts power to the "
-        "whole building. Every server in Pangyo is lost for the duration of the recovery.",
+        list(FIRE_RETURNS),
+        "15 October 2022, 15:19: a lithium-ion battery catches fire in the basement UPS room. "
+        "Power to the servers is cut, then to the whole building so that water can be used. "
+        "Power comes back feed by feed: PG-A03 after 23 hours, PG-A04 after 30, the "
+        "operations and messaging hall after 86. The on-call team declares the disaster "
+        "40 minutes in; every failover is switched by hand.",
     ),
     (
         "anyang-power",
@@ -987,6 +1144,10 @@ def build_plan(after: bool = False) -> Plan:
         plan.sites.append(
             Site(site_id, name, x=x, y=y, width=width, height=height, color=color, notes=notes)
         )
+    plan.domains = [
+        Domain(domain_id, name, "power", site="pangyo", notes=notes)
+        for domain_id, (name, notes) in DOMAINS.items()
+    ]
     servers = _servers(after)
     column: dict[str, int] = {}
     for rack_id, (site_id, name, notes) in RACKS.items():
@@ -995,8 +1156,17 @@ def build_plan(after: bool = False) -> Plan:
         index = column.get(site_id, 0)
         column[site_id] = index + 1
         x, y = SITE_BOXES[site_id]
+        domains = [POWER_OF_RACK[rack_id]] if rack_id in POWER_OF_RACK else []
         plan.racks.append(
-            Rack(rack_id, site_id, name, x=x + 30 + 150 * index, y=y + 70, notes=notes)
+            Rack(
+                rack_id,
+                site_id,
+                name,
+                domains=domains,
+                x=x + 30 + 150 * index,
+                y=y + 70,
+                notes=notes,
+            )
         )
         position = 1
         for server_id, role, units in servers[rack_id]:
@@ -1027,6 +1197,9 @@ def build_plan(after: bool = False) -> Plan:
                 rto_minutes=spec.rto,
                 restore_minutes=spec.restore,
                 failover_minutes=spec.failover,
+                automatic_failover=spec.automatic,
+                restart_minutes=spec.restart,
+                restart_needs=None if spec.restart_needs is None else dict(spec.restart_needs),
                 servers=list(spec.servers),
                 standby_servers=list(spec.standby),
                 min_instances=spec.min_instances,
@@ -1041,10 +1214,13 @@ def build_plan(after: bool = False) -> Plan:
                 y=y,
             )
         )
-    plan.scenarios = [
-        Scenario(scenario_id, name, list(failed), notes=notes)
-        for scenario_id, name, failed, notes in SCENARIOS
-    ]
+    plan.scenarios = []
+    for scenario_id, name, failed, notes in SCENARIOS:
+        scenario = Scenario(scenario_id, name, list(failed), notes=notes)
+        if scenario_id == "pangyo-fire":
+            scenario.returns = dict(FIRE_RETURNS)
+            scenario.declared_after_minutes = FIRE_DECLARED_AFTER
+        plan.scenarios.append(scenario)
     return plan
 
 
@@ -1060,10 +1236,12 @@ def _plan_notes(after: bool) -> str:
     return (
         "Fictional company modelled on the October 2022 Pangyo data-centre fire. Standbys "
         "exist in Anyang for most services, but the console that promotes them, deployment "
-        "and monitoring live only in Pangyo, and so do the media object storage and the "
-        "login session cache. Durations are chosen so that the fire reproduces the publicly "
-        "reported shape: messages after about 10 hours, login after about 18, photos and "
-        "videos after about 34, mail days later. Assumptions in resources/examples/README.md."
+        "and monitoring live only in Pangyo, and so do the media object storage, the login "
+        "session cache, both mail systems, the business channels and the chat drawer. "
+        "Pangyo's racks hang off three power feeds that come back 23, 30 and 86 hours "
+        "after the fire. The fire scenario replays 2022: compare with "
+        "resources/examples/pangyo-2022-milestones.json; assumptions in "
+        "resources/examples/README.md."
     )
 
 
