@@ -170,17 +170,23 @@ def _key(
     choice: Sequence[int],
     objective: Objective,
 ) -> Key:
-    fin = [
-        sc.units(s) + sc.units(problem.modes[j][m].duration)
-        for j, (s, m) in enumerate(zip(starts, choice, strict=True))
-    ]
+    modes = problem.modes
+    if sc.scale == 1:
+        pairs = enumerate(zip(starts, choice, strict=True))
+        fin = [int(s + modes[j][m].duration) for j, (s, m) in pairs]
+    else:
+        units = sc.units
+        fin = [
+            units(s) + units(modes[j][m].duration)
+            for j, (s, m) in enumerate(zip(starts, choice, strict=True))
+        ]
     ms = max(fin, default=0)
     groups = [max((fin[j] for j in g), default=0) for g in problem.groups]
     return (*groups, ms) if objective == "tiers" else (ms, *groups)
 
 
 def multi_mode_sgs(
-    problem: MultiModeProblem, order: Sequence[int]
+    problem: MultiModeProblem, order: Sequence[int], sc: _Scale | None = None
 ) -> tuple[list[float], list[int]]:
     """Serial SGS choosing each task's mode as it is placed: the earliest finish given the
     tasks already placed (ties: the first mode). Returns (starts, modes) in the plan's
@@ -191,7 +197,8 @@ def multi_mode_sgs(
     mode asks every resource it holds for its earliest window without taking it, and
     only the chosen mode's window is reserved.
     """
-    sc = _Scale(problem)
+    if sc is None:
+        sc = _Scale(problem)
     n = len(problem.modes)
     profiles = [_Profile(cap) for cap in problem.capacities]
     fin = [0] * n
@@ -370,7 +377,7 @@ def solve_modes(
         sched = solve_compiled(c_a, objective, budget, seed, lb=in_units(c_a))
         return _finish(problem, sc, bound, sched, choice_a, objective, sched.schedules_evaluated)
     order = [j for j in _lft_order(c_a) if j < n]
-    starts_b, choice_b = multi_mode_sgs(problem, order)
+    starts_b, choice_b = multi_mode_sgs(problem, order, sc)
     budget_b = budget // 2
     sched_a = solve_compiled(c_a, objective, budget - budget_b, seed, lb=in_units(c_a))
     if budget_b < 2:

@@ -213,7 +213,7 @@ def build_task_graph(
     with a task of its own is waited for directly (its own start already waits for
     what lies behind it), one without is looked through. With ``modes`` (a scenario with
     time, :attr:`Impact.modes`) the graph also holds the multi-mode problem; its
-    ``problem`` is then each task in its first mode until :meth:`TaskGraph.with_choice`.
+    ``problem`` is then the v1 action of each task until :meth:`TaskGraph.with_choice`.
     """
     services = {s.id: s for s in plan.services}
     task_services = tuple([s.id for s in plan.services if s.id in actions])
@@ -314,8 +314,8 @@ def build_task_graph(
         capacities=problem.capacities,
         groups=problem.groups,
     )
-    graph = TaskGraph(problem, task_services, frontier, tuple(task_order), pools, options, multi)
-    return graph.with_choice([0] * len(task_services))
+    # ``problem`` stays the v1 actions' until a choice is made (with_choice).
+    return TaskGraph(problem, task_services, frontier, tuple(task_order), pools, options, multi)
 
 
 def compute(
