@@ -74,7 +74,7 @@ def test_steps_follow_the_schedule_order(built: tuple[Plan, RecoveryResult, byte
             found = procedure.find(f"{_flat(task.name)} ({task.id})", position)
         assert found >= position, f"step {n} {task.id} out of order"
         position = found
-    assert len(result.tasks) == 27
+    assert len(result.tasks) == 29
 
 
 def test_korean_and_markup_print_literally(built: tuple[Plan, RecoveryResult, bytes]) -> None:

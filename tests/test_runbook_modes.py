@@ -307,12 +307,11 @@ def test_impact_names_the_lost_domains(powered: tuple[Plan, RecoveryResult, str]
 
 def test_the_engine_chooses_the_modes_the_runbook_is_tested_with() -> None:
     """The hand-built result is what the engine computes for the plan, so the wording
-    tested above is the wording of a computed runbook. (``check=False``: the validation
-    of domains is the storage branch's, not merged here yet.)"""
+    tested above is the wording of a computed runbook."""
     from planner.engine.recovery import compute
 
     plan = powered_plan()
-    computed = compute(plan, "power", check=False)
+    computed = compute(plan, "power")
     by_hand = powered_result(plan)
     fields = ("state", "mode", "start", "finish", "earliest_start", "released_by", "waits_for")
     for mine, theirs in zip(by_hand.services, computed.services, strict=True):

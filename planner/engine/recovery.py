@@ -51,7 +51,7 @@ _HARMLESS_FIELDS = {("server", "position"), ("server", "height"), ("rack", "unit
 #: against what the engine reads.
 RECOVERY_INPUTS: dict[str, frozenset[str]] = {
     "site": frozenset({"id"}),
-    "domain": frozenset({"id", "kind"}),
+    "domain": frozenset({"id", "kind", "site"}),
     "rack": frozenset({"id", "site", "domains"}),
     "server": frozenset({"id", "rack", "domains"}),
     "pool": frozenset({"id", "capacity"}),

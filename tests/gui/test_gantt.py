@@ -58,17 +58,22 @@ def test_no_axis_label_is_drawn_under_the_all_back_badge(qtbot) -> None:
     qtbot.addWidget(view)
     view.resize(740, 300)
     view.show()
-    view.set_result(compute(plan, "pangyo-fire"))  # all back at 84:00, near a tick
+    view.set_result(compute(plan, "pangyo-fire"))  # all back at 126:00, on a tick
     badge = view.all_back_badge()
-    assert badge is not None and badge[1] == "All back 84:00"
+    assert badge is not None and badge[1] == "All back 126:00"
     labels = view.tick_labels()
     assert labels and all(not spot.intersects(badge[0]) for _text, spot in labels)
     texts = [text for text, _spot in labels]
     assert texts[0] == "T+0h"
-    # The tick the badge stands on has its mark but no label (the badge names that time).
+    # A tick the badge stands on has its mark but no label (the badge names that time);
+    # every other tick keeps its label.
     _step, minutes = view._ticks()
     on_screen = [m for m in minutes if view._x(m) >= view._label_width - 1]
-    assert len(texts) == len(on_screen) - 1
+    unlabelled = [m for m in on_screen if f"T+{m / 60:g}h" not in texts]
+    assert unlabelled and len(texts) + len(unlabelled) == len(on_screen)
+    badge_rect = badge[0]
+    for m in unlabelled:  # within a label's half width of the badge
+        assert badge_rect.left() - 40 <= view._x(m) <= badge_rect.right() + 40
 
 
 def _released_result():  # type: ignore[no-untyped-def]

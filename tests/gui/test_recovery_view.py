@@ -74,13 +74,15 @@ def test_picking_a_scenario_shows_the_engine_result(qtbot, setup) -> None:
     pick_fire(qtbot, view, recovery)
     expected = compute(example_plan(), "pangyo-fire")
 
-    assert view.recovery_label.text() == format_minutes(expected.recovery_minutes) == "84:00"
+    assert view.recovery_label.text() == format_minutes(expected.recovery_minutes) == "126:00"
     assert view.bound_label.text() == format_minutes(expected.lower_bound_minutes)
-    assert "optimal" in view.bound_stat.note.text()
+    optimal = expected.lower_bound_minutes >= expected.recovery_minutes
+    assert ("optimal" in view.bound_stat.note.text()) == optimal
     assert view.tier0_label.text() == format_minutes(expected.tier_minutes[0])
     assert view.misses_label.text() == str(len(expected.rto_misses))
     lost = view.lost_label.text()
-    assert f"{len(expected.impact.lost_servers)} servers" in lost and "1 site" in lost
+    assert f"{len(expected.impact.lost_servers)} servers" in lost and "3 domains" in lost
+    assert "site" not in lost  # the fire fails three power feeds, not the site
     assert view.failed_label.text().startswith("Failed: pangyo")
     assert view.status_label.text() == "Up to date" and not view.is_stale
 
@@ -121,14 +123,16 @@ def test_a_miss_of_its_own_restore_is_not_called_a_long_chain(qtbot, setup) -> N
     assert tooling is not None and tooling.restore_minutes > (tooling.rto_minutes or 0)
     assert met["ops-tooling"] == "✗ own restore longer than RTO"
     assert met["msg-db"] == "✗ own failover longer than RTO"
-    assert met["deploy"] == "✗ chain too long"  # 4:00 for 4:00, after ops tooling
+    # Deploy: a 4:00 restore for a 4:00 RTO cannot start before the 0:40 declaration.
+    assert met["deploy"] == "✗ cannot start before the declaration at T+0:40"
 
 
 def test_an_edit_shows_updating_then_the_new_time(qtbot, setup) -> None:
     document, recovery, view = setup
     pick_fire(qtbot, view, recovery)
     before = view.recovery_label.text()
-    assert document.push(SetFields("service", "mail-store", restore_minutes=2000))
+    # The drive restarts in place last, when the last feed is back: a longer restart ends later.
+    assert document.push(SetFields("service", "drive", restart_minutes=3000))
     expected = format_minutes(compute(document.plan, "pangyo-fire").recovery_minutes)
     assert expected != before
     # Until the new result lands the old numbers are shown greyed, never as current.
@@ -170,7 +174,7 @@ def test_a_result_computed_before_an_edit_is_never_shown(qtbot, monkeypatch) -> 
     recovery.recompute_now()
     assert started.wait(30)
     before = compute(document.plan, "pangyo-fire").recovery_minutes
-    assert document.push(SetFields("service", "mail-store", restore_minutes=2000))
+    assert document.push(SetFields("service", "drive", restart_minutes=3000))
     expected = compute(document.plan, "pangyo-fire").recovery_minutes
     assert expected != before
     release.set()
@@ -207,7 +211,7 @@ def test_a_dependency_cycle_is_shown_instead_of_results(qtbot, setup) -> None:
     assert "dependency cycle" in view.message_label.text()
     assert "ops-tooling" in view.message_label.text()
     document.undo_stack.undo()
-    qtbot.waitUntil(lambda: view.recovery_label.text() == "84:00" and not view.showing_error)
+    qtbot.waitUntil(lambda: view.recovery_label.text() == "126:00" and not view.showing_error)
     assert view.stack.currentIndex() == 0
 
 
@@ -248,7 +252,7 @@ def test_sorting_uses_raw_values(qtbot, setup) -> None:
     result = pick_fire(qtbot, view, recovery)
     view.table.sortByColumn(COL_RECOVERED, Qt.SortOrder.DescendingOrder)
     first = view.proxy.index(0, COL_SERVICE).data(ID_ROLE)
-    assert first == max(result.services, key=lambda s: s.recovered).id  # 84:00 above 9:30
+    assert first == max(result.services, key=lambda s: s.recovered).id  # 126:00 above the rest
     view.affected_only_action.setChecked(True)
     assert view.affected_only_box.isChecked()
     affected = [s for s in result.services if s.state != "unaffected"]
@@ -345,8 +349,17 @@ def test_lanes_zoom_and_tooltips(qtbot, setup) -> None:
     help_event = QHelpEvent(QEvent.Type.ToolTip, point, gantt.viewport().mapToGlobal(point))
     QApplication.sendEvent(gantt.viewport(), help_event)
     tip = QToolTip.text()
-    assert "운영 도구" in tip and "Restore: 0:00 – 6:00" in tip and "missed" in tip
-    assert "On the critical path" in tip
+    assert "운영 도구" in tip and "Restore: 0:40 – 6:40" in tip and "missed" in tip
+    assert ("On the critical path" in tip) == ("ops-tooling" in result.critical_path)
+    QToolTip.hideText()
+    last = result.critical_path[-1]
+    gantt.ensure_visible(last)
+    bar = gantt.bar_rect(last)
+    assert bar is not None
+    point = bar.center().toPoint()
+    help_event = QHelpEvent(QEvent.Type.ToolTip, point, gantt.viewport().mapToGlobal(point))
+    QApplication.sendEvent(gantt.viewport(), help_event)
+    assert "On the critical path" in QToolTip.text()
     QToolTip.hideText()
 
 

@@ -29,7 +29,7 @@ def test_export_runbook_from_the_window(qtbot, tmp_path: Path) -> None:
     qtbot.waitUntil(lambda: bool(messages), timeout=60_000)
     assert messages == [f"Runbook written to {target}"]
     text = PdfReader(str(target)).pages[0].extract_text()
-    assert "Recovery runbook" in text and "84:00" in text
+    assert "Recovery runbook" in text and "126:00" in text
 
 
 def test_cancelling_the_export_keeps_the_file_already_there(

@@ -770,9 +770,13 @@ class RecoveryView(QWidget):
         def count(n: int, word: str) -> str:
             return f"{n} {word}{'s' if n != 1 else ''}"
 
+        lost = [count(len(impact.lost_racks), "rack"), count(len(impact.lost_servers), "server")]
+        if impact.lost_sites or not impact.lost_domains:
+            lost.insert(0, count(len(impact.lost_sites), "site"))
+        if impact.lost_domains:
+            lost.insert(0, count(len(impact.lost_domains), "domain"))
         self.lost_stat.set(
-            f"{count(len(impact.lost_sites), 'site')} · {count(len(impact.lost_racks), 'rack')}"
-            f" · {count(len(impact.lost_servers), 'server')}",
+            " · ".join(lost),
             f"{len(result.tasks)} recovery tasks",
         )
 
