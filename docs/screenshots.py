@@ -195,7 +195,12 @@ def domain_shots(window, app, out: Path, suffix: str, plan_path: Path, scenario:
     window.scenario_editor.table.selectRow(0)
     settle()
     shoot("scenario-editor", window)
-    window.recovery_view.gantt.fit()
+    gantt = window.recovery_view.gantt
+    gantt.fit()
+    result = window.recovery.result
+    waiting = [s for s in result.tasks if s.released_by] if result else []
+    if waiting:  # scroll to the first task that waits for power, as a reader would
+        gantt.ensure_visible(waiting[0].id)
     settle()
     shoot("recovery-release", window.recovery_view)
 

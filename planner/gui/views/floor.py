@@ -378,11 +378,8 @@ class FloorView(QWidget):
             button.setIcon(_swatch_icon(colour, domain_id in failed))
             button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
             back = self._return_of(domain_id)
-            button.setText(
-                f"{name} (failed{', back ' + back if back else ''})"
-                if domain_id in failed
-                else name
-            )
+            text = f"{name} (failed{', back ' + back if back else ''})" if domain_id in failed else name
+            button.setText(text.replace("&", "&&"))  # a button's "&" marks a shortcut key
             verb = "Restore" if domain_id in failed else "Fail"
             button.setToolTip(
                 f"{verb} {domain_rules.describe(plan, domain_id)} {where} "
