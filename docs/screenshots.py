@@ -76,13 +76,13 @@ def main() -> None:
         window.grab().save(str(target))
         print(target)
     # The README's story: drag the operations rack out of the burning building.
-    from planner.model.edits import SetFields
+    from planner.model.edits import Composite, MoveItems, move_rack_to_site
 
     anyang = plan.site("anyang")
     if plan.rack("pg-a01") is not None and anyang is not None and anyang.x is not None:
-        window.document.push(
-            SetFields("rack", "pg-a01", site="anyang", x=anyang.x + 480, y=(anyang.y or 0) + 70)
-        )
+        where = {"pg-a01": (anyang.x + 480, (anyang.y or 0) + 70)}
+        moves = [MoveItems("rack", where), *move_rack_to_site(plan, "pg-a01", "anyang")]
+        window.document.push(Composite("Move rack PG-A01 to Anyang", moves))
         window.recovery.wait_until_current()
         for name, widget in (
             ("after-move-floor", window.floor),

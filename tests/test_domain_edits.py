@@ -200,3 +200,32 @@ def test_copy_and_paste_a_site_with_its_domains() -> None:
     assert pasted["P1-copy-1"].site == "pg-copy-1"
     assert plan.rack("r1-copy-1") is not None
     assert plan.racks[-1].domains == ["P1-copy-1", "P2-copy-1"]
+
+
+def test_a_rack_moved_to_another_site_leaves_that_sites_domains() -> None:
+    from planner.model.edits import Composite, move_rack_to_site
+    from planner.model.plan import Domain, Plan, Rack, Server, Site
+
+    plan = Plan(
+        sites=[Site("pg", "Pangyo"), Site("ay", "Anyang")],
+        domains=[
+            Domain("feed-a", "Feed A", "power", site="pg"),
+            Domain("net", "Backbone", "network"),  # no site: follows the rack anywhere
+            Domain("ay-room", "Anyang room 2", "room", site="ay"),
+        ],
+        racks=[Rack("r1", "pg", "R1", domains=["feed-a", "net"])],
+        servers=[
+            Server("s1", "r1", "s1", 1, domains=["feed-a"]),
+            Server("s2", "r1", "s2", 2, domains=["ay-room"]),
+        ],
+    )
+    edit = Composite("Move rack R1 to Anyang", move_rack_to_site(plan, "r1", "ay"))
+    change = edit.apply(plan)
+    rack = plan.rack("r1")
+    assert rack is not None and rack.site == "ay" and rack.domains == ["net"]
+    assert [s.domains for s in plan.servers] == [[], ["ay-room"]]
+    assert ("server", "s1", "domains") in change.changed
+    assert ("server", "s2", "domains") not in change.changed
+    edit.revert(plan)
+    assert plan.rack("r1").domains == ["feed-a", "net"] and plan.rack("r1").site == "pg"  # type: ignore[union-attr]
+    assert plan.servers[0].domains == ["feed-a"]

@@ -74,9 +74,9 @@ from planner.model.edits import (
     EditRefused,
     Item,
     MoveItems,
-    SetFields,
     copy_items,
     delete_items,
+    move_rack_to_site,
     paste_items,
 )
 
@@ -378,7 +378,11 @@ class FloorView(QWidget):
             button.setIcon(_swatch_icon(colour, domain_id in failed))
             button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
             back = self._return_of(domain_id)
-            text = f"{name} (failed{', back ' + back if back else ''})" if domain_id in failed else name
+            text = (
+                f"{name} (failed{', back ' + back if back else ''})"
+                if domain_id in failed
+                else name
+            )
             button.setText(text.replace("&", "&&"))  # a button's "&" marks a shortcut key
             verb = "Restore" if domain_id in failed else "Fail"
             button.setToolTip(
@@ -498,7 +502,7 @@ class FloorView(QWidget):
         if rack_positions:
             edits.append(MoveItems("rack", rack_positions))
         for key, site in new_site.items():
-            edits.append(SetFields("rack", key, site=site))
+            edits.extend(move_rack_to_site(self.document.plan, key, site))
         edit = Composite(self._move_label(moved_sites, moved_racks, new_site), edits)
         if not self.document.push(edit, origin=self):
             scene.restore_positions()

@@ -158,6 +158,36 @@ def delete_items(plan: Plan, targets: Iterable[tuple[str, str]]) -> Composite:
     return Deletion(label, edits, summary)
 
 
+def move_rack_to_site(plan: Plan, rack_id: str, site_id: str) -> list[SetFields]:
+    """The edits that move a rack (and its servers) to another site.
+
+    Failure domains bound to a site (a power feed, a room of that building) cannot reach
+    a rack in another one: the rack and its servers leave every domain whose ``site`` is
+    set and is not the new site, in the same gesture. Domains with no site (a network,
+    a supplier) stay.
+    """
+    rack = require_item(plan, "rack", rack_id)
+    require_index(plan, "site", site_id)
+
+    def kept(domain_ids: list[str]) -> list[str]:
+        left = []
+        for domain_id in domain_ids:
+            domain = plan.domain(domain_id)
+            if domain is None or domain.site is None or domain.site == site_id:
+                left.append(domain_id)
+        return left
+
+    edits = [
+        SetFields("rack", rack_id, site=site_id)
+        if kept(rack.domains) == rack.domains
+        else SetFields("rack", rack_id, site=site_id, domains=kept(rack.domains))
+    ]
+    for server in plan.servers:
+        if server.rack == rack_id and server.domains and kept(server.domains) != server.domains:
+            edits.append(SetFields("server", server.id, domains=kept(server.domains)))
+    return edits
+
+
 def add_dependency(plan: Plan, service_id: str, depends_on_id: str) -> SetFields:
     """Make a service depend on another (appended to its depends_on).
 
