@@ -91,11 +91,19 @@ def test_the_window_fits_1366x768_on_every_tab(qtbot, tmp_path: Path, program_fo
         if window.tabs.currentWidget() is window.recovery_view:
             window.recovery_view.select_scenario("pangyo-fire")
             qtbot.waitUntil(lambda: recovery.is_current and recovery.result is not None)
-            qtbot.waitUntil(lambda: window.recovery_view.recovery_label.text() == "84:00")
+            qtbot.waitUntil(lambda: window.recovery_view.recovery_label.text() == "126:00")
         QApplication.processEvents()
         assert not fits(window), f"{name} tab: {fits(window)}"
         assert (window.width(), window.height()) == SCREEN, f"{name} tab grew the window"
         shots.append(shoot(window, tmp_path / f"fits-{index}-{name}.png"))
+
+    # The scenario editor beside Properties: failed feeds, return times, automatic failovers.
+    window.side_tabs.setCurrentWidget(window.scenario_editor)
+    QApplication.processEvents()
+    assert not fits(window), f"scenario editor: {fits(window)}"
+    assert not clipped_labels(window.scenario_editor)
+    shots.append(shoot(window, tmp_path / "fits-scenario-editor.png"))
+    window.side_tabs.setCurrentIndex(0)
 
     # A service selected (the properties and the server lists fill up) on the Recovery tab.
     window.document.select([("service", "ops-tooling")])
