@@ -131,7 +131,7 @@ def _add_scenario_arguments(command: argparse.ArgumentParser) -> None:
         metavar="ID",
         action="append",
         default=[],
-        help="a site, rack or server to fail (repeatable)",
+        help="a site, rack, server or failure domain to fail (repeatable)",
     )
     command.add_argument(
         "--objective",
@@ -146,9 +146,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="drplanner",
         description=(
-            "DR Planner: if this site, rack or server is lost, what goes down, in what "
+            "DR Planner: if this site, rack, server or power feed is lost, what goes down, in what "
             "order do we bring it back, and how long does it take? Plans are .drplan "
-            "(native) or .json (interchange format v1) files."
+            "(native) or .json (interchange format v2; v1 still opens) files."
         ),
         epilog="Without a command, 'drplanner [PLAN]' opens the desktop window. "
         "Run 'drplanner COMMAND --help' for the options of a command.",

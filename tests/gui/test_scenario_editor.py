@@ -6,10 +6,10 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import Qt
 
-from planner.gui import scenario_edits
 from planner.gui.document import PlanDocument
 from planner.gui.recovery_controller import RecoveryController
 from planner.gui.views.scenario_editor import COL_BACK, ERROR_ROLE, ID_ROLE, ScenarioEditor
+from planner.model.edits import scenarios as scenario_edits
 from tests.gui.domain_plans import powered_plan
 
 

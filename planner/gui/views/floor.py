@@ -53,7 +53,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from planner.gui import placement, scenario_edits, style
+from planner.gui import placement, style
 from planner.gui.actions import FIT_KEYS, ZOOM_IN_KEYS, ZOOM_OUT_KEYS, view_action
 from planner.gui.document import PlanDocument
 from planner.gui.flow import FlowLayout
@@ -79,6 +79,7 @@ from planner.model.edits import (
     move_rack_to_site,
     paste_items,
 )
+from planner.model.edits import scenarios as scenario_edits
 
 PASTE_OFFSET = 2 * style.GRID_SIZE
 

@@ -3,7 +3,7 @@ incident is declared, and which failovers are automatic.
 
 It edits the scenario chosen in the Recovery view (:attr:`RecoveryController.scenario_id`);
 ad-hoc failures have nowhere to keep times, so the editor says to add a scenario first.
-Every gesture is one edit of :mod:`planner.gui.scenario_edits` through the undo stack:
+Every gesture is one edit of :mod:`planner.model.edits.scenarios` through the undo stack:
 
 * the failed items, each with its return time (``T+30:00`` or ``never``), edited in
   the table (type over the cell, or F2; Enter commits), added by id (with completion)
@@ -49,7 +49,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from planner.gui import scenario_edits, style
+from planner.gui import style
 from planner.gui.actions import view_action
 from planner.gui.document import PlanDocument
 from planner.gui.recovery_controller import RecoveryController
@@ -57,6 +57,7 @@ from planner.layout.domains import kind_word
 from planner.model import fields
 from planner.model.clock import clock
 from planner.model.edits import Change, Edit, EditRefused
+from planner.model.edits import scenarios as scenario_edits
 from planner.model.plan import Scenario
 
 _Index = QModelIndex | QPersistentModelIndex

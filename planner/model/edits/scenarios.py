@@ -13,7 +13,8 @@ from collections.abc import Iterable
 
 from planner.model import Plan
 from planner.model.clock import clock, parse_clock
-from planner.model.edits import EditRefused, SetFields
+from planner.model.edits.base import EditRefused
+from planner.model.edits.items import SetFields
 from planner.model.plan import MAX_MINUTES, Number, Scenario
 
 #: What a return-time cell accepts for "this item never comes back".
