@@ -19,7 +19,10 @@ The mode choice (deterministic):
 
 and the better by the objective key is kept. The lower bound is that of the relaxed
 single-mode problem in which every task has its shortest duration, its earliest release
-and the componentwise smallest demand of its modes (docs/engine.md, "Lower bound").
+and the componentwise smallest demand of its modes, with each task's head raised to its
+earliest finish over its modes (``min_m max(release_m, ES_j) + duration_m``, propagated
+along precedences) minus its shortest duration (docs/engine.md, "Lower bound with modes
+and releases").
 """
 
 from __future__ import annotations
@@ -340,14 +343,79 @@ def like_durations(c: Compiled, n: int) -> list[float]:
 
 
 def lower_bound_units(problem: MultiModeProblem) -> tuple[int, list[int], int]:
-    """(makespan bound, group bounds, scale) of the relaxed problem (see :func:`relaxed`)."""
-    c = compile_problem(relaxed(problem))
-    return makespan_bound(c), group_bounds(c), c.scale
+    """(makespan bound, group bounds, scale): the bounds of the relaxed problem (see
+    :func:`relaxed`) with the heads of :func:`earliest_finish_units` (docs/engine.md,
+    "Lower bound with modes and releases")."""
+    return _relaxed_bound(problem)[1]
 
 
-def _relaxed_bound(problem: MultiModeProblem) -> tuple[Compiled, tuple[int, list[int], int]]:
-    c = compile_problem(relaxed(problem))
-    return c, (makespan_bound(c), group_bounds(c), c.scale)
+def earliest_finish_units(problem: MultiModeProblem, sc: _Scale, topo: Sequence[int]) -> list[int]:
+    """Each task's earliest finish in units of ``sc``: ``min over modes m of (max(release_m,
+    ES_j) + duration_m)`` with ``ES_j`` the largest earliest finish of its predecessors.
+    ``topo`` is a precedence-feasible order (it may hold other indices, >= n: skipped)."""
+    n = len(problem.modes)
+    preds = problem.predecessors
+    units = sc.units
+    ef = [0] * n
+    for j in topo:
+        if j >= n:
+            continue
+        es = 0
+        for i in preds[j]:
+            if ef[i] > es:
+                es = ef[i]
+        best = -1
+        for m in problem.modes[j]:
+            rel = units(m.release)
+            f = (es if es > rel else rel) + units(m.duration)
+            if best < 0 or f < best:
+                best = f
+        ef[j] = best
+    return ef
+
+
+def _relaxed_bound(
+    problem: MultiModeProblem, sc: _Scale | None = None
+) -> tuple[Compiled, tuple[int, list[int], int]]:
+    """The compiled relaxed problem and (makespan bound, group bounds, scale).
+
+    The bounds are those of the relaxed problem in the quantum of every mode (``_Scale``)
+    with each real task's head raised to its earliest finish minus its shortest duration,
+    and the critical path taken as the largest ``head + duration + tail``; when the relaxed
+    problem has another quantum, its own bounds (rounded up into ours) count too.
+    """
+    p_r = relaxed(problem)
+    c = compile_problem(p_r)
+    n = len(problem.modes)
+    if sc is None:
+        sc = _Scale(problem)
+    ef = earliest_finish_units(problem, sc, c.topo)
+    if sc.scale == c.scale:
+        dur = c.dur
+        tail = c.tail
+    else:
+        dur = [sc.units(d) for d in p_r.durations]
+        tail = [0] * c.n
+        succs = c.succs
+        for j in reversed(c.topo):
+            t = 0
+            for k in succs[j]:
+                x = dur[k] + tail[k]
+                if x > t:
+                    t = x
+            tail[j] = t
+    head = [ef[j] - dur[j] for j in range(n)] + [0] * (c.n - n)
+    cp = max([h + d + t for h, d, t in zip(head, dur, tail, strict=True)], default=0)
+    tight = replace(c, dur=dur, head=head, tail=tail, cp=cp, scale=sc.scale)
+    lb, gb = makespan_bound(tight), group_bounds(tight)
+    if sc.scale != c.scale:
+        # The relaxed problem's own bounds, in our units rounded up (integer optimum).
+        lb = max(lb, -(-makespan_bound(c) * sc.scale // c.scale))
+        gb = [
+            max(g, -(-g_r * sc.scale // c.scale))
+            for g, g_r in zip(gb, group_bounds(c), strict=True)
+        ]
+    return c, (lb, gb, sc.scale)
 
 
 def solve_modes(
@@ -363,14 +431,18 @@ def solve_modes(
     n = len(problem.modes)
     sc = _Scale(problem)
     budget = default_effort(n) if effort is None else max(1, int(effort))
-    c_r, bound = _relaxed_bound(problem)
-    lb, _gb, lb_scale = bound
+    c_r, bound = _relaxed_bound(problem, sc)
+    # The searches stop early at the relaxed problem's own makespan bound, as before the
+    # earliest finishes raised the reported one (stopping at that would change how many
+    # passes they make); a single pass has nothing to stop and needs none.
+    lb = makespan_bound(c_r) if budget > 1 else 0
+    lb_scale = c_r.scale
     relaxed_releases = [min([m.release for m in ms]) for ms in problem.modes]
     choice_a = earliest_modes(problem)
     c_a = _compile_fixed(problem, choice_a, c_r, relaxed_releases)
 
     def in_units(c: Compiled) -> int:
-        # The relaxed bound in c's quantum, rounded up: c's optimum is an integer there.
+        # The search bound in c's quantum, rounded up: c's optimum is an integer there.
         return -(-lb * c.scale // lb_scale)
 
     if all(len(ms) == 1 for ms in problem.modes):
