@@ -105,6 +105,13 @@ def relaxed(problem: MultiModeProblem) -> Problem:
     earlier, usage only drops, starts stay after the earliest release), so this problem's
     optimum, and every lower bound of it, is at most the multi-mode optimum.
     """
+    return _with_releases(problem, *_relaxed_parts(problem))
+
+
+def _relaxed_parts(
+    problem: MultiModeProblem,
+) -> tuple[list[float], list[tuple[int, ...]], list[float]]:
+    """The durations, demands and releases of :func:`relaxed` (before the dummies)."""
     durations: list[float] = []
     demands: list[tuple[int, ...]] = []
     releases: list[float] = []
@@ -117,7 +124,7 @@ def relaxed(problem: MultiModeProblem) -> Problem:
             durations.append(min([m.duration for m in ms]))
             demands.append(tuple(map(min, *[m.demand for m in ms])))
             releases.append(min([m.release for m in ms]))
-    return _with_releases(problem, durations, demands, releases)
+    return durations, demands, releases
 
 
 def _with_releases(
@@ -234,7 +241,14 @@ def multi_mode_sgs(
         for k, (d, held, rel) in enumerate(options):
             t = es if es > rel else rel
             if d > 0 and held:
-                t = _earliest(profiles, held, t, d)
+                if len(held) == 1:
+                    # _earliest on one resource: one window.
+                    r, q = held[0]
+                    p = profiles[r]
+                    if t < p.times[-1][-1]:
+                        t = _window(p, t, d, q)
+                else:
+                    t = _earliest(profiles, held, t, d)
             if best_k < 0 or t + d < best_f:
                 best_f, best_t, best_k = t + d, t, k
         d, held, _rel = options[best_k]
@@ -355,7 +369,11 @@ def earliest_finish_units(problem: MultiModeProblem, sc: _Scale, topo: Sequence[
     ``topo`` is a precedence-feasible order (it may hold other indices, >= n: skipped)."""
     n = len(problem.modes)
     preds = problem.predecessors
-    units = sc.units
+    if sc.scale == 1:
+        modes_u = [[(int(m.release), int(m.duration)) for m in ms] for ms in problem.modes]
+    else:
+        units = sc.units
+        modes_u = [[(units(m.release), units(m.duration)) for m in ms] for ms in problem.modes]
     ef = [0] * n
     for j in topo:
         if j >= n:
@@ -365,9 +383,8 @@ def earliest_finish_units(problem: MultiModeProblem, sc: _Scale, topo: Sequence[
             if ef[i] > es:
                 es = ef[i]
         best = -1
-        for m in problem.modes[j]:
-            rel = units(m.release)
-            f = (es if es > rel else rel) + units(m.duration)
+        for rel, d in modes_u[j]:
+            f = (es if es > rel else rel) + d
             if best < 0 or f < best:
                 best = f
         ef[j] = best
@@ -384,7 +401,16 @@ def _relaxed_bound(
     and the critical path taken as the largest ``head + duration + tail``; when the relaxed
     problem has another quantum, its own bounds (rounded up into ours) count too.
     """
-    p_r = relaxed(problem)
+    c, bound, _releases = _relaxed_bound_and_releases(problem, sc)
+    return c, bound
+
+
+def _relaxed_bound_and_releases(
+    problem: MultiModeProblem, sc: _Scale | None = None
+) -> tuple[Compiled, tuple[int, list[int], int], list[float]]:
+    """:func:`_relaxed_bound` and the relaxed releases (each task's earliest)."""
+    durations, demands, releases = _relaxed_parts(problem)
+    p_r = _with_releases(problem, durations, demands, releases)
     c = compile_problem(p_r)
     n = len(problem.modes)
     if sc is None:
@@ -415,7 +441,7 @@ def _relaxed_bound(
             max(g, -(-g_r * sc.scale // c.scale))
             for g, g_r in zip(gb, group_bounds(c), strict=True)
         ]
-    return c, (lb, gb, sc.scale)
+    return c, (lb, gb, sc.scale), releases
 
 
 def solve_modes(
@@ -431,13 +457,12 @@ def solve_modes(
     n = len(problem.modes)
     sc = _Scale(problem)
     budget = default_effort(n) if effort is None else max(1, int(effort))
-    c_r, bound = _relaxed_bound(problem, sc)
+    c_r, bound, relaxed_releases = _relaxed_bound_and_releases(problem, sc)
     # The searches stop early at the relaxed problem's own makespan bound, as before the
     # earliest finishes raised the reported one (stopping at that would change how many
     # passes they make); a single pass has nothing to stop and needs none.
     lb = makespan_bound(c_r) if budget > 1 else 0
     lb_scale = c_r.scale
-    relaxed_releases = [min([m.release for m in ms]) for ms in problem.modes]
     choice_a = earliest_modes(problem)
     c_a = _compile_fixed(problem, choice_a, c_r, relaxed_releases)
 
@@ -476,8 +501,8 @@ def solve_modes(
     key_a = _key(problem, sc, sched_a.starts[:n], choice_a, objective)
     key_b = _key(problem, sc, sched_b.starts[:n], choice_b, objective)
     if key_b < key_a:
-        return _finish(problem, sc, bound, sched_b, choice_b, objective, used)
-    return _finish(problem, sc, bound, sched_a, choice_a, objective, used)
+        return _finish(problem, sc, bound, sched_b, choice_b, objective, used, key=key_b)
+    return _finish(problem, sc, bound, sched_a, choice_a, objective, used, key=key_a)
 
 
 def _padded(size: int, starts: Sequence[float]) -> list[float]:
@@ -494,12 +519,15 @@ def _finish(
     objective: Objective,
     evaluated: int,
     method: str | None = None,
+    key: Key | None = None,
 ) -> ModeSchedule:
-    """The schedule of the real tasks with the relaxed bound and the proof against it."""
+    """The schedule of the real tasks with the bound and the proof against it (``key``:
+    its objective key when already known)."""
     n = len(problem.modes)
     lb, gb, lb_scale = bound_units
     starts = sched.starts[:n]
-    key = _key(problem, sc, starts, choice, objective)
+    if key is None:
+        key = _key(problem, sc, starts, choice, objective)
     # The bounds are in the relaxed problem's quantum: compare exactly as fractions.
     target = (*gb, lb) if objective == "tiers" else (lb, *gb)
     proven = [k * lb_scale for k in key] <= [t * sc.scale for t in target]
