@@ -205,7 +205,7 @@ def _analyse_timed(
     rack_time = {r: b[0] for r, b in lost_rack_back.items()}
     # The rack of each server lost with its rack (``who`` asks it), then their back times.
     rack_of = {s.id: s.rack for s in servers if s.rack in rack_time}
-    back = {sid: rack_time[r] for sid, r in rack_of.items()}
+    back = dict(zip(rack_of, map(rack_time.__getitem__, rack_of.values()), strict=True))
     for server in special:
         back.pop(server.id, None)
 

@@ -191,12 +191,38 @@ def _key(
             for j, (s, m) in enumerate(zip(starts, choice, strict=True))
         ]
     ms = max(fin, default=0)
-    groups = [max((fin[j] for j in g), default=0) for g in problem.groups]
+    at = fin.__getitem__
+    groups = [max(map(at, g)) if g else 0 for g in problem.groups]
     return (*groups, ms) if objective == "tiers" else (ms, *groups)
 
 
+ModesUnits = list[list[tuple[int, tuple[tuple[int, int], ...], int]]]
+
+
+def modes_in_units(problem: MultiModeProblem, sc: _Scale) -> ModesUnits:
+    """Per task, per mode: (duration, (resource, units) held, release) in units of ``sc``."""
+    held_of: dict[tuple[int, ...], tuple[tuple[int, int], ...]] = {}
+    for ms in problem.modes:
+        for m in ms:
+            if m.demand not in held_of:
+                held_of[m.demand] = tuple([(r, x) for r, x in enumerate(m.demand) if x])
+    if sc.scale == 1:
+        return [
+            [(int(m.duration), held_of[m.demand], int(m.release)) for m in ms]
+            for ms in problem.modes
+        ]
+    units = sc.units
+    return [
+        [(units(m.duration), held_of[m.demand], units(m.release)) for m in ms]
+        for ms in problem.modes
+    ]
+
+
 def multi_mode_sgs(
-    problem: MultiModeProblem, order: Sequence[int], sc: _Scale | None = None
+    problem: MultiModeProblem,
+    order: Sequence[int],
+    sc: _Scale | None = None,
+    modes_u: ModesUnits | None = None,
 ) -> tuple[list[float], list[int]]:
     """Serial SGS choosing each task's mode as it is placed: the earliest finish given the
     tasks already placed (ties: the first mode). Returns (starts, modes) in the plan's
@@ -209,27 +235,13 @@ def multi_mode_sgs(
     """
     if sc is None:
         sc = _Scale(problem)
+    if modes_u is None:
+        modes_u = modes_in_units(problem, sc)
     n = len(problem.modes)
     profiles = [_Profile(cap) for cap in problem.capacities]
     fin = [0] * n
     start = [0] * n
     chosen = [0] * n
-    held_of: dict[tuple[int, ...], tuple[tuple[int, int], ...]] = {}
-    for ms in problem.modes:
-        for m in ms:
-            if m.demand not in held_of:
-                held_of[m.demand] = tuple([(r, x) for r, x in enumerate(m.demand) if x])
-    if sc.scale == 1:
-        modes_u = [
-            [(int(m.duration), held_of[m.demand], int(m.release)) for m in ms]
-            for ms in problem.modes
-        ]
-    else:
-        units = sc.units
-        modes_u = [
-            [(units(m.duration), held_of[m.demand], units(m.release)) for m in ms]
-            for ms in problem.modes
-        ]
     preds = problem.predecessors
     for j in order:
         es = 0
@@ -363,17 +375,20 @@ def lower_bound_units(problem: MultiModeProblem) -> tuple[int, list[int], int]:
     return _relaxed_bound(problem)[1]
 
 
-def earliest_finish_units(problem: MultiModeProblem, sc: _Scale, topo: Sequence[int]) -> list[int]:
+def earliest_finish_units(
+    problem: MultiModeProblem,
+    sc: _Scale,
+    topo: Sequence[int],
+    modes_u: ModesUnits | None = None,
+) -> list[int]:
     """Each task's earliest finish in units of ``sc``: ``min over modes m of (max(release_m,
     ES_j) + duration_m)`` with ``ES_j`` the largest earliest finish of its predecessors.
-    ``topo`` is a precedence-feasible order (it may hold other indices, >= n: skipped)."""
+    ``topo`` is a precedence-feasible order (it may hold other indices, >= n: skipped);
+    ``modes_u``, :func:`modes_in_units` when already known."""
     n = len(problem.modes)
     preds = problem.predecessors
-    if sc.scale == 1:
-        modes_u = [[(int(m.release), int(m.duration)) for m in ms] for ms in problem.modes]
-    else:
-        units = sc.units
-        modes_u = [[(units(m.release), units(m.duration)) for m in ms] for ms in problem.modes]
+    if modes_u is None:
+        modes_u = modes_in_units(problem, sc)
     ef = [0] * n
     for j in topo:
         if j >= n:
@@ -383,7 +398,7 @@ def earliest_finish_units(problem: MultiModeProblem, sc: _Scale, topo: Sequence[
             if ef[i] > es:
                 es = ef[i]
         best = -1
-        for rel, d in modes_u[j]:
+        for d, _held, rel in modes_u[j]:
             f = (es if es > rel else rel) + d
             if best < 0 or f < best:
                 best = f
@@ -406,7 +421,7 @@ def _relaxed_bound(
 
 
 def _relaxed_bound_and_releases(
-    problem: MultiModeProblem, sc: _Scale | None = None
+    problem: MultiModeProblem, sc: _Scale | None = None, modes_u: ModesUnits | None = None
 ) -> tuple[Compiled, tuple[int, list[int], int], list[float]]:
     """:func:`_relaxed_bound` and the relaxed releases (each task's earliest)."""
     durations, demands, releases = _relaxed_parts(problem)
@@ -415,7 +430,7 @@ def _relaxed_bound_and_releases(
     n = len(problem.modes)
     if sc is None:
         sc = _Scale(problem)
-    ef = earliest_finish_units(problem, sc, c.topo)
+    ef = earliest_finish_units(problem, sc, c.topo, modes_u)
     if sc.scale == c.scale:
         dur = c.dur
         tail = c.tail
@@ -457,7 +472,8 @@ def solve_modes(
     n = len(problem.modes)
     sc = _Scale(problem)
     budget = default_effort(n) if effort is None else max(1, int(effort))
-    c_r, bound, relaxed_releases = _relaxed_bound_and_releases(problem, sc)
+    modes_u = modes_in_units(problem, sc)
+    c_r, bound, relaxed_releases = _relaxed_bound_and_releases(problem, sc, modes_u)
     # The searches stop early at the relaxed problem's own makespan bound, as before the
     # earliest finishes raised the reported one (stopping at that would change how many
     # passes they make); a single pass has nothing to stop and needs none.
@@ -474,7 +490,7 @@ def solve_modes(
         sched = solve_compiled(c_a, objective, budget, seed, lb=in_units(c_a))
         return _finish(problem, sc, bound, sched, choice_a, objective, sched.schedules_evaluated)
     order = [j for j in _lft_order(c_a) if j < n]
-    starts_b, choice_b = multi_mode_sgs(problem, order, sc)
+    starts_b, choice_b = multi_mode_sgs(problem, order, sc, modes_u)
     budget_b = budget // 2
     sched_a = solve_compiled(c_a, objective, budget - budget_b, seed, lb=in_units(c_a))
     if budget_b < 2:
