@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from operator import attrgetter
 from typing import Literal, NamedTuple
 
 from planner.model.plan import Plan, Service
@@ -204,7 +205,11 @@ def _analyse_timed(
         special += [s for s in servers if s.id in failed_servers and not s.domains]
     rack_time = {r: b[0] for r, b in lost_rack_back.items()}
     # The rack of each server lost with its rack (``who`` asks it), then their back times.
-    rack_of = {s.id: s.rack for s in servers if s.rack in rack_time}
+    server_racks = list(map(_RACK, servers))
+    if all(map(rack_time.__contains__, server_racks)):  # every server's rack is lost
+        rack_of = dict(zip(map(_ID, servers), server_racks, strict=True))
+    else:
+        rack_of = {s.id: s.rack for s in servers if s.rack in rack_time}
     back = dict(zip(rack_of, map(rack_time.__getitem__, rack_of.values()), strict=True))
     for server in special:
         back.pop(server.id, None)
@@ -266,6 +271,10 @@ def _analyse_timed(
     )
 
 
+_ID = attrgetter("id")
+_RACK = attrgetter("rack")
+
+
 def _modes(
     service: Service,
     lost: set[str],
@@ -295,7 +304,12 @@ def _modes(
     if service.restart_minutes is not None:
         distinct = set(servers)
         if len(distinct) >= need > 0:
-            times = [back.get(s, 0) for s in distinct]
+            # Every server lost (up == 0): all of them are in back.
+            times = (
+                list(map(back.__getitem__, distinct))
+                if not up
+                else [back.get(s, 0) for s in distinct]
+            )
             t_back = min(times) if need == 1 else sorted(times)[need - 1]
             if math.isfinite(t_back):
                 needs = (

@@ -154,9 +154,9 @@ class TaskGraph:
         assert self.multi is not None
         specs = [self.multi.modes[j][m] for j, m in enumerate(chosen)]
         problem = Problem(
-            durations=tuple(m.duration for m in specs),
+            durations=tuple([m.duration for m in specs]),
             predecessors=self.problem.predecessors,
-            demands=tuple(m.demand for m in specs),
+            demands=tuple([m.demand for m in specs]),
             capacities=self.problem.capacities,
             groups=self.problem.groups,
         )
