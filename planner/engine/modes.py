@@ -298,10 +298,16 @@ def _same_graph(
     """``c`` with other durations and demands on the same precedence graph (None when
     they need another time quantum): what :func:`~planner.engine.sgs.compile_problem`
     would give, without building the graph, its order and its checks again."""
-    if time_scale(durations) != c.scale:
-        return None
-    scale = c.scale
-    dur = [to_units(d, scale) for d in durations]
+    integral = all([type(d) is int for d in durations])
+    if integral:
+        # Integers: quantum 1 (compile_problem's too), and each duration is its own units.
+        if c.scale != 1:
+            return None
+        dur = [int(d) for d in durations]
+    else:
+        if time_scale(durations) != c.scale:
+            return None
+        dur = [to_units(d, c.scale) for d in durations]
     caps = c.capacities
     bits = max(caps, default=1).bit_length() + 1
     packed: dict[tuple[int, ...], tuple[int, tuple[tuple[int, int], ...]]] = {}
@@ -339,7 +345,7 @@ def _same_graph(
         c,
         dur=dur,
         demands=list(demands),
-        int_output=all(type(d) is int for d in durations),
+        int_output=integral,
         req=req,
         uses=uses,
         head=head,
