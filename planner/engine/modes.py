@@ -252,6 +252,8 @@ def multi_mode_sgs(
         best_f = best_t = best_k = -1
         for k, (d, held, rel) in enumerate(options):
             t = es if es > rel else rel
+            if best_k >= 0 and t + d >= best_f:
+                continue  # its window starts at t or later: it cannot finish earlier
             if d > 0 and held:
                 if len(held) == 1:
                     # _earliest on one resource: one window.
