@@ -5,7 +5,6 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from operator import attrgetter
 from typing import Literal, NamedTuple
 
 from planner.model.plan import Plan, Service
@@ -205,11 +204,7 @@ def _analyse_timed(
         special += [s for s in servers if s.id in failed_servers and not s.domains]
     rack_time = {r: b[0] for r, b in lost_rack_back.items()}
     # The rack of each server lost with its rack (``who`` asks it), then their back times.
-    server_racks = list(map(_RACK, servers))
-    if all(map(rack_time.__contains__, server_racks)):  # every server's rack is lost
-        rack_of = dict(zip(map(_ID, servers), server_racks, strict=True))
-    else:
-        rack_of = {s.id: s.rack for s in servers if s.rack in rack_time}
+    rack_of = {s.id: s.rack for s in servers if s.rack in rack_time}
     back = dict(zip(rack_of, map(rack_time.__getitem__, rack_of.values()), strict=True))
     for server in special:
         back.pop(server.id, None)
@@ -269,10 +264,6 @@ def _analyse_timed(
         declared,
         returns,
     )
-
-
-_ID = attrgetter("id")
-_RACK = attrgetter("rack")
 
 
 def _modes(
