@@ -14,7 +14,15 @@ import pytest
 
 from planner.cli.report import result_to_json, result_to_text
 from planner.engine.impact import ScenarioError, analyse, failed_set_of
-from planner.engine.recovery import RecoveryResult, ServiceRecovery, compute, miss_reason_text
+from planner.engine.modes import relaxed
+from planner.engine.rcpsp import lower_bound
+from planner.engine.recovery import (
+    RecoveryResult,
+    ServiceRecovery,
+    compute,
+    miss_reason_text,
+    schedule_scenario,
+)
 from planner.model import Plan, Pool, Rack, Scenario, Server, Service, Site
 from planner.model.plan import Domain
 
@@ -265,8 +273,43 @@ def test_a_miss_caused_by_the_release_says_so() -> None:
 def test_the_lower_bound_takes_releases_and_the_cheapest_mode() -> None:
     plan = room(svc("a", servers=["x2"], restart_minutes=10, restore_minutes=60))
     result = run(plan, ["pa"], {"pa": 100}, declared=40)
-    # Relaxed: release min(100, 40) = 40, duration min(10, 60) = 10.
-    assert result.lower_bound_minutes == 50 and result.recovery_minutes == 100
+    # Each mode finishes no earlier than its release + duration: restart 100 + 10,
+    # restore 40 + 60; the smaller, 100, is a bound and the optimum.
+    assert result.lower_bound_minutes == 100 and result.recovery_minutes == 100
+    assert result.proven_optimal
+    # The relaxed problem alone (release min(100, 40), duration min(10, 60)) gives 50.
+    _impact, graph, _schedule = schedule_scenario(plan, "sc")
+    assert graph.multi is not None
+    assert lower_bound(relaxed(graph.multi)) == 50
+
+
+def test_the_earliest_finishes_propagate_along_dependencies() -> None:
+    plan = room(
+        svc("db", servers=["x2"], restart_minutes=30, restore_minutes=200),
+        svc("app", servers=["x2"], depends_on=["db"], restart_minutes=20, restore_minutes=50),
+    )
+    result = run(plan, ["pa"], {"pa": 100}, declared=40)
+    # db: min(100 + 30, 40 + 200) = 130; app: min(max(100, 130) + 20, max(40, 130) + 50)
+    # = 150, which the restarts reach. The relaxed problem alone: 40 + 30 + 20 = 90.
+    assert result.recovery_minutes == 150
+    assert result.lower_bound_minutes == 150 and result.proven_optimal
+    _impact, graph, _schedule = schedule_scenario(plan, "sc")
+    assert graph.multi is not None
+    assert lower_bound(relaxed(graph.multi)) == 90
+
+
+def test_the_energy_bound_uses_the_earliest_finishes_as_heads() -> None:
+    pools = (Pool("ops", "Ops", 1),)
+    plan = room(
+        svc("a", servers=["x2"], restart_minutes=30, restore_minutes=500, needs={"ops": 1}),
+        svc("b", servers=["x2"], restart_minutes=30, restore_minutes=500, needs={"ops": 1}),
+        pools=pools,
+    )
+    result = run(plan, ["pa"], {"pa": 100}, declared=0)
+    # Both restart no earlier than 100 and share one operator: 100 + 30 + 30. No
+    # critical path reaches it (130 each), the energy from head 100 does.
+    assert result.recovery_minutes == 160
+    assert result.lower_bound_minutes == 160
 
 
 def test_exact_mode_proves_the_multi_mode_optimum() -> None:

@@ -203,10 +203,11 @@ def _analyse_timed(
     if failed_servers:
         special += [s for s in servers if s.id in failed_servers and not s.domains]
     rack_time = {r: b[0] for r, b in lost_rack_back.items()}
-    back = {s.id: rack_time[s.rack] for s in servers if s.rack in rack_time}
+    # The rack of each server lost with its rack (``who`` asks it), then their back times.
+    rack_of = {s.id: s.rack for s in servers if s.rack in rack_time}
+    back = dict(zip(rack_of, map(rack_time.__getitem__, rack_of.values()), strict=True))
     for server in special:
         back.pop(server.id, None)
-    rack_of: dict[str, str] = {}  # filled when first asked: the rack sets their back
 
     racks_by_id = {r.id: r for r in plan.racks} if special else {}
     for server in special:
@@ -233,8 +234,6 @@ def _analyse_timed(
         """The failed id that sets ``back`` of a lost server."""
         if server_id in setter:
             return setter[server_id]
-        if not rack_of:
-            rack_of.update({s.id: s.rack for s in servers if s.rack in rack_time})
         return lost_rack_back[rack_of[server_id]][1]
 
     if special:
@@ -296,7 +295,13 @@ def _modes(
     if service.restart_minutes is not None:
         distinct = set(servers)
         if len(distinct) >= need > 0:
-            t_back = sorted([back.get(s, 0) for s in distinct])[need - 1]
+            # Every server lost (up == 0): all of them are in back.
+            times = (
+                list(map(back.__getitem__, distinct))
+                if not up
+                else [back.get(s, 0) for s in distinct]
+            )
+            t_back = min(times) if need == 1 else sorted(times)[need - 1]
             if math.isfinite(t_back):
                 needs = (
                     service.restart_needs if service.restart_needs is not None else service.needs

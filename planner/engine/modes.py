@@ -19,7 +19,10 @@ The mode choice (deterministic):
 
 and the better by the objective key is kept. The lower bound is that of the relaxed
 single-mode problem in which every task has its shortest duration, its earliest release
-and the componentwise smallest demand of its modes (docs/engine.md, "Lower bound").
+and the componentwise smallest demand of its modes, with each task's head raised to its
+earliest finish over its modes (``min_m max(release_m, ES_j) + duration_m``, propagated
+along precedences) minus its shortest duration (docs/engine.md, "Lower bound with modes
+and releases").
 """
 
 from __future__ import annotations
@@ -102,6 +105,13 @@ def relaxed(problem: MultiModeProblem) -> Problem:
     earlier, usage only drops, starts stay after the earliest release), so this problem's
     optimum, and every lower bound of it, is at most the multi-mode optimum.
     """
+    return _with_releases(problem, *_relaxed_parts(problem))
+
+
+def _relaxed_parts(
+    problem: MultiModeProblem,
+) -> tuple[list[float], list[tuple[int, ...]], list[float]]:
+    """The durations, demands and releases of :func:`relaxed` (before the dummies)."""
     durations: list[float] = []
     demands: list[tuple[int, ...]] = []
     releases: list[float] = []
@@ -114,7 +124,7 @@ def relaxed(problem: MultiModeProblem) -> Problem:
             durations.append(min([m.duration for m in ms]))
             demands.append(tuple(map(min, *[m.demand for m in ms])))
             releases.append(min([m.release for m in ms]))
-    return _with_releases(problem, durations, demands, releases)
+    return durations, demands, releases
 
 
 def _with_releases(
@@ -181,12 +191,38 @@ def _key(
             for j, (s, m) in enumerate(zip(starts, choice, strict=True))
         ]
     ms = max(fin, default=0)
-    groups = [max((fin[j] for j in g), default=0) for g in problem.groups]
+    at = fin.__getitem__
+    groups = [max(map(at, g)) if g else 0 for g in problem.groups]
     return (*groups, ms) if objective == "tiers" else (ms, *groups)
 
 
+ModesUnits = list[list[tuple[int, tuple[tuple[int, int], ...], int]]]
+
+
+def modes_in_units(problem: MultiModeProblem, sc: _Scale) -> ModesUnits:
+    """Per task, per mode: (duration, (resource, units) held, release) in units of ``sc``."""
+    held_of: dict[tuple[int, ...], tuple[tuple[int, int], ...]] = {}
+    for ms in problem.modes:
+        for m in ms:
+            if m.demand not in held_of:
+                held_of[m.demand] = tuple([(r, x) for r, x in enumerate(m.demand) if x])
+    if sc.scale == 1:
+        return [
+            [(int(m.duration), held_of[m.demand], int(m.release)) for m in ms]
+            for ms in problem.modes
+        ]
+    units = sc.units
+    return [
+        [(units(m.duration), held_of[m.demand], units(m.release)) for m in ms]
+        for ms in problem.modes
+    ]
+
+
 def multi_mode_sgs(
-    problem: MultiModeProblem, order: Sequence[int], sc: _Scale | None = None
+    problem: MultiModeProblem,
+    order: Sequence[int],
+    sc: _Scale | None = None,
+    modes_u: ModesUnits | None = None,
 ) -> tuple[list[float], list[int]]:
     """Serial SGS choosing each task's mode as it is placed: the earliest finish given the
     tasks already placed (ties: the first mode). Returns (starts, modes) in the plan's
@@ -199,27 +235,13 @@ def multi_mode_sgs(
     """
     if sc is None:
         sc = _Scale(problem)
+    if modes_u is None:
+        modes_u = modes_in_units(problem, sc)
     n = len(problem.modes)
     profiles = [_Profile(cap) for cap in problem.capacities]
     fin = [0] * n
     start = [0] * n
     chosen = [0] * n
-    held_of: dict[tuple[int, ...], tuple[tuple[int, int], ...]] = {}
-    for ms in problem.modes:
-        for m in ms:
-            if m.demand not in held_of:
-                held_of[m.demand] = tuple([(r, x) for r, x in enumerate(m.demand) if x])
-    if sc.scale == 1:
-        modes_u = [
-            [(int(m.duration), held_of[m.demand], int(m.release)) for m in ms]
-            for ms in problem.modes
-        ]
-    else:
-        units = sc.units
-        modes_u = [
-            [(units(m.duration), held_of[m.demand], units(m.release)) for m in ms]
-            for ms in problem.modes
-        ]
     preds = problem.predecessors
     for j in order:
         es = 0
@@ -230,8 +252,17 @@ def multi_mode_sgs(
         best_f = best_t = best_k = -1
         for k, (d, held, rel) in enumerate(options):
             t = es if es > rel else rel
+            if best_k >= 0 and t + d >= best_f:
+                continue  # its window starts at t or later: it cannot finish earlier
             if d > 0 and held:
-                t = _earliest(profiles, held, t, d)
+                if len(held) == 1:
+                    # _earliest on one resource: one window.
+                    r, q = held[0]
+                    p = profiles[r]
+                    if t < p.times[-1][-1]:
+                        t = _window(p, t, d, q)
+                else:
+                    t = _earliest(profiles, held, t, d)
             if best_k < 0 or t + d < best_f:
                 best_f, best_t, best_k = t + d, t, k
         d, held, _rel = options[best_k]
@@ -269,10 +300,16 @@ def _same_graph(
     """``c`` with other durations and demands on the same precedence graph (None when
     they need another time quantum): what :func:`~planner.engine.sgs.compile_problem`
     would give, without building the graph, its order and its checks again."""
-    if time_scale(durations) != c.scale:
-        return None
-    scale = c.scale
-    dur = [to_units(d, scale) for d in durations]
+    integral = all([type(d) is int for d in durations])
+    if integral:
+        # Integers: quantum 1 (compile_problem's too), and each duration is its own units.
+        if c.scale != 1:
+            return None
+        dur = [int(d) for d in durations]
+    else:
+        if time_scale(durations) != c.scale:
+            return None
+        dur = [to_units(d, c.scale) for d in durations]
     caps = c.capacities
     bits = max(caps, default=1).bit_length() + 1
     packed: dict[tuple[int, ...], tuple[int, tuple[tuple[int, int], ...]]] = {}
@@ -310,7 +347,7 @@ def _same_graph(
         c,
         dur=dur,
         demands=list(demands),
-        int_output=all(type(d) is int for d in durations),
+        int_output=integral,
         req=req,
         uses=uses,
         head=head,
@@ -340,14 +377,94 @@ def like_durations(c: Compiled, n: int) -> list[float]:
 
 
 def lower_bound_units(problem: MultiModeProblem) -> tuple[int, list[int], int]:
-    """(makespan bound, group bounds, scale) of the relaxed problem (see :func:`relaxed`)."""
-    c = compile_problem(relaxed(problem))
-    return makespan_bound(c), group_bounds(c), c.scale
+    """(makespan bound, group bounds, scale): the bounds of the relaxed problem (see
+    :func:`relaxed`) with the heads of :func:`earliest_finish_units` (docs/engine.md,
+    "Lower bound with modes and releases")."""
+    return _relaxed_bound(problem)[1]
 
 
-def _relaxed_bound(problem: MultiModeProblem) -> tuple[Compiled, tuple[int, list[int], int]]:
-    c = compile_problem(relaxed(problem))
-    return c, (makespan_bound(c), group_bounds(c), c.scale)
+def earliest_finish_units(
+    problem: MultiModeProblem,
+    sc: _Scale,
+    topo: Sequence[int],
+    modes_u: ModesUnits | None = None,
+) -> list[int]:
+    """Each task's earliest finish in units of ``sc``: ``min over modes m of (max(release_m,
+    ES_j) + duration_m)`` with ``ES_j`` the largest earliest finish of its predecessors.
+    ``topo`` is a precedence-feasible order (it may hold other indices, >= n: skipped);
+    ``modes_u``, :func:`modes_in_units` when already known."""
+    n = len(problem.modes)
+    preds = problem.predecessors
+    if modes_u is None:
+        modes_u = modes_in_units(problem, sc)
+    ef = [0] * n
+    for j in topo:
+        if j >= n:
+            continue
+        es = 0
+        for i in preds[j]:
+            if ef[i] > es:
+                es = ef[i]
+        best = -1
+        for d, _held, rel in modes_u[j]:
+            f = (es if es > rel else rel) + d
+            if best < 0 or f < best:
+                best = f
+        ef[j] = best
+    return ef
+
+
+def _relaxed_bound(
+    problem: MultiModeProblem, sc: _Scale | None = None
+) -> tuple[Compiled, tuple[int, list[int], int]]:
+    """The compiled relaxed problem and (makespan bound, group bounds, scale).
+
+    The bounds are those of the relaxed problem in the quantum of every mode (``_Scale``)
+    with each real task's head raised to its earliest finish minus its shortest duration,
+    and the critical path taken as the largest ``head + duration + tail``; when the relaxed
+    problem has another quantum, its own bounds (rounded up into ours) count too.
+    """
+    c, bound, _releases = _relaxed_bound_and_releases(problem, sc)
+    return c, bound
+
+
+def _relaxed_bound_and_releases(
+    problem: MultiModeProblem, sc: _Scale | None = None, modes_u: ModesUnits | None = None
+) -> tuple[Compiled, tuple[int, list[int], int], list[float]]:
+    """:func:`_relaxed_bound` and the relaxed releases (each task's earliest)."""
+    durations, demands, releases = _relaxed_parts(problem)
+    p_r = _with_releases(problem, durations, demands, releases)
+    c = compile_problem(p_r)
+    n = len(problem.modes)
+    if sc is None:
+        sc = _Scale(problem)
+    ef = earliest_finish_units(problem, sc, c.topo, modes_u)
+    if sc.scale == c.scale:
+        dur = c.dur
+        tail = c.tail
+    else:
+        dur = [sc.units(d) for d in p_r.durations]
+        tail = [0] * c.n
+        succs = c.succs
+        for j in reversed(c.topo):
+            t = 0
+            for k in succs[j]:
+                x = dur[k] + tail[k]
+                if x > t:
+                    t = x
+            tail[j] = t
+    head = [ef[j] - dur[j] for j in range(n)] + [0] * (c.n - n)
+    cp = max([h + d + t for h, d, t in zip(head, dur, tail, strict=True)], default=0)
+    tight = replace(c, dur=dur, head=head, tail=tail, cp=cp, scale=sc.scale)
+    lb, gb = makespan_bound(tight), group_bounds(tight)
+    if sc.scale != c.scale:
+        # The relaxed problem's own bounds, in our units rounded up (integer optimum).
+        lb = max(lb, -(-makespan_bound(c) * sc.scale // c.scale))
+        gb = [
+            max(g, -(-g_r * sc.scale // c.scale))
+            for g, g_r in zip(gb, group_bounds(c), strict=True)
+        ]
+    return c, (lb, gb, sc.scale), releases
 
 
 def solve_modes(
@@ -363,21 +480,25 @@ def solve_modes(
     n = len(problem.modes)
     sc = _Scale(problem)
     budget = default_effort(n) if effort is None else max(1, int(effort))
-    c_r, bound = _relaxed_bound(problem)
-    lb, _gb, lb_scale = bound
-    relaxed_releases = [min([m.release for m in ms]) for ms in problem.modes]
+    modes_u = modes_in_units(problem, sc)
+    c_r, bound, relaxed_releases = _relaxed_bound_and_releases(problem, sc, modes_u)
+    # The searches stop early at the relaxed problem's own makespan bound, as before the
+    # earliest finishes raised the reported one (stopping at that would change how many
+    # passes they make); a single pass has nothing to stop and needs none.
+    lb = makespan_bound(c_r) if budget > 1 else 0
+    lb_scale = c_r.scale
     choice_a = earliest_modes(problem)
     c_a = _compile_fixed(problem, choice_a, c_r, relaxed_releases)
 
     def in_units(c: Compiled) -> int:
-        # The relaxed bound in c's quantum, rounded up: c's optimum is an integer there.
+        # The search bound in c's quantum, rounded up: c's optimum is an integer there.
         return -(-lb * c.scale // lb_scale)
 
     if all(len(ms) == 1 for ms in problem.modes):
         sched = solve_compiled(c_a, objective, budget, seed, lb=in_units(c_a))
         return _finish(problem, sc, bound, sched, choice_a, objective, sched.schedules_evaluated)
     order = [j for j in _lft_order(c_a) if j < n]
-    starts_b, choice_b = multi_mode_sgs(problem, order, sc)
+    starts_b, choice_b = multi_mode_sgs(problem, order, sc, modes_u)
     budget_b = budget // 2
     sched_a = solve_compiled(c_a, objective, budget - budget_b, seed, lb=in_units(c_a))
     if budget_b < 2:
@@ -404,8 +525,8 @@ def solve_modes(
     key_a = _key(problem, sc, sched_a.starts[:n], choice_a, objective)
     key_b = _key(problem, sc, sched_b.starts[:n], choice_b, objective)
     if key_b < key_a:
-        return _finish(problem, sc, bound, sched_b, choice_b, objective, used)
-    return _finish(problem, sc, bound, sched_a, choice_a, objective, used)
+        return _finish(problem, sc, bound, sched_b, choice_b, objective, used, key=key_b)
+    return _finish(problem, sc, bound, sched_a, choice_a, objective, used, key=key_a)
 
 
 def _padded(size: int, starts: Sequence[float]) -> list[float]:
@@ -422,12 +543,15 @@ def _finish(
     objective: Objective,
     evaluated: int,
     method: str | None = None,
+    key: Key | None = None,
 ) -> ModeSchedule:
-    """The schedule of the real tasks with the relaxed bound and the proof against it."""
+    """The schedule of the real tasks with the bound and the proof against it (``key``:
+    its objective key when already known)."""
     n = len(problem.modes)
     lb, gb, lb_scale = bound_units
     starts = sched.starts[:n]
-    key = _key(problem, sc, starts, choice, objective)
+    if key is None:
+        key = _key(problem, sc, starts, choice, objective)
     # The bounds are in the relaxed problem's quantum: compare exactly as fractions.
     target = (*gb, lb) if objective == "tiers" else (lb, *gb)
     proven = [k * lb_scale for k in key] <= [t * sc.scale for t in target]

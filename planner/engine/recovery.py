@@ -154,9 +154,9 @@ class TaskGraph:
         assert self.multi is not None
         specs = [self.multi.modes[j][m] for j, m in enumerate(chosen)]
         problem = Problem(
-            durations=tuple(m.duration for m in specs),
+            durations=tuple([m.duration for m in specs]),
             predecessors=self.problem.predecessors,
-            demands=tuple(m.demand for m in specs),
+            demands=tuple([m.demand for m in specs]),
             capacities=self.problem.capacities,
             groups=self.problem.groups,
         )
@@ -294,7 +294,13 @@ def build_task_graph(
     if not modes:
         return TaskGraph(problem, task_services, frontier, tuple(task_order), pools)
 
+    # The modes of a service share its needs dicts (alive all along): one look-up each.
+    vector_of_dict: dict[int, tuple[int, ...]] = {}
+
     def demand_vector(needs: dict[str, int]) -> tuple[int, ...]:
+        vector = vector_of_dict.get(id(needs))
+        if vector is not None:
+            return vector
         key = tuple(needs.items())
         vector = demand_of.get(key)
         if vector is None:
@@ -302,13 +308,16 @@ def build_task_graph(
             for pool_id, units in key:
                 demand[pool_index[pool_id]] = units
             vector = demand_of[key] = tuple(demand)
+        vector_of_dict[id(needs)] = vector
         return vector
 
     options = tuple([modes[sid] for sid in task_services])
     multi = MultiModeProblem(
         modes=tuple(
-            tuple(ModeSpec(o.minutes, demand_vector(o.needs), o.release) for o in opts)
-            for opts in options
+            [
+                tuple([ModeSpec(o.minutes, demand_vector(o.needs), o.release) for o in opts])
+                for opts in options
+            ]
         ),
         predecessors=problem.predecessors,
         capacities=problem.capacities,
