@@ -1,8 +1,6 @@
 """Failure domains and time (issue 13): every clause of docs/engine.md, "Domains and
 time", on small hand-made plans.
-
-The plans are computed with ``check=False``: validating domains and returns is the
-formats' part (planner/model/validate.py); the engine's answers are what is checked here.
+Every plan is validated first, as ``compute`` does by default.
 """
 
 from __future__ import annotations
@@ -72,7 +70,7 @@ def run(
     **kw: object,
 ) -> RecoveryResult:
     plan.scenarios = [Scenario("sc", "Scenario", failed, dict(returns or {}), declared)]
-    return compute(plan, "sc", check=False, **kw)  # type: ignore[arg-type]
+    return compute(plan, "sc", **kw)  # type: ignore[arg-type]
 
 
 def one(result: RecoveryResult, sid: str) -> ServiceRecovery:
