@@ -131,3 +131,18 @@ def test_a_failed_domain_toggles_through_one_edit() -> None:
     assert plan.scenario("fire").failed == ["P1", "R2"]
     again = scenario_edits.toggle_failed(plan, "none", "P2")
     assert again.label == "Fail Power feed 2 in Nothing"
+
+
+def test_a_scenario_name_with_markup_is_shown_as_written(qtbot) -> None:
+    from planner.model.edits import SetFields
+
+    document = PlanDocument(powered_plan())
+    recovery = RecoveryController(document)
+    widget = ScenarioEditor(document, recovery)
+    qtbot.addWidget(widget)
+    recovery.set_scenario("fire")
+    assert document.push(SetFields("scenario", "fire", name="<b>Fire</b> &amp;"))
+    qtbot.waitUntil(lambda: "<b>Fire</b>" in widget.heading.text())
+    # Shown as plain text: the tags are on screen, not bold type, and "&amp;" stays.
+    assert widget.heading.textFormat() == Qt.TextFormat.PlainText
+    assert widget.heading.text() == "Scenario <b>Fire</b> &amp;"

@@ -365,6 +365,7 @@ class FloorView(QWidget):
         failed = self.recovery.failed_ids()
         where = self._scenario_words()
         intro = QLabel(f"{kind.capitalize()}:")
+        intro.setTextFormat(Qt.TextFormat.PlainText)  # a kind is typed text
         intro.setToolTip(f"Click a {domain_rules.kind_word(kind)} to fail or restore it {where}")
         intro.setStyleSheet(f"color: {style.MUTED_TEXT};")
         row.addWidget(intro)

@@ -240,11 +240,14 @@ class ScenarioEditor(QWidget):
         column = QVBoxLayout(self)
         column.setContentsMargins(6, 4, 6, 6)
         column.setSpacing(4)
+        # Names and typed text are shown as written: never read as Qt rich text.
         self.heading = QLabel()
+        self.heading.setTextFormat(Qt.TextFormat.PlainText)
         self.heading.setWordWrap(True)
         self.heading.setStyleSheet("font-weight: bold; padding: 2px 0;")
         column.addWidget(self.heading)
         self.hint = QLabel()
+        self.hint.setTextFormat(Qt.TextFormat.PlainText)
         self.hint.setWordWrap(True)
         self.hint.setStyleSheet(f"color: {style.MUTED_TEXT};")
         column.addWidget(self.hint)
@@ -349,6 +352,7 @@ class ScenarioEditor(QWidget):
 
     def _error_label(self) -> QLabel:
         label = QLabel()
+        label.setTextFormat(Qt.TextFormat.PlainText)
         label.setWordWrap(True)
         label.setStyleSheet(f"color: {style.INVALID};")
         label.setVisible(False)
