@@ -161,8 +161,8 @@ def check(plan: Plan, result: RecoveryResult) -> None:
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(timed_plans(), st.sampled_from(["time", "tiers"]))
 def test_random_timed_plans_keep_every_rule(plan: Plan, objective: str) -> None:
-# check=False: the random plans may break rules the engine does not need (a server
-# both active and standby); what the engine makes of them is what is checked.
+    # check=False: the random plans may break rules the engine does not need (a server
+    # both active and standby); what the engine makes of them is what is checked.
     result = compute(plan, "sc", objective=objective, check=False)  # type: ignore[arg-type]
     check(plan, result)
     assert compute(plan, "sc", objective=objective, check=False) == result  # deterministic
