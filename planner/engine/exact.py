@@ -15,7 +15,7 @@ without it, calling :func:`solve_exact` raises :class:`ExactUnavailable`.
 from __future__ import annotations
 
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from typing import Any
 
@@ -112,6 +112,50 @@ def _set_workers(params: Any, workers: int, seed: int) -> None:
         params.subsolvers.extend(_FULL_WORKERS[: count // 2])
 
 
+def _method(proven: bool, improved: bool) -> str:
+    if proven:
+        return "cp-sat optimal"
+    return "cp-sat feasible" if improved else "cp-sat timeout (heuristic kept)"
+
+
+def _solve_in_stages(
+    cp_model: Any,
+    m: Any,
+    components: Sequence[Any],
+    first_is_makespan: bool,
+    t_end: float,
+    workers: int,
+    seed: int,
+    better: Callable[[Any], None],
+    rehint: Callable[[], None],
+) -> tuple[int | None, bool]:
+    """Minimise the objective components in order, each fixed at its optimum before the
+    next, until ``t_end``. ``better(solver)`` sees every feasible solution; ``rehint()``
+    hints the incumbent again after a stage. Returns the first stage's proven bound when
+    it is the unconstrained makespan (a global bound; None otherwise) and whether every
+    stage was proven optimal."""
+    first_bound: int | None = None
+    for stage, var in enumerate(components):
+        remaining = t_end - time.monotonic()
+        if remaining <= 0:
+            return first_bound, False
+        m.minimize(var)
+        solver = cp_model.CpSolver()
+        solver.parameters.max_time_in_seconds = remaining
+        _set_workers(solver.parameters, workers, seed)
+        status = solver.solve(m)
+        if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            better(solver)
+        if stage == 0 and first_is_makespan:
+            first_bound = int(solver.best_objective_bound)
+        if status != cp_model.OPTIMAL:
+            return first_bound, False
+        m.add(var <= int(solver.objective_value))
+        m.clear_hints()
+        rehint()
+    return first_bound, True
+
+
 def solve_exact(
     problem: Problem,
     time_limit_s: float,
@@ -165,46 +209,29 @@ def solve_exact(
     for j, s in enumerate(hint):
         m.add_hint(sv[j], s)
 
-    lb_units = own_lb
-    all_proven = True
     improved = False
-    for stage, var in enumerate(components):
-        remaining = t_end - time.monotonic()
-        if remaining <= 0:
-            all_proven = False
-            break
-        m.minimize(var)
-        solver = cp_model.CpSolver()
-        solver.parameters.max_time_in_seconds = remaining
-        _set_workers(solver.parameters, workers, seed)
-        status = solver.solve(m)
-        if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-            cand = [int(solver.value(v)) for v in sv]
-            if key(cand) < best_key:
-                best, best_key = cand, key(cand)
-                improved = True
-        if stage == 0 and objective == "time":
-            # The first stage is the unconstrained makespan: its bound is a global one.
-            lb_units = max(lb_units, int(solver.best_objective_bound))
-        if status != cp_model.OPTIMAL:
-            all_proven = False
-            break
-        # Fix this component at its optimum and re-hint the incumbent for the next stage.
-        m.add(var <= int(solver.objective_value))
-        m.clear_hints()
+
+    def better(solver: Any) -> None:
+        nonlocal best, best_key, improved
+        cand = [int(solver.value(v)) for v in sv]
+        if key(cand) < best_key:
+            best, best_key = cand, key(cand)
+            improved = True
+
+    def rehint() -> None:
         for j, s in enumerate(best):
             m.add_hint(sv[j], s)
+
+    first_bound, all_proven = _solve_in_stages(
+        cp_model, m, components, objective == "time", t_end, workers, seed, better, rehint
+    )
+    lb_units = own_lb if first_bound is None else max(own_lb, first_bound)
 
     ms = _ms(c, best)
     proven = all_proven or best_key <= targets(c, objective, lb_units)
     if objective == "time" and not c.groups and ms <= lb_units:
         proven = True
-    if proven:
-        method = "cp-sat optimal"
-    elif improved:
-        method = "cp-sat feasible"
-    else:
-        method = "cp-sat timeout (heuristic kept)"
+    method = _method(proven, improved)
     if not improved:
         return Schedule(
             start.starts,
@@ -331,49 +358,38 @@ def solve_exact_modes(
                     m.add_hint(p, k == chosen[j])
 
     add_hints(hint, choice)
-    lb_units = own_lb
-    all_proven = True
     improved = False
-    for stage, var in enumerate(components):
-        remaining = t_end - time.monotonic()
-        if remaining <= 0:
-            all_proven = False
-            break
-        m.minimize(var)
-        solver = cp_model.CpSolver()
-        solver.parameters.max_time_in_seconds = remaining
-        _set_workers(solver.parameters, workers, seed)
-        status = solver.solve(m)
-        if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-            cand = [int(solver.value(v)) for v in sv]
-            cand_choice = [
-                next(k for k, p in enumerate(ps) if len(ps) == 1 or solver.boolean_value(p))
-                for ps in pv
-            ]
-            if key(cand, cand_choice) < best_key:
-                best, best_choice = cand, cand_choice
-                best_key = key(cand, cand_choice)
-                improved = True
-        if stage == 0 and objective == "time":
-            lb_units = max(lb_units, int(solver.best_objective_bound))
-        if status != cp_model.OPTIMAL:
-            all_proven = False
-            break
-        m.add(var <= int(solver.objective_value))
-        m.clear_hints()
-        add_hints(best, best_choice)
+
+    def better(solver: Any) -> None:
+        nonlocal best, best_choice, best_key, improved
+        cand = [int(solver.value(v)) for v in sv]
+        cand_choice = [
+            next(k for k, p in enumerate(ps) if len(ps) == 1 or solver.boolean_value(p))
+            for ps in pv
+        ]
+        if key(cand, cand_choice) < best_key:
+            best, best_choice = cand, cand_choice
+            best_key = key(cand, cand_choice)
+            improved = True
+
+    first_bound, all_proven = _solve_in_stages(
+        cp_model,
+        m,
+        components,
+        objective == "time",
+        t_end,
+        workers,
+        seed,
+        better,
+        lambda: add_hints(best, best_choice),
+    )
+    lb_units = own_lb if first_bound is None else max(own_lb, first_bound)
     ms_units = best_key[-1] if objective == "tiers" else best_key[0]
     target = (*group_lb, lb_units) if objective == "tiers" else (lb_units, *group_lb)
     proven = all_proven or best_key <= target
     if objective == "time" and not problem.groups and ms_units <= lb_units:
         proven = True
-    method = (
-        "cp-sat optimal"
-        if proven
-        else "cp-sat feasible"
-        if improved
-        else "cp-sat timeout (heuristic kept)"
-    )
+    method = _method(proven, improved)
     bound = min(lb_units, ms_units) / sc.scale if sc.scale != 1 else min(lb_units, ms_units)
     if not improved:
         return ModeSchedule(

@@ -46,6 +46,7 @@ from planner.engine.sgs import (
     _reserve,
     _window,
     compile_problem,
+    heads_and_tails,
     time_scale,
     to_units,
 )
@@ -325,24 +326,7 @@ def _same_graph(
             got = packed[q] = (value, held)
         if dur[j] > 0 and got[1]:
             req[j], uses[j] = got
-    head = [0] * c.n
-    for j in c.topo:
-        h = 0
-        for i in c.preds[j]:
-            f = head[i] + dur[i]
-            if f > h:
-                h = f
-        head[j] = h
-    tail = [0] * c.n
-    succs = c.succs
-    for j in reversed(c.topo):
-        t = 0
-        for k in succs[j]:
-            x = dur[k] + tail[k]
-            if x > t:
-                t = x
-        tail[j] = t
-    cp = max([h + d for h, d in zip(head, dur, strict=True)], default=0)
+    head, tail, cp = heads_and_tails(c.topo, c.preds, c.succs, dur)
     return replace(
         c,
         dur=dur,
@@ -444,15 +428,7 @@ def _relaxed_bound_and_releases(
         tail = c.tail
     else:
         dur = [sc.units(d) for d in p_r.durations]
-        tail = [0] * c.n
-        succs = c.succs
-        for j in reversed(c.topo):
-            t = 0
-            for k in succs[j]:
-                x = dur[k] + tail[k]
-                if x > t:
-                    t = x
-            tail[j] = t
+        tail = heads_and_tails(c.topo, c.preds, c.succs, dur)[1]
     head = [ef[j] - dur[j] for j in range(n)] + [0] * (c.n - n)
     cp = max([h + d + t for h, d, t in zip(head, dur, tail, strict=True)], default=0)
     tight = replace(c, dur=dur, head=head, tail=tail, cp=cp, scale=sc.scale)

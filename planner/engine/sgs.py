@@ -221,23 +221,7 @@ def compile_problem(p: ProblemLike) -> Compiled:
     rank = [0] * n
     for k, j in enumerate(topo):
         rank[j] = k
-    head = [0] * n
-    for j in topo:
-        h = 0
-        for i in preds[j]:
-            f = head[i] + dur[i]
-            if f > h:
-                h = f
-        head[j] = h
-    tail = [0] * n
-    for j in reversed(topo):
-        t = 0
-        for s in succs[j]:
-            x = dur[s] + tail[s]
-            if x > t:
-                t = x
-        tail[j] = t
-    cp = max([h + d for h, d in zip(head, dur, strict=True)], default=0)
+    head, tail, cp = heads_and_tails(topo, preds, succs, dur)
     return Compiled(
         n=n,
         dur=dur,
@@ -258,6 +242,34 @@ def compile_problem(p: ProblemLike) -> Compiled:
         tail=tail,
         cp=cp,
     )
+
+
+def heads_and_tails(
+    topo: Sequence[int],
+    preds: Sequence[Sequence[int]],
+    succs: Sequence[Sequence[int]],
+    dur: Sequence[int],
+) -> tuple[list[int], list[int], int]:
+    """Each task's head (longest path from the source to its start), tail (longest path
+    from its finish to the end) and the critical path's length, for durations ``dur``."""
+    head = [0] * len(dur)
+    for j in topo:
+        h = 0
+        for i in preds[j]:
+            f = head[i] + dur[i]
+            if f > h:
+                h = f
+        head[j] = h
+    tail = [0] * len(dur)
+    for j in reversed(topo):
+        t = 0
+        for s in succs[j]:
+            x = dur[s] + tail[s]
+            if x > t:
+                t = x
+        tail[j] = t
+    cp = max([h + d for h, d in zip(head, dur, strict=True)], default=0)
+    return head, tail, cp
 
 
 def serial_sgs(
