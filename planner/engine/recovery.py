@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field, replace
+from datetime import date
 from typing import Literal
 
 from planner.engine.impact import (
@@ -79,6 +80,18 @@ RECOVERY_INPUTS: dict[str, frozenset[str]] = {
 }
 
 
+CopyStatus = Literal["available", "unavailable", "destroyed"]
+
+
+@dataclass(frozen=True)
+class CopyState:
+    """What a scenario leaves of one data copy: ``until`` is set only when unavailable."""
+
+    id: str
+    state: CopyStatus
+    until: float | None = None
+
+
 @dataclass(frozen=True)
 class ServiceRecovery:
     id: str
@@ -99,6 +112,14 @@ class ServiceRecovery:
     # The failed id whose return sets a restart's earliest start (None: the release is the
     # declaration delay, or there is none).
     released_by: str | None = None
+    # Data (docs/engine.md, "Data"); all None/False/() for a service with no copies.
+    rpo_minutes: float | None = None
+    data_loss_minutes: float | None = None  # smallest lag of the copies not destroyed
+    data_lost: bool = False  # it has copies and every one is destroyed
+    meets_rpo: bool | None = None  # None: no RPO or no copies
+    copies: tuple[CopyState, ...] = ()  # its copies, in the plan's order
+    restore_from: str | None = None  # the copy its restore uses (None: no restore or no copy)
+    failover_untested: bool = False  # it has a failover option whose test is missing or stale
 
 
 @dataclass(frozen=True)
@@ -117,6 +138,10 @@ class RecoveryResult:
     schedules_evaluated: int
     declared_after_minutes: float = 0  # the scenario's declaration delay
     returns: dict[str, float] = field(default_factory=dict)  # failed id -> back at T+minutes
+    data_lost: tuple[str, ...] = ()  # services whose every copy is destroyed, plan order
+    rpo_misses: tuple[str, ...] = ()  # services with meets_rpo False, plan order
+    untested_failovers_fail: bool = False  # the scenario's flag, as applied
+    as_of: date | None = None  # the date failover tests were aged against
 
     def service(self, service_id: str) -> ServiceRecovery | None:
         return next((s for s in self.services if s.id == service_id), None)

@@ -10,7 +10,8 @@ exist for the GUI and the runbook (positions, colours, notes, owners, runbook st
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from datetime import date
+from typing import Any, Literal
 
 Number = int | float
 DEFAULT_RACK_UNITS = 42
@@ -22,6 +23,10 @@ TIERS = (0, 1, 2, 3)
 MAX_MINUTES = 10 * 365 * 24 * 60  # ten years: 5,256,000 minutes
 MAX_COUNT = 1_000_000  # rack units, positions, heights, capacities, instances, pool units
 MAX_COORDINATE = 1_000_000_000  # canvas units of a layout hint (x, y, width, height)
+DEFAULT_FAILOVER_TEST_MAX_AGE_DAYS = 365
+
+CopyKind = Literal["primary", "replica", "backup", "offline"]
+COPY_KINDS: tuple[CopyKind, ...] = ("primary", "replica", "backup", "offline")
 
 
 @dataclass
@@ -94,6 +99,24 @@ class Pool:
 
 
 @dataclass
+class DataCopy:
+    """One copy of a service's data: where it lives and how far behind it is.
+
+    ``on`` lists ids of servers, racks, sites or domains; the copy survives while any of
+    them is up, is unavailable while all are down, and is destroyed when all are failed
+    for good (docs/engine.md, "Data"). ``lag_minutes`` is 0 for a synchronous copy.
+    ``id`` is unique within its service.
+    """
+
+    id: str
+    on: list[str] = field(default_factory=list)
+    lag_minutes: Number = 0
+    kind: CopyKind = "primary"
+    notes: str | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
 class Service:
     id: str
     name: str
@@ -105,6 +128,9 @@ class Service:
     automatic_failover: bool = False  # fails over without waiting for the declaration
     restart_minutes: Number | None = None  # restart in place once its servers are back
     restart_needs: dict[str, int] | None = None  # None: the same as ``needs``
+    rpo_minutes: Number | None = None  # the most data (minutes of writes) it may lose
+    data: list[DataCopy] = field(default_factory=list)  # where its data lives
+    failover_tested_on: date | None = None  # the last failover test; None: never tested
     servers: list[str] = field(default_factory=list)
     standby_servers: list[str] = field(default_factory=list)
     min_instances: int = 1
@@ -127,6 +153,8 @@ class Scenario:
     failed: list[str] = field(default_factory=list)
     returns: dict[str, Number] = field(default_factory=dict)  # failed id -> back at T+minutes
     declared_after_minutes: Number = 0  # no recovery task starts earlier (but automatic failovers)
+    untested_failovers_fail: bool = False  # a failover not tested recently is not available
+    as_of: date | None = None  # the scenario's date, for the age of failover tests (None: today)
     notes: str | None = None
     extra: dict[str, Any] = field(default_factory=dict)
 
@@ -141,6 +169,7 @@ class Plan:
     pools: list[Pool] = field(default_factory=list)
     services: list[Service] = field(default_factory=list)
     scenarios: list[Scenario] = field(default_factory=list)
+    failover_test_max_age_days: int = DEFAULT_FAILOVER_TEST_MAX_AGE_DAYS
     notes: str | None = None
     extra: dict[str, Any] = field(default_factory=dict)
 
