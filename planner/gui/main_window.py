@@ -29,6 +29,7 @@ from planner.gui.jobs import JobRunner
 from planner.gui.properties import PropertiesPanel
 from planner.gui.recovery_controller import RecoveryController
 from planner.gui.runbook_export import RunbookExporter
+from planner.gui.copies import DataCopiesEditor
 from planner.gui.tree import PlanTree
 from planner.gui.views.dependencies import DependencyView
 from planner.gui.views.floor import FloorView
@@ -104,6 +105,10 @@ class MainWindow(QMainWindow):
         self.side_tabs.setDocumentMode(True)
         self.side_tabs.addTab(self.properties, "Fields")
         self.side_tabs.addTab(self.assignment, icon("server"), "Servers")
+        # A service's data copies get their own tab too (drop items from the tree there).
+        self.copies_editor = DataCopiesEditor(self.document)
+        self.copies_editor.message = self.show_message
+        self.side_tabs.addTab(self.copies_editor, "Data")
         self.scenario_editor = ScenarioEditor(self.document, self.recovery)
         self.scenario_editor.message = self.show_message
         self.side_tabs.addTab(self.scenario_editor, icon("scenario"), "Scenario")
@@ -269,9 +274,11 @@ class MainWindow(QMainWindow):
 
     def _show_assignment(self, selection: list) -> None:
         one_service = len(selection) == 1 and selection[0][0] == "service"
-        self.side_tabs.setTabVisible(self.side_tabs.indexOf(self.assignment), one_service)
-        if not one_service and self.side_tabs.currentWidget() is self.assignment:
-            self.side_tabs.setCurrentWidget(self.properties)
+        self.copies_editor.set_service(selection[0][1] if one_service else None)
+        for widget in (self.assignment, self.copies_editor):
+            self.side_tabs.setTabVisible(self.side_tabs.indexOf(widget), one_service)
+            if not one_service and self.side_tabs.currentWidget() is widget:
+                self.side_tabs.setCurrentWidget(self.properties)
 
     # ------------------------------------------------------------------ status
 
