@@ -572,9 +572,7 @@ class DataCopiesEditor(QWidget):
         plan = self.document.plan
         if 0 <= row < len(self.model.copies):
             copy_id = self.model.copies[row].id
-            done = self._run(
-                lambda: copy_edits.add_copy_locations(plan, service.id, copy_id, ids)
-            )
+            done = self._run(lambda: copy_edits.add_copy_locations(plan, service.id, copy_id, ids))
             if done:
                 self.table.selectRow(row)
             return done

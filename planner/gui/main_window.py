@@ -24,12 +24,12 @@ from planner import __version__
 from planner.gui import placement
 from planner.gui.autosave import Autosaver
 from planner.gui.busy import BusyDialog, Cancelled, run_with_progress
+from planner.gui.copies import DataCopiesEditor
 from planner.gui.document import PlanDocument, describe_save_failure
 from planner.gui.jobs import JobRunner
 from planner.gui.properties import PropertiesPanel
 from planner.gui.recovery_controller import RecoveryController
 from planner.gui.runbook_export import RunbookExporter
-from planner.gui.copies import DataCopiesEditor
 from planner.gui.tree import PlanTree
 from planner.gui.views.dependencies import DependencyView
 from planner.gui.views.floor import FloorView

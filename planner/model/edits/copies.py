@@ -131,7 +131,7 @@ def add_copy(
         raise EditRefused("a copy's id cannot be blank")
     if any(c.id == new_id for c in service.data):
         raise EditRefused(f"{_called(service)} already has a copy '{new_id}'")
-    made = DataCopy(id=new_id, on=locations, lag_minutes=lag, kind=kind)  # type: ignore[arg-type]
+    made = DataCopy(id=new_id, on=locations, lag_minutes=lag, kind=kind)
     where = ""
     if locations:
         where = " on " + ", ".join(location_name(plan, i) for i in locations[:3])
@@ -156,9 +156,7 @@ def remove_copies(plan: Plan, service_id: str, copy_ids: Iterable[str]) -> SetFi
     return _set_data(service, kept, f"Remove {what} of {_called(service)}")
 
 
-def _change_copy(
-    plan: Plan, service_id: str, copy_id: str, label: str, **values: Any
-) -> SetFields:
+def _change_copy(plan: Plan, service_id: str, copy_id: str, label: str, **values: Any) -> SetFields:
     service = _service(plan, service_id)
     index = _index(service, copy_id)
     current = service.data[index]
@@ -193,14 +191,10 @@ def set_copy_lag(plan: Plan, service_id: str, copy_id: str, minutes: Number) -> 
     return _change_copy(plan, service_id, copy_id, f"Copy {copy_id} {what}", lag_minutes=lag)
 
 
-def set_copy_locations(
-    plan: Plan, service_id: str, copy_id: str, on: Iterable[str]
-) -> SetFields:
+def set_copy_locations(plan: Plan, service_id: str, copy_id: str, on: Iterable[str]) -> SetFields:
     """Say where a copy lives (replacing its list); refuses ids the plan does not have."""
     locations = _check_locations(plan, on)
-    return _change_copy(
-        plan, service_id, copy_id, f"Set locations of copy {copy_id}", on=locations
-    )
+    return _change_copy(plan, service_id, copy_id, f"Set locations of copy {copy_id}", on=locations)
 
 
 def add_copy_locations(
