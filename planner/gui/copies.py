@@ -125,7 +125,7 @@ class CopiesModel(QAbstractTableModel):
 
     def reload(self) -> None:
         service = self.editor.service()
-        copies = list(service.data) if service is not None else []
+        copies = list(service.data or ()) if service is not None else []
         if [c.id for c in copies] != [c.id for c in self.copies]:
             self.beginResetModel()
             self.copies = copies

@@ -451,7 +451,7 @@ class ScenarioEditor(QWidget):
             self._set_error(self.declared_error, "")
         self._syncing = True
         try:
-            self.untested_box.setChecked(scenario.untested_failovers_fail)
+            self.untested_box.setChecked(bool(scenario.untested_failovers_fail))
         finally:
             self._syncing = False
         as_of = scenario.as_of.isoformat() if scenario.as_of is not None else ""
@@ -583,7 +583,7 @@ class ScenarioEditor(QWidget):
 
     def _untested_toggled(self, checked: bool) -> None:
         scenario = self.scenario()
-        if self._syncing or scenario is None or scenario.untested_failovers_fail == checked:
+        if self._syncing or scenario is None or bool(scenario.untested_failovers_fail) == checked:
             return
         try:
             edit = copy_edits.set_untested_failovers_fail(self.document.plan, scenario.id, checked)

@@ -34,12 +34,17 @@ def _service(plan: Plan, service_id: str) -> Service:
     return service
 
 
+def _data(service: Service) -> list[DataCopy]:
+    """The service's copies (a plan read by an older reader may hold None)."""
+    return list(service.data or ())
+
+
 def _called(item: Service | Scenario) -> str:
     return item.name.strip() or item.id
 
 
 def _index(service: Service, copy_id: str) -> int:
-    for index, data_copy in enumerate(service.data):
+    for index, data_copy in enumerate(_data(service)):
         if data_copy.id == copy_id:
             return index
     raise EditRefused(f"{_called(service)} has no data copy '{copy_id}'")
@@ -77,7 +82,7 @@ def location_ids(plan: Plan) -> list[str]:
 
 def new_copy_id(service: Service, kind: str = "primary") -> str:
     """A copy id not used in the service: ``replica``, ``replica-2``, ..."""
-    used = {c.id for c in service.data}
+    used = {c.id for c in _data(service)}
     base = kind if kind in COPY_KINDS else "copy"
     if base not in used:
         return base
@@ -129,7 +134,7 @@ def add_copy(
     new_id = new_copy_id(service, kind) if copy_id is None else copy_id.strip()
     if not new_id:
         raise EditRefused("a copy's id cannot be blank")
-    if any(c.id == new_id for c in service.data):
+    if any(c.id == new_id for c in _data(service)):
         raise EditRefused(f"{_called(service)} already has a copy '{new_id}'")
     made = DataCopy(id=new_id, on=locations, lag_minutes=lag, kind=kind)
     where = ""
@@ -138,7 +143,7 @@ def add_copy(
         where += f" and {len(locations) - 3} more" if len(locations) > 3 else ""
     return _set_data(
         service,
-        [*_copy.deepcopy(service.data), made],
+        [*_copy.deepcopy(_data(service)), made],
         f"Add {kind} copy of {_called(service)}{where}",
     )
 
@@ -152,17 +157,17 @@ def remove_copies(plan: Plan, service_id: str, copy_ids: Iterable[str]) -> SetFi
     for copy_id in gone:
         _index(service, copy_id)
     what = f"copy {gone[0]}" if len(gone) == 1 else f"{len(gone)} copies"
-    kept = [_copy.deepcopy(c) for c in service.data if c.id not in gone]
+    kept = [_copy.deepcopy(c) for c in _data(service) if c.id not in gone]
     return _set_data(service, kept, f"Remove {what} of {_called(service)}")
 
 
 def _change_copy(plan: Plan, service_id: str, copy_id: str, label: str, **values: Any) -> SetFields:
     service = _service(plan, service_id)
     index = _index(service, copy_id)
-    current = service.data[index]
+    current = _data(service)[index]
     if all(getattr(current, name) == value for name, value in values.items()):
         raise EditRefused(f"copy {copy_id} of {_called(service)} is already so")
-    data = _copy.deepcopy(service.data)
+    data = _copy.deepcopy(_data(service))
     for name, value in values.items():
         setattr(data[index], name, _copy.deepcopy(value))
     return _set_data(service, data, f"{label} of {_called(service)}")
@@ -174,7 +179,7 @@ def rename_copy(plan: Plan, service_id: str, copy_id: str, new_id: str) -> SetFi
     wanted = new_id.strip()
     if not wanted:
         raise EditRefused("a copy's id cannot be blank")
-    if wanted != copy_id and any(c.id == wanted for c in service.data):
+    if wanted != copy_id and any(c.id == wanted for c in _data(service)):
         raise EditRefused(f"{_called(service)} already has a copy '{wanted}'")
     return _change_copy(plan, service_id, copy_id, f"Rename copy {copy_id} to {wanted}", id=wanted)
 
@@ -203,7 +208,7 @@ def add_copy_locations(
     """Add locations to a copy (a drop onto its row); those it has already are skipped,
     and a drop that adds nothing is refused."""
     service = _service(plan, service_id)
-    current = service.data[_index(service, copy_id)]
+    current = _data(service)[_index(service, copy_id)]
     wanted = [i for i in _check_locations(plan, item_ids) if i not in current.on]
     if not wanted:
         raise EditRefused(f"copy {copy_id} of {_called(service)} is already there")
