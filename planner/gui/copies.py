@@ -391,7 +391,7 @@ class DataCopiesEditor(QWidget):
         picking = QHBoxLayout()
         self.location_edit = QLineEdit()
         self.location_edit.setObjectName("field-copy_location")
-        self.location_edit.setPlaceholderText("server, rack, site or domain (id or name)")
+        self.location_edit.setPlaceholderText("a server, rack, site or domain")
         self._completions = QStringListModel(self)
         completer = QCompleter(self._completions, self)
         completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)

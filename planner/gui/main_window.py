@@ -40,6 +40,7 @@ from planner.gui.views.services import ServiceAssignmentWidget, ServicesView
 from planner.model import Plan, new_items
 from planner.model.clock import clock
 from planner.model.edits import AddItem, EditRefused, delete_items
+from planner.model.edits.copies import LOCATION_KINDS
 from planner.model.heap import collector_paused
 from planner.model.text import printable
 from planner.resources import resource_path
@@ -274,10 +275,20 @@ class MainWindow(QMainWindow):
 
     def _show_assignment(self, selection: list) -> None:
         one_service = len(selection) == 1 and selection[0][0] == "service"
-        self.copies_editor.set_service(selection[0][1] if one_service else None)
-        for widget in (self.assignment, self.copies_editor):
-            self.side_tabs.setTabVisible(self.side_tabs.indexOf(widget), one_service)
-            if not one_service and self.side_tabs.currentWidget() is widget:
+        # Locations picked (a press in the tree that starts a drag onto the copies selects
+        # the server) keep the service's Data tab: its heading says whose copies they are.
+        locations = bool(selection) and all(k in LOCATION_KINDS for k, _ in selection)
+        if one_service:
+            self.copies_editor.set_service(selection[0][1])
+        elif not (locations and self.copies_editor.service() is not None):
+            self.copies_editor.set_service(None)
+        shown = {
+            self.assignment: one_service,
+            self.copies_editor: self.copies_editor.service() is not None,
+        }
+        for widget, visible in shown.items():
+            self.side_tabs.setTabVisible(self.side_tabs.indexOf(widget), visible)
+            if not visible and self.side_tabs.currentWidget() is widget:
                 self.side_tabs.setCurrentWidget(self.properties)
 
     # ------------------------------------------------------------------ status
