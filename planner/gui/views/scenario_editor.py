@@ -598,8 +598,8 @@ class ScenarioEditor(QWidget):
         if scenario is None:
             return
         try:
-            when = copy_edits.parse_date(self.as_of_edit.text())
-        except ValueError as error:
+            when = fields.parse("scenario", "as_of", self.as_of_edit.text())
+        except fields.ParseError as error:
             self._set_error(self.as_of_error, f"As of: {error}")
             return
         self.as_of_edit.setModified(False)

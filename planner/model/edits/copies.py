@@ -218,18 +218,6 @@ def add_copy_locations(
     )
 
 
-def parse_date(text: str) -> date | None:
-    """An ISO date (``2026-03-01``) from what a person typed; blank is None. ValueError
-    with a message for the user otherwise."""
-    cleaned = text.strip()
-    if not cleaned or cleaned in ("—", "-", "never", "today"):
-        return None
-    try:
-        return date.fromisoformat(cleaned)
-    except ValueError:
-        raise ValueError(f"'{cleaned}' is not a date: write it as 2026-03-01") from None
-
-
 def set_untested_failovers_fail(plan: Plan, scenario_id: str, fail: bool) -> SetFields:
     """Whether failovers whose test is missing or too old are unavailable in a scenario."""
     scenario = plan.scenario(scenario_id)
@@ -269,7 +257,6 @@ __all__ = [
     "location_kind",
     "location_name",
     "new_copy_id",
-    "parse_date",
     "remove_copies",
     "rename_copy",
     "set_as_of",
