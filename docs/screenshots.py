@@ -98,6 +98,7 @@ def main() -> None:
             print(target)
     window.document.undo_stack.setClean()
     domain_shots(window, app, args.out, suffix, args.plan, args.scenario)
+    data_shots(window, app, args.out, suffix, args.plan)
     settings_file.unlink(missing_ok=True)
     window.document.undo_stack.setClean()
     window.close()
@@ -203,6 +204,74 @@ def domain_shots(window, app, out: Path, suffix: str, plan_path: Path, scenario:
         gantt.ensure_visible(waiting[0].id)
     settle()
     shoot("recovery-release", window.recovery_view)
+
+
+def _demo_copies(window) -> None:  # type: ignore[no-untyped-def]
+    """For an example without data copies yet: a few copies as the 2022 record has them
+    (messages in three sites, media and the login cache only in Pangyo) and a scenario
+    that loses Pangyo for good, pushed as edits (never saved)."""
+    from planner.model import Scenario
+    from planner.model.edits import AddItem
+    from planner.model.edits import copies as copy_edits
+
+    plan, push = window.document.plan, window.document.push
+    wanted = [
+        ("msg-db", [("pangyo", "primary", 0), ("anyang", "replica", 0), ("gasan", "backup", 1440)]),
+        ("media-storage", [("pangyo", "primary", 0), ("pangyo", "backup", 1440)]),
+        ("session-cache", [("pangyo", "primary", 0)]),
+        ("account-db", [("pangyo", "primary", 0), ("anyang", "replica", 5)]),
+    ]
+    for service_id, copies in wanted:
+        if plan.service(service_id) is None:
+            continue
+        for where, kind, lag in copies:
+            if plan.site(where) is not None:
+                push(copy_edits.add_copy(plan, service_id, on=[where], kind=kind, lag_minutes=lag))
+    if plan.scenario("pangyo-lost") is None and plan.site("pangyo") is not None:
+        lost = Scenario("pangyo-lost", "판교 영구 손실 / Pangyo lost for good", ["pangyo"])
+        push(AddItem("scenario", lost))
+
+
+def data_shots(window, app, out: Path, suffix: str, plan_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """The Data tab of a service with copies, and the recovery view of the first scenario
+    that loses data for good (its red banner at the top)."""
+    from planner.engine.recovery import compute
+
+    window.open_path(plan_path, offer_recovery=False)
+    plan = window.document.plan
+    if not any(s.data for s in plan.services):
+        _demo_copies(window)
+    plan = window.document.plan
+
+    def settle() -> None:
+        for _ in range(5):
+            app.processEvents()
+
+    def shoot(name: str, widget) -> None:  # type: ignore[no-untyped-def]
+        target = out / f"{name}{suffix}.png"
+        widget.grab().save(str(target))
+        print(target)
+
+    losing = None
+    for scenario in plan.scenarios:
+        if compute(plan, scenario.id, check=False).data_lost:
+            losing = scenario.id
+            break
+    window.recovery.set_scenario(losing or plan.scenarios[0].id)
+    window.recovery.wait_until_current()
+    with_copies = sorted(plan.services, key=lambda s: -len(s.data or ()))[0]
+    window.tabs.setCurrentWidget(window.recovery_view)
+    window.document.select([("service", with_copies.id)])
+    window.side_tabs.setCurrentWidget(window.copies_editor)
+    settle()
+    shoot("data-copies", window)
+    if losing is None:
+        print("no scenario loses data for good: no recovery-data-lost shot")
+    else:
+        window.document.select([])
+        settle()
+        shoot("recovery-data-lost", window.recovery_view)
+    window.document.undo_stack.setClean()
 
 
 if __name__ == "__main__":

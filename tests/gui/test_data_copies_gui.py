@@ -258,3 +258,28 @@ def test_the_scenario_toggle_and_date_are_one_edit_each(qtbot) -> None:
     stack.undo()
     assert not widget.untested_box.isChecked() and scenario.untested_failovers_fail is False
     recovery.wait_until_current()
+
+
+def test_the_service_form_shows_rpo_and_the_test_date_within_the_dock(qtbot) -> None:
+    from PySide6.QtWidgets import QLabel
+
+    from planner.gui.properties import DOCK_WIDTH_CHARS, PropertiesPanel
+
+    document = PlanDocument(powered_plan())
+    panel = PropertiesPanel(document)
+    qtbot.addWidget(panel)
+    panel.show()
+    document.select([("service", "db")])
+    assert {"rpo_minutes", "failover_tested_on"} <= set(panel.editors)
+    label = panel.findChild(QLabel, "label-failover_tested_on")
+    assert label is not None and label.text() == "Failover tested on"  # the hint is in the field
+    assert panel.editors["failover_tested_on"].placeholderText().startswith("YYYY-MM-DD")
+    assert panel.findChild(QLabel, "label-rpo_minutes").text() == "RPO (h:mm)"
+    panel.editors["rpo_minutes"].setText("0:15")
+    panel.editors["rpo_minutes"].editingFinished.emit()
+    panel.editors["failover_tested_on"].setText("2026-03-01")
+    panel.editors["failover_tested_on"].editingFinished.emit()
+    service = document.plan.service("db")
+    assert service.rpo_minutes == 15 and service.failover_tested_on == date(2026, 3, 1)
+    assert document.undo_stack.count() == 2
+    assert panel.sizeHint().width() <= panel.fontMetrics().horizontalAdvance("0") * DOCK_WIDTH_CHARS
