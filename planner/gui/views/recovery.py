@@ -532,17 +532,18 @@ class RecoveryView(QWidget):
         # every result would stall the GUI thread.
         em = self.fontMetrics().horizontalAdvance("0")
         widths = {
-            # Narrow enough that the service names keep room on a 1366-pixel screen.
+            # Narrow enough that the service names keep room on a 1366-pixel screen
+            # (the Met? reason elides; its tooltip has it whole).
             COL_TIER: em * 4,
-            COL_STATE: em * 17,  # "Restart in place" whole, with its swatch
-            COL_MODE: em * 14,
-            COL_EARLIEST: em * 7,
-            COL_START: em * 7,
+            COL_STATE: em * 16,  # "Restart in place" whole, with its swatch
+            COL_MODE: em * 13,
+            COL_EARLIEST: em * 6,
+            COL_START: em * 6,
             COL_RECOVERED: em * 8,
             COL_RTO: em * 6,
-            COL_MET: em * 16,
+            COL_MET: em * 12,
             COL_RPO: em * 6,
-            COL_LOSS: em * 9,
+            COL_LOSS: em * 8,
         }
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         for column, width in widths.items():
@@ -779,8 +780,17 @@ class RecoveryView(QWidget):
             self.gantt.set_item_names(self._release_names(result))
             self.gantt.set_result(result, "No service needs a failover or restore.")
             self.results_model.set_result(result)
+            self._show_data_columns(result)
             self._selection_from_document(self.document.selection)
         self._busy_changed()
+
+    def _show_data_columns(self, result: RecoveryResult) -> None:
+        """RPO and Data loss only when some service has an RPO or copies: a plan that says
+        nothing of its data keeps the room for the service names."""
+        with_rpo = any(s.rpo_minutes is not None for s in result.services)
+        with_copies = any(s.copies or s.data_lost for s in result.services)
+        self.table.setColumnHidden(COL_RPO, not (with_rpo or with_copies))
+        self.table.setColumnHidden(COL_LOSS, not (with_rpo or with_copies))
 
     def _release_names(self, result: RecoveryResult) -> dict[str, str]:
         """Names of the failed items whose return releases a task (for the timeline)."""
