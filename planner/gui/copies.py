@@ -48,9 +48,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from planner.engine import data as data_words
 from planner.gui import style
 from planner.gui.actions import view_action
 from planner.gui.document import PlanDocument
+from planner.gui.recovery_controller import RecoveryController
 from planner.gui.views.rack import SERVER_MIME  # a server dragged in the rack view
 from planner.model.clock import clock, parse_clock
 from planner.model.edits import Change, Edit, EditRefused
@@ -322,9 +324,15 @@ class DataCopiesEditor(QWidget):
     ``message`` (the status bar's callback).
     """
 
-    def __init__(self, document: PlanDocument, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        document: PlanDocument,
+        recovery: RecoveryController | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(parent)
         self.document = document
+        self.recovery = recovery
         self.message = lambda _text: None
         self.service_id: str | None = None
         self._refusals: list[str] = []
@@ -408,6 +416,14 @@ class DataCopiesEditor(QWidget):
         picking.addWidget(self.location_button)
         column.addLayout(picking)
 
+        # What the scenario shown in the Recovery view leaves of these copies.
+        self.outcome = QLabel()
+        self.outcome.setObjectName("data-outcome")
+        self.outcome.setTextFormat(Qt.TextFormat.PlainText)
+        self.outcome.setWordWrap(True)
+        self.outcome.setVisible(False)
+        column.insertWidget(column.indexOf(self.table) + 1, self.outcome)
+
         self.error = QLabel()
         self.error.setObjectName("error-data")
         self.error.setTextFormat(Qt.TextFormat.PlainText)
@@ -420,6 +436,9 @@ class DataCopiesEditor(QWidget):
             self.table, "Remove data copy", self.remove_selected, [QKeySequence.StandardKey.Delete]
         )
         document.changed.connect(self._plan_changed)
+        if recovery is not None:
+            recovery.resultChanged.connect(self.show_outcome)
+            recovery.busyChanged.connect(self.show_outcome)
         self.set_service(None)
 
     # ------------------------------------------------------------------ what is edited
@@ -442,6 +461,34 @@ class DataCopiesEditor(QWidget):
             self.show_error("")
         self.model.reload()
         self._update_buttons()
+        self.show_outcome()
+
+    def show_outcome(self, *_args: object) -> None:
+        """One line under the table: what the Recovery view's scenario does to this
+        service's data ("every copy was in Pangyo; 0 of 2 copies survive"), in red when
+        the data is lost; greyed while the result is being recomputed."""
+        recovery, service = self.recovery, self.service()
+        result = recovery.result if recovery is not None else None
+        row = None
+        if result is not None and service is not None:
+            row = next((s for s in result.services if s.id == service.id), None)
+        if row is None or not row.copies or recovery is None:
+            self.outcome.setVisible(False)
+            return
+        plan = self.document.plan
+        scenario = plan.scenario(recovery.scenario_id) if recovery.scenario_id else None
+        where = (scenario.name.strip() or scenario.id) if scenario is not None else "Ad hoc"
+        sentence = data_words.loss_sentence(plan, result, row)  # type: ignore[arg-type]
+        states = ", ".join(f"{c.id} {data_words.copy_state_text(c)}" for c in row.copies)
+        self.outcome.setText(f"In {where}: {sentence.partition(': ')[2]} ({states})")
+        colour = (
+            style.MUTED_TEXT
+            if recovery.busy
+            else (style.INVALID if row.data_lost or row.meets_rpo is False else style.TEXT)
+        )
+        weight = "bold" if row.data_lost else "normal"
+        self.outcome.setStyleSheet(f"color: {colour}; font-weight: {weight};")
+        self.outcome.setVisible(True)
 
     def _plan_changed(self, change: Change | None, _origin: object = None) -> None:
         if change is None:

@@ -107,7 +107,7 @@ class MainWindow(QMainWindow):
         self.side_tabs.addTab(self.properties, "Fields")
         self.side_tabs.addTab(self.assignment, icon("server"), "Servers")
         # A service's data copies get their own tab too (drop items from the tree there).
-        self.copies_editor = DataCopiesEditor(self.document)
+        self.copies_editor = DataCopiesEditor(self.document, self.recovery)
         self.copies_editor.message = self.show_message
         self.side_tabs.addTab(self.copies_editor, "Data")
         self.scenario_editor = ScenarioEditor(self.document, self.recovery)

@@ -212,6 +212,12 @@ def test_the_banner_names_the_lost_data_first() -> None:
     assert "Mail: 0 of 1 copies survive" in tip
     clean = compute(powered_plan(), "fire", check=False)
     assert data_banner_text(clean) == ("", "")
+    # With the plan, the tooltip says it in the CLI's and the runbook's words.
+    plan = powered_plan()
+    plan.service("mail").data = [DataCopy("primary", ["s3"])]
+    _, tip = data_banner_text(_data_result(), plan)
+    assert tip.splitlines()[0] == "mail: every copy was in Pangyo; 0 of 1 copy survive"
+    assert len(tip.splitlines()) == 2  # Mail once, though it is lost and misses its RPO
 
 
 def test_a_failover_on_an_untested_path_has_a_badge(qtbot) -> None:

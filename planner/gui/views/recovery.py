@@ -58,6 +58,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from planner.engine import data as data_words
 from planner.engine.recovery import RecoveryResult
 from planner.gui import style
 from planner.gui.actions import FIT_KEYS, ZOOM_IN_KEYS, ZOOM_OUT_KEYS, Shortcut, key_sequences
@@ -83,6 +84,7 @@ from planner.gui.models.results_model import (
 from planner.gui.recovery_controller import RecoveryController
 from planner.gui.views.gantt import UNTESTED_COLOR, GanttView
 from planner.gui.when_shown import WhenShown
+from planner.model import Plan
 from planner.model.edits import Change
 
 ADHOC = ""  # the picker's data for "Ad hoc": never a scenario id (ids are non-blank)
@@ -102,9 +104,10 @@ _BANNER_STYLE = (
 _MAX_BANNER_NAMES = 6
 
 
-def data_banner_text(result: RecoveryResult) -> tuple[str, str]:
-    """The lost-data banner's line and its tooltip (one line per service, with its
-    copies), or ("", "") when no data is lost and no RPO missed."""
+def data_banner_text(result: RecoveryResult, plan: Plan | None = None) -> tuple[str, str]:
+    """The lost-data banner's line and its tooltip (one line per service, in the words
+    of the CLI and the runbook when ``plan`` is given), or ("", "") when no data is
+    lost and no RPO missed."""
     names = {s.id: s.name.strip() or s.id for s in result.services}
     by_id = {s.id: s for s in result.services}
 
@@ -123,11 +126,13 @@ def data_banner_text(result: RecoveryResult) -> tuple[str, str]:
             f"{listed(result.rpo_misses)}"
         )
     tips = []
-    for service_id in (*result.data_lost, *result.rpo_misses):
+    for service_id in dict.fromkeys((*result.data_lost, *result.rpo_misses)):
         row = by_id.get(service_id)
         if row is None:
             continue
-        if row.data_lost:
+        if plan is not None:
+            tips.append(data_words.loss_sentence(plan, result, row))
+        elif row.data_lost:
             tips.append(f"{names[service_id]}: 0 of {len(row.copies)} copies survive")
         else:
             tips.append(
@@ -807,7 +812,7 @@ class RecoveryView(QWidget):
         """ "Data lost for good: Media storage, Login cache (every copy destroyed)" in red;
         RPO misses after it (alone, in amber); hidden when the scenario loses no data and
         every RPO holds."""
-        text, tip = data_banner_text(result)
+        text, tip = data_banner_text(result, self.document.plan)
         self.data_banner.setText(text)
         self.data_banner.setToolTip(tip)
         colour = style.CRITICAL if result.data_lost else style.STATE_COLORS["failover"]
