@@ -289,3 +289,28 @@ def test_the_service_form_shows_rpo_and_the_test_date_within_the_dock(qtbot) -> 
     assert service.rpo_minutes == 15 and service.failover_tested_on == date(2026, 3, 1)
     assert document.undo_stack.count() == 2
     assert panel.sizeHint().width() <= panel.fontMetrics().horizontalAdvance("0") * DOCK_WIDTH_CHARS
+
+
+def test_the_failover_list_marks_untested_failovers_on_the_scenario_date(qtbot) -> None:
+    from planner.model.edits import SetFields
+    from planner.model.edits import copies as copy_edits
+
+    document = PlanDocument(powered_plan())
+    recovery = RecoveryController(document)
+    widget = ScenarioEditor(document, recovery)
+    qtbot.addWidget(widget)
+    recovery.set_scenario("fire")
+
+    def text(service_id: str) -> str:
+        return widget._failover_rows[service_id].text()
+
+    assert text("db") == "Database  (failover 0:15, untested)"
+    document.push(SetFields("service", "db", failover_tested_on=date(2022, 1, 10)))
+    document.push(copy_edits.set_as_of(document.plan, "fire", date(2023, 1, 10)))
+    assert text("db") == "Database  (failover 0:15)"  # 365 days: still tested
+    document.push(copy_edits.set_as_of(document.plan, "fire", date(2023, 1, 11)))
+    assert text("db") == "Database  (failover 0:15, untested)"
+    assert "more than 365 days before 2023-01-11" in widget._failover_rows["db"].toolTip()
+    document.push(SetFields("plan", "", failover_test_max_age_days=400))
+    assert text("db") == "Database  (failover 0:15)"
+    recovery.wait_until_current()

@@ -23,6 +23,7 @@ the items it lists, and the services' failover fields.
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from PySide6.QtCore import (
@@ -52,6 +53,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from planner.engine import data as data_words
 from planner.gui import style
 from planner.gui.actions import view_action
 from planner.gui.document import PlanDocument
@@ -461,6 +463,16 @@ class ScenarioEditor(QWidget):
             self._set_error(self.as_of_error, "")
         self.failed_model.reload()
         self._update_buttons()
+        self._show_failovers()
+
+    def _show_failovers(self) -> None:
+        """Every row again (the scenario's date or the plan's test age changed)."""
+        self._syncing = True
+        try:
+            for row in self._failover_rows.values():
+                self._show_failover(row)
+        finally:
+            self._syncing = False
 
     def _plan_changed(self, change: Change | None, _origin: object = None) -> None:
         scenario_id = self.recovery.scenario_id
@@ -489,6 +501,8 @@ class ScenarioEditor(QWidget):
                 self.failed_model.reload()
         if "service" in change.kinds:
             self._update_failovers(change)
+        if "plan" in change.kinds:
+            self._show_failovers()  # the failover test age may have changed
 
     def _fill_failovers(self) -> None:
         self._syncing = True
@@ -519,10 +533,21 @@ class ScenarioEditor(QWidget):
         if service is None:
             return
         name = service.name.strip() or service.id
-        row.setText(f"{name}  (failover {clock(service.failover_minutes)})")
+        plan, scenario = self.document.plan, self.scenario()
+        as_of = scenario.as_of if scenario is not None and scenario.as_of else date.today()
+        stale = data_words.failover_test_stale(service, as_of, plan.failover_test_max_age_days)
+        tested = service.failover_tested_on
+        untested = ", untested" if stale else ""
+        row.setText(f"{name}  (failover {clock(service.failover_minutes)}{untested})")
         row.setToolTip(
             f"{service.id}: checked, it fails over at T+0 without waiting for the "
-            "declaration (the switch is automatic)"
+            "declaration (the switch is automatic)\n"
+            + (f"Failover last tested {tested.isoformat()}" if tested else "Failover never tested")
+            + (
+                f"; more than {plan.failover_test_max_age_days} days before {as_of.isoformat()}"
+                if stale and tested
+                else ""
+            )
         )
         state = Qt.CheckState.Checked if service.automatic_failover else Qt.CheckState.Unchecked
         if row.checkState() != state:
