@@ -206,32 +206,6 @@ def domain_shots(window, app, out: Path, suffix: str, plan_path: Path, scenario:
     shoot("recovery-release", window.recovery_view)
 
 
-def _demo_copies(window) -> None:  # type: ignore[no-untyped-def]
-    """For an example without data copies yet: a few copies as the 2022 record has them
-    (messages in three sites, media and the login cache only in Pangyo) and a scenario
-    that loses Pangyo for good, pushed as edits (never saved)."""
-    from planner.model import Scenario
-    from planner.model.edits import AddItem
-    from planner.model.edits import copies as copy_edits
-
-    plan, push = window.document.plan, window.document.push
-    wanted = [
-        ("msg-db", [("pangyo", "primary", 0), ("anyang", "replica", 0), ("gasan", "backup", 1440)]),
-        ("media-storage", [("pangyo", "primary", 0), ("pangyo", "backup", 1440)]),
-        ("session-cache", [("pangyo", "primary", 0)]),
-        ("account-db", [("pangyo", "primary", 0), ("anyang", "replica", 5)]),
-    ]
-    for service_id, copies in wanted:
-        if plan.service(service_id) is None:
-            continue
-        for where, kind, lag in copies:
-            if plan.site(where) is not None:
-                push(copy_edits.add_copy(plan, service_id, on=[where], kind=kind, lag_minutes=lag))
-    if plan.scenario("pangyo-lost") is None and plan.site("pangyo") is not None:
-        lost = Scenario("pangyo-lost", "판교 영구 손실 / Pangyo lost for good", ["pangyo"])
-        push(AddItem("scenario", lost))
-
-
 def data_shots(window, app, out: Path, suffix: str, plan_path: Path) -> None:  # type: ignore[no-untyped-def]
     """The Data tab of a service with copies, and the recovery view of the first scenario
     that loses data for good (its red banner at the top)."""
@@ -240,8 +214,8 @@ def data_shots(window, app, out: Path, suffix: str, plan_path: Path) -> None:  #
     window.open_path(plan_path, offer_recovery=False)
     plan = window.document.plan
     if not any(s.data for s in plan.services):
-        _demo_copies(window)
-    plan = window.document.plan
+        print(f"{plan_path.name} records no data copies: no data shots")
+        return
 
     def settle() -> None:
         for _ in range(5):
