@@ -7,6 +7,10 @@ The failure-domain views (the floor coloured by power feed, the scenario editor,
 timeline with its release waits) are shot on the example plan when it has power domains,
 else on :func:`powered_plan` below: three rack groups on their own feeds (and one rack
 fed by two), power back after 23, 30 and 86 hours, a 40-minute declaration.
+
+The data shots: the Data tab of the service with the most copies (``data-copies.png``)
+and the recovery view of the first scenario that loses data for good, its red banner at
+the top (``recovery-data-lost.png``).
 """
 
 from __future__ import annotations
