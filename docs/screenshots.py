@@ -246,9 +246,21 @@ def data_shots(window, app, out: Path, suffix: str, plan_path: Path) -> None:  #
     if losing is None:
         print("no scenario loses data for good: no recovery-data-lost shot")
     else:
+        from PySide6.QtCore import Qt
+
+        from planner.gui.models.results_model import COL_LOSS
+
         window.document.select([])
+        view = window.recovery_view
+        view.table.sortByColumn(COL_LOSS, Qt.SortOrder.DescendingOrder)  # lost data first
+        view.table.scrollToTop()
+        result = window.recovery.result
+        untested = [s.id for s in result.tasks if s.failover_untested] if result else []
+        if untested:  # an untested failover's badge in sight, as a reader would look
+            view.gantt.ensure_visible(untested[0])
         settle()
-        shoot("recovery-data-lost", window.recovery_view)
+        shoot("recovery-data-lost", view)
+        view.table.sortByColumn(-1, Qt.SortOrder.AscendingOrder)
     window.document.undo_stack.setClean()
 
 

@@ -70,8 +70,8 @@ INVALID_STYLE = f"border: 1px solid {style.INVALID};"
 
 
 def lag_text(minutes: float) -> str:
-    """A copy's lag as the table shows it: "synchronous" for 0, else ``h:mm``."""
-    return "synchronous" if minutes == 0 else clock(minutes)
+    """A copy's lag as the table shows it: "sync" for 0 (synchronous), else ``h:mm``."""
+    return "sync" if minutes == 0 else clock(minutes)
 
 
 def parse_lag(text: str) -> float | int:
@@ -191,6 +191,10 @@ class CopiesModel(QAbstractTableModel):
             if column == COL_ON:
                 return ", ".join(data_copy.on)
             return data_copy.id if column == COL_ID else data_copy.kind
+        if role == Qt.ItemDataRole.ToolTipRole and column == COL_LAG:
+            return f"{data_words.lag_text(data_copy.lag_minutes)} behind the live data"
+        if role == Qt.ItemDataRole.ToolTipRole and column == COL_ID:
+            return data_words.copy_label(plan, self.editor.service() or "", data_copy)
         if role == Qt.ItemDataRole.ToolTipRole and column == COL_ON:
             lines = [
                 f"{copy_edits.location_name(plan, i)} ({copy_edits.location_kind(plan, i) or '?'}"
@@ -373,9 +377,9 @@ class DataCopiesEditor(QWidget):
         header = self.table.horizontalHeader()
         em = self.fontMetrics().horizontalAdvance("0")
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.resizeSection(COL_ID, em * 8)
+        header.resizeSection(COL_ID, em * 11)
         header.resizeSection(COL_KIND, em * 7)
-        header.resizeSection(COL_LAG, self.fontMetrics().horizontalAdvance("synchronous") + 12)
+        header.resizeSection(COL_LAG, em * 6)
         header.setSectionResizeMode(COL_ON, QHeaderView.ResizeMode.Stretch)
         header.setMinimumSectionSize(em * 4)
         self.table.dropped.connect(self.drop_locations)

@@ -48,7 +48,7 @@ def editor(qtbot) -> DataCopiesEditor:
 
 
 def test_lag_text_and_parse() -> None:
-    assert lag_text(0) == "synchronous" and lag_text(15) == "0:15" and lag_text(1440) == "24:00"
+    assert lag_text(0) == "sync" and lag_text(15) == "0:15" and lag_text(1440) == "24:00"
     assert parse_lag("sync") == 0 and parse_lag("1:30") == 90 and parse_lag("15") == 15
     with pytest.raises(ValueError, match="not a lag"):
         parse_lag("soon")
@@ -61,7 +61,7 @@ def test_add_and_remove_are_one_undo_step_each(editor) -> None:
     assert plan.service("db").data == [DataCopy("primary", ["pg"], 0, "primary")]
     assert stack.count() == 1 and stack.undoText() == "Add primary copy of Database on Pangyo"
     assert editor.model.index(0, COL_ON).data() == "Pangyo"
-    assert editor.model.index(0, COL_LAG).data() == "synchronous"
+    assert editor.model.index(0, COL_LAG).data() == "sync"
     assert editor.add_copy()  # the second is a replica, nowhere yet
     assert [c.kind for c in plan.service("db").data] == ["primary", "replica"]
     assert editor.model.index(1, COL_ON).data().startswith("(nowhere")

@@ -537,16 +537,17 @@ class RecoveryView(QWidget):
         # every result would stall the GUI thread.
         em = self.fontMetrics().horizontalAdvance("0")
         widths = {
-            # Narrow enough that the service names keep room on a 1366-pixel screen
-            # (the Met? reason elides; its tooltip has it whole).
+            # Narrow enough that the service names keep room on a 1366-pixel screen with
+            # the RPO and Data loss columns shown: long states, modes and reasons elide
+            # (the Met? tooltip has the reason whole).
             COL_TIER: em * 4,
-            COL_STATE: em * 16,  # "Restart in place" whole, with its swatch
-            COL_MODE: em * 13,
-            COL_EARLIEST: em * 6,
-            COL_START: em * 6,
+            COL_STATE: em * 13,
+            COL_MODE: em * 10,
+            COL_EARLIEST: em * 7,
+            COL_START: em * 7,
             COL_RECOVERED: em * 8,
             COL_RTO: em * 6,
-            COL_MET: em * 12,
+            COL_MET: em * 9,
             COL_RPO: em * 6,
             COL_LOSS: em * 8,
         }
