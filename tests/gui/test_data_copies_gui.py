@@ -314,3 +314,77 @@ def test_the_failover_list_marks_untested_failovers_on_the_scenario_date(qtbot) 
     document.push(SetFields("plan", "", failover_test_max_age_days=400))
     assert text("db") == "Database  (failover 0:15)"
     recovery.wait_until_current()
+
+
+# ---------------------------------------------------------------- with the engine
+
+
+def _lost_plan():  # type: ignore[no-untyped-def]
+    """The powered plan with copies: the database in Pangyo and Anyang (5 min behind),
+    the mail only on its Room 2 server (a room the fire takes for good)."""
+    plan = powered_plan()
+    plan.service("db").data = [DataCopy("primary", ["s1"]), DataCopy("replica", ["an"], 5)]
+    plan.service("db").rpo_minutes = 15
+    plan.service("mail").data = [DataCopy("primary", ["s3"])]
+    return plan
+
+
+def test_the_recovery_view_shows_the_banner_and_the_data_columns(qtbot) -> None:
+    from planner.gui.models.results_model import COL_LOSS, COL_RPO
+    from planner.gui.views.recovery import RecoveryView
+
+    document = PlanDocument(_lost_plan())
+    recovery = RecoveryController(document, debounce_ms=10)
+    view = RecoveryView(document, recovery)
+    qtbot.addWidget(view)
+    view.resize(1200, 800)
+    view.show()
+    qtbot.waitExposed(view)
+    recovery.set_scenario("fire")
+    qtbot.waitUntil(lambda: recovery.is_current and recovery.result is not None, timeout=10_000)
+    result = recovery.result
+    assert result is not None and result.data_lost == ("mail",)
+    assert view.data_banner.isVisible()
+    assert view.data_banner.text().startswith("Data lost for good: Mail (every copy destroyed)")
+    assert "mail: every copy was in Pangyo; 0 of 1 copy survive" in view.data_banner.toolTip()
+    assert not view.table.isColumnHidden(COL_RPO) and not view.table.isColumnHidden(COL_LOSS)
+    row = view.results_model.row_of("mail")
+    assert view.results_model.index(row, COL_LOSS).data() == "lost"
+    # The same view on a plan that records no data: no banner, no data columns.
+    document.replace(powered_plan(), None)
+    recovery.set_scenario("fire")
+    qtbot.waitUntil(
+        lambda: (
+            recovery.is_current and recovery.result is not None and not recovery.result.data_lost
+        ),
+        timeout=10_000,
+    )
+    qtbot.waitUntil(lambda: not view.data_banner.isVisible(), timeout=10_000)
+    assert view.table.isColumnHidden(COL_RPO) and view.table.isColumnHidden(COL_LOSS)
+    recovery.wait_until_current()
+
+
+def test_the_data_tab_says_what_the_scenario_leaves(qtbot) -> None:
+    document = PlanDocument(_lost_plan())
+    recovery = RecoveryController(document, debounce_ms=10)
+    editor = DataCopiesEditor(document, recovery)
+    qtbot.addWidget(editor)
+    editor.show()
+    recovery.set_scenario("fire")
+    editor.set_service("mail")
+    qtbot.waitUntil(lambda: recovery.is_current and recovery.result is not None, timeout=10_000)
+    qtbot.waitUntil(editor.outcome.isVisible, timeout=10_000)
+    assert editor.outcome.text() == (
+        "In Battery room fire: every copy was in Pangyo; 0 of 1 copy survive (primary destroyed)"
+    )
+    editor.set_service("db")
+    assert editor.outcome.text() == (  # feed P1 is back at T+30:00: the primary survives
+        "In Battery room fire: loses no writes (RPO 15 min): met "
+        "(primary unavailable until T+30:00, replica available)"
+    )
+    # A copy added where the fire does not reach: the line follows the new result.
+    editor.set_service("mail")
+    assert editor.drop_locations(["an"], 0)
+    qtbot.waitUntil(lambda: "1 of 1" not in editor.outcome.text()
+                    and "loses no writes" in editor.outcome.text(), timeout=10_000)  # fmt: skip
+    recovery.wait_until_current()
