@@ -8,6 +8,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+import pytest
 from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QApplication, QMessageBox
 
@@ -15,6 +16,10 @@ from planner.gui.document import PlanDocument
 from planner.gui.main_window import MainWindow
 from tests.gui.domain_plans import powered_plan
 from tests.realwindow import xdo
+from tests.realwindow.display import SCREEN
+from tests.realwindow.test_fits_laptop import clipped_labels, fits, program_font  # noqa: F401
+
+PANGYO = Path(__file__).resolve().parents[2] / "resources" / "examples" / "pangyo.drplan"
 
 
 def _window(qtbot, tmp_path: Path) -> MainWindow:  # type: ignore[no-untyped-def]
@@ -79,3 +84,35 @@ def test_a_server_dragged_from_the_tree_onto_the_copy_list(qtbot, tmp_path: Path
     xdo.click(*(lambda p: (p.x(), p.y()))(viewport.mapToGlobal(row)))
     xdo.key("ctrl+z")
     qtbot.waitUntil(lambda: service.data[0].on == ["s1"], timeout=10_000)
+
+
+@pytest.mark.usefixtures("program_font")
+def test_the_lost_data_views_fit_1366x768(qtbot, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """The example's Pangyo-lost scenario on the Recovery tab (the red banner over the
+    headline) with a service's Data tab beside it, at the laptop's size, in the program's
+    font with its Korean names: nothing grows the window, no wrapped line is cut."""
+    settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
+    window = MainWindow(settings=settings, autosave_dir=tmp_path / "autosave")
+    window.ask_unsaved = lambda: QMessageBox.StandardButton.Discard  # type: ignore[method-assign]
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    assert window.open_path(PANGYO, offer_recovery=False)
+    window.resize(*SCREEN)
+    qtbot.waitUntil(lambda: (window.width(), window.height()) == SCREEN, timeout=10_000)
+    recovery, view = window.recovery, window.recovery_view
+    window.tabs.setCurrentWidget(view)
+    view.select_scenario("pangyo-lost")
+    qtbot.waitUntil(lambda: recovery.is_current and recovery.result is not None, timeout=30_000)
+    assert recovery.result is not None and "media-storage" in recovery.result.data_lost
+    window.document.select([("service", "media-storage")])
+    window.side_tabs.setCurrentWidget(window.copies_editor)
+    qtbot.waitUntil(window.copies_editor.outcome.isVisible, timeout=10_000)
+    QApplication.processEvents()
+    assert view.data_banner.isVisible()
+    assert view.data_banner.text().startswith("Data lost for good: 미디어 오브젝트 스토리지")
+    assert "0 of 2 copies survive" in window.copies_editor.outcome.text()
+    assert not fits(window), fits(window)
+    assert (window.width(), window.height()) == SCREEN
+    assert not clipped_labels(view) and not clipped_labels(window.copies_editor)
+    _shot(window, tmp_path, "data-lost-1366")
