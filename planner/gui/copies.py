@@ -289,18 +289,24 @@ class CopiesTable(QTableView):
         self.setDragDropMode(QAbstractItemView.DragDropMode.DropOnly)
 
     def _accepts(self, event: QDragEnterEvent | QDragMoveEvent | QDropEvent) -> bool:
-        return bool(location_ids_from_mime(event.mimeData()))
+        if not location_ids_from_mime(event.mimeData()):
+            return False
+        # A copy when the source offers one (the tree); the rack view's server drag is a
+        # move only, and a move here changes nothing where it came from.
+        if event.possibleActions() & Qt.DropAction.CopyAction:
+            event.setDropAction(Qt.DropAction.CopyAction)
+        else:
+            event.setDropAction(event.proposedAction())
+        return True
 
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:
         if self._accepts(event):
-            event.setDropAction(Qt.DropAction.CopyAction)
             event.accept()
         else:
             event.ignore()
 
     def dragMoveEvent(self, event: QDragMoveEvent) -> None:
         if self._accepts(event):
-            event.setDropAction(Qt.DropAction.CopyAction)
             event.accept()
             row = self.indexAt(event.position().toPoint()).row()
             if row >= 0:
@@ -311,11 +317,10 @@ class CopiesTable(QTableView):
             event.ignore()
 
     def dropEvent(self, event: QDropEvent) -> None:
-        ids = location_ids_from_mime(event.mimeData())
-        if not ids:
+        if not self._accepts(event):
             event.ignore()
             return
-        event.setDropAction(Qt.DropAction.CopyAction)
+        ids = location_ids_from_mime(event.mimeData())
         event.accept()
         self.dropped.emit(ids, self.indexAt(event.position().toPoint()).row())
 

@@ -116,3 +116,31 @@ def test_the_lost_data_views_fit_1366x768(qtbot, tmp_path: Path) -> None:  # typ
     assert (window.width(), window.height()) == SCREEN
     assert not clipped_labels(view) and not clipped_labels(window.copies_editor)
     _shot(window, tmp_path, "data-lost-1366")
+
+
+def test_a_server_dragged_out_of_the_rack_view_onto_a_copy(qtbot, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    window = _window(qtbot, tmp_path)
+    document, editor = window.document, window.copies_editor
+    document.select([("service", "db")])
+    window.side_tabs.setCurrentWidget(editor)
+    assert editor.drop_locations(["an"], -1)  # a copy in Anyang to drop the server on
+    window.open_rack("r1")
+    canvas = window.rack_view.canvas
+    qtbot.waitUntil(canvas.isVisible, timeout=10_000)
+    bar = window.rack_view.scroll.verticalScrollBar()
+    qtbot.waitUntil(lambda: bar.value() == bar.maximum(), timeout=10_000)  # unit 1 in sight
+    document.select([("service", "db")])  # the rack view selected its rack
+    window.side_tabs.setCurrentWidget(editor)
+    qtbot.waitUntil(editor.table.isVisible, timeout=10_000)
+    QApplication.processEvents()
+    window.repaint()
+    start = canvas.mapToGlobal(canvas.unit_rect(1).center().toPoint())
+    cell = editor.table.visualRect(editor.model.index(0, 3)).center()
+    end = editor.table.viewport().mapToGlobal(cell)
+    xdo.drag((start.x(), start.y()), (end.x(), end.y()), steps=24)
+    service = document.plan.service("db")
+    assert service is not None
+    qtbot.waitUntil(lambda: service.data[0].on == ["an", "s1"], timeout=10_000)
+    server = document.plan.server("s1")
+    assert server is not None and (server.rack, server.position) == ("r1", 1)  # not moved
+    assert document.undo_stack.count() == 2
