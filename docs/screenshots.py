@@ -7,6 +7,10 @@ The failure-domain views (the floor coloured by power feed, the scenario editor,
 timeline with its release waits) are shot on the example plan when it has power domains,
 else on :func:`powered_plan` below: three rack groups on their own feeds (and one rack
 fed by two), power back after 23, 30 and 86 hours, a 40-minute declaration.
+
+The data shots: the Data tab of the service with the most copies (``data-copies.png``)
+and the recovery view of the first scenario that loses data for good, its red banner at
+the top (``recovery-data-lost.png``).
 """
 
 from __future__ import annotations
@@ -98,6 +102,7 @@ def main() -> None:
             print(target)
     window.document.undo_stack.setClean()
     domain_shots(window, app, args.out, suffix, args.plan, args.scenario)
+    data_shots(window, app, args.out, suffix, args.plan)
     settings_file.unlink(missing_ok=True)
     window.document.undo_stack.setClean()
     window.close()
@@ -203,6 +208,60 @@ def domain_shots(window, app, out: Path, suffix: str, plan_path: Path, scenario:
         gantt.ensure_visible(waiting[0].id)
     settle()
     shoot("recovery-release", window.recovery_view)
+
+
+def data_shots(window, app, out: Path, suffix: str, plan_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """The Data tab of a service with copies, and the recovery view of the first scenario
+    that loses data for good (its red banner at the top)."""
+    from planner.engine.recovery import compute
+
+    window.open_path(plan_path, offer_recovery=False)
+    plan = window.document.plan
+    if not any(s.data for s in plan.services):
+        print(f"{plan_path.name} records no data copies: no data shots")
+        return
+
+    def settle() -> None:
+        for _ in range(5):
+            app.processEvents()
+
+    def shoot(name: str, widget) -> None:  # type: ignore[no-untyped-def]
+        target = out / f"{name}{suffix}.png"
+        widget.grab().save(str(target))
+        print(target)
+
+    losing = None
+    for scenario in plan.scenarios:
+        if compute(plan, scenario.id, check=False).data_lost:
+            losing = scenario.id
+            break
+    window.recovery.set_scenario(losing or plan.scenarios[0].id)
+    window.recovery.wait_until_current()
+    with_copies = sorted(plan.services, key=lambda s: -len(s.data or ()))[0]
+    window.tabs.setCurrentWidget(window.recovery_view)
+    window.document.select([("service", with_copies.id)])
+    window.side_tabs.setCurrentWidget(window.copies_editor)
+    settle()
+    shoot("data-copies", window)
+    if losing is None:
+        print("no scenario loses data for good: no recovery-data-lost shot")
+    else:
+        from PySide6.QtCore import Qt
+
+        from planner.gui.models.results_model import COL_LOSS
+
+        window.document.select([])
+        view = window.recovery_view
+        view.table.sortByColumn(COL_LOSS, Qt.SortOrder.DescendingOrder)  # lost data first
+        view.table.scrollToTop()
+        result = window.recovery.result
+        untested = [s.id for s in result.tasks if s.failover_untested] if result else []
+        if untested:  # an untested failover's badge in sight, as a reader would look
+            view.gantt.ensure_visible(untested[0])
+        settle()
+        shoot("recovery-data-lost", view)
+        view.table.sortByColumn(-1, Qt.SortOrder.AscendingOrder)
+    window.document.undo_stack.setClean()
 
 
 if __name__ == "__main__":

@@ -24,6 +24,7 @@ from planner import __version__
 from planner.gui import placement
 from planner.gui.autosave import Autosaver
 from planner.gui.busy import BusyDialog, Cancelled, run_with_progress
+from planner.gui.copies import DataCopiesEditor
 from planner.gui.document import PlanDocument, describe_save_failure
 from planner.gui.jobs import JobRunner
 from planner.gui.properties import PropertiesPanel
@@ -39,6 +40,7 @@ from planner.gui.views.services import ServiceAssignmentWidget, ServicesView
 from planner.model import Plan, new_items
 from planner.model.clock import clock
 from planner.model.edits import AddItem, EditRefused, delete_items
+from planner.model.edits.copies import LOCATION_KINDS
 from planner.model.heap import collector_paused
 from planner.model.text import printable
 from planner.resources import resource_path
@@ -104,6 +106,10 @@ class MainWindow(QMainWindow):
         self.side_tabs.setDocumentMode(True)
         self.side_tabs.addTab(self.properties, "Fields")
         self.side_tabs.addTab(self.assignment, icon("server"), "Servers")
+        # A service's data copies get their own tab too (drop items from the tree there).
+        self.copies_editor = DataCopiesEditor(self.document, self.recovery)
+        self.copies_editor.message = self.show_message
+        self.side_tabs.addTab(self.copies_editor, "Data")
         self.scenario_editor = ScenarioEditor(self.document, self.recovery)
         self.scenario_editor.message = self.show_message
         self.side_tabs.addTab(self.scenario_editor, icon("scenario"), "Scenario")
@@ -269,9 +275,21 @@ class MainWindow(QMainWindow):
 
     def _show_assignment(self, selection: list) -> None:
         one_service = len(selection) == 1 and selection[0][0] == "service"
-        self.side_tabs.setTabVisible(self.side_tabs.indexOf(self.assignment), one_service)
-        if not one_service and self.side_tabs.currentWidget() is self.assignment:
-            self.side_tabs.setCurrentWidget(self.properties)
+        # Locations picked (a press in the tree that starts a drag onto the copies selects
+        # the server) keep the service's Data tab: its heading says whose copies they are.
+        locations = bool(selection) and all(k in LOCATION_KINDS for k, _ in selection)
+        if one_service:
+            self.copies_editor.set_service(selection[0][1])
+        elif not (locations and self.copies_editor.service() is not None):
+            self.copies_editor.set_service(None)
+        shown = {
+            self.assignment: one_service,
+            self.copies_editor: self.copies_editor.service() is not None,
+        }
+        for widget, visible in shown.items():
+            self.side_tabs.setTabVisible(self.side_tabs.indexOf(widget), visible)
+            if not visible and self.side_tabs.currentWidget() is widget:
+                self.side_tabs.setCurrentWidget(self.properties)
 
     # ------------------------------------------------------------------ status
 

@@ -19,7 +19,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QEvent, QObject
+from PySide6.QtCore import QEvent, QObject, QSize, Qt
 from PySide6.QtGui import QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
     QFormLayout,
@@ -50,6 +50,8 @@ FIELDS: dict[str, list[fields.Field]] = {
 #: Kinds whose form shows failure-domain membership, one row per domain kind.
 MEMBER_KINDS = ("rack", "server")
 INVALID_STYLE = f"border: 1px solid {style.INVALID};"
+DOCK_WIDTH_CHARS = 42  # the widest the panel asks to be, in digits of its font
+SHORT_HINT = 6  # a field's hint or unit longer than this goes in the field, not the label
 
 
 class PropertiesPanel(QWidget):
@@ -73,6 +75,7 @@ class PropertiesPanel(QWidget):
         self._error_labels: dict[str, QLabel] = {}
         self._shown_text: dict[str, str] = {}  # what refresh() put in each editor
         self._refusals: list[str] = []
+        self._hints: dict[str, str] = {}  # field name -> the hint its field shows, not its label
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
         outer.setSpacing(0)
@@ -98,6 +101,14 @@ class PropertiesPanel(QWidget):
         document.changed.connect(self._plan_changed)
         document.refused.connect(self._refusals.append)
         self.rebuild()
+
+    def sizeHint(self) -> QSize:
+        # The dock's width is its own, not that of the longest label or hint a form may
+        # show (the plan's "Failover test max. age" made it 100 pixels wider): the
+        # central views keep their room on a 1366-pixel screen; a long row elides.
+        hint = super().sizeHint()
+        cap = self.fontMetrics().horizontalAdvance("0") * DOCK_WIDTH_CHARS
+        return QSize(min(hint.width(), cap), hint.height())
 
     def _selection_changed(self, _selection: list) -> None:
         self.rebuild()
@@ -147,6 +158,9 @@ class PropertiesPanel(QWidget):
             id_edit.editingFinished.connect(lambda e=id_edit: self._rename(kind, e))
             self._add_row("id", "Id", id_edit)
             self._shown_text["id"] = items[0].id
+        self._hints = {
+            f.name: extra for f in FIELDS[kind] if len(extra := f.hint or f.unit or "") > SHORT_HINT
+        }
         for field in FIELDS[kind]:
             editor: QLineEdit | QPlainTextEdit
             if field.lines > 1:
@@ -265,7 +279,19 @@ class PropertiesPanel(QWidget):
         error.setObjectName(f"error-{name}")
         error.setWordWrap(True)
         error.setStyleSheet(f"color: {style.INVALID};")
-        self.form.addRow(label, editor)
+        # A long hint ("Failover tested on (YYYY-MM-DD; blank: never)") would push the
+        # field out of the dock: the label keeps a short one, the field shows the rest.
+        hint = self._hints.get(name, "")
+        caption = QLabel(label if not hint else label.removesuffix(f" ({hint})"))
+        caption.setObjectName(f"label-{name}")
+        caption.setTextFormat(Qt.TextFormat.PlainText)
+        caption.setBuddy(editor)
+        if hint:
+            caption.setToolTip(label)
+            editor.setToolTip(label)
+            if isinstance(editor, QLineEdit):
+                editor.setPlaceholderText(hint)
+        self.form.addRow(caption, editor)
         self.form.addRow(error)  # under the field, the dock's full width
         self.form.setRowVisible(error, False)
         self.editors[name] = editor
@@ -292,7 +318,7 @@ class PropertiesPanel(QWidget):
                     _set_text(editor, text)
                 self._shown_text[name] = text
             if isinstance(editor, QLineEdit):
-                editor.setPlaceholderText(VARIOUS if various else "")
+                editor.setPlaceholderText(VARIOUS if various else self._hints.get(name, ""))
 
     def is_dirty(self, name: str) -> bool:
         """Whether the field holds text the user typed and has not committed."""

@@ -13,9 +13,10 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QMimeData, Qt, Signal
 from PySide6.QtWidgets import QAbstractItemView, QTreeWidget, QTreeWidgetItem, QWidget
 
+from planner.gui.copies import LOCATION_MIME, location_mime
 from planner.gui.document import PlanDocument
 from planner.model.edits import Change
 from planner.model.edits.change import LISTS
@@ -34,6 +35,7 @@ GROUPS = (
 _LISTS = {**LISTS, "domain": "domains"}
 
 Key = tuple[str, str]
+_LOCATION_KINDS = ("server", "rack", "site", "domain")  # what may drag out
 
 
 class PlanTree(QTreeWidget):
@@ -47,6 +49,10 @@ class PlanTree(QTreeWidget):
         self.setHeaderHidden(True)
         self.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.setUniformRowHeights(True)
+        # Servers, racks, sites and domains drag out (onto a service's data copies).
+        self.setDragEnabled(True)
+        self.setDragDropMode(QAbstractItemView.DragDropMode.DragOnly)
+        self.setDefaultDropAction(Qt.DropAction.CopyAction)
         # True while the tree itself changes which rows are selected (following the
         # document, or rows leaving with an update): Qt reports that as a user's
         # selection, which must not go back to the document.
@@ -375,10 +381,23 @@ class PlanTree(QTreeWidget):
             return f"{obj.name}  ({obj.kind})"
         return str(obj.name)
 
+    def mimeTypes(self) -> list[str]:
+        return [LOCATION_MIME]
+
+    def mimeData(self, items: Sequence[QTreeWidgetItem]) -> QMimeData:
+        """The dragged rows that are locations (servers, racks, sites, domains), by id."""
+        keys = [item.data(0, KEY_ROLE) for item in items]
+        return location_mime([k[1] for k in keys if k and k[0] in _LOCATION_KINDS])
+
+    def supportedDropActions(self) -> Qt.DropAction:
+        return Qt.DropAction.CopyAction
+
     def _make(self, kind: str, obj: Any) -> QTreeWidgetItem:
         """A new row for ``obj`` (not yet in the tree)."""
         item = QTreeWidgetItem([self._text(kind, obj)])
         item.setData(0, KEY_ROLE, (kind, obj.id))
+        if kind not in _LOCATION_KINDS:
+            item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsDragEnabled)
         item.setToolTip(0, f"{kind} {obj.id}")
         if (kind, obj.id) in self._items:
             self._repeated = True  # a file repeating an id: the next change rebuilds

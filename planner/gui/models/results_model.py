@@ -33,7 +33,19 @@ ID_ROLE = Qt.ItemDataRole.UserRole  # the service id, on every column
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1  # a raw value to sort by
 AFFECTED_ROLE = Qt.ItemDataRole.UserRole + 2  # "yes" unless the scenario leaves it alone
 
-COLUMNS = ("Service", "Tier", "State", "Mode", "Earliest", "Start", "Recovered", "RTO", "Met?")
+COLUMNS = (
+    "Service",
+    "Tier",
+    "State",
+    "Mode",
+    "Earliest",
+    "Start",
+    "Recovered",
+    "RTO",
+    "Met?",
+    "RPO",
+    "Data loss",
+)
 (
     COL_SERVICE,
     COL_TIER,
@@ -44,7 +56,10 @@ COLUMNS = ("Service", "Tier", "State", "Mode", "Earliest", "Start", "Recovered",
     COL_RECOVERED,
     COL_RTO,
     COL_MET,
-) = range(9)
+    COL_RPO,
+    COL_LOSS,
+) = range(11)
+LOST_TEXT = "lost"  # the data-loss cell of a service whose every copy is destroyed
 
 #: How the table and the timeline name the mode of a task (the engine's Mode).
 MODE_TEXT = {"failover": "Failover", "restore": "Restore", "restart": "Restart in place"}
@@ -91,6 +106,18 @@ def met_text(row: ServiceRecovery) -> str:
     if row.meets_rto:
         return "✓"
     return f"✗ {miss_reason_text(row)}".rstrip()
+
+
+def loss_text(row: ServiceRecovery) -> str:
+    """The data-loss cell: "lost" when every copy is destroyed, "none" for a synchronous
+    copy left, the lag ``h:mm`` otherwise, an em dash for a service with no copies; a
+    missed RPO gets a ✗."""
+    if row.data_lost:
+        return LOST_TEXT
+    if row.data_loss_minutes is None:
+        return "—"
+    text = "none" if row.data_loss_minutes == 0 else format_minutes(row.data_loss_minutes)
+    return f"{text} ✗" if row.meets_rpo is False else text
 
 
 def release_text(row: ServiceRecovery, names: dict[str, str]) -> str:
@@ -199,8 +226,12 @@ class ResultsModel(SortedRowsModel[ServiceRecovery]):
                 return self._met if row.meets_rto else self._missed
             if column == COL_RECOVERED and row.meets_rto is False:
                 return self._missed
+            if column == COL_LOSS and (row.data_lost or row.meets_rpo is False):
+                return self._missed
             return None
         if role == Qt.ItemDataRole.FontRole:
+            if column == COL_LOSS and row.data_lost:
+                return self._bold
             return self._bold if column == COL_SERVICE and row.id in self._critical else None
         if role == Qt.ItemDataRole.DecorationRole and column == COL_STATE:
             return self._swatches[style.ENGINE_STATE.get(row.state, row.state)]
@@ -235,6 +266,10 @@ class ResultsModel(SortedRowsModel[ServiceRecovery]):
             return format_minutes(row.recovered)
         if column == COL_RTO:
             return format_minutes(row.rto_minutes)
+        if column == COL_RPO:
+            return format_minutes(row.rpo_minutes)
+        if column == COL_LOSS:
+            return loss_text(row)
         return met_text(row)
 
     def _sort_value(self, row: ServiceRecovery, column: int) -> Any:
@@ -254,6 +289,12 @@ class ResultsModel(SortedRowsModel[ServiceRecovery]):
             return float(row.recovered)
         if column == COL_RTO:
             return math.inf if row.rto_minutes is None else float(row.rto_minutes)
+        if column == COL_RPO:
+            return math.inf if row.rpo_minutes is None else float(row.rpo_minutes)
+        if column == COL_LOSS:  # lost first (when sorted down: the most loss first)
+            if row.data_lost:
+                return math.inf
+            return -1.0 if row.data_loss_minutes is None else float(row.data_loss_minutes)
         # Misses first (by reason), then met, then no RTO.
         if row.meets_rto is None:
             return 3
@@ -269,9 +310,36 @@ class ResultsModel(SortedRowsModel[ServiceRecovery]):
             return f"Misses its RTO by {late}. {reason}".strip()
         if column == COL_EARLIEST and row.earliest_start is not None:
             return release_text(row, {}) or None
+        if column == COL_LOSS and (row.data_lost or row.copies):
+            return _copies_tip(row)
         if column == COL_RECOVERED and row.waits_for:
             return "Waits for: " + ", ".join(row.waits_for)
         return None
+
+
+_COPY_STATES = {"available": "available", "unavailable": "unavailable", "destroyed": "destroyed"}
+
+
+def _copies_tip(row: ServiceRecovery) -> str:
+    """What the scenario leaves of each copy, under the loss in words."""
+    if row.data_lost:
+        head = "Data lost for good: every copy is destroyed."
+    elif row.meets_rpo is False:
+        head = (
+            f"Loses up to {format_minutes(row.data_loss_minutes)} of writes: more than its "
+            f"RPO of {format_minutes(row.rpo_minutes)}."
+        )
+    elif row.data_loss_minutes == 0:
+        head = "Loses no writes: a synchronous copy survives."
+    else:
+        head = f"Loses up to {format_minutes(row.data_loss_minutes)} of writes."
+    lines = [head]
+    for state in row.copies:
+        until = f" until T+{format_minutes(state.until)}" if state.until is not None else ""
+        lines.append(f"{state.id}: {_COPY_STATES.get(state.state, state.state)}{until}")
+    if row.restore_from:
+        lines.append(f"Restores from {row.restore_from}")
+    return "\n".join(lines)
 
 
 _HEADER_TIPS = (
@@ -286,6 +354,8 @@ _HEADER_TIPS = (
     "When it is back, its dependencies included (h:mm after the incident)",
     "Recovery time objective",
     "Whether it is back within its RTO; for a miss, why",
+    "Recovery point objective: the most writes (h:mm) it may lose",
+    "Writes lost: the lag of the freshest copy that survives; lost: every copy destroyed",
 )
 
 
@@ -320,6 +390,7 @@ __all__ = [
     "ResultsModel",
     "ResultsProxy",
     "format_minutes",
+    "loss_text",
     "met_text",
     "mode_text",
     "release_text",

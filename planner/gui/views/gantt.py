@@ -21,6 +21,8 @@ Rules of the picture:
   T+30:00", "declared T+0:40"): the item is named from ``released_by``.
 * Each bar names its mode (failover / restore / restart in place) before its duration
   when the bar is wide enough, else only the duration.
+* A failover bar whose failover was never tested, or not within the plan's limit, has
+  an "untested" badge just after it (amber; the tooltip says why).
 * Services that only wait for a dependency may be shown (``set_show_waiting``) as thin
   bars from T+0 to the moment they are back.
 * The view holds no domain data of its own beyond the result it is given; clicking a
@@ -62,6 +64,8 @@ from planner.gui.models.results_model import (
 from planner.gui.views.canvas import Navigation
 
 LaneMode = Literal["tier", "pool"]
+UNTESTED_TEXT = "untested"  # the badge on a failover bar whose test is missing or stale
+UNTESTED_COLOR = "#b26a00"  # amber, dark enough for white text
 NO_POOL = ""  # lane key of tasks that hold no pool
 
 ZOOM_STEP = 1.25
@@ -575,6 +579,11 @@ class GanttView(Navigation, QAbstractScrollArea):
             )
             if service.mode:
                 lines.append(f"Mode: {MODE_TEXT.get(service.mode, service.mode)}")
+            if service.failover_untested:
+                lines.append(
+                    "Untested failover: its test is missing or too old"
+                    + (" (relied on here)" if service.mode == "failover" else "")
+                )
             wait = release_text(service, self._item_names)
             if wait:
                 lines.append(f"Waits until {wait}")
@@ -713,7 +722,49 @@ class GanttView(Navigation, QAbstractScrollArea):
             painter.drawText(where, Qt.AlignmentFlag.AlignCenter, text)
         if service.rto_minutes is not None:
             self._paint_rto(painter, row, rect)
+        self._paint_untested(painter, row, font, metrics)
         self._paint_release_label(painter, row, font, metrics)
+
+    def _untested_rect(self, row: _Row, metrics: QFontMetrics) -> QRectF | None:
+        """Where a failover bar's "untested" badge goes: just after the bar, else at the
+        bar's right end inside it (None: not a failover relying on an untested path)."""
+        service = row.service
+        if service is None or row.waiting or service.mode != "failover":
+            return None
+        if not service.failover_untested:
+            return None
+        bar = self._bar_rect(row)
+        width = metrics.horizontalAdvance(UNTESTED_TEXT) + 10
+        height = min(bar.height(), metrics.height() + 2)
+        top = bar.center().y() - height / 2
+        spot = QRectF(bar.right() + 4, top, width, height)
+        if service.rto_minutes is not None:
+            left, right = self._rto_span(row)
+            if spot.left() - 2 <= right and spot.right() + 2 >= left:
+                spot.moveLeft(right + 3)  # clear of the RTO diamond
+        if spot.right() > self.viewport().width() - 2:
+            spot.moveRight(bar.right() - 2)
+        return spot
+
+    def untested_badge(self, service_id: str) -> QRectF | None:
+        """The "untested" badge of a service's failover bar, in viewport coordinates."""
+        for row in self._rows:
+            if row.service is not None and row.service.id == service_id and not row.waiting:
+                return self._untested_rect(row, self._small_metrics())
+        return None
+
+    def _paint_untested(
+        self, painter: QPainter, row: _Row, font: QFont, metrics: QFontMetrics
+    ) -> None:
+        spot = self._untested_rect(row, metrics)
+        if spot is None:
+            return
+        painter.setPen(QPen(QColor(UNTESTED_COLOR).darker(120), 1))
+        painter.setBrush(QColor(UNTESTED_COLOR))
+        painter.drawRoundedRect(spot, 3, 3)
+        painter.setFont(font)
+        painter.setPen(QColor("#ffffff"))
+        painter.drawText(spot, Qt.AlignmentFlag.AlignCenter, UNTESTED_TEXT)
 
     def _paint_release(self, painter: QPainter, row: _Row, fill: QColor) -> None:
         """The wait before the task's release, hatched in its colour (labelled later,

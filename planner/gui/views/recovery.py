@@ -58,6 +58,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from planner.engine import data as data_words
 from planner.engine.recovery import RecoveryResult
 from planner.gui import style
 from planner.gui.actions import FIT_KEYS, ZOOM_IN_KEYS, ZOOM_OUT_KEYS, Shortcut, key_sequences
@@ -65,9 +66,11 @@ from planner.gui.document import PlanDocument, Selection
 from planner.gui.flow import FlowLayout as _FlowLayout
 from planner.gui.models.results_model import (
     COL_EARLIEST,
+    COL_LOSS,
     COL_MET,
     COL_MODE,
     COL_RECOVERED,
+    COL_RPO,
     COL_RTO,
     COL_SERVICE,
     COL_START,
@@ -79,8 +82,9 @@ from planner.gui.models.results_model import (
     format_minutes,
 )
 from planner.gui.recovery_controller import RecoveryController
-from planner.gui.views.gantt import GanttView
+from planner.gui.views.gantt import UNTESTED_COLOR, GanttView
 from planner.gui.when_shown import WhenShown
+from planner.model import Plan
 from planner.model.edits import Change
 
 ADHOC = ""  # the picker's data for "Ad hoc": never a scenario id (ids are non-blank)
@@ -93,6 +97,49 @@ _ERROR_STYLE = (
     f" padding: 14px; color: {style.TEXT}; }}"
 )
 _HINT_STYLE = f"QLabel {{ padding: 14px; color: {style.MUTED_TEXT}; }}"
+_BANNER_STYLE = (
+    "QLabel {{ background: {colour}; color: white; font-weight: bold; border-radius: 4px;"
+    " padding: 6px 10px; }}"
+)
+_MAX_BANNER_NAMES = 6
+
+
+def data_banner_text(result: RecoveryResult, plan: Plan | None = None) -> tuple[str, str]:
+    """The lost-data banner's line and its tooltip (one line per service, in the words
+    of the CLI and the runbook when ``plan`` is given), or ("", "") when no data is
+    lost and no RPO missed."""
+    names = {s.id: s.name.strip() or s.id for s in result.services}
+    by_id = {s.id: s for s in result.services}
+
+    def listed(ids: Sequence[str]) -> str:
+        shown = [names.get(i, i) for i in ids[:_MAX_BANNER_NAMES]]
+        more = len(ids) - _MAX_BANNER_NAMES
+        return ", ".join(shown) + (f" and {more} more" if more > 0 else "")
+
+    parts = []
+    if result.data_lost:
+        parts.append(f"Data lost for good: {listed(result.data_lost)} (every copy destroyed)")
+    if result.rpo_misses:
+        misses = len(result.rpo_misses)
+        parts.append(
+            f"RPO missed by {misses} service{'s' if misses != 1 else ''}: "
+            f"{listed(result.rpo_misses)}"
+        )
+    tips = []
+    for service_id in dict.fromkeys((*result.data_lost, *result.rpo_misses)):
+        row = by_id.get(service_id)
+        if row is None:
+            continue
+        if plan is not None:
+            tips.append(data_words.loss_sentence(plan, result, row))
+        elif row.data_lost:
+            tips.append(f"{names[service_id]}: 0 of {len(row.copies)} copies survive")
+        else:
+            tips.append(
+                f"{names[service_id]}: loses up to {format_minutes(row.data_loss_minutes)} of "
+                f"writes (RPO {format_minutes(row.rpo_minutes)})"
+            )
+    return "  ·  ".join(parts), "\n".join(tips)
 
 
 def _group(*widgets: QWidget, spacing: int = 6) -> QWidget:
@@ -377,6 +424,15 @@ class RecoveryView(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(6)
 
+        # Data gone for good is the headline's first line: it cannot be won back.
+        self.data_banner = QLabel()
+        self.data_banner.setObjectName("data-lost-banner")
+        self.data_banner.setTextFormat(Qt.TextFormat.PlainText)  # names as written
+        self.data_banner.setWordWrap(True)
+        self.data_banner.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.data_banner.setVisible(False)
+        layout.addWidget(self.data_banner)
+
         stats = QHBoxLayout()
         stats.setSpacing(8)
         self.recovery_stat = _Stat("Recovery time")
@@ -481,15 +537,19 @@ class RecoveryView(QWidget):
         # every result would stall the GUI thread.
         em = self.fontMetrics().horizontalAdvance("0")
         widths = {
-            # Narrow enough that the service names keep room on a 1366-pixel screen.
+            # Narrow enough that the service names keep room on a 1366-pixel screen with
+            # the RPO and Data loss columns shown: long states, modes and reasons elide
+            # (the Met? tooltip has the reason whole).
             COL_TIER: em * 4,
-            COL_STATE: em * 17,  # "Restart in place" whole, with its swatch
-            COL_MODE: em * 14,
+            COL_STATE: em * 13,
+            COL_MODE: em * 10,
             COL_EARLIEST: em * 7,
             COL_START: em * 7,
             COL_RECOVERED: em * 8,
             COL_RTO: em * 6,
-            COL_MET: em * 16,
+            COL_MET: em * 9,
+            COL_RPO: em * 6,
+            COL_LOSS: em * 8,
         }
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         for column, width in widths.items():
@@ -521,6 +581,7 @@ class RecoveryView(QWidget):
             (_swatch("#ffffff", style.CRITICAL), "Critical path"),
             (_swatch(style.CRITICAL, diamond=True), "RTO missed"),
             (_swatch("#ffffff", style.MUTED_TEXT, diamond=True), "RTO met"),
+            (_swatch(UNTESTED_COLOR), "Untested failover"),
         )
         made = []
         for pixmap, text in entries:
@@ -725,8 +786,17 @@ class RecoveryView(QWidget):
             self.gantt.set_item_names(self._release_names(result))
             self.gantt.set_result(result, "No service needs a failover or restore.")
             self.results_model.set_result(result)
+            self._show_data_columns(result)
             self._selection_from_document(self.document.selection)
         self._busy_changed()
+
+    def _show_data_columns(self, result: RecoveryResult) -> None:
+        """RPO and Data loss only when some service has an RPO or copies: a plan that says
+        nothing of its data keeps the room for the service names."""
+        with_rpo = any(s.rpo_minutes is not None for s in result.services)
+        with_copies = any(s.copies or s.data_lost for s in result.services)
+        self.table.setColumnHidden(COL_RPO, not (with_rpo or with_copies))
+        self.table.setColumnHidden(COL_LOSS, not (with_rpo or with_copies))
 
     def _release_names(self, result: RecoveryResult) -> dict[str, str]:
         """Names of the failed items whose return releases a task (for the timeline)."""
@@ -739,7 +809,19 @@ class RecoveryView(QWidget):
             names.update((s.id, s.name.strip() or s.id) for s in plan.servers if s.id in wanted)
         return names
 
+    def _show_data_banner(self, result: RecoveryResult) -> None:
+        """ "Data lost for good: Media storage, Login cache (every copy destroyed)" in red;
+        RPO misses after it (alone, in amber); hidden when the scenario loses no data and
+        every RPO holds."""
+        text, tip = data_banner_text(result, self.document.plan)
+        self.data_banner.setText(text)
+        self.data_banner.setToolTip(tip)
+        colour = style.CRITICAL if result.data_lost else style.STATE_COLORS["failover"]
+        self.data_banner.setStyleSheet(_BANNER_STYLE.format(colour=colour))
+        self.data_banner.setVisible(bool(text))
+
     def _show_headline(self, result: RecoveryResult) -> None:
+        self._show_data_banner(result)
         total = result.recovery_minutes
         self.recovery_stat.set(
             format_minutes(total),
@@ -831,4 +913,4 @@ class RecoveryView(QWidget):
             self._syncing = False
 
 
-__all__ = ["ADHOC", "ADHOC_TEXT", "OBJECTIVES", "RecoveryView"]
+__all__ = ["ADHOC", "ADHOC_TEXT", "OBJECTIVES", "RecoveryView", "data_banner_text"]

@@ -10,6 +10,8 @@ Every gesture is one edit of :mod:`planner.model.edits.scenarios` through the un
   and removed with Delete or the Remove button;
 * the declaration delay (``h:mm``; no recovery task starts before it but automatic
   failovers);
+* whether failovers that were never tested (or not recently) fail, and the scenario's
+  date they are aged against (ISO, blank: today);
 * the services that can fail over (those with a failover time), each with a checkbox
   for ``automatic_failover``.
 
@@ -21,6 +23,7 @@ the items it lists, and the services' failover fields.
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from PySide6.QtCore import (
@@ -34,6 +37,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QColor, QKeySequence, QPainter, QPen
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QCheckBox,
     QCompleter,
     QHBoxLayout,
     QHeaderView,
@@ -49,6 +53,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from planner.engine import data as data_words
 from planner.gui import style
 from planner.gui.actions import view_action
 from planner.gui.document import PlanDocument
@@ -57,6 +62,7 @@ from planner.layout.domains import kind_word
 from planner.model import fields
 from planner.model.clock import clock
 from planner.model.edits import Change, Edit, EditRefused
+from planner.model.edits import copies as copy_edits
 from planner.model.edits import scenarios as scenario_edits
 from planner.model.plan import Scenario
 
@@ -275,6 +281,33 @@ class ScenarioEditor(QWidget):
         self.declared_error = self._error_label()
         body.addWidget(self.declared_error)
 
+        tests = QHBoxLayout()
+        self.untested_box = QCheckBox("&Untested failovers fail")
+        self.untested_box.setObjectName("field-untested_failovers_fail")
+        self.untested_box.setToolTip(
+            "Checked, a failover never tested, or tested longer ago than the plan's limit on "
+            "the date at the right, is not available: the service restores instead"
+        )
+        self.untested_box.toggled.connect(self._untested_toggled)
+        as_of_label = QLabel("as &of:")
+        self.as_of_edit = QLineEdit()
+        self.as_of_edit.setObjectName("field-as_of")
+        self.as_of_edit.setPlaceholderText("today")
+        self.as_of_edit.setToolTip(
+            "The scenario's date (2026-03-01), against which failover tests are aged; blank: today"
+        )
+        self.as_of_edit.setMaximumWidth(self.fontMetrics().horizontalAdvance("0000-00-00") + 20)
+        as_of_label.setBuddy(self.as_of_edit)
+        self.as_of_edit.editingFinished.connect(self._commit_as_of)
+        self.as_of_edit.textEdited.connect(lambda _t: self._set_error(self.as_of_error, ""))
+        tests.addWidget(self.untested_box)
+        tests.addStretch(1)
+        tests.addWidget(as_of_label)
+        tests.addWidget(self.as_of_edit)
+        body.addLayout(tests)
+        self.as_of_error = self._error_label()
+        body.addWidget(self.as_of_error)
+
         failed_label = QLabel("Failed &items and when they are back:")
         body.addWidget(failed_label)
         self.failed_model = FailedModel(self)
@@ -363,6 +396,8 @@ class ScenarioEditor(QWidget):
         label.setVisible(bool(text))
         if label is self.declared_error:
             self.declared_edit.setStyleSheet(INVALID_STYLE if text else "")
+        elif label is self.as_of_error:
+            self.as_of_edit.setStyleSheet(INVALID_STYLE if text else "")
         elif label is self.add_error:
             self.add_edit.setStyleSheet(INVALID_STYLE if text else "")
         if text:
@@ -398,7 +433,7 @@ class ScenarioEditor(QWidget):
             self.hint.setVisible(True)
         else:
             self.hint.setVisible(False)
-            for label in (self.declared_error, self.failed_error, self.add_error):
+            for label in (self.declared_error, self.failed_error, self.add_error, self.as_of_error):
                 self._set_error(label, "")
             self.failed_model.errors.clear()
         self._refresh_scenario()
@@ -416,8 +451,28 @@ class ScenarioEditor(QWidget):
         if not typing and self.declared_edit.text() != shown:
             self.declared_edit.setText(shown)
             self._set_error(self.declared_error, "")
+        self._syncing = True
+        try:
+            self.untested_box.setChecked(bool(scenario.untested_failovers_fail))
+        finally:
+            self._syncing = False
+        as_of = scenario.as_of.isoformat() if scenario.as_of is not None else ""
+        typing_date = self.as_of_edit.isModified() and not self.as_of_error.isVisible()
+        if not typing_date and self.as_of_edit.text() != as_of:
+            self.as_of_edit.setText(as_of)
+            self._set_error(self.as_of_error, "")
         self.failed_model.reload()
         self._update_buttons()
+        self._show_failovers()
+
+    def _show_failovers(self) -> None:
+        """Every row again (the scenario's date or the plan's test age changed)."""
+        self._syncing = True
+        try:
+            for row in self._failover_rows.values():
+                self._show_failover(row)
+        finally:
+            self._syncing = False
 
     def _plan_changed(self, change: Change | None, _origin: object = None) -> None:
         scenario_id = self.recovery.scenario_id
@@ -446,6 +501,8 @@ class ScenarioEditor(QWidget):
                 self.failed_model.reload()
         if "service" in change.kinds:
             self._update_failovers(change)
+        if "plan" in change.kinds:
+            self._show_failovers()  # the failover test age may have changed
 
     def _fill_failovers(self) -> None:
         self._syncing = True
@@ -476,10 +533,21 @@ class ScenarioEditor(QWidget):
         if service is None:
             return
         name = service.name.strip() or service.id
-        row.setText(f"{name}  (failover {clock(service.failover_minutes)})")
+        plan, scenario = self.document.plan, self.scenario()
+        as_of = scenario.as_of if scenario is not None and scenario.as_of else date.today()
+        stale = data_words.failover_test_stale(service, as_of, plan.failover_test_max_age_days)
+        tested = service.failover_tested_on
+        untested = ", untested" if stale else ""
+        row.setText(f"{name}  (failover {clock(service.failover_minutes)}{untested})")
         row.setToolTip(
             f"{service.id}: checked, it fails over at T+0 without waiting for the "
-            "declaration (the switch is automatic)"
+            "declaration (the switch is automatic)\n"
+            + (f"Failover last tested {tested.isoformat()}" if tested else "Failover never tested")
+            + (
+                f"; more than {plan.failover_test_max_age_days} days before {as_of.isoformat()}"
+                if stale and tested
+                else ""
+            )
         )
         state = Qt.CheckState.Checked if service.automatic_failover else Qt.CheckState.Unchecked
         if row.checkState() != state:
@@ -537,6 +605,40 @@ class ScenarioEditor(QWidget):
         refusal = self.push(edit)
         self._set_error(self.declared_error, f"Declared after: {refusal}" if refusal else "")
         self.declared_edit.setModified(False)
+
+    def _untested_toggled(self, checked: bool) -> None:
+        scenario = self.scenario()
+        if self._syncing or scenario is None or bool(scenario.untested_failovers_fail) == checked:
+            return
+        try:
+            edit = copy_edits.set_untested_failovers_fail(self.document.plan, scenario.id, checked)
+        except EditRefused as refusal:
+            self.message(str(refusal))
+            return
+        if self.push(edit) is not None:
+            self._refresh_scenario()
+
+    def _commit_as_of(self) -> None:
+        scenario = self.scenario()
+        if scenario is None:
+            return
+        try:
+            when = fields.parse("scenario", "as_of", self.as_of_edit.text())
+        except fields.ParseError as error:
+            self._set_error(self.as_of_error, f"As of: {error}")
+            return
+        self.as_of_edit.setModified(False)
+        if when == scenario.as_of:
+            self.as_of_edit.setText(when.isoformat() if when is not None else "")
+            self._set_error(self.as_of_error, "")
+            return
+        try:
+            edit = copy_edits.set_as_of(self.document.plan, scenario.id, when)
+        except EditRefused as refusal:
+            self._set_error(self.as_of_error, f"As of: {refusal}")
+            return
+        refusal = self.push(edit)
+        self._set_error(self.as_of_error, f"As of: {refusal}" if refusal else "")
 
     def _failed_refused(self, text: str) -> None:
         self._set_error(self.failed_error, text)
