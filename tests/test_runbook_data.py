@@ -20,7 +20,7 @@ from reportlab.platypus import Paragraph
 
 from planner.engine import data as data_words
 from planner.engine.impact import Impact
-from planner.engine.recovery import CopyState, RecoveryResult, ServiceRecovery
+from planner.engine.recovery import CopyState, CopyStatus, RecoveryResult, ServiceRecovery
 from planner.model.plan import DataCopy, Domain, Plan, Rack, Scenario, Server, Service, Site
 from planner.runbook.export import render_runbook
 from planner.runbook.story import (
@@ -152,7 +152,8 @@ def _task(
 
 def data_result(plan: Plan, *, untested_fail: bool = False) -> RecoveryResult:
     """Scenario "fire" as the engine of issue 14 reads it."""
-    available, destroyed = "available", "destroyed"
+    available: CopyStatus = "available"
+    destroyed: CopyStatus = "destroyed"
     services = (
         _task(
             plan,

@@ -1026,7 +1026,9 @@ def _untested(ctx: _Ctx) -> list[Flowable]:
     limit = ctx.plan.failover_test_max_age_days
     as_of = f" on {r.as_of.isoformat()}" if r.as_of is not None else ""
     if not untested:
-        if not any(mode_of(t) == "failover" for t in ctx.tasks):
+        failovers = [ctx.services.get(t.id) for t in ctx.tasks if mode_of(t) == "failover"]
+        # Claimed only when the plan gives every one a test date (the engine aged them).
+        if not failovers or any(s is None or s.failover_tested_on is None for s in failovers):
             return []
         out = ctx.h2("Untested failovers: none")
         out.append(ctx.p(f"Every failover of this scenario was tested within {limit} days{as_of}."))
