@@ -31,6 +31,7 @@ from planner.runbook.story import (
     _Ctx,
     _data,
     _name_cell,
+    _wait_of,
     restore_text,
 )
 
@@ -536,3 +537,13 @@ def test_a_hostile_site_name_in_a_copy_label_prints_literally() -> None:
     gasan.name = "<font size=80>huge</font> & <br/>"
     text = _pdf_text(plan, data_result(plan))
     assert _flat(text).count("<font size=80>huge</font> & <br/>") >= 3  # table, steps
+
+
+def test_the_timeline_draws_a_restores_wait_for_its_copy() -> None:
+    plan = data_plan()
+    result = data_result(plan)
+    ctx = _ctx(plan, result)
+    login, mail = result.service("login"), result.service("mail")
+    assert login is not None and mail is not None
+    assert _wait_of(ctx, login) == (600.0, f"{FEED} back T+10:00")
+    assert _wait_of(ctx, mail) is None  # its copy is there at once

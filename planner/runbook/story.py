@@ -1452,8 +1452,9 @@ def _timeline(ctx: _Ctx) -> list[Flowable]:
             "Planned steps over time (T+h:mm). Bars are failovers "
             f"({states.STATES['failover'].word}), restores "
             f"({states.STATES['restore'].word}) and restarts in place "
-            f"({drawings.RESTART_WORD}); a pale dashed band before a restart is its wait for "
-            "the item it needs back; a red outline marks the critical path; "
+            f"({drawings.RESTART_WORD}); a pale dashed band before a bar is its wait for "
+            "the item it needs back (a restart's servers, a restore's copy of its data); "
+            "a red outline marks the critical path; "
             "a red tick marks the service's RTO.",
             "small",
         )
