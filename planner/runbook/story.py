@@ -983,7 +983,11 @@ def _data_table(ctx: _Ctx, kept: list[ServiceRecovery]) -> list[Flowable]:
     out = ctx.h2(f"Data loss per service ({len(kept)}; {len(misses)} miss their RPO)")
     # Stable: plan order within lost, missed, the rest.
     ordered = sorted(kept, key=lambda s: 0 if s.data_lost else 1 if s.meets_rpo is False else 2)
-    rows: list[list[object]] = [ctx.header_row("Service", "RPO", "Loses", "RPO met", "Copies")]
+    rows: list[list[object]] = [
+        ctx.header_row(
+            "Service", fields.label("service", "rpo_minutes"), "Loses", "RPO met", "Copies"
+        )
+    ]
     for task in ordered[:DATA_ROWS_MAX]:
         if task.data_lost:
             loses = _red("<b>all: lost for good</b>")
