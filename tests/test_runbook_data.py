@@ -492,7 +492,7 @@ def test_an_untested_failover_is_marked_in_its_step(
     assert "older than 365 days on 2026-03-01" in untested
     assert "This scenario still counts on them" in untested
     step = next(n for n, t in enumerate(result.tasks, start=1) if t.id == "pay")
-    assert f"{sentence} (step {step})." in untested
+    assert f"Step {step} · {sentence}." in untested
 
 
 def test_a_scenario_failing_untested_failovers_says_so() -> None:

@@ -918,11 +918,8 @@ def _copy_words(ctx: _Ctx, task: ServiceRecovery, state: CopyState) -> str:
         label_text = data_words.copy_label(ctx.plan, service, copy)
         what = f"{label_text}, {data_words.lag_text(copy.lag_minutes)}"
         label = markup(short(what, NAME_CHARS))
-    if state.state == "destroyed":
-        return f"{label}: {_red('<b>destroyed</b>')}"
-    if state.state == "unavailable":
-        return f"{label}: unavailable until <b>{hm(state.until)}</b>"
-    return f"{label}: available"
+    words = markup(data_words.copy_state_text(state))
+    return f"{label}: {_red(f'<b>{words}</b>') if state.state == 'destroyed' else words}"
 
 
 def _data(ctx: _Ctx) -> list[Flowable]:
@@ -1058,8 +1055,8 @@ def _untested(ctx: _Ctx) -> list[Flowable]:
     for task in untested[:UNTESTED_LISTED_MAX]:
         words = _sentence(data_words.untested_sentence(ctx.plan, r, task))
         step = ctx.step_of.get(task.id)
-        where = f" (step {step})" if step is not None else ""
-        out.append(ctx.p(_red(f"{words}{where}."), "body"))
+        where = f"Step {step} · " if step is not None else ""
+        out.append(ctx.p(_red(f"{where}{words}."), "body"))
     if len(untested) > UNTESTED_LISTED_MAX:
         out.append(ctx.p(f"and {len(untested) - UNTESTED_LISTED_MAX} more.", "body"))
     return out
