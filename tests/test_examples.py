@@ -95,7 +95,12 @@ def test_the_examples_have_the_promised_size() -> None:
         assert 6 <= len(plan.racks) <= 12
         assert len(plan.servers) >= 60
         assert 28 <= len(plan.services) <= 36
-        assert {s.id for s in plan.scenarios} == {"pangyo-fire", "anyang-power", "rack-pg-a03"}
+        assert {s.id for s in plan.scenarios} == {
+            "pangyo-fire",
+            "anyang-power",
+            "rack-pg-a03",
+            "pangyo-lost",
+        }
         assert [d.kind for d in plan.domains] == ["power"] * 3
         for service in plan.services:
             assert 2 <= len(service.steps) <= 4, service.id

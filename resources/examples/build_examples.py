@@ -17,6 +17,14 @@ a 40-minute declaration, with every failover switched by hand: the replay of
 announced in December 2022: a new owned site in Ansan, the control plane and storage
 active in three sites, database promotion automated.
 
+Each service that keeps data says where its copies live, how far behind each is and its
+RPO (``DATA_BEFORE``, ``DATA_AFTER``), and each failover when it was last tested: as it
+was, the messages and accounts in three sites (Pangyo, an Anyang replica, the nightly
+Gasan backup), the media objects only in Pangyo, the mail on special storage in Pangyo
+with a nightly Gasan copy, and the payments switch to another site never tested. The
+``pangyo-lost`` scenario loses Pangyo for good, so the plan as it was reports the media
+lost; after the fixes nothing is lost and every RPO holds.
+
 Every number is an integer on purpose: the files are canonical as written.
 """
 
@@ -25,6 +33,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -32,6 +41,7 @@ if str(HERE.parent.parent) not in sys.path:  # run as a script from a source che
     sys.path.insert(0, str(HERE.parent.parent))
 
 from planner.model.plan import (  # noqa: E402
+    DataCopy,
     Domain,
     Plan,
     Pool,
@@ -64,8 +74,8 @@ SITES: dict[str, tuple[str, str, str]] = {
     "gasan": (
         "가산 / Gasan (data copies)",
         "#7f8c8d",
-        "Third site holding the backup catalog and copies of media, mail and databases. "
-        "It runs no customer-facing service.",
+        "Third site holding the backup catalog and the nightly copies of mail, the "
+        "databases and the console. It runs no customer-facing service.",
     ),
     "ansan": (
         "안산 / Ansan (owned data centre)",
@@ -301,7 +311,9 @@ AFTER_SERVERS: dict[str, list[tuple[str, str, int]]] = {
 SERVER_NOTES: dict[str, str] = {
     "pg-ops-01": "Holds the console's state: which replica is primary, and the promotion jobs.",
     "pg-cache-01": "Sessions live only in memory here and on pg-cache-02, in the same rack.",
-    "pg-mail-02": "About 1 PB of mailboxes; the only copy outside it is in the Gasan vault.",
+    "pg-mail-02": "About 1 PB of mailboxes on special storage; the only copy outside it is "
+    "the nightly one in the Gasan vault.",
+    "pg-obj-03": "Holds the second copy of the media objects: in the same rack as the first.",
     "gs-bk-05": "Also drives the tape library that keeps the monthly archive.",
 }
 
@@ -325,8 +337,9 @@ POOLS: list[tuple[str, str, int, str]] = [
         "restore-streams",
         "백업 복원 스트림 / backup restore streams",
         4,
-        "Parallel copy streams from the Gasan vault to new storage in Anyang, limited by "
-        "the inter-site links (about 10 Gbit/s each).",
+        "Parallel copy streams between sites (from the Gasan vault, or out of Pangyo once "
+        "it has power) to new storage in Anyang, limited by the inter-site links (about "
+        "10 Gbit/s each).",
     ),
     (
         "storage-eng",
@@ -360,6 +373,9 @@ class Spec:
     min_instances: int = 1
     needs: dict[str, int] = field(default_factory=dict)
     depends_on: list[str] = field(default_factory=list)
+    rpo: int | None = None  # filled from DATA_BEFORE / DATA_AFTER
+    data: list[CopySpec] = field(default_factory=list)
+    tested_on: date | None = None  # the last failover test (FAILOVER_TESTS_*)
 
 
 TEAMS: dict[str, tuple[str, str, str]] = {
@@ -426,7 +442,8 @@ def _specs_before() -> list[Spec]:
             2880,
             "storage",
             ["Check the vault is readable", "Reserve read bandwidth for the restores"],
-            notes="Copies of media, mail and the databases, taken nightly.",
+            notes="Nightly copies of mail, the channels, the drawer, the databases and the "
+            "console. Not of the media object storage, which was replicated inside Pangyo only.",
             servers=_nums("gs-bk", 4, first=2),
             min_instances=2,
             needs={"storage-eng": 1},
@@ -619,8 +636,10 @@ def _specs_before() -> list[Spec]:
                 "Warm it from the account database",
                 "Point login at it",
             ],
-            notes="Pangyo-only, both nodes in one rack, sessions in memory: nothing to fail "
-            "over to. A new cluster must be deployed and warmed.",
+            notes="Pangyo-only, both nodes in one rack: nothing to fail over to. A new "
+            "cluster is deployed and warmed from the account database, and users sign in "
+            "again: the sessions are not restored, so the plan gives the cache no data "
+            "copies (a copy would make the rebuild wait for Pangyo's power).",
             servers=["pg-cache-01", "pg-cache-02"],
             needs={"oncall": 2},
             depends_on=["deploy", "config"],
@@ -662,12 +681,14 @@ def _specs_before() -> list[Spec]:
             "storage",
             [
                 "Build a new storage cluster in Anyang",
-                "Stream the latest copy from the Gasan vault",
+                "Copy the objects over from Pangyo once its storage has power",
                 "Verify object counts and checksums",
             ],
-            notes="Pangyo-only. Copies exist in Gasan, but about 200 TB must be copied back "
-            "(23 hours) before photos and videos can be served elsewhere; once its own feed "
-            "is back the cluster starts in place and checks its disks in an hour.",
+            notes="Pangyo-only: every copy of the photos and videos is in one Pangyo rack, so "
+            "nothing can be served elsewhere before Pangyo's power returns, and copying "
+            "about 200 TB out then takes 23 hours; once its own feed is back the cluster "
+            "starts in place and checks its disks in an hour. If Pangyo never came back, "
+            "the media would be gone.",
             restart=60,
             restart_needs={"storage-eng": 1},
             servers=_nums("pg-obj", 4),
@@ -702,7 +723,8 @@ def _specs_before() -> list[Spec]:
                 "Reconcile in-flight transactions with the card networks",
             ],
             notes="Its own systems have standbys in Anyang, but every payment is certified "
-            "through the messenger's accounts: nothing can be paid before login is back.",
+            "through the messenger's accounts: nothing can be paid before login is back. Its "
+            "switch to another site has never been tested.",
             failover=60,
             restart=30,
             servers=["pg-pay-01", "pg-pay-02"],
@@ -835,9 +857,10 @@ def _specs_before() -> list[Spec]:
                 "Restore mailboxes from the Gasan vault",
                 "Replay the mail queued by senders",
             ],
-            notes="Pangyo-only and about 1 PB: copying it back over two 10 Gbit/s streams "
-            "takes about 111 hours, longer than waiting for its power feed and checking "
-            "the store in place (30 minutes).",
+            notes="Pangyo-only, on special storage equipment, about 1 PB; a nightly copy "
+            "sits in the Gasan vault. Copying it back over two 10 Gbit/s streams takes "
+            "about 111 hours, longer than waiting for its power feed and checking the "
+            "store in place (30 minutes).",
             restart=30,
             restart_needs={"storage-eng": 1},
             servers=["pg-mail-02"],
@@ -1056,6 +1079,254 @@ def _apply_fixes(specs: list[Spec]) -> list[Spec]:
     return specs
 
 
+# ------------------------------------------------------------------ data copies
+
+# (copy id, on: ids of servers, racks, sites or domains, lag in minutes, kind, notes)
+CopySpec = tuple[str, list[str], int, str, str | None]
+
+DAY = 24 * 60
+VAULT = ["gs-c01", "gs-c02"]  # the Gasan backup vault's two racks
+PG_OBJ = _nums("pg-obj", 4)
+AY_OBJ = _nums("ay-obj", 4)
+AN_OBJ = _nums("an-obj", 4)
+NIGHTLY = "Taken nightly to the Gasan vault: up to a day behind."
+
+
+def _gasan(notes: str = NIGHTLY) -> CopySpec:
+    return ("gasan-backup", list(VAULT), DAY, "backup", notes)
+
+
+# service id -> (RPO in minutes, copies) as it was. The public record (README.md, "Data
+# copies") says which data was kept where; every lag and RPO is the plan's assumption.
+# Services that keep no data of their own (DNS, the gateways, delivery workers, push,
+# deployment, monitoring, front ends) have no copies and no RPO.
+DATA_BEFORE: dict[str, tuple[int, list[CopySpec]]] = {
+    "backup-catalog": (
+        DAY,
+        [
+            ("catalog", ["gs-bk-01"], 0, "primary", None),
+            ("tape", ["gs-bk-05"], DAY, "offline", "The catalog's nightly tape."),
+        ],
+    ),
+    "ops-tooling": (
+        60,
+        [
+            ("console", ["pg-ops-01", "pg-ops-02"], 0, "primary", "Which replica is primary."),
+            _gasan(),
+        ],
+    ),
+    "config": (
+        5,
+        [
+            ("pangyo-voters", ["pg-cfg-01", "pg-cfg-02"], 0, "primary", None),
+            ("anyang-replica", ["ay-cfg-01"], 0, "replica", None),
+        ],
+    ),
+    "msg-db": (
+        15,
+        [
+            ("primary", ["pg-db-01", "pg-db-02"], 0, "primary", None),
+            (
+                "anyang-replica",
+                ["ay-db-01", "ay-db-02"],
+                5,
+                "replica",
+                "Asynchronous: the last minutes of messages are reconciled on promotion.",
+            ),
+            _gasan(),
+        ],
+    ),
+    "account-db": (
+        15,
+        [
+            ("primary", ["pg-db-03"], 0, "primary", None),
+            ("anyang-replica", ["ay-db-03"], 5, "replica", None),
+            _gasan(),
+        ],
+    ),
+    "friends": (
+        60,
+        [
+            ("primary", ["pg-social-01"], 0, "primary", None),
+            ("anyang-replica", ["ay-social-01"], 15, "replica", None),
+        ],
+    ),
+    "media-storage": (
+        60,
+        [
+            ("objects", PG_OBJ[:2], 0, "primary", None),
+            (
+                "pangyo-replica",
+                PG_OBJ[2:],
+                0,
+                "replica",
+                "Replicated inside Pangyo only, in the same rack: no copy outside the building.",
+            ),
+        ],
+    ),
+    "payments": (
+        5,
+        [
+            ("primary", ["pg-pay-01", "pg-pay-02"], 0, "primary", None),
+            ("anyang-replica", ["ay-pay-01", "ay-pay-02"], 0, "replica", None),
+            _gasan(),
+        ],
+    ),
+    "talk-channel": (
+        60,
+        [("store", ["pg-chan-01", "pg-chan-02"], 0, "primary", None), _gasan()],
+    ),
+    "mail-store": (
+        60,
+        [
+            (
+                "special-storage",
+                ["pg-mail-02"],
+                0,
+                "primary",
+                "The mailboxes on special storage equipment in Pangyo.",
+            ),
+            _gasan(),
+        ],
+    ),
+    "talk-mail": (60, [("store", ["pg-tmail-01"], 0, "primary", None), _gasan()]),
+    "drive": (DAY, [("store", ["pg-app-02"], 0, "primary", None), _gasan()]),
+    "cafe": (DAY, [("boards", ["pg-web-02"], 0, "primary", None), _gasan()]),
+}
+
+# What the fixes change (the other entries stay as they were).
+DATA_AFTER: dict[str, tuple[int, list[CopySpec]]] = {
+    "ops-tooling": (
+        60,
+        [
+            ("console", ["pg-ops-01", "pg-ops-02"], 0, "primary", None),
+            ("anyang-replica", ["ay-ops-01"], 0, "replica", None),
+            ("ansan-replica", ["an-ops-01"], 0, "replica", None),
+            _gasan(),
+        ],
+    ),
+    "config": (
+        5,
+        [
+            ("pangyo-voters", ["pg-cfg-01", "pg-cfg-02"], 0, "primary", None),
+            ("anyang-voter", ["ay-cfg-01"], 0, "replica", None),
+            ("ansan-voters", ["an-cfg-01", "an-cfg-02"], 0, "replica", None),
+        ],
+    ),
+    "msg-db": (
+        15,
+        [
+            ("primary", ["pg-db-01", "pg-db-02"], 0, "primary", None),
+            ("anyang-replica", ["ay-db-01", "ay-db-02"], 5, "replica", None),
+            ("ansan-replica", ["an-db-01", "an-db-02"], 5, "replica", None),
+            _gasan(),
+        ],
+    ),
+    "account-db": (
+        15,
+        [
+            ("primary", ["pg-db-03"], 0, "primary", None),
+            ("anyang-replica", ["ay-db-03"], 5, "replica", None),
+            ("ansan-replica", ["an-db-03"], 5, "replica", None),
+            _gasan(),
+        ],
+    ),
+    "friends": (
+        60,
+        [
+            ("pangyo", ["pg-social-01"], 0, "primary", None),
+            ("anyang", ["ay-social-01"], 0, "replica", "Active in both sites."),
+        ],
+    ),
+    "media-storage": (
+        60,
+        [
+            (
+                "erasure-coded",
+                [*PG_OBJ, *AY_OBJ, *AN_OBJ],
+                0,
+                "primary",
+                "One copy cut into fragments over three sites; any one site may be lost.",
+            ),
+        ],
+    ),
+    "talk-channel": (
+        60,
+        [
+            ("store", ["pg-chan-01", "pg-chan-02"], 0, "primary", None),
+            ("ansan", ["an-chan-01"], 0, "replica", "Active in Pangyo and Ansan."),
+            _gasan(),
+        ],
+    ),
+    "mail-store": (
+        60,
+        [
+            ("special-storage", ["pg-mail-02"], 0, "primary", None),
+            ("ansan-replica", ["an-mail-02"], 5, "replica", None),
+            _gasan(),
+        ],
+    ),
+    "talk-mail": (
+        60,
+        [
+            ("store", ["pg-tmail-01"], 0, "primary", None),
+            ("ansan-replica", ["an-tmail-01"], 5, "replica", None),
+            _gasan(),
+        ],
+    ),
+    "drive": (
+        DAY,
+        [
+            (
+                "objects",
+                [*PG_OBJ, *AY_OBJ, *AN_OBJ],
+                0,
+                "primary",
+                "Kept in the three-site media storage.",
+            ),
+            _gasan(),
+        ],
+    ),
+    "cafe": (
+        DAY,
+        [
+            ("boards", ["pg-web-02"], 0, "primary", None),
+            ("anyang-replica", ["ay-web-02"], 15, "replica", None),
+            _gasan(),
+        ],
+    ),
+}
+
+# The last failover test of each service that can fail over, as it was: the plan's
+# assumption (README.md). The record says no drill had ever assumed a whole data centre
+# shut down; the component switch-overs are assumed tested within the year, except the
+# payments switch to another site, which had never been tested (in 2022 Kakao Pay's
+# attempt to move to another data centre failed).
+TESTED_BEFORE = date(2022, 6, 18)
+NEVER_TESTED_BEFORE = frozenset({"payments"})
+# After the fixes: every failover, payments included, rehearsed in the quarterly drill.
+TESTED_AFTER = date(2024, 9, 21)
+
+
+def _apply_data(specs: list[Spec], after: bool) -> None:
+    table = {**DATA_BEFORE, **DATA_AFTER} if after else DATA_BEFORE
+    for spec in specs:
+        if spec.id in table:
+            spec.rpo, copies = table[spec.id]
+            spec.data = [(c, list(on), lag, kind, notes) for c, on, lag, kind, notes in copies]
+        if after:
+            spec.tested_on = TESTED_AFTER
+        else:
+            spec.tested_on = None if spec.id in NEVER_TESTED_BEFORE else TESTED_BEFORE
+
+
+def _copies(copies: Sequence[CopySpec]) -> list[DataCopy]:
+    return [
+        DataCopy(copy_id, list(on), lag_minutes=lag, kind=kind, notes=notes)  # type: ignore[arg-type]
+        for copy_id, on, lag, kind, notes in copies
+    ]
+
+
 # ------------------------------------------------------------------ scenarios
 
 HOUR = 60
@@ -1092,7 +1363,21 @@ SCENARIOS: list[tuple[str, str, list[str], str]] = [
         ["pg-a03"],
         "Both PDUs of one Pangyo rack fail: accounts, login, payments and the session cache.",
     ),
+    (
+        "pangyo-lost",
+        "판교 영구 손실 / Pangyo lost for good",
+        ["pangyo"],
+        "What 2022 was not: the same building, but nothing in it ever comes back (a fire "
+        "that reaches the server halls). Every copy kept only in Pangyo is destroyed; "
+        "declared after 40 minutes, as in the replay.",
+    ),
 ]
+
+# The date each scenario is judged on, for the age of failover tests: the day of the fire
+# for the plan as it was; for the plan after the fixes, the same day two years on (the
+# plan's assumption: Ansan and the rehearsed promotions exist by then).
+AS_OF_BEFORE = date(2022, 10, 15)
+AS_OF_AFTER = date(2024, 10, 15)
 
 # ------------------------------------------------------------------ assembly
 
@@ -1150,7 +1435,7 @@ def build_plan(after: bool = False) -> Plan:
     ]
     servers = _servers(after)
     column: dict[str, int] = {}
-    for rack_id, (site_id, name, notes) in RACKS.items():
+    for rack_id, (site_id, name, rack_notes) in RACKS.items():
         if site_id not in site_ids:
             continue
         index = column.get(site_id, 0)
@@ -1165,7 +1450,7 @@ def build_plan(after: bool = False) -> Plan:
                 domains=domains,
                 x=x + 30 + 150 * index,
                 y=y + 70,
-                notes=notes,
+                notes=rack_notes,
             )
         )
         position = 1
@@ -1185,6 +1470,7 @@ def build_plan(after: bool = False) -> Plan:
     specs = _specs_before()
     if after:
         specs = _apply_fixes(specs)
+    _apply_data(specs, after)
     places = _layout(specs)
     for spec in specs:
         team, owner, color = TEAMS[spec.team]
@@ -1204,6 +1490,9 @@ def build_plan(after: bool = False) -> Plan:
                 standby_servers=list(spec.standby),
                 min_instances=spec.min_instances,
                 needs=dict(spec.needs),
+                rpo_minutes=spec.rpo,
+                data=_copies(spec.data),
+                failover_tested_on=spec.tested_on if spec.failover is not None else None,
                 depends_on=list(spec.depends_on),
                 owner=owner,
                 team=team,
@@ -1217,8 +1506,11 @@ def build_plan(after: bool = False) -> Plan:
     plan.scenarios = []
     for scenario_id, name, failed, notes in SCENARIOS:
         scenario = Scenario(scenario_id, name, list(failed), notes=notes)
+        scenario.as_of = AS_OF_AFTER if after else AS_OF_BEFORE
         if scenario_id == "pangyo-fire":
             scenario.returns = dict(FIRE_RETURNS)
+            scenario.declared_after_minutes = FIRE_DECLARED_AFTER
+        elif scenario_id == "pangyo-lost":
             scenario.declared_after_minutes = FIRE_DECLARED_AFTER
         plan.scenarios.append(scenario)
     return plan
@@ -1230,8 +1522,8 @@ def _plan_notes(after: bool) -> str:
             "Fictional company. The same plan after the fixes announced in December 2022: "
             "a new owned data centre in Ansan, and the operations tooling, configuration, "
             "session cache and storage active in three sites. A Pangyo fire now costs "
-            "minutes to a few hours. Compare with pangyo.drplan; assumptions in "
-            "resources/examples/README.md."
+            "minutes to a few hours, and losing Pangyo for good loses no data. Compare with "
+            "pangyo.drplan; assumptions in resources/examples/README.md."
         )
     return (
         "Fictional company modelled on the October 2022 Pangyo data-centre fire. Standbys "
@@ -1239,7 +1531,8 @@ def _plan_notes(after: bool) -> str:
         "and monitoring live only in Pangyo, and so do the media object storage, the login "
         "session cache, both mail systems, the business channels and the chat drawer. "
         "Pangyo's racks hang off three power feeds that come back 23, 30 and 86 hours "
-        "after the fire. The fire scenario replays 2022: compare with "
+        "after the fire. The media objects have no copy outside Pangyo: unavailable in "
+        "the fire, lost in 'Pangyo lost for good'. The fire scenario replays 2022: compare with "
         "resources/examples/pangyo-2022-milestones.json; assumptions in "
         "resources/examples/README.md."
     )
