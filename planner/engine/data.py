@@ -1,0 +1,209 @@
+"""Data copies under a scenario: the words every view uses, and the rules behind them.
+
+The CLI, the runbook and the GUI say what a scenario leaves of a service's data in
+the same words; they come from here (docs/engine.md, "Data", states the rules):
+
+- :func:`lag_text`: how far behind a copy is ("synchronous", "15 min", "24 h", "1:30");
+- :func:`copy_label`: a copy by where it lives and what it is ("the Gasan backup");
+- :func:`copy_state_text`: what the scenario leaves of it ("unavailable until T+2:00");
+- :func:`loss_sentence`: a service's data loss and its RPO, lost data first;
+- :func:`restore_sentence`: which copy a restore uses ("restore from the Gasan backup,
+  24 h behind");
+- :func:`untested_sentence`: a failover nobody has tested recently.
+
+:func:`failover_test_stale` is the untested rule itself, shared by the engine and views.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import date
+from typing import TYPE_CHECKING
+
+from planner.model.clock import clock
+from planner.model.plan import DataCopy, Plan, Service
+
+if TYPE_CHECKING:
+    from planner.engine.recovery import CopyState, RecoveryResult, ServiceRecovery
+
+_KIND_WORDS = {
+    "primary": "primary copy",
+    "replica": "replica",
+    "backup": "backup",
+    "offline": "offline copy",
+}
+
+
+def _number(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() else f"{value:g}"
+
+
+def lag_text(minutes: float) -> str:
+    """How far behind a copy is: "synchronous" (0), "15 min" (under an hour), "24 h"
+    (whole hours), else ``h:mm`` ("1:30")."""
+    if minutes <= 0:
+        return "synchronous"
+    if minutes < 60:
+        return f"{_number(minutes)} min"
+    if float(minutes).is_integer() and int(minutes) % 60 == 0:
+        return f"{int(minutes) // 60} h"
+    return clock(minutes)
+
+
+def _join(words: Sequence[str], last: str = "and") -> str:
+    if len(words) <= 1:
+        return "".join(words)
+    return f"{', '.join(words[:-1])} {last} {words[-1]}"
+
+
+def location_site(plan: Plan, location_id: str) -> str | None:
+    """The site id a copy location lies in (a server's rack's site, a rack's site, the
+    site itself, a domain's site), None when it has none or is unknown."""
+    if plan.site(location_id) is not None:
+        return location_id
+    rack = plan.rack(location_id)
+    if rack is not None:
+        return rack.site
+    server = plan.server(location_id)
+    if server is not None:
+        home = plan.rack(server.rack)
+        return home.site if home is not None else None
+    domain = plan.domain(location_id)
+    if domain is not None:
+        return domain.site
+    return None
+
+
+def _place_names(plan: Plan, locations: Iterable[str]) -> list[str]:
+    """Distinct names of the sites of ``locations`` in order; a location with no site
+    (a domain of no site, an unknown id) by its own name (or id)."""
+    names: list[str] = []
+    for location in locations:
+        site_id = location_site(plan, location)
+        name: str | None = None
+        if site_id is not None:
+            site = plan.site(site_id)
+            name = site.name if site is not None else site_id
+        else:
+            item = plan.domain(location)
+            name = item.name if item is not None else location
+        if name not in names:
+            names.append(name)
+    return names
+
+
+def _service_of(plan: Plan, svc: Service | ServiceRecovery | str) -> Service | None:
+    if isinstance(svc, Service):
+        return svc
+    return plan.service(svc if isinstance(svc, str) else svc.id)
+
+
+def copy_label(plan: Plan, service: Service | ServiceRecovery | str, copy: DataCopy | str) -> str:
+    """A copy named for a manager: the sites it lives in and its kind ("the Gasan
+    backup", "the Pangyo and Gasan replica"). When two copies of the service would read
+    the same, the copy's id follows in brackets ("the Gasan backup (nightly)")."""
+    model = _service_of(plan, service)
+    copies = model.data if model is not None else []
+    if isinstance(copy, str):
+        found = next((c for c in copies if c.id == copy), None)
+        if found is None:
+            return f"copy {copy}"
+        copy = found
+
+    def base(c: DataCopy) -> str:
+        places = _join(_place_names(plan, c.on)) or "nowhere"
+        return f"the {places} {_KIND_WORDS.get(c.kind, c.kind)}"
+
+    label = base(copy)
+    if any(c is not copy and c.id != copy.id and base(c) == label for c in copies):
+        label += f" ({copy.id})"
+    return label
+
+
+def copy_state_text(state: CopyState) -> str:
+    """ "available", "unavailable until T+2:00" or "destroyed"."""
+    if state.state == "unavailable":
+        return f"unavailable until T+{clock(state.until, '?')}"
+    return state.state
+
+
+def _copies(n: int) -> str:
+    return f"{n} cop{'y' if n == 1 else 'ies'}"
+
+
+def loss_sentence(plan: Plan, result: RecoveryResult, svc: ServiceRecovery) -> str:
+    """One line on what ``svc`` loses in ``result``'s scenario.
+
+    Lost data: "media-storage: every copy was in Pangyo; 0 of 2 copies survive".
+    Otherwise: "talk-text: loses up to 5 min of writes (RPO 15 min): met"; "loses no
+    writes" for a synchronous copy; no RPO part without an RPO; "no data copies
+    recorded" for a service with none.
+    """
+    del result  # the result gives the context; the service's fields say it all
+    model = _service_of(plan, svc)
+    if not svc.copies:
+        return f"{svc.id}: no data copies recorded"
+    total = len(svc.copies)
+    if svc.data_lost:
+        places = _join(
+            _place_names(plan, [loc for c in (model.data if model else []) for loc in c.on])
+        )
+        where = f"every copy was in {places}" if places else "every copy was destroyed"
+        return f"{svc.id}: {where}; 0 of {total} {'copies' if total != 1 else 'copy'} survive"
+    loss = svc.data_loss_minutes or 0
+    text = "loses no writes" if loss <= 0 else f"loses up to {lag_text(loss)} of writes"
+    if svc.rpo_minutes is not None:
+        verdict = "met" if svc.meets_rpo else "missed"
+        text += f" (RPO {lag_text(svc.rpo_minutes) if svc.rpo_minutes else '0'}): {verdict}"
+    destroyed = sum(1 for c in svc.copies if c.state == "destroyed")
+    if destroyed:
+        text += f"; {total - destroyed} of {_copies(total)} survive"
+    return f"{svc.id}: {text}"
+
+
+def restore_sentence(plan: Plan, svc: Service | ServiceRecovery | str, copy_id: str) -> str:
+    """Which copy a restore uses: "restore from the Gasan backup, 24 h behind"
+    ("..., up to date" for a synchronous copy)."""
+    model = _service_of(plan, svc)
+    copy = next((c for c in model.data if c.id == copy_id), None) if model else None
+    if copy is None:
+        return f"restore from copy {copy_id}"
+    label = copy_label(plan, model or svc, copy)
+    behind = "up to date" if copy.lag_minutes <= 0 else f"{lag_text(copy.lag_minutes)} behind"
+    return f"restore from {label}, {behind}"
+
+
+def failover_test_stale(service: Service, as_of: date, max_age_days: int) -> bool:
+    """The untested rule: no test on record, or one more than ``max_age_days`` days
+    before ``as_of`` (a test exactly ``max_age_days`` old still counts)."""
+    tested = service.failover_tested_on
+    return tested is None or (as_of - tested).days > max_age_days
+
+
+def untested_sentence(plan: Plan, result: RecoveryResult, svc: ServiceRecovery) -> str:
+    """One line on an untested failover ("" when ``svc`` has none):
+    "talk-text: failover never tested; relied on" /
+    "talk-text: failover last tested 2025-01-10, 415 days before 2026-03-01 (limit 365
+    days); not used: untested failovers fail in this scenario"."""
+    if not svc.failover_untested:
+        return ""
+    model = _service_of(plan, svc)
+    tested = model.failover_tested_on if model is not None else None
+    limit = plan.failover_test_max_age_days
+    if tested is None:
+        what = "failover never tested"
+    elif result.as_of is not None:
+        age = (result.as_of - tested).days
+        what = (
+            f"failover last tested {tested.isoformat()}, {age} days before "
+            f"{result.as_of.isoformat()} (limit {limit} days)"
+        )
+    else:
+        what = f"failover last tested {tested.isoformat()} (limit {limit} days)"
+    if result.untested_failovers_fail:
+        how = "not used: untested failovers fail in this scenario"
+    elif svc.mode == "failover":
+        how = "relied on"
+    else:
+        how = "not used"
+    return f"{svc.id}: {what}; {how}"
