@@ -547,3 +547,41 @@ def test_the_timeline_draws_a_restores_wait_for_its_copy() -> None:
     assert login is not None and mail is not None
     assert _wait_of(ctx, login) == (600.0, f"{FEED} back T+10:00")
     assert _wait_of(ctx, mail) is None  # its copy is there at once
+
+
+# ---------------------------------------------------------------- the example, computed
+
+
+@pytest.fixture(scope="module")
+def pangyo_lost() -> tuple[Plan, RecoveryResult, str]:
+    """The 2022 plan as it was, Pangyo lost for good, through the engine."""
+    from planner.engine.recovery import compute
+    from planner.resources import example_plan
+    from planner.storage import load_plan
+
+    plan, problems = load_plan(example_plan())
+    assert problems == []
+    result = compute(plan, "pangyo-lost")
+    return plan, result, _pdf_text(plan, result)
+
+
+def test_the_example_runbook_says_what_the_engine_found(
+    pangyo_lost: tuple[Plan, RecoveryResult, str],
+) -> None:
+    plan, result, text = pangyo_lost
+    assert "media-storage" in result.data_lost  # the record: media only in Pangyo
+    section = _section(text, "Data", "Restore procedure")
+    lost = section[section.index(f"Data lost for good ({len(result.data_lost)})") :]
+    table = lost.index("Data loss per service")
+    for sid in result.data_lost:
+        task = result.service(sid)
+        assert task is not None
+        assert lost.index(_flat(data_words.loss_sentence(plan, result, task))) < table, sid
+    restores = [t for t in result.tasks if t.restore_from is not None]
+    assert restores, "some restore uses a surviving copy"
+    for task in restores:
+        sentence = _flat(data_words.restore_sentence(plan, task, task.restore_from or ""))
+        assert sentence[1:] in _step(text, plan, task.id), task.id
+    for task in result.services:
+        if task.failover_untested and task.id in {t.id for t in result.tasks}:
+            assert "untested failover" in _step(text, plan, task.id), task.id
