@@ -22,11 +22,13 @@ from hypothesis import strategies as st
 from planner.model import fields
 from planner.model.edits.change import CLASSES
 from planner.model.plan import (
+    COPY_KINDS,
     MAX_COORDINATE,
     MAX_COUNT,
+    DataCopy,
     Plan,
 )
-from planner.storage.records import SPECS
+from planner.storage.records import COPY_FIELDS, PLAN_KEYS, SPECS
 
 INT64_MIN, INT64_MAX = -(2**63), 2**63 - 1
 
@@ -158,7 +160,23 @@ def _type_strategies(canonical: bool) -> dict[str, st.SearchStrategy[Any]]:
         "optional_needs": optional(st.dictionaries(IDS, SMALL_INTS, max_size=2)),
         "bool": st.booleans(),
         "returns": st.dictionaries(IDS, minutes, max_size=2),
+        "optional_date": optional(st.dates()),
+        "copies": st.lists(copies(canonical), max_size=3),
     }
+
+
+def copies(canonical: bool = True) -> st.SearchStrategy[DataCopy]:
+    """A data copy: its locations often ids of the plan, its kind now and then one that
+    is not a copy kind (a semantic problem only), unknown fields of its own."""
+    return st.builds(
+        DataCopy,
+        id=IDS,
+        on=st.lists(IDS, max_size=3),
+        lag_minutes=durations(canonical),
+        kind=st.one_of(st.sampled_from(COPY_KINDS), st.sampled_from(["tape", ""])),
+        notes=optional(TEXTS),
+        extra=extras(set(COPY_FIELDS)),
+    )
 
 
 # Fields drawn otherwise than their type: colours look like colours, fewer standbys.
@@ -188,7 +206,7 @@ def _item_strategies(canonical: bool) -> dict[str, st.SearchStrategy[Any]]:
     }
 
 
-_PLAN_KEYS = {"format", "version", "name", *SPECS, "notes"}
+_PLAN_KEYS = set(PLAN_KEYS)
 _PLANS: dict[tuple[bool, int], st.SearchStrategy[Plan]] = {}
 
 

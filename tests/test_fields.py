@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import re
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +19,7 @@ import pytest
 from planner.model import fields
 from planner.model.edits.change import CLASSES
 from planner.model.new_items import new_domain, new_rack, new_server, new_site
-from planner.model.plan import Plan, Rack, Site
+from planner.model.plan import DataCopy, Plan, Rack, Site
 from planner.storage import drplan_format as drplan
 from planner.storage import load_plan, save_plan
 from planner.storage.records import DECODERS, SPECS
@@ -92,16 +93,16 @@ def test_every_value_type_has_a_decoder_and_a_schema() -> None:
 
 
 def test_the_schema_file_is_the_one_generated_from_the_registry() -> None:
-    """resources/plan-format-v2.schema.json is written by ``python -m planner.storage.schema
-    resources/plan-format-v2.schema.json``: regenerate it after changing a field."""
-    path = REPO / "resources" / "plan-format-v2.schema.json"
+    """resources/plan-format-v3.schema.json is written by ``python -m planner.storage.schema
+    resources/plan-format-v3.schema.json``: regenerate it after changing a field."""
+    path = REPO / "resources" / "plan-format-v3.schema.json"
     assert json.loads(path.read_text(encoding="utf-8")) == plan_schema()
     assert json.loads(schema_text()) == plan_schema()
 
 
 @pytest.mark.parametrize("kind", ITEM_KINDS)
 def test_the_schema_describes_every_field(kind: str) -> None:
-    item = json.loads((REPO / "resources" / "plan-format-v2.schema.json").read_text())["$defs"][
+    item = json.loads((REPO / "resources" / "plan-format-v3.schema.json").read_text())["$defs"][
         kind
     ]
     assert list(item["properties"]) == [f.json for f in fields.fields_of(kind)]
@@ -141,6 +142,11 @@ SAMPLES: dict[str, Any] = {
     "optional_needs": {"crew": 1},
     "bool": True,
     "returns": {"P1": 1380, "P2": 1800.5},
+    "optional_date": date(2026, 3, 1),
+    "copies": [
+        DataCopy("c1", ["one", "two"], 15, "backup"),
+        DataCopy("c2", [], 0.5, "replica", notes="n", extra={"x-a": [1]}),
+    ],
 }
 
 
@@ -181,6 +187,9 @@ def test_what_a_field_shows_parses_back_to_its_value(field: fields.Field) -> Non
         sample = 45  # h:mm shows whole minutes
     if field.type is fields.RETURNS:
         sample = {"P1": 1380, "P2": 1800}  # h:mm shows whole minutes
+    if field.type is fields.COPIES:
+        # h:mm shows whole minutes; the form line holds no notes or unknown fields
+        sample = [DataCopy("c1", ["one", "two"], 15, "backup"), DataCopy("c 2", [], 0)]
     assert field.parse(field.format(sample)) == sample
 
 
@@ -223,6 +232,29 @@ def test_what_a_field_shows_parses_back_to_its_value(field: fields.Field) -> Non
         ("scenario", "returns", "P1=90; r1=1.5h", {"P1": 90, "r1": 90}),
         ("scenario", "returns", "  ", {}),
         ("scenario", "declared_after_minutes", "0:40", 40),
+        ("service", "rpo_minutes", "0:15", 15),
+        ("service", "rpo_minutes", "", None),
+        ("service", "failover_tested_on", " 2026-03-01 ", date(2026, 3, 1)),
+        ("service", "failover_tested_on", "", None),
+        ("service", "failover_tested_on", "never", None),
+        ("scenario", "as_of", "2024-02-29", date(2024, 2, 29)),
+        ("scenario", "as_of", "—", None),
+        ("scenario", "untested_failovers_fail", "yes", True),
+        ("plan", "failover_test_max_age_days", "90", 90),
+        ("plan", "failover_test_max_age_days", "0", 0),
+        (
+            "service",
+            "data",
+            "pg (primary, 0:00): pg-db-01, pangyo\n\n tape (backup, 24:00): gasan\nbare",
+            [
+                DataCopy("pg", ["pg-db-01", "pangyo"]),
+                DataCopy("tape", ["gasan"], 1440, "backup"),
+                DataCopy("bare"),
+            ],
+        ),
+        ("service", "data", "r (replica, 5): a; b", [DataCopy("r", ["a", "b"], 5, "replica")]),
+        ("service", "data", "r: a", [DataCopy("r", ["a"])]),
+        ("service", "data", "  ", []),
     ],
 )
 def test_one_parser_per_field(kind: str, name: str, text: str, value: Any) -> None:
@@ -254,6 +286,15 @@ def test_one_parser_per_field(kind: str, name: str, text: str, value: Any) -> No
         ("scenario", "returns", "P1=soon", "'soon' is not a number"),
         ("scenario", "returns", "P1=-5", "is not a number"),
         ("scenario", "declared_after_minutes", "", "time is needed"),
+        ("service", "failover_tested_on", "2026-02-30", "not a date of the calendar"),
+        ("service", "failover_tested_on", "20260301", "write YYYY-MM-DD"),
+        ("service", "failover_tested_on", "1 March", "write YYYY-MM-DD"),
+        ("scenario", "as_of", "2026-13-01", "not a date of the calendar"),
+        ("plan", "failover_test_max_age_days", "-1", "cannot be negative"),
+        ("plan", "failover_test_max_age_days", "a year", "not a whole number"),
+        ("service", "data", "x (tape, 0:00): a", "one of primary, replica, backup, offline"),
+        ("service", "data", "x (backup, soon): a", "'soon' is not a number"),
+        ("service", "data", "(backup): a", "write id (kind, lag): locations"),
     ],
 )
 def test_the_parser_refuses_with_a_reason(kind: str, name: str, text: str, reason: str) -> None:
@@ -295,6 +336,21 @@ def test_what_the_new_fields_show() -> None:
     assert fields.format_value("scenario", "declared_after_minutes", 40) == "0:40"
     labels = [f.form_label for f in fields.form_fields("domain")]
     assert labels == ["Name", "Kind (power, ups, room, ...)", "Site", "Notes"]
+
+
+def test_the_fields_of_data_and_failover_tests_in_the_form() -> None:
+    service = [f.name for f in fields.form_fields("service")]
+    assert service.index("rpo_minutes") == service.index("rto_minutes") + 1
+    assert "failover_tested_on" in service and "data" not in service  # copies: own editor
+    scenario = [f.form_label for f in fields.form_fields("scenario")]
+    assert "Untested failovers fail (yes/no)" in scenario
+    assert "As of (YYYY-MM-DD; blank: today)" in scenario
+    plan = [f.form_label for f in fields.form_fields("plan")]
+    assert plan == ["Plan name", "Failover test max. age (days)", "Notes"]
+    assert fields.format_value("service", "failover_tested_on", date(2026, 3, 1)) == "2026-03-01"
+    assert fields.format_value("service", "failover_tested_on", None) == ""
+    copies = [DataCopy("tape", ["gasan", "pg-a01"], 1440, "backup")]
+    assert fields.format_value("service", "data", copies) == "tape (backup, 24:00): gasan, pg-a01"
 
 
 def test_a_new_domain() -> None:

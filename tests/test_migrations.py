@@ -157,14 +157,16 @@ def test_each_frozen_schema_is_the_one_its_version_wrote(version: int) -> None:
 
 def test_today_the_current_version_is_frozen_too() -> None:
     # So that a change to the tables derived from the field registry cannot slip
-    # through as "still version 3".
+    # through as "still version 4".
     assert DRPLAN_SCHEMAS[SCHEMA_VERSION] == SCHEMA
-    assert set(JSON_MIGRATIONS) == {1}
+    assert set(JSON_MIGRATIONS) == {1, 2}
     # Schema 2 changed the fingerprint only: the same tables, and the same canonical JSON.
-    assert set(DRPLAN_MIGRATIONS) == {1, 2} and DRPLAN_SCHEMAS[1] == DRPLAN_SCHEMAS[2]
+    assert set(DRPLAN_MIGRATIONS) == {1, 2, 3} and DRPLAN_SCHEMAS[1] == DRPLAN_SCHEMAS[2]
     assert DRPLAN_MIGRATIONS[1].saved is migrations.DrplanStep.saved
-    # Schema 3 came with JSON format 2: its step says how version 2 saved a plan.
+    # Schemas 3 and 4 came with JSON formats 2 and 3: each step says how the version
+    # before saved a plan.
     assert DRPLAN_MIGRATIONS[2].saved is not migrations.DrplanStep.saved
+    assert DRPLAN_MIGRATIONS[3].saved is not migrations.DrplanStep.saved
 
 
 def test_a_drplan_of_schema_version_0_is_damaged(tmp_path: Path, capsys: Any) -> None:
@@ -443,7 +445,7 @@ def test_a_v1_json_keeps_another_tools_fields_that_v2_would_read(tmp_path: Path)
     assert plan.scenarios[0].extra == {"x-v1-returns": {"when": "later"}}
     assert plan.scenarios[1].returns == {"pg-a01": 5}  # read as v2's: no place to move it
     saved = json.loads(plan_to_json(plan))
-    assert saved["version"] == 2 and saved["x-v1-domains"] == "not ours"
+    assert saved["version"] == FORMAT_VERSION and saved["x-v1-domains"] == "not ours"
 
 
 def test_a_v1_json_means_what_it_meant(tmp_path: Path) -> None:
@@ -462,7 +464,13 @@ def test_a_v1_json_means_what_it_meant(tmp_path: Path) -> None:
     assert all((s.returns, s.declared_after_minutes) == ({}, 0) for s in plan.scenarios)
 
 
-OLD_FILES = [DATA / "plan-v1.json", DATA / "plan-v1.drplan", DATA / "plan-v2.drplan"]
+OLD_FILES = [
+    DATA / "plan-v1.json",
+    DATA / "plan-v2.json",
+    DATA / "plan-v1.drplan",
+    DATA / "plan-v2.drplan",
+    DATA / "plan-v3.drplan",
+]
 
 
 @pytest.mark.parametrize("path", OLD_FILES, ids=lambda p: p.name)
@@ -479,17 +487,19 @@ def test_an_old_file_computes_the_same_and_saves_as_the_current_versions(
         assert problems == [] and again == plan
         assert [compute(again, scenario.id) for scenario in again.scenarios] == before
     saved = json.loads((tmp_path / "again.json").read_text(encoding="utf-8"))
-    assert saved["version"] == FORMAT_VERSION == 2
-    assert "domains" in saved and saved["domains"] == []
+    assert saved["version"] == FORMAT_VERSION == 3
+    assert "domains" in saved and isinstance(saved["domains"], list)
+    assert "failover_test_max_age_days" not in saved  # at its default: not written
+    assert all("data" not in s and "rpo_minutes" not in s for s in saved["services"])
     header = (tmp_path / "again.drplan").read_bytes()[:100]
-    assert int.from_bytes(header[60:64], "big") == SCHEMA_VERSION == 3
+    assert int.from_bytes(header[60:64], "big") == SCHEMA_VERSION == 4
 
 
-@pytest.mark.parametrize("path", DRPLAN_FIXTURES[:2], ids=lambda p: p.name)
+@pytest.mark.parametrize("path", DRPLAN_FIXTURES[:3], ids=lambda p: p.name)
 def test_an_upgraded_drplan_is_built_without_the_field_decoder(
     monkeypatch: pytest.MonkeyPatch, path: Path
 ) -> None:
-    # The step to 3 fills the new columns with their defaults (0, not null), so an old
+    # The steps to 3 and 4 fill the new columns with their defaults (0, not null), so an old
     # file is read as fast as a new one: only items with unknown fields are decoded.
     decoded: list[str] = []
     real = drplan_rows.decode_item
@@ -501,7 +511,14 @@ def test_an_upgraded_drplan_is_built_without_the_field_decoder(
     monkeypatch.setattr(drplan_rows, "decode_item", counting)
     plan, problems = load_plan(path)
     assert problems == [] and plan == fixture_plan(_version_of(path))
-    assert decoded == ["service"]  # web has an unknown field
+    # only the items with unknown fields: web, and from version 3 a domain
+    with_extra = [
+        kind
+        for kind, items in (("domain", plan.domains), ("service", plan.services))
+        for item in items
+        if item.extra
+    ]
+    assert decoded == with_extra and "service" in decoded
 
 
 def test_the_step_to_3_gives_the_tables_of_version_3() -> None:
@@ -535,14 +552,12 @@ def test_the_step_to_3_gives_the_tables_of_version_3() -> None:
         conn.close()
 
 
-def test_a_v2_document_of_a_future_version_is_refused_in_one_line(
-    tmp_path: Path, capsys: Any
-) -> None:
-    document = json.loads((DATA / "plan-v2.json").read_text(encoding="utf-8"))
-    document["version"] = 3
+def test_a_document_of_a_future_version_is_refused_in_one_line(tmp_path: Path, capsys: Any) -> None:
+    document = json.loads((DATA / "plan-v3.json").read_text(encoding="utf-8"))
+    document["version"] = 4
     path = tmp_path / "future.json"
     path.write_text(json.dumps(document), encoding="utf-8")
-    line = "plan format version 3; this program reads up to version 2"
+    line = "plan format version 4; this program reads up to version 3"
     assert_refused(path, NewerVersionError, line, capsys)
 
 
@@ -582,3 +597,112 @@ def test_a_v1_drplan_moves_another_tools_fields_aside_as_the_json_does(tmp_path:
         "x-v1-declared_after_minutes": "whenever",
     }  # the order kept
     assert from_drplan.extra["x-v1-domains"] == {"tool": "other"} and from_drplan.domains == []
+
+
+# ------------------------------------------------------------------ format v3, schema 4
+
+
+def test_a_v2_json_keeps_another_tools_fields_that_v3_would_read(tmp_path: Path) -> None:
+    # JSON_MIGRATIONS[2]: v2 had none of the fields of data copies and failover tests, so
+    # a key of such a name is another tool's unknown field: moved aside (x-v2-...), kept.
+    document = json.loads((DATA / "plan-v2.json").read_text(encoding="utf-8"))
+    document["failover_test_max_age_days"] = "a year"
+    document["services"][0]["data"] = [{"their": "backup job"}]
+    document["services"][0]["rpo_minutes"] = "15m"
+    document["services"][1]["failover_tested_on"] = "last spring"
+    document["scenarios"][0]["as_of"] = 2022
+    document["scenarios"][1]["x-v2-untested_failovers_fail"] = "taken"  # left as is
+    document["scenarios"][1]["untested_failovers_fail"] = True
+    path = tmp_path / "other-tool.json"
+    path.write_text(json.dumps(document), encoding="utf-8")
+    plan, problems = load_plan(path)
+    assert [str(p) for p in problems] == []
+    assert plan.failover_test_max_age_days == 365
+    assert plan.extra["x-v2-failover_test_max_age_days"] == "a year"
+    db, web = plan.services
+    assert (db.data, db.rpo_minutes, web.failover_tested_on) == ([], None, None)
+    assert db.extra == {"x-v2-data": [{"their": "backup job"}], "x-v2-rpo_minutes": "15m"}
+    assert web.extra == {"x-cmdb-id": "CI0042", "x-v2-failover_tested_on": "last spring"}
+    assert plan.scenarios[0].as_of is None and plan.scenarios[0].extra == {"x-v2-as_of": 2022}
+    assert plan.scenarios[1].untested_failovers_fail is True  # no place to move it
+    saved = json.loads(plan_to_json(plan))
+    assert saved["version"] == 3 and saved["services"][0]["x-v2-data"] == [{"their": "backup job"}]
+
+
+def test_a_v2_json_means_what_it_meant() -> None:
+    # No copies, no RPO, never tested, the default test age, untested failovers still
+    # available, scenarios dated the day they are computed.
+    for path in (DATA / "plan-v2.json", DATA / "plan-v3.drplan", DATA / "plan-v1.json"):
+        plan, problems = load_plan(path)
+        assert problems == [] and plan.failover_test_max_age_days == 365
+        for service in plan.services:
+            assert (service.data, service.rpo_minutes, service.failover_tested_on) == (
+                [],
+                None,
+                None,
+            )
+        assert all((s.untested_failovers_fail, s.as_of) == (False, None) for s in plan.scenarios)
+
+
+def test_the_step_to_4_gives_the_tables_of_version_4() -> None:
+    conn = sqlite3.connect(":memory:")
+    try:
+        source = sqlite3.connect(
+            f"{(DATA / 'plan-v3.drplan').resolve().as_uri()}?mode=ro", uri=True
+        )
+        source.backup(conn)
+        source.close()
+        migrations.upgrade_database(conn, 3, 4)
+        found = dict(conn.execute("SELECT name, sql FROM sqlite_master WHERE type = 'table'"))
+        assert set(found) == set(DRPLAN_SCHEMAS[4]) and DRPLAN_SCHEMAS[4] == SCHEMA
+        for table, sql in DRPLAN_SCHEMAS[4].items():
+            written = sqlite3.connect(":memory:")
+            written.execute(sql)
+            columns = [r[1] for r in written.execute(f"PRAGMA table_info({table})")]
+            assert [r[1] for r in conn.execute(f"PRAGMA table_info({table})")] == columns
+            written.close()
+        rows = conn.execute("SELECT untested_failovers_fail, as_of FROM scenarios").fetchall()
+        assert rows == [(0, None)] * 3
+        rows = conn.execute("SELECT rpo_minutes, failover_tested_on FROM services").fetchall()
+        assert rows == [(None, None)] * 2
+        assert conn.execute("SELECT count(*) FROM service_data").fetchone() == (0,)
+        meta = dict(conn.execute("SELECT key, value FROM meta").fetchall())
+        assert meta["schema_version"] == "4" and meta["failover_test_max_age_days"] == "365"
+    finally:
+        conn.close()
+
+
+def test_a_v3_drplan_moves_another_tools_fields_aside_as_the_json_does(tmp_path: Path) -> None:
+    # The same unknown fields, named like v3's, in a schema 3 file and in a v2 JSON: both
+    # open as the same plan, the fields kept as x-v2-... The file's fingerprint (of its
+    # rows, from schema 2 on) is recomputed for the edit.
+    document = json.loads((DATA / "plan-v2.json").read_text(encoding="utf-8"))
+    document["services"][1]["data"] = {"x": 1}
+    document["scenarios"][2]["as_of"] = "yesterday"
+    document["x-top"] = 1
+    document["failover_test_max_age_days"] = 7
+    as_json = tmp_path / "v2.json"
+    as_json.write_text(json.dumps(document, ensure_ascii=False), encoding="utf-8")
+    path = _copy(DATA / "plan-v3.drplan", tmp_path)
+    conn = sqlite3.connect(path)
+    with conn:
+        web_extra = json.dumps({"x-cmdb-id": "CI0042", "data": {"x": 1}})
+        conn.execute("UPDATE services SET extra = ? WHERE ord = 1", (web_extra,))
+        conn.execute("UPDATE scenarios SET extra = ? WHERE ord = 2", ('{"as_of": "yesterday"}',))
+        top = json.loads(conn.execute("SELECT value FROM meta WHERE key = 'extra'").fetchone()[0])
+        top.update({"x-top": 1, "failover_test_max_age_days": 7})
+        conn.execute("UPDATE meta SET value = ? WHERE key = 'extra'", (json.dumps(top),))
+        tables = drplan_rows.fetch_tables(conn, DRPLAN_SCHEMAS[3])
+        conn.execute(
+            "UPDATE meta SET value = ? WHERE key = 'fingerprint'",
+            (drplan_rows.rows_fingerprint(tables),),
+        )
+    conn.close()
+    from_json, json_problems = load_plan(as_json)
+    from_drplan, drplan_problems = load_plan(path)
+    assert json_problems == [] and drplan_problems == []
+    assert from_drplan == from_json
+    assert from_drplan.services[1].extra == {"x-cmdb-id": "CI0042", "x-v2-data": {"x": 1}}
+    assert from_drplan.scenarios[2].extra == {"x-v2-as_of": "yesterday"}
+    assert from_drplan.extra["x-v2-failover_test_max_age_days"] == 7
+    assert from_drplan.failover_test_max_age_days == 365

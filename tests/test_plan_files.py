@@ -203,8 +203,8 @@ def test_json_of_a_newer_version_names_both_versions(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     path = tmp_path / "plan.json"
-    path.write_text('{"format": "drplanner", "version": 3, "name": "x"}', encoding="utf-8")
-    fragment = "newer DR Planner (plan format version 3; this program reads up to version 2)"
+    path.write_text('{"format": "drplanner", "version": 4, "name": "x"}', encoding="utf-8")
+    fragment = "newer DR Planner (plan format version 4; this program reads up to version 3)"
     assert_refused(path, NewerVersionError, fragment, capsys)
 
 
@@ -758,7 +758,7 @@ def _every_table_plan() -> Plan:
     """A plan with at least one row in every table and a value in every column."""
     from tests.data.write_fixtures import fixture_plan
 
-    plan = fixture_plan(3)  # with failure domains and time
+    plan = fixture_plan(4)  # with failure domains and time, data copies and failover tests
     items = (*plan.sites, *plan.domains, *plan.racks, *plan.servers, *plan.pools, *plan.scenarios)
     for item in items:
         item.notes = item.notes or "a note"
@@ -927,6 +927,37 @@ ODD_VALUES: list[tuple[str, str, Any]] = [
     ("scenario_returns", "minutes", "late"),
     ("scenario_returns", "minutes", 90.0),
     ("domains", "extra", '{"kind": "shadow"}'),
+    # schema 4: data copies, RPO and failover tests
+    ("services", "rpo_minutes", "15"),
+    ("services", "rpo_minutes", 15.0),
+    ("services", "failover_tested_on", "2026-02-30"),
+    ("services", "failover_tested_on", "20260301"),
+    ("services", "failover_tested_on", 20260301),
+    ("services", "failover_tested_on", "2026-03-01 "),
+    ("scenarios", "untested_failovers_fail", 2),
+    ("scenarios", "untested_failovers_fail", None),
+    ("scenarios", "as_of", "today"),
+    ("scenarios", "as_of", "2024-02-29"),
+    ("service_data", "id", ""),
+    ("service_data", "id", None),
+    ("service_data", "id", 4),
+    ("service_data", "lag_minutes", None),
+    ("service_data", "lag_minutes", 60.0),
+    ("service_data", "lag_minutes", "soon"),
+    ("service_data", "lag_minutes", 1e308),
+    ("service_data", "lag_minutes", -5),
+    ("service_data", "kind", None),
+    ("service_data", "kind", 3),
+    ("service_data", "kind", "tape"),
+    ("service_data", "notes", 1),
+    ("service_data", "extra", '{"id": "shadow", "x-a": [1, 2.0]}'),
+    ("service_data", "extra", '{"notes": 5}'),
+    ("service_data", "extra", '{"lag_minutes": "late"}'),
+    ("service_data", "extra", "[1]"),
+    ("service_data", "extra", '{"x-deep": ' + "[" * 40 + "]" * 40 + "}"),
+    ("service_data_on", "item", ""),
+    ("service_data_on", "item", None),
+    ("service_data_on", "item", 7),
 ]
 
 

@@ -1,4 +1,4 @@
-"""The JSON Schema of the current format (v2) agrees with the codec (planner/storage/records.py).
+"""The JSON Schema of the current format (v3) agrees with the codec (planner/storage/records.py).
 
 "Agrees" means: a document is schema-valid exactly when the reader accepts it without
 a single problem. Checked on the examples, on encoded plans, on a table of hand-picked
@@ -10,6 +10,7 @@ from __future__ import annotations
 import copy
 import json
 import re
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -18,13 +19,31 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from planner.model.plan import Domain, Plan, Pool, Rack, Scenario, Server, Service, Site
+from planner.model.plan import (
+    DataCopy,
+    Domain,
+    Plan,
+    Pool,
+    Rack,
+    Scenario,
+    Server,
+    Service,
+    Site,
+)
 from planner.model.validate import validate
 from planner.storage import plan_to_json
-from planner.storage.records import SPECS, PlanFormatError, decode_plan, encode_plan
+from planner.storage.records import (
+    COPY_FIELDS,
+    PLAN_FIELDS,
+    SPECS,
+    PlanFormatError,
+    decode_plan,
+    encode_plan,
+)
+from planner.storage.schema import CALENDAR_DATE
 
 REPO = Path(__file__).resolve().parent.parent
-SCHEMA_PATH = REPO / "resources" / "plan-format-v2.schema.json"
+SCHEMA_PATH = REPO / "resources" / "plan-format-v3.schema.json"
 EXAMPLES = REPO / "resources" / "examples"
 EXAMPLE_JSON = sorted(p for p in EXAMPLES.glob("*.json") if "milestones" not in p.name)
 
@@ -73,6 +92,12 @@ def _full_plan() -> Plan:
                 automatic_failover=True,
                 restart_minutes=15.5,
                 restart_needs={"crew": 1},
+                rpo_minutes=15,
+                data=[
+                    DataCopy("main", ["h1"]),
+                    DataCopy("tape", ["s1", "p1"], 1440.5, "backup", notes="n", extra=tag),
+                ],
+                failover_tested_on=date(2026, 3, 1),
                 servers=["h1"],
                 standby_servers=[],
                 min_instances=1,
@@ -96,10 +121,13 @@ def _full_plan() -> Plan:
                 ["s1", "p1"],
                 returns={"p1": 1380},
                 declared_after_minutes=40,
+                untested_failovers_fail=True,
+                as_of=date(2026, 9, 1),
                 notes="n",
                 extra=tag,
             )
         ],
+        failover_test_max_age_days=180,
         notes="plan notes",
         extra={"generator": "another tool", "revision": 7},
     )
@@ -150,7 +178,7 @@ def test_the_example_in_the_format_documentation_is_valid() -> None:
 
 
 def test_the_smallest_document_validates() -> None:
-    smallest = {"format": "drplanner", "version": 2}
+    smallest = {"format": "drplanner", "version": 3}
     VALIDATOR.validate(smallest)
     assert _reader_accepts(smallest)
 
@@ -178,15 +206,19 @@ def test_the_schema_lists_the_codec_fields_in_written_order() -> None:
         "version",
         "name",
         *SPECS,
+        "failover_test_max_age_days",
         "notes",
     ]
     assert SCHEMA["additionalProperties"] is True
+    copy_schema = SCHEMA["$defs"]["dataCopy"]
+    assert list(copy_schema["properties"]) == list(COPY_FIELDS)
+    assert copy_schema["required"] == ["id"] and copy_schema["additionalProperties"] is True
 
 
 # (path into the document, value, accepted by the reader?)
 CASES: list[tuple[tuple[Any, ...], Any, bool]] = [
     (("format",), "other", False),
-    (("version",), 3, False),
+    (("version",), 4, False),
     (("version",), 0, False),
     (("version",), "1", False),
     (("version",), True, False),
@@ -264,6 +296,49 @@ CASES: list[tuple[tuple[Any, ...], Any, bool]] = [
     (("scenarios", 0, "returns"), ["p1"], False),
     (("scenarios", 0, "declared_after_minutes"), 30.5, True),
     (("scenarios", 0, "declared_after_minutes"), None, False),
+    # format v3: data copies, RPO and failover tests
+    (("failover_test_max_age_days",), 30, True),
+    (("failover_test_max_age_days",), -1, True),  # validate reports it
+    (("failover_test_max_age_days",), 1.5, False),
+    (("failover_test_max_age_days",), None, False),
+    (("failover_test_max_age_days",), "365", False),
+    (("services", 0, "rpo_minutes"), None, True),
+    (("services", 0, "rpo_minutes"), 0, True),
+    (("services", 0, "rpo_minutes"), "15", False),
+    (("services", 0, "failover_tested_on"), None, True),
+    (("services", 0, "failover_tested_on"), "2024-02-29", True),
+    (("services", 0, "failover_tested_on"), "2023-02-29", False),
+    (("services", 0, "failover_tested_on"), "2026-04-31", False),
+    (("services", 0, "failover_tested_on"), "0000-01-01", False),
+    (("services", 0, "failover_tested_on"), "20260301", False),
+    (("services", 0, "failover_tested_on"), "2026-3-1", False),
+    (("services", 0, "failover_tested_on"), "2026-03-01T10:00", False),
+    (("services", 0, "failover_tested_on"), 20260301, False),
+    (("services", 0, "data"), None, False),
+    (("services", 0, "data"), {}, False),
+    (("services", 0, "data"), [], True),
+    (("services", 0, "data"), ["main"], False),
+    (("services", 0, "data"), [{}], False),  # a copy needs its id
+    (("services", 0, "data"), [{"id": "c"}], True),  # on nothing: validate reports it
+    (("services", 0, "data", 0, "id"), "", False),
+    (("services", 0, "data", 0, "on"), "h1", False),
+    (("services", 0, "data", 0, "on"), [""], False),
+    (("services", 0, "data", 0, "on"), ["nowhere"], True),  # validate reports it
+    (("services", 0, "data", 0, "lag_minutes"), -5, True),  # validate reports it
+    (("services", 0, "data", 0, "lag_minutes"), None, False),
+    (("services", 0, "data", 0, "lag_minutes"), 5_256_001, False),
+    (("services", 0, "data", 0, "lag_minutes"), "5", False),
+    (("services", 0, "data", 0, "kind"), "tape", True),  # validate reports it
+    (("services", 0, "data", 0, "kind"), None, False),
+    (("services", 0, "data", 0, "notes"), None, True),
+    (("services", 0, "data", 0, "notes"), 3, False),
+    (("services", 0, "data", 0, "x-vendor"), {"any": [1]}, True),
+    (("scenarios", 0, "untested_failovers_fail"), 1, False),
+    (("scenarios", 0, "untested_failovers_fail"), False, True),
+    (("scenarios", 0, "as_of"), None, True),
+    (("scenarios", 0, "as_of"), "2026-12-31", True),
+    (("scenarios", 0, "as_of"), "2026-12-32", False),
+    (("scenarios", 0, "as_of"), "today", False),
     # the bounds: ten years of minutes, a million of anything counted, 1e9 canvas units
     (("services", 0, "restore_minutes"), 5_256_000, True),
     (("services", 0, "restore_minutes"), 5_256_000.5, False),
@@ -314,8 +389,10 @@ def test_schema_and_reader_agree_on_missing_fields() -> None:
     base = _base_document()
     paths: list[tuple[Any, ...]] = [("format",), ("version",), ("name",), ("notes",)]
     paths += [(list_name,) for list_name in SPECS]
+    paths += [(spec.name,) for spec in PLAN_FIELDS]
     for list_name, (_, specs) in SPECS.items():
         paths += [(list_name, 0, spec.name) for spec in specs]
+    paths += [("services", 0, "data", 1, name) for name in COPY_FIELDS]
     for path in paths:
         document = _drop(base, path)
         accepted = _reader_accepts(document)
@@ -346,7 +423,9 @@ _json_value = st.recursive(
 )
 _item_fields = [(list_name, spec.name) for list_name, (_, specs) in SPECS.items() for spec in specs]
 _item_fields += [(list_name, None) for list_name in SPECS]  # the whole item
-_top_fields = ["format", "version", "name", "notes", *SPECS]
+_item_fields += [("copy", name) for name in COPY_FIELDS]  # a field of a data copy
+_item_fields += [("copy", None)]  # a whole copy
+_top_fields = ["format", "version", "name", "notes", *SPECS, *(s.name for s in PLAN_FIELDS)]
 
 
 @settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -356,10 +435,34 @@ _top_fields = ["format", "version", "name", "notes", *SPECS]
 )
 def test_schema_and_reader_agree_on_random_values(where: Any, value: Any) -> None:
     base = _base_document()
-    if isinstance(where, tuple):
+    if isinstance(where, tuple) and where[0] == "copy":
+        copy_path: tuple[Any, ...] = ("services", 0, "data", 1)
+        path = copy_path if where[1] is None else (*copy_path, where[1])
+    elif isinstance(where, tuple):
         list_name, field = where
         path: tuple[Any, ...] = (list_name, 0) if field is None else (list_name, 0, field)
     else:
         path = (where,)
     document = json.loads(json.dumps(_set(base, path, value)))
     assert VALIDATOR.is_valid(document) is _reader_accepts(document)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="0123456789-", min_size=8, max_size=11) | st.dates().map(str))
+def test_schema_and_reader_agree_on_dates(text: str) -> None:
+    document = _set(_base_document(), ("scenarios", 0, "as_of"), text)
+    assert VALIDATOR.is_valid(document) is _reader_accepts(document)
+
+
+def test_the_calendar_pattern_is_the_calendar() -> None:
+    pattern = re.compile(CALENDAR_DATE)
+    for year in (1, 4, 100, 400, 1900, 2000, 2023, 2024, 2100, 9999):
+        for month in range(0, 14):
+            for day in range(0, 33):
+                text = f"{year:04d}-{month:02d}-{day:02d}"
+                try:
+                    date.fromisoformat(text)
+                    real = True
+                except ValueError:
+                    real = False
+                assert bool(pattern.search(text)) is real, text

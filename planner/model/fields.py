@@ -24,18 +24,23 @@ of a new value type also needs that type's decoder and schema (the tests say whe
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 from planner.model.clock import CLOCK_HINT, clock, parse_clock
 from planner.model.edits.change import LISTS
 from planner.model.plan import (
+    COPY_KINDS,
+    DEFAULT_FAILOVER_TEST_MAX_AGE_DAYS,
     DEFAULT_RACK_UNITS,
     DEFAULT_TIER,
     MAX_COORDINATE,
     MAX_COUNT,
     TIERS,
+    DataCopy,
 )
 
 KINDS = ("plan", "site", "domain", "rack", "server", "pool", "service", "scenario")
@@ -186,6 +191,70 @@ def _parse_lines(text: str) -> list[str]:
     return [line for line in text.splitlines() if line.strip()]
 
 
+# An ISO date, exactly "2026-03-01" (date.fromisoformat alone also takes "20260301").
+ISO_DATE = re.compile("[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
+def parse_iso_date(text: str) -> date:
+    """The date of ``"YYYY-MM-DD"``; ValueError (its message for the user) otherwise."""
+    if not ISO_DATE.fullmatch(text):
+        raise ValueError(f"'{text}' is not a date: write YYYY-MM-DD, e.g. 2026-03-01")
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise ValueError(f"'{text}' is not a date of the calendar") from None
+
+
+_NEVER_TEXTS = ("", "—", "-", "never", "none")
+
+
+def _parse_optional_date(text: str) -> date | None:
+    cleaned = text.strip()
+    if cleaned.lower() in _NEVER_TEXTS:
+        return None
+    try:
+        return parse_iso_date(cleaned)
+    except ValueError as error:
+        raise ParseError(str(error)) from None
+
+
+def _parse_max_age(text: str) -> int:
+    days = _parse_count(text)
+    if days < 0:
+        raise ParseError(f"'{text.strip()}': the age in days cannot be negative")
+    return days
+
+
+# One copy per line: "id (kind, lag h:mm): location, location"; "(kind, lag)" may be left
+# out (a synchronous primary), and so may the locations.
+_COPY_LINE = re.compile(r"^(?P<id>[^():]+?)\s*(?:\((?P<attrs>[^()]*)\))?\s*(?::(?P<on>.*))?$")
+
+
+def _parse_copies(text: str) -> list[DataCopy]:
+    copies: list[DataCopy] = []
+    for line in text.splitlines():
+        if not line.strip():
+            continue
+        match = _COPY_LINE.match(line.strip())
+        if match is None:
+            raise ParseError(f"'{line.strip()}': write id (kind, lag): locations")
+        kind, lag = "primary", "0"
+        if match["attrs"] is not None:
+            kind, _, lag = (part.strip() for part in match["attrs"].partition(","))
+            lag = lag or "0"
+        if kind not in COPY_KINDS:
+            raise ParseError(f"'{kind}': a copy's kind is one of {', '.join(COPY_KINDS)}")
+        copies.append(
+            DataCopy(
+                match["id"].strip(),
+                _split_ids(match["on"] or ""),
+                _parse_minutes(lag),
+                kind,  # checked against COPY_KINDS above
+            )
+        )
+    return copies
+
+
 def _format_plain(value: Any) -> str:
     return "" if value is None else str(value)
 
@@ -218,6 +287,16 @@ def _format_returns(value: Any) -> str:
 
 def _format_lines(value: Any) -> str:
     return "\n".join(value)
+
+
+def _format_date(value: Any) -> str:
+    return "" if value is None else value.isoformat()
+
+
+def _format_copies(value: Any) -> str:
+    return "\n".join(
+        f"{c.id} ({c.kind}, {clock(c.lag_minutes)}): {_format_ids(c.on)}" for c in value
+    )
 
 
 # ---------------------------------------------------------------- value types
@@ -265,6 +344,11 @@ BOOL = ValueType("bool", "INTEGER", _parse_bool, _format_bool)
 DOMAIN_KIND = ValueType("text", "TEXT", _parse_domain_kind, _format_plain)
 # Failed id -> minutes after the event at which it is back.
 RETURNS = ValueType("returns", "", _parse_returns, _format_returns)
+# An ISO date ("2026-03-01") or None; stored as that text.
+OPTIONAL_DATE = ValueType("optional_date", "TEXT", _parse_optional_date, _format_date)
+MAX_AGE_DAYS = ValueType("count", "INTEGER", _parse_max_age, _format_plain)
+# A service's data copies (planner.model.plan.DataCopy), each with its locations.
+COPIES = ValueType("copies", "", _parse_copies, _format_copies)
 
 
 @dataclass(frozen=True)
@@ -394,7 +478,18 @@ def _mode_needs(mode: str, form: int) -> Field:
 FIELDS: tuple[Field, ...] = (
     # A new plan's name; a JSON file without one reads as "" (records.decode_plan).
     Field("plan", "name", NAME, "Plan name", "Untitled plan", form=1),
-    _notes("plan", form=2),
+    _notes("plan", form=3),
+    Field(
+        "plan",
+        "failover_test_max_age_days",
+        MAX_AGE_DAYS,
+        "Failover test max. age",
+        DEFAULT_FAILOVER_TEST_MAX_AGE_DAYS,
+        unit="days",
+        form=2,
+        doc="A failover last tested more days ago than this (on a scenario's date) is "
+        f"untested (>= 0). Default {DEFAULT_FAILOVER_TEST_MAX_AGE_DAYS}.",
+    ),
     # ---- sites
     _id("site"),
     _name("site"),
@@ -554,7 +649,7 @@ FIELDS: tuple[Field, ...] = (
         required=True,
         always_written=True,
         unit="h:mm",
-        form=4,
+        form=5,
         doc="Time to rebuild the service when too few instances survive (>= 0).",
         column=4,
     ),
@@ -565,11 +660,11 @@ FIELDS: tuple[Field, ...] = (
         "Failover",
         always_written=True,
         unit="h:mm",
-        form=5,
+        form=6,
         doc="Time to promote standbys, or null when the service cannot fail over. Default null.",
         column=5,
     ),
-    _mode_needs("failover", form=7),
+    _mode_needs("failover", form=8),
     Field(
         "service",
         "automatic_failover",
@@ -577,7 +672,7 @@ FIELDS: tuple[Field, ...] = (
         "Automatic failover",
         False,
         hint="yes/no",
-        form=6,
+        form=7,
         doc="true: the failover starts at once, without waiting for the disaster to be "
         "declared (the scenario's declared_after_minutes). Default false.",
     ),
@@ -587,11 +682,53 @@ FIELDS: tuple[Field, ...] = (
         OPTIONAL_MINUTES,
         "Restart",
         unit="h:mm",
-        form=8,
+        form=10,
         doc="Time to restart the service in place once enough of its servers are back, or "
         "null when it cannot be restarted in place. Default null.",
     ),
-    _mode_needs("restart", form=9),
+    _mode_needs("restart", form=11),
+    Field(
+        "service",
+        "rpo_minutes",
+        OPTIONAL_MINUTES,
+        "RPO",
+        unit="h:mm",
+        form=4,
+        doc="Recovery point objective: the most data, in minutes of writes, the service may "
+        "lose, or null for none. Default null.",
+    ),
+    Field(
+        "service",
+        "data",
+        COPIES,
+        "Data copies",
+        [],
+        child=ChildTable(
+            "service_data",
+            (
+                ("id", "TEXT"),
+                ("lag_minutes", "NUMERIC"),
+                ("kind", "TEXT"),
+                ("notes", "TEXT"),
+                ("extra", "TEXT"),
+            ),
+        ),
+        doc='Where the service\'s data lives: copies, each an object with "id" (unique in '
+        'the service), "on" (ids of the servers, racks, sites or failure domains holding '
+        'it; it survives while any of them is up), "lag_minutes" (how far behind it is, '
+        '0 for synchronous, >= 0) and "kind" ("primary", "replica", "backup" or '
+        '"offline"); optional "notes". Default [].',
+    ),
+    Field(
+        "service",
+        "failover_tested_on",
+        OPTIONAL_DATE,
+        "Failover tested on",
+        hint="YYYY-MM-DD; blank: never",
+        form=9,
+        doc='The date of the last failover test, an ISO date ("2026-03-01"), or null for '
+        "never tested. Default null.",
+    ),
     # The servers a service runs on are edited in the dock's Servers tab, not the form.
     Field(
         "service",
@@ -620,7 +757,7 @@ FIELDS: tuple[Field, ...] = (
         "Min. instances",
         1,
         always_written=True,
-        form=10,
+        form=12,
         doc="Instances needed to serve (>= 1). Default 1.",
     ),
     Field(
@@ -631,7 +768,7 @@ FIELDS: tuple[Field, ...] = (
         {},
         always_written=True,
         hint="pool=units",
-        form=12,
+        form=14,
         child=ChildTable("service_needs", _POOL_UNITS),
         doc="Units of each pool held while the service's recovery task runs: pool id -> "
         "whole number (>= 1). Default {}.",
@@ -643,21 +780,21 @@ FIELDS: tuple[Field, ...] = (
         "Depends on",
         [],
         always_written=True,
-        form=11,
+        form=13,
         child=ChildTable("service_dependencies", (("depends_on", "TEXT"),)),
         doc="Services this one needs. Default [].",
         column=7,
     ),
-    Field("service", "owner", OPTIONAL_TEXT, "Owner", form=13, column=9),
-    Field("service", "team", OPTIONAL_TEXT, "Team", form=14, column=10),
-    _notes("service", form=15),
+    Field("service", "owner", OPTIONAL_TEXT, "Owner", form=15, column=9),
+    Field("service", "team", OPTIONAL_TEXT, "Team", form=16, column=10),
+    _notes("service", form=17),
     Field(
         "service",
         "steps",
         TEXT_LIST,
         "Runbook steps",
         [],
-        form=16,
+        form=18,
         lines=4,
         child=ChildTable("service_steps", (("step", "TEXT"),)),
         doc="Runbook steps, in order. Default [].",
@@ -701,7 +838,29 @@ FIELDS: tuple[Field, ...] = (
         doc="Minutes from the event until the disaster is declared (>= 0): no recovery "
         "task starts earlier, except automatic failovers. Default 0.",
     ),
-    _notes("scenario", form=5),
+    Field(
+        "scenario",
+        "untested_failovers_fail",
+        BOOL,
+        "Untested failovers fail",
+        False,
+        hint="yes/no",
+        form=5,
+        doc="true: a failover whose last test is missing or older than the plan's "
+        "failover_test_max_age_days (on the scenario's date) is not available, so the "
+        "service restarts or restores. Default false.",
+    ),
+    Field(
+        "scenario",
+        "as_of",
+        OPTIONAL_DATE,
+        "As of",
+        hint="YYYY-MM-DD; blank: today",
+        form=6,
+        doc='The scenario\'s date, an ISO date ("2026-03-01"), against which failover tests '
+        "are aged; null for the day it is computed. Default null.",
+    ),
+    _notes("scenario", form=7),
 )
 
 _BY_KIND: dict[str, tuple[Field, ...]] = {

@@ -50,6 +50,7 @@ from planner.storage.migrations import (
 )
 from planner.storage.records import (
     FORMAT_NAME,
+    PLAN_FIELDS,
     PLAN_KEYS,
     SPECS,
     FieldSpec,
@@ -60,8 +61,9 @@ from planner.storage.records import (
 APPLICATION_ID = 0x4452504C  # "DRPL"
 # 2: the fingerprint is of the rows as stored, no longer of the plan's canonical JSON
 # (the tables are those of version 1); 3: failure domains and time (JSON format v2):
-# the tables of the new fields (docs/plan-format.md, "Versions and migrations").
-SCHEMA_VERSION = 3
+# the tables of the new fields (docs/plan-format.md, "Versions and migrations"); 4: data
+# copies, RPO and failover tests (JSON format v3).
+SCHEMA_VERSION = 4
 ROWS_FINGERPRINT_SINCE = 2
 SQLITE_MAGIC = b"SQLite format 3\x00"
 
@@ -78,6 +80,24 @@ _CHILD_COLUMNS: dict[str, tuple[str, list[tuple[str, str]]]] = {
     for layout in _LAYOUTS
     for child in layout.children.values()
 }
+# The locations of the data copies (rows of service_data, whose child it is): one row
+# per location, `ord` running over the service's locations, `copy` the place of its copy
+# among the service's copies (their `ord`, from 0). Right after service_data.
+DATA_ON_TABLE = "service_data_on"
+
+
+def _with_copy_locations(
+    children: dict[str, tuple[str, list[tuple[str, str]]]],
+) -> dict[str, tuple[str, list[tuple[str, str]]]]:
+    found: dict[str, tuple[str, list[tuple[str, str]]]] = {}
+    for name, columns in children.items():
+        found[name] = columns
+        if name == "service_data":
+            found[DATA_ON_TABLE] = ("services", [("copy", "INTEGER"), ("item", "TEXT")])
+    return found
+
+
+_CHILD_COLUMNS = _with_copy_locations(_CHILD_COLUMNS)
 
 
 def _schema_sql() -> dict[str, str]:
@@ -181,6 +201,12 @@ def _meta_rows(plan: Plan, records: dict[str, Any]) -> list[tuple[Any, ...]]:
         ("name", plan.name),
         ("notes", json.dumps(plan.notes, ensure_ascii=False)),
         ("extra", json.dumps(extra, ensure_ascii=False)),
+        # The plan's other fields, each a row of its JSON value (written even at its
+        # default, so that a row missing is damage).
+        *(
+            (spec.name, json.dumps(records.get(spec.name, spec.unset), ensure_ascii=False))
+            for spec in PLAN_FIELDS
+        ),
     ]
 
 
@@ -234,12 +260,29 @@ def _child_rows(records: dict[str, Any]) -> dict[str, list[tuple[Any, ...]]]:
         for mode in ("failover", "restart"):
             needs = service.get(f"{mode}_needs")
             rows[f"service_{mode}_needs"] += _mode_needs_rows(parent, needs)
+        located = 0
+        for ord_, copy in enumerate(service.get("data", [])):
+            rows["service_data"].append((parent, ord_, *_copy_row(copy)))
+            for item in copy["on"]:
+                rows[DATA_ON_TABLE].append((parent, located, ord_, item))
+                located += 1
     for parent, scenario in enumerate(records["scenarios"]):
         for ord_, item in enumerate(scenario["failed"]):
             rows["scenario_failed"].append((parent, ord_, item))
         for ord_, (item, minutes) in enumerate(scenario.get("returns", {}).items()):
             rows["scenario_returns"].append((parent, ord_, item, minutes))
     return rows
+
+
+_COPY_KEYS = ("id", "on", "lag_minutes", "kind", "notes")
+
+
+def _copy_row(copy: dict[str, Any]) -> tuple[Any, ...]:
+    """A copy's row of service_data (without parent and ord): its locations are rows of
+    service_data_on, its unknown fields JSON in ``extra`` (null when it has none)."""
+    extra = {k: v for k, v in copy.items() if k not in _COPY_KEYS}
+    encoded = json.dumps(extra, ensure_ascii=False) if extra else None
+    return copy["id"], copy["lag_minutes"], copy["kind"], copy.get("notes"), encoded
 
 
 # ---------------------------------------------------------------- reading

@@ -17,29 +17,35 @@ import dataclasses
 import hashlib
 import json
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 from planner.model import fields
-from planner.model.plan import MAX_COORDINATE, MAX_COUNT, MAX_MINUTES, Plan
+from planner.model.plan import MAX_COORDINATE, MAX_COUNT, MAX_MINUTES, DataCopy, Plan
 from planner.model.problems import Problem
 from planner.storage.errors import DamagedPlanError
 from planner.storage.json_format import strict_loads
 from planner.storage.records import (
+    COPY_FIELDS,
     FORMAT_NAME,
     FORMAT_VERSION,
     KIND_OF_LIST,
+    PLAN_FIELDS,
     PLAN_KEYS,
     SPECS,
     FieldSpec,
     decode_item,
     decode_plan,
+    nested_too_deep,
 )
 
 Row = tuple[Any, ...]
 Tables = dict[str, list[Row]]
 
 FINGERPRINT_KEY = "fingerprint"
+DATA_TABLE = "service_data"  # a service's data copies (the field registry's child table)
+DATA_ON_TABLE = "service_data_on"  # their locations (drplan_format.DATA_ON_TABLE)
 
 
 # ---------------------------------------------------------------- fetching
@@ -130,6 +136,23 @@ def _optional_ids_ok(values: Sequence[Any], types: set[type]) -> bool:
     return _ids_ok(present, types - {_NONE})
 
 
+def _dates_ok(values: Sequence[Any], types: set[type]) -> bool:
+    # as_optional_date: None or "YYYY-MM-DD" of a real day.
+    if not types <= {str, _NONE}:
+        return False
+    try:
+        for value in values:
+            if value is not None:
+                fields.parse_iso_date(value)
+    except ValueError:
+        return False
+    return True
+
+
+def _as_dates(values: Sequence[Any]) -> tuple[date | None, ...]:
+    return tuple(None if v is None else date.fromisoformat(v) for v in values)
+
+
 def _bools_ok(values: Sequence[Any], types: set[type]) -> bool:
     # Stored as 0 or 1 (INTEGER); read back as False or True (see _items).
     return types <= {int} and set(values) <= {0, 1}
@@ -147,6 +170,7 @@ _CHECKS: dict[str, Callable[[Sequence[Any], set[type]], bool]] = {
     "coordinate": lambda values, types: _bounded(values, types, MAX_COORDINATE, floats=True),
     "id_list": _ids_ok,
     "text_list": lambda values, types: types <= {str},
+    "optional_date": _dates_ok,
 }
 
 
@@ -166,11 +190,19 @@ _TYPE_OF = {
     for f in fields.FIELDS
     if f.kind in fields.LIST_OF_KIND
 }
+
+
+def _columns_of_type(type_name: str) -> dict[str, list[str]]:
+    return {
+        table: [name for (t, name), found in _TYPE_OF.items() if t == table and found == type_name]
+        for table in fields.LIST_OF_KIND.values()
+    }
+
+
 # The boolean columns of each table: SQLite gives them back as 0 and 1.
-_BOOLS = {
-    table: [name for (t, name), type_name in _TYPE_OF.items() if t == table and type_name == "bool"]
-    for table in fields.LIST_OF_KIND.values()
-}
+_BOOLS = _columns_of_type("bool")
+# The date columns: ISO text in the file.
+_DATES = _columns_of_type("optional_date")
 _MODE_NEEDS = ("failover_needs", "restart_needs")
 
 
@@ -208,16 +240,19 @@ class PlanRows:
 
     def _top_record(self) -> dict[str, Any]:
         meta = self.meta
-        for key in ("name", "notes", "extra", FINGERPRINT_KEY):
+        own = [spec.name for spec in PLAN_FIELDS]
+        for key in ("name", "notes", "extra", *own, FINGERPRINT_KEY):
             if key not in meta:
                 raise self.damaged(f"meta row '{key}' is missing")
         try:
             notes = strict_loads(meta["notes"])
             extra = strict_loads(meta["extra"])
+            values = {key: strict_loads(meta[key]) for key in own}
         except (TypeError, ValueError, RecursionError):
             raise self.damaged("meta rows are not valid JSON") from None
         top: dict[str, Any] = {"format": FORMAT_NAME, "version": FORMAT_VERSION}
         top["name"] = meta["name"]
+        top.update(values)  # decoded (and any problem reported) by decode_plan
         if notes is not None:
             top["notes"] = notes
         if isinstance(extra, dict):
@@ -259,7 +294,41 @@ class PlanRows:
                 ):
                     raise self.damaged(f"'{child}' names a missing item")
                 found[child] = rows
+        found[DATA_ON_TABLE] = self._copy_locations(found[DATA_TABLE])
         return found
+
+    def _copy_locations(self, copies: list[Row]) -> list[Row]:
+        """The rows of service_data_on, checked: each names a copy of its service."""
+        rows = self.tables[DATA_ON_TABLE]
+        if not rows:
+            return rows
+        per_service: dict[Any, int] = {}
+        for parent, *_ in copies:
+            per_service[parent] = per_service.get(parent, 0) + 1
+        for parent, _, copy, _item in rows:
+            if type(copy) is not int or not 0 <= copy < per_service.get(parent, 0):
+                raise self.damaged(f"'{DATA_ON_TABLE}' names a missing copy")
+        return rows
+
+    def _copy_records(self, count: int, children: dict[str, list[Row]]) -> list[list[Any]]:
+        """Each service's data copies as JSON-like objects (as the decoder takes them): the
+        row's values that are set, its locations as "on", its unknown fields."""
+        copies: list[list[Any]] = [[] for _ in range(count)]
+        for parent, _, copy_id, lag, kind, notes, extra in children[DATA_TABLE]:
+            record = {"id": copy_id, "on": [], "lag_minutes": lag, "kind": kind, "notes": notes}
+            record = {k: v for k, v in record.items() if v is not None}
+            if extra is not None:
+                try:
+                    unknown = strict_loads(extra)
+                except (TypeError, ValueError, RecursionError):
+                    raise self.damaged(f"'{DATA_TABLE}' has bad extra fields") from None
+                if isinstance(unknown, dict):
+                    for key, value in unknown.items():
+                        record.setdefault(key, value)
+            copies[parent].append(record)
+        for parent, _, copy, item in children[DATA_ON_TABLE]:
+            copies[parent][copy]["on"].append(item)
+        return copies
 
     # -- items
 
@@ -277,15 +346,24 @@ class PlanRows:
         names = self.columns[table]
         columns = dict(zip(names, table_columns[1:-1], strict=True))
         lists = _child_lists(table, count, children)
+        if table == "services":
+            lists["data"] = self._copy_records(count, children)
         if not self._fast(table, specs, columns, lists, children):
             records = [self._record(table, i, rows[i], extras, lists) for i in range(count)]
             return _decoded(table, records, range(count), problems)
         for name in _BOOLS[table]:
             if name in columns:
                 columns[name] = tuple(map(bool, columns[name]))
+        for name in _DATES[table]:
+            if name in columns:
+                columns[name] = _as_dates(columns[name])
+        built = dict(lists)
+        if "data" in built:
+            # The copies as objects; `lists` keeps their records for the rows decoded below.
+            built["data"] = [list(map(_copy, copies)) for copies in lists["data"]]
         empty: tuple[None, ...] = (None,) * count
         arguments = [
-            lists[f.name] if f.name in lists else columns.get(f.name, empty)
+            built[f.name] if f.name in built else columns.get(f.name, empty)
             for f in dataclasses.fields(cls)
             if f.name != "extra"
         ]
@@ -321,6 +399,10 @@ class PlanRows:
         for child_name, child in _ITEM_LAYOUTS[table].children.items():
             rows = children[child_name]
             if not rows:
+                continue
+            if child_name == DATA_TABLE:
+                if not _copies_ok(lists["data"]):
+                    return False
                 continue
             if child_name in _MODE_NEEDS_TABLES:
                 if not _mode_needs_rows_ok(rows):
@@ -360,6 +442,8 @@ class PlanRows:
             )
             if lists["steps"][index]:
                 record["steps"] = lists["steps"][index]
+            if lists["data"][index]:
+                record["data"] = lists["data"][index]
             for name in _MODE_NEEDS:
                 if lists[name][index] is not None:
                     record[name] = lists[name][index]
@@ -384,6 +468,44 @@ def _mode_needs_rows_ok(rows: list[Row]) -> bool:
     unit_types = set(map(type, units))
     return _ids_ok(pools, set(map(type, pools))) and (
         not units or _bounded(units, unit_types, MAX_COUNT, floats=False)
+    )
+
+
+def _copies_ok(per_service: list[list[dict[str, Any]]]) -> bool:
+    """Whether the decoder would take every copy record unchanged (as :func:`_copy`
+    builds it): an id, a lag within the bounds of minutes (an int, or a float that is not
+    integral), a kind and notes of text, locations that are ids, unknown fields nested
+    no deeper than the reader allows. Whether a kind is a copy kind is validation's
+    question, not the reader's."""
+    for copies in per_service:
+        for record in copies:
+            copy_id, lag = record.get("id"), record.get("lag_minutes", 0)
+            if type(copy_id) is not str or not copy_id or copy_id.isspace():
+                return False
+            if type(lag) not in (int, float) or not -MAX_MINUTES <= lag <= MAX_MINUTES:
+                return False
+            if type(lag) is float and lag.is_integer():
+                return False
+            if type(record.get("kind", "")) is not str:
+                return False
+            if type(record.get("notes", "")) is not str:
+                return False
+            if any(type(item) is not str or not item or item.isspace() for item in record["on"]):
+                return False
+            if any(nested_too_deep(v) for k, v in record.items() if k not in COPY_FIELDS):
+                return False
+    return True
+
+
+def _copy(record: dict[str, Any]) -> DataCopy:
+    """A data copy from a record :func:`_copies_ok` accepted."""
+    return DataCopy(
+        record["id"],
+        record["on"],
+        record.get("lag_minutes", 0),
+        record.get("kind", "primary"),
+        record.get("notes"),
+        {k: v for k, v in record.items() if k not in COPY_FIELDS},
     )
 
 

@@ -60,18 +60,26 @@ V2_ITEM_KEYS = {
 }
 V1_KEPT_PREFIX = "x-v1-"
 
+# The fields format v3 added (data copies, RPO, failover tests), as V2_ITEM_KEYS for v2.
+V3_PLAN_KEYS = ("failover_test_max_age_days",)
+V3_ITEM_KEYS = {
+    "services": ("rpo_minutes", "data", "failover_tested_on"),
+    "scenarios": ("untested_failovers_fail", "as_of"),
+}
+V2_KEPT_PREFIX = "x-v2-"
 
-def _moved_aside(record: Records, keys: tuple[str, ...]) -> bool:
-    """Rename each of ``keys`` in ``record`` to ``x-v1-<key>`` (still an unknown field,
-    kept and written back), unless that name is taken too; keys keep their order.
-    True if something was renamed."""
-    moving = {k for k in keys if k in record and V1_KEPT_PREFIX + k not in record}
-    return _rename(record, {k: V1_KEPT_PREFIX + k for k in moving})
+
+def _moved_aside(record: Records, keys: tuple[str, ...], prefix: str = V1_KEPT_PREFIX) -> bool:
+    """Rename each of ``keys`` in ``record`` to ``<prefix><key>`` (``x-v1-<key>``: still
+    an unknown field, kept and written back), unless that name is taken too; keys keep
+    their order. True if something was renamed."""
+    moving = {k for k in keys if k in record and prefix + k not in record}
+    return _rename(record, {k: prefix + k for k in moving})
 
 
-def _moved_back(record: Records, keys: tuple[str, ...]) -> None:
+def _moved_back(record: Records, keys: tuple[str, ...], prefix: str = V1_KEPT_PREFIX) -> None:
     """The inverse of :func:`_moved_aside`, for the records an older version saved."""
-    back = {V1_KEPT_PREFIX + k: k for k in keys if V1_KEPT_PREFIX + k in record}
+    back = {prefix + k: k for k in keys if prefix + k in record}
     _rename(record, {old: new for old, new in back.items() if new not in record})
 
 
@@ -99,7 +107,31 @@ def _failure_domains_and_time(data: Records) -> Records:
     return data
 
 
-JSON_MIGRATIONS: dict[int, Callable[[Records], Records]] = {1: _failure_domains_and_time}
+def _moved_aside_in(
+    data: Records, plan_keys: tuple[str, ...], item_keys: Mapping[str, tuple[str, ...]], prefix: str
+) -> None:
+    _moved_aside(data, plan_keys, prefix)
+    for list_name, keys in item_keys.items():
+        items = data.get(list_name)
+        if isinstance(items, list):
+            for item in items:
+                if isinstance(item, dict):
+                    _moved_aside(item, keys, prefix)
+
+
+def _data_and_failover_tests(data: Records) -> Records:
+    """Format 2 to 3: nothing to fill in (a v2 plan means what it always did: no data
+    copies, no RPO, failovers never tested, the default test age, untested failovers
+    still available, scenarios dated the day they are computed); keys that v3 gives a
+    meaning are moved aside as ``x-v2-<key>`` (see V3_ITEM_KEYS)."""
+    _moved_aside_in(data, V3_PLAN_KEYS, V3_ITEM_KEYS, V2_KEPT_PREFIX)
+    return data
+
+
+JSON_MIGRATIONS: dict[int, Callable[[Records], Records]] = {
+    1: _failure_domains_and_time,
+    2: _data_and_failover_tests,
+}
 
 
 def upgrade_records(data: Records, version: int, current: int) -> Records:
@@ -265,47 +297,62 @@ def _domains_and_time_tables(conn: sqlite3.Connection) -> None:
     gained columns is rebuilt (columns keep the order of the current schema, which
     ``SELECT *`` reads), its new columns null or the field's default. Unknown fields of
     the new names are moved aside as in ``JSON_MIGRATIONS[1]``."""
-    _move_aside_extras(conn)
-    old, new = DRPLAN_SCHEMAS[2], DRPLAN_SCHEMAS[3]
+    _move_aside_extras(conn, V2_PLAN_KEYS, V2_ITEM_KEYS, V1_KEPT_PREFIX)
+    _rebuilt(conn, DRPLAN_SCHEMAS[2], DRPLAN_SCHEMAS[3], _V3_DEFAULTS)
+
+
+def _rebuilt(
+    conn: sqlite3.Connection,
+    old: Mapping[str, str],
+    new: Mapping[str, str],
+    defaults: Mapping[tuple[str, str], str],
+) -> None:
+    """The tables of ``old`` made those of ``new``: new tables created, a table that
+    gained columns rebuilt with them (null, or the SQL value in ``defaults``)."""
     for table, sql in new.items():
         if table not in old:
             conn.execute(sql)
         elif old[table] != sql:
             had = {row[1] for row in conn.execute(f"PRAGMA table_info({table})")}
-            conn.execute(sql.replace(f"CREATE TABLE {table} ", f"CREATE TABLE {table}_v3 ", 1))
-            columns = [row[1] for row in conn.execute(f"PRAGMA table_info({table}_v3)")]
-            values = [c if c in had else _V3_DEFAULTS.get((table, c), "NULL") for c in columns]
+            conn.execute(sql.replace(f"CREATE TABLE {table} ", f"CREATE TABLE {table}_new ", 1))
+            columns = [row[1] for row in conn.execute(f"PRAGMA table_info({table}_new)")]
+            values = [c if c in had else defaults.get((table, c), "NULL") for c in columns]
             conn.execute(
-                f"INSERT INTO {table}_v3 ({', '.join(columns)}) "
+                f"INSERT INTO {table}_new ({', '.join(columns)}) "
                 f"SELECT {', '.join(values)} FROM {table} ORDER BY ord"
             )
             conn.execute(f"DROP TABLE {table}")
-            conn.execute(f"ALTER TABLE {table}_v3 RENAME TO {table}")
+            conn.execute(f"ALTER TABLE {table}_new RENAME TO {table}")
 
 
-def _move_aside_extras(conn: sqlite3.Connection) -> None:
-    """The unknown fields (``extra`` JSON) of the plan and its items whose names format
-    v2 gives a meaning: renamed ``x-v1-<name>``. JSON that does not parse is left for the
-    reader to refuse."""
+def _move_aside_extras(
+    conn: sqlite3.Connection,
+    plan_keys: tuple[str, ...],
+    item_keys: Mapping[str, tuple[str, ...]],
+    prefix: str,
+) -> None:
+    """The unknown fields (``extra`` JSON) of the plan and its items whose names the new
+    format gives a meaning: renamed ``<prefix><name>``. JSON that does not parse is left
+    for the reader to refuse."""
     row = conn.execute("SELECT value FROM meta WHERE key = 'extra'").fetchone()
     if row is not None:
-        changed = _moved_aside_json(row[0], V2_PLAN_KEYS)
+        changed = _moved_aside_json(row[0], plan_keys, prefix)
         if changed is not None:
             conn.execute("UPDATE meta SET value = ? WHERE key = 'extra'", (changed,))
-    for table, keys in V2_ITEM_KEYS.items():
+    for table, keys in item_keys.items():
         rows = conn.execute(f"SELECT ord, extra FROM {table} WHERE extra IS NOT NULL")
         for ord_, extra in rows.fetchall():
-            changed = _moved_aside_json(extra, keys)
+            changed = _moved_aside_json(extra, keys, prefix)
             if changed is not None:
                 conn.execute(f"UPDATE {table} SET extra = ? WHERE ord = ?", (changed, ord_))
 
 
-def _moved_aside_json(text: object, keys: tuple[str, ...]) -> str | None:
+def _moved_aside_json(text: object, keys: tuple[str, ...], prefix: str) -> str | None:
     try:
         record = json.loads(text) if isinstance(text, str) else None
     except ValueError:
         return None
-    if not isinstance(record, dict) or not _moved_aside(record, keys):
+    if not isinstance(record, dict) or not _moved_aside(record, keys, prefix):
         return None
     return json.dumps(record, ensure_ascii=False)
 
@@ -324,10 +371,81 @@ def _as_version_2_saved(records: Records) -> Records:
     return saved
 
 
+# Version 4: data copies, RPO and failover tests (JSON format v3).
+DRPLAN_SCHEMAS[4] = {
+    "meta": DRPLAN_SCHEMAS[3]["meta"],
+    "sites": DRPLAN_SCHEMAS[3]["sites"],
+    "domains": DRPLAN_SCHEMAS[3]["domains"],
+    "racks": DRPLAN_SCHEMAS[3]["racks"],
+    "servers": DRPLAN_SCHEMAS[3]["servers"],
+    "pools": DRPLAN_SCHEMAS[3]["pools"],
+    "services": (
+        "CREATE TABLE services (ord INTEGER PRIMARY KEY, id TEXT, name TEXT, tier INTEGER, "
+        "rto_minutes NUMERIC, restore_minutes NUMERIC, failover_minutes NUMERIC, "
+        "automatic_failover INTEGER, restart_minutes NUMERIC, rpo_minutes NUMERIC, "
+        "failover_tested_on TEXT, min_instances INTEGER, owner TEXT, team TEXT, notes TEXT, "
+        "color TEXT, x NUMERIC, y NUMERIC, extra TEXT)"
+    ),
+    "scenarios": (
+        "CREATE TABLE scenarios (ord INTEGER PRIMARY KEY, id TEXT, name TEXT, "
+        "declared_after_minutes NUMERIC, untested_failovers_fail INTEGER, as_of TEXT, notes "
+        "TEXT, extra TEXT)"
+    ),
+    "rack_domains": DRPLAN_SCHEMAS[3]["rack_domains"],
+    "server_domains": DRPLAN_SCHEMAS[3]["server_domains"],
+    "service_failover_needs": DRPLAN_SCHEMAS[3]["service_failover_needs"],
+    "service_restart_needs": DRPLAN_SCHEMAS[3]["service_restart_needs"],
+    "service_data": (
+        "CREATE TABLE service_data (parent INTEGER NOT NULL REFERENCES services(ord), ord "
+        "INTEGER NOT NULL, id TEXT, lag_minutes NUMERIC, kind TEXT, notes TEXT, extra TEXT, "
+        "PRIMARY KEY (parent, ord))"
+    ),
+    "service_data_on": (
+        "CREATE TABLE service_data_on (parent INTEGER NOT NULL REFERENCES services(ord), ord "
+        "INTEGER NOT NULL, copy INTEGER, item TEXT, PRIMARY KEY (parent, ord))"
+    ),
+    "service_servers": DRPLAN_SCHEMAS[3]["service_servers"],
+    "service_needs": DRPLAN_SCHEMAS[3]["service_needs"],
+    "service_dependencies": DRPLAN_SCHEMAS[3]["service_dependencies"],
+    "service_steps": DRPLAN_SCHEMAS[3]["service_steps"],
+    "scenario_failed": DRPLAN_SCHEMAS[3]["scenario_failed"],
+    "scenario_returns": DRPLAN_SCHEMAS[3]["scenario_returns"],
+}
+# New columns of version 4 with a default that is not null (as _V3_DEFAULTS).
+_V4_DEFAULTS = {("scenarios", "untested_failovers_fail"): "0"}
+# The plan's own fields of version 4, rows of `meta` (their JSON value): the default.
+_V4_META = {"failover_test_max_age_days": "365"}
+
+
+def _data_and_failover_test_tables(conn: sqlite3.Connection) -> None:
+    """Version 3 to 4: data copies, RPO and failover tests. The tables of the copies are
+    created, services and scenarios rebuilt with their new columns (null, or false for
+    ``untested_failovers_fail``), the plan's test age added to ``meta`` at its default.
+    Unknown fields of the new names are moved aside as in ``JSON_MIGRATIONS[2]``."""
+    _move_aside_extras(conn, V3_PLAN_KEYS, V3_ITEM_KEYS, V2_KEPT_PREFIX)
+    _rebuilt(conn, DRPLAN_SCHEMAS[3], DRPLAN_SCHEMAS[4], _V4_DEFAULTS)
+    conn.executemany("INSERT INTO meta VALUES (?, ?)", _V4_META.items())
+
+
+def _as_version_3_saved(records: Records) -> Records:
+    """The canonical JSON schema version 3 saved (format v2) from the one version 4 saves
+    (format v3) of a plan a version 3 file can hold: the version (every new field is
+    written only when set), and the keys moved aside moved back."""
+    saved = dict(records)
+    if saved.get("version") == 3:  # anything else is not what version 4 saves: no match
+        saved["version"] = 2
+    _moved_back(saved, V3_PLAN_KEYS, V2_KEPT_PREFIX)
+    for list_name, keys in V3_ITEM_KEYS.items():
+        for item in saved.get(list_name, []):
+            _moved_back(item, keys, V2_KEPT_PREFIX)
+    return saved
+
+
 # Version N -> the step from N to N + 1.
 DRPLAN_MIGRATIONS: dict[int, DrplanStep] = {
     1: DrplanStep(tables=_fingerprint_of_rows),
     2: DrplanStep(tables=_domains_and_time_tables, saved=_as_version_2_saved),
+    3: DrplanStep(tables=_data_and_failover_test_tables, saved=_as_version_3_saved),
 }
 
 

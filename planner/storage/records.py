@@ -1,4 +1,4 @@
-"""Plan <-> plain records in the shape of the interchange format (v2).
+"""Plan <-> plain records in the shape of the interchange format (v3).
 
 Both file formats go through here: JSON is these records as text, and the ``.drplan``
 reader reassembles them from its tables. Decoding is untrusted-input code: it never
@@ -12,6 +12,7 @@ import math
 import reprlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from planner.model import fields
@@ -20,13 +21,14 @@ from planner.model.plan import (
     MAX_COORDINATE,
     MAX_COUNT,
     MAX_MINUTES,
+    DataCopy,
     Plan,
 )
 from planner.model.problems import Problem
 from planner.storage.migrations import newer_message, upgrade_records
 
 FORMAT_NAME = "drplanner"
-FORMAT_VERSION = 2
+FORMAT_VERSION = 3
 
 
 class FieldError(ValueError):
@@ -206,6 +208,78 @@ def as_returns(value: Any) -> dict[str, int | float]:
     return returns
 
 
+def as_optional_date(value: Any) -> date | None:
+    """An ISO date, exactly ``"YYYY-MM-DD"``, or null."""
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise FieldError(f'must be an ISO date ("2026-03-01") or null, got {_describe(value)}')
+    try:
+        return fields.parse_iso_date(value)
+    except ValueError:
+        raise FieldError(
+            f'must be an ISO date ("2026-03-01") or null, got {_describe(value)}'
+        ) from None
+
+
+# The fields of a data copy (planner.model.plan.DataCopy) in the order JSON writes them:
+# name -> (decoder, default); "id" is required, "notes" written only when set.
+COPY_FIELDS: dict[str, tuple[Callable[[Any], Any], Any]] = {
+    "id": (as_id, None),
+    "on": (as_id_list, []),
+    "lag_minutes": (as_minutes, 0),
+    "kind": (as_text, "primary"),
+    "notes": (as_optional_text, None),
+}
+
+
+def as_copy(value: Any) -> DataCopy:
+    """One data copy from its object; unknown keys are kept in its ``extra``. The kind is
+    any string here: ``validate`` reports one that is not a copy kind."""
+    if not isinstance(value, dict):
+        raise FieldError(f"each copy must be an object, got {_describe(value)}")
+    raw_id = value.get("id")
+    label = f"copy '{raw_id}'" if isinstance(raw_id, str) and raw_id.strip() else "a copy"
+    values: dict[str, Any] = {}
+    for name, (decode, default) in COPY_FIELDS.items():
+        if name not in value:
+            if name == "id":
+                raise FieldError(f"{label}: id: missing")
+            values[name] = _copy(default)
+            continue
+        try:
+            values[name] = decode(value[name])
+        except FieldError as error:
+            raise FieldError(f"{label}: {name}: {error}") from None
+    extra = {k: v for k, v in value.items() if k not in COPY_FIELDS}
+    for key, item in extra.items():
+        if nested_too_deep(item):
+            raise FieldError(f"{label}: {key}: is nested more than {MAX_DEPTH} levels deep")
+    return DataCopy(**values, extra=extra)
+
+
+def as_copies(value: Any) -> list[DataCopy]:
+    if not isinstance(value, list):
+        raise FieldError(f"must be a list of copies, got {_describe(value)}")
+    return [as_copy(v) for v in value]
+
+
+def encode_copy(copy: DataCopy) -> dict[str, Any]:
+    """A data copy as its JSON object: id, on, lag_minutes, kind, notes when set, then
+    its unknown fields."""
+    record: dict[str, Any] = {
+        "id": copy.id,
+        "on": list(copy.on),
+        "lag_minutes": _canonical(copy.lag_minutes),
+        "kind": copy.kind,
+    }
+    if copy.notes is not None:
+        record["notes"] = copy.notes
+    for key, item in copy.extra.items():
+        record.setdefault(key, item)
+    return record
+
+
 def as_extra(value: Any) -> dict[str, Any]:
     return dict(value) if isinstance(value, dict) else {}
 
@@ -246,6 +320,8 @@ DECODERS: dict[str, Callable[[Any], Any]] = {
     "optional_id": as_optional_id,
     "bool": as_bool,
     "returns": as_returns,
+    "optional_date": as_optional_date,
+    "copies": as_copies,
 }
 
 
@@ -276,7 +352,10 @@ KIND_OF_LIST = {
     "services": "service",
     "scenarios": "scenario",
 }
-PLAN_KEYS = ("format", "version", "name", *SPECS, "notes")
+# The plan's own fields besides its name and notes (fields of kind "plan"), decoded and
+# written like an item's (written only when not the default).
+PLAN_FIELDS = [_spec(f) for f in fields.fields_of("plan") if f.name not in ("name", "notes")]
+PLAN_KEYS = ("format", "version", "name", *SPECS, *(s.name for s in PLAN_FIELDS), "notes")
 
 
 class PlanFormatError(ValueError):
@@ -335,6 +414,12 @@ def decode_plan(data: Any) -> tuple[Plan, list[Problem]]:
         plan.notes = notes
     else:
         problems.append(Problem("plan", None, "notes", f"must be a string, got {_describe(notes)}"))
+    for spec in PLAN_FIELDS:
+        if spec.name in data:
+            try:
+                setattr(plan, spec.name, spec.decode(data[spec.name]))
+            except FieldError as error:
+                problems.append(Problem("plan", None, spec.name, str(error)))
     plan.extra = _unknown_fields("plan", None, None, data, PLAN_KEYS, problems)
     for list_name, (cls, specs) in SPECS.items():
         items = data.get(list_name, [])
@@ -412,12 +497,22 @@ def unsavable_fields(plan: Plan) -> Iterator[str]:
             for key, value in item.extra.items():
                 if (why := unsavable(value)) is not None:
                     yield f"{KIND_OF_LIST[list_name]} '{item.id}': field '{key}' {why}"
+    for service in plan.services:
+        for copy in service.data:
+            for key, value in copy.extra.items():
+                if (why := unsavable(value)) is not None:
+                    yield f"service '{service.id}': copy '{copy.id}': field '{key}' {why}"
 
 
 def _canonical(value: Any) -> Any:
-    """A copy with integral floats as ints, as the reader normalises them (60.0 -> 60)."""
+    """A copy with integral floats as ints, as the reader normalises them (60.0 -> 60);
+    a date as its ISO text, data copies as their objects."""
     if isinstance(value, float) and _stored_as_int(value):
         return int(value)
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, list) and value and isinstance(value[0], DataCopy):
+        return [encode_copy(copy) for copy in value]
     return _copy(value)
 
 
@@ -426,6 +521,10 @@ def encode_plan(plan: Plan) -> dict[str, Any]:
     data: dict[str, Any] = {"format": FORMAT_NAME, "version": FORMAT_VERSION, "name": plan.name}
     for list_name, (_, specs) in SPECS.items():
         data[list_name] = [_encode_item(item, specs) for item in getattr(plan, list_name)]
+    for spec in PLAN_FIELDS:
+        value = getattr(plan, spec.name)
+        if spec.always_written or not _unset(value, spec.unset):
+            data[spec.name] = _canonical(value)
     if plan.notes is not None:
         data["notes"] = plan.notes
     data.update(plan.extra)

@@ -1,13 +1,13 @@
 """The JSON Schema of the current interchange format, generated from the field registry.
 
-``resources/plan-format-v2.schema.json`` is this module's output; a test checks that
+``resources/plan-format-v3.schema.json`` is this module's output; a test checks that
 the file and :func:`plan_schema` agree. After changing a field in
 :mod:`planner.model.fields`, write the file again with::
 
-    python -m planner.storage.schema resources/plan-format-v2.schema.json
+    python -m planner.storage.schema resources/plan-format-v3.schema.json
 
-The schema of each older format (``resources/plan-format-v1.schema.json``) is history:
-committed once, never regenerated.
+The schema of each older format (``resources/plan-format-v1.schema.json``,
+``resources/plan-format-v2.schema.json``) is history: committed once, never regenerated.
 """
 
 from __future__ import annotations
@@ -40,8 +40,19 @@ _LIST_DESCRIPTIONS = {
     "pools": "Recovery resources of limited capacity (crews, restore streams).",
     "services": "Services, where they run, how they recover and what they depend on.",
     "scenarios": "Named sets of failed sites, domains, racks or servers, with the times "
-    "they come back and the declaration delay.",
+    "they come back, the declaration delay, the scenario's date and whether untested "
+    "failovers fail.",
 }
+
+
+# "YYYY-MM-DD" of a real day, as the reader's date.fromisoformat takes it: month lengths,
+# 29 February in leap years only (every 4th, not every 100th, every 400th), no year 0.
+CALENDAR_DATE = (
+    "^(?:(?!0000)[0-9]{4}-(?:(?:0[13578]|1[02])-(?:0[1-9]|[12][0-9]|3[01])"
+    "|(?:0[469]|11)-(?:0[1-9]|[12][0-9]|30)|02-(?:0[1-9]|1[0-9]|2[0-8]))"
+    "|(?:[0-9]{2}(?:0[48]|[2468][048]|[13579][26])|(?:0[48]|[2468][048]|[13579][26])00)"
+    "-02-29)$"
+)
 
 
 def _ref(name: str) -> dict[str, Any]:
@@ -68,6 +79,8 @@ TYPE_SCHEMAS: dict[str, dict[str, Any]] = {
         "propertyNames": {"pattern": "\\S"},
         "additionalProperties": _ref("minutes"),
     },
+    "optional_date": {"oneOf": [_ref("date"), {"type": "null"}]},
+    "copies": {"type": "array", "items": _ref("dataCopy")},
 }
 
 _DEFS: dict[str, Any] = {
@@ -106,6 +119,38 @@ _DEFS: dict[str, Any] = {
         "type": ["number", "null"],
         "minimum": -MAX_MINUTES,
         "maximum": MAX_MINUTES,
+    },
+    "date": {
+        "description": 'An ISO calendar date, exactly "YYYY-MM-DD" ("2026-03-01"), of a day '
+        "the calendar has (years 0001 to 9999, 29 February only in leap years).",
+        "type": "string",
+        "pattern": CALENDAR_DATE,
+    },
+    "dataCopy": {
+        "description": "One copy of a service's data. Unknown fields are kept.",
+        "type": "object",
+        "required": ["id"],
+        "properties": {
+            "id": {"description": "Unique among the service's copies.", **_ref("id")},
+            "on": {
+                "description": "Ids of the servers, racks, sites or failure domains holding "
+                "the copy: it survives while any of them is up, is unavailable while all are "
+                "down and is destroyed when all are failed for good. Default [].",
+                **_ref("idList"),
+            },
+            "lag_minutes": {
+                "description": "How far behind the copy is, in minutes of writes (0: "
+                "synchronous; >= 0). Default 0.",
+                **_ref("minutes"),
+            },
+            "kind": {
+                "description": 'One of "primary", "replica", "backup", "offline" (another '
+                "string is a problem 'drplanner validate' reports). Default \"primary\".",
+                "type": "string",
+            },
+            "notes": {"description": "Free text. Default null.", **_ref("optionalText")},
+        },
+        "additionalProperties": True,
     },
     "wholeNumber": {
         "description": f"A whole number from -{MAX_COUNT:,} to {MAX_COUNT:,} (rack units, "
@@ -153,6 +198,9 @@ def plan_schema() -> dict[str, Any]:
             "type": "array",
             "items": _ref(kind),
         }
+    for plan_field in fields.fields_of("plan"):
+        if plan_field.name not in ("name", "notes"):
+            properties[plan_field.json] = field_schema(plan_field)
     properties["notes"] = {
         "description": "Free text about the plan. Optional: written only when set.",
         **TYPE_SCHEMAS[fields.get("plan", "notes").type.name],

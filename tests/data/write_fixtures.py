@@ -14,7 +14,10 @@ The version 1 files were written on 2026-12-02 by DR Planner 0.1.0 (commit after
 rows) on 2026-12-02 by the branch cli-storage of issue 12, with ``fixture_plan(2)``,
 the same plan; ``plan-v2.json`` (format v2) and ``plan-v3.drplan`` (schema 3) on
 2026-12-02 by the branch i13-storage of issue 13, with the same plan plus failure
-domains, returns, a declaration delay and failover and restart modes.
+domains, returns, a declaration delay and failover and restart modes; ``plan-v3.json``
+(format v3) and ``plan-v4.drplan`` (schema 4) on 2026-12-02 by the branch i14-storage of
+issue 14, with the same plan plus data copies, RPOs, failover test dates, a test age, an
+untested-failovers scenario and a scenario date.
 """
 
 from __future__ import annotations
@@ -26,7 +29,10 @@ HERE = Path(__file__).resolve().parent
 if str(HERE.parent.parent) not in sys.path:  # run as a script from a source checkout
     sys.path.insert(0, str(HERE.parent.parent))
 
+from datetime import date  # noqa: E402
+
 from planner.model.plan import (  # noqa: E402
+    DataCopy,
     Domain,
     Plan,
     Pool,
@@ -39,6 +45,8 @@ from planner.model.plan import (  # noqa: E402
 
 # The first version of each format that holds failure domains and time (issue 13).
 DOMAINS_SINCE = {".json": 2, ".drplan": 3}
+# The first that holds data copies, RPOs and failover tests (issue 14).
+DATA_SINCE = {".json": 3, ".drplan": 4}
 
 
 def fixture_plan(version: int, suffix: str = ".drplan") -> Plan:
@@ -56,7 +64,31 @@ def fixture_plan(version: int, suffix: str = ".drplan") -> Plan:
     plan = _version_1_plan()
     if version >= DOMAINS_SINCE[suffix]:
         _add_domains_and_time(plan)
+    if version >= DATA_SINCE[suffix]:
+        _add_data_and_failover_tests(plan)
     return plan
+
+
+def _add_data_and_failover_tests(plan: Plan) -> None:
+    db, web = plan.services
+    db.rpo_minutes = 15
+    db.failover_tested_on = date(2026, 3, 1)
+    db.data = [
+        DataCopy("pg", ["pg-db-01"]),
+        DataCopy("ga-replica", ["ga-db-01", "gasan"], lag_minutes=0.5, kind="replica"),
+        DataCopy(
+            "tape",
+            ["pg-feed-b", "ga-b01"],
+            lag_minutes=1440,
+            kind="backup",
+            notes="금고 (vault)",
+            extra={"x-retention": {"days": 30}},
+        ),
+    ]
+    web.data = [DataCopy("export", ["pg-room-3"], lag_minutes=60, kind="offline")]
+    plan.failover_test_max_age_days = 180
+    plan.scenarios[2].untested_failovers_fail = True
+    plan.scenarios[2].as_of = date(2026, 9, 1)
 
 
 def _add_domains_and_time(plan: Plan) -> None:
