@@ -99,7 +99,8 @@ def test_the_text_report_names_lost_data_first(
     assert block[1:8] == [
         "Data:",
         "  DATA LOST FOR GOOD: 1 service (media)",
-        "    media: every copy was in Pangyo; 0 of 2 copies survive",
+        "    media: every copy was in Pangyo; 0 of 2 copies survive; rebuilt empty, no copy "
+        "to restore from",
         "  RPO misses: 0",
         "  loss per service:",
         "    talk: loses up to 5 min of writes (RPO 15 min): met; 1 of 2 copies survive; "

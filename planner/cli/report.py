@@ -191,7 +191,11 @@ def _data_lines(result: RecoveryResult, plan: Plan) -> list[str]:
     if lost:
         names = ", ".join(printable(s.id) for s in lost)
         lines.append(f"  DATA LOST FOR GOOD: {len(lost)} service{'s' * (len(lost) != 1)} ({names})")
-        lines.extend(f"    {printable(loss_sentence(plan, result, s))}" for s in lost)
+        for s in lost:
+            line = loss_sentence(plan, result, s)
+            if s.mode == "restore":
+                line += "; rebuilt empty, no copy to restore from"
+            lines.append(f"    {printable(line)}")
     misses = list(result.rpo_misses)
     lines.append(
         f"  RPO misses: {len(misses)}"
