@@ -112,7 +112,7 @@ def test_a_synchronous_replica_loses_nothing_and_meets_a_zero_rpo() -> None:
     assert rec.restore_from == "replica" and rec.mode == "restore"
     assert result.data_lost == () and result.rpo_misses == ()
     assert loss_sentence(plan, result, rec) == (
-        "talk: loses no writes (RPO 0): met; 1 of 2 copies survive"
+        "talk: loses no writes (RPO 0 min): met; 1 of 2 copies survive"
     )
 
 

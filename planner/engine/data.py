@@ -158,7 +158,7 @@ def loss_sentence(plan: Plan, result: RecoveryResult, svc: ServiceRecovery) -> s
     text = "loses no writes" if loss <= 0 else f"loses up to {lag_text(loss)} of writes"
     if svc.rpo_minutes is not None:
         verdict = "met" if svc.meets_rpo else "missed"
-        text += f" (RPO {lag_text(svc.rpo_minutes) if svc.rpo_minutes else '0'}): {verdict}"
+        text += f" (RPO {lag_text(svc.rpo_minutes) if svc.rpo_minutes else '0 min'}): {verdict}"
     destroyed = sum(1 for c in svc.copies if c.state == "destroyed")
     if destroyed:
         text += f"; {total - destroyed} of {_copies(total)} {_survive(total)}"
