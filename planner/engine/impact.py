@@ -5,8 +5,10 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Literal, NamedTuple
 
+from planner.engine.data import failover_test_stale
 from planner.model.plan import Plan, Service
 
 State = Literal["unaffected", "dependency", "failover", "restore", "restart"]
@@ -28,7 +30,8 @@ class ModeOption(NamedTuple):
 
     ``release`` is the earliest start (the declaration delay, 0 for an automatic
     failover, or when the servers are back for a restart); ``released_by`` names the
-    failed item whose return sets a restart's release (None when the declaration does).
+    failed item whose return sets a restart's release, or a restore's when it waits for
+    a data copy to come back (None when the declaration does).
     """
 
     mode: Mode
@@ -36,6 +39,23 @@ class ModeOption(NamedTuple):
     needs: dict[str, int]
     release: float
     released_by: str | None = None
+
+
+class CopyBack(NamedTuple):
+    """When a data copy is back (0: available, inf: destroyed) and the failed id whose
+    return brings it back (None when it is available or destroyed)."""
+
+    back: float
+    by: str | None = None
+
+
+class _Untested(NamedTuple):
+    """The untested rule of a scenario: the date, the limit and whether stale failovers
+    are removed."""
+
+    as_of: date
+    max_age_days: int
+    fail: bool
 
 
 @dataclass(frozen=True)
@@ -48,6 +68,12 @@ class Impact:
     its available modes there, in the order failover, restart, restore, and the
     scheduler chooses one. Without time the action is the only mode, released at 0.
     ``back`` maps each lost server to the minute it is back (``math.inf``: never).
+    ``copies`` gives each service with data copies the back of each copy (the minimum
+    over its locations; 0 available, inf destroyed) and the failed id that sets it, in
+    the plan's order. ``untested`` lists the services (plan order) with a task whose
+    failover option exists but whose test is missing or stale on ``as_of`` (empty
+    without ``as_of``); ``untested_failovers_fail`` says whether those options were
+    removed.
     """
 
     failed: tuple[str, ...]
@@ -60,6 +86,10 @@ class Impact:
     modes: dict[str, tuple[ModeOption, ...]] = field(default_factory=dict)
     declared_after_minutes: float = 0
     returns: dict[str, float] = field(default_factory=dict)
+    copies: dict[str, tuple[CopyBack, ...]] = field(default_factory=dict)
+    untested: tuple[str, ...] = ()
+    untested_failovers_fail: bool = False
+    as_of: date | None = None
 
     @property
     def timed(self) -> bool:
@@ -95,6 +125,8 @@ def analyse(
     failed: Iterable[str],
     returns: Mapping[str, float] | None = None,
     declared_after_minutes: float = 0,
+    as_of: date | None = None,
+    untested_failovers_fail: bool = False,
 ) -> Impact:
     """Apply the loss rules of a scenario to every server and service of ``plan``.
 
@@ -107,14 +139,26 @@ def analyse(
     modes (docs/engine.md, "Modes"). Without time (no returns, no declaration delay, no
     failed domain) the v1 rule applies unchanged: failover when ``failover_minutes`` is
     set and surviving active + standby instances reach ``min_instances``, else restore.
+
+    With ``as_of``, a failover option whose test is missing or older than the plan's
+    ``failover_test_max_age_days`` on that date marks its service untested and, with
+    ``untested_failovers_fail``, is removed. Each service's data copies get their back
+    (docs/engine.md, "Data"), and with time a restore waits for the first surviving copy.
     """
     failed_ids = tuple(dict.fromkeys(failed))
     failed_set = set(failed_ids)
     returns = {k: v for k, v in (returns or {}).items() if k in failed_set}
     domain_ids = {d.id for d in plan.domains} if plan.domains else set()
     failed_domains = failed_set & domain_ids if domain_ids else set()
+    rule = (
+        _Untested(as_of, plan.failover_test_max_age_days, untested_failovers_fail)
+        if as_of is not None
+        else None
+    )
     if returns or declared_after_minutes or failed_domains:
-        return _analyse_timed(plan, failed_ids, returns, declared_after_minutes, failed_domains)
+        return _analyse_timed(
+            plan, failed_ids, returns, declared_after_minutes, failed_domains, rule
+        )
     lost_sites = tuple(s.id for s in plan.sites if s.id in failed_set)
     lost_site_set = set(lost_sites)
     lost_racks = tuple(r.id for r in plan.racks if r.id in failed_set or r.site in lost_site_set)
@@ -130,12 +174,36 @@ def analyse(
         lost_servers = tuple([s.id for s in plan.servers if s.rack in lost_rack_set])
     lost_server_set = set(lost_servers)
     actions: dict[str, Action] = {}
+    untested: list[str] = []
     for service in plan.services:
-        action = _action(service, lost_server_set)
+        action = _action(service, lost_server_set, rule, untested)
         if action is not None:
             actions[service.id] = action
     back = dict.fromkeys(lost_servers, math.inf)
-    return Impact(failed_ids, lost_sites, lost_racks, lost_servers, actions, back)
+    copies: dict[str, tuple[CopyBack, ...]] = {}
+    with_data = [s for s in plan.services if s.data]
+    if with_data:
+        # Without time every failed item is failed for good: a copy is destroyed when
+        # every location is lost, else available.
+        gone = set(lost_sites).union(lost_racks, lost_server_set)
+        gone.update(d.id for d in plan.domains if d.site in lost_site_set)
+        destroyed, available = CopyBack(math.inf), CopyBack(0)
+        for service in with_data:
+            copies[service.id] = tuple(
+                [destroyed if gone.issuperset(c.on) else available for c in service.data]
+            )
+    return Impact(
+        failed_ids,
+        lost_sites,
+        lost_racks,
+        lost_servers,
+        actions,
+        back,
+        copies=copies,
+        untested=tuple(untested),
+        untested_failovers_fail=rule is not None and rule.fail,
+        as_of=as_of,
+    )
 
 
 def _analyse_timed(
@@ -144,6 +212,7 @@ def _analyse_timed(
     returns: dict[str, float],
     declared: float,
     failed_domains: set[str],
+    rule: _Untested | None = None,
 ) -> Impact:
     """:func:`analyse` for a scenario with time: return times, declaration, domains."""
     inf = math.inf
@@ -244,11 +313,48 @@ def _analyse_timed(
     lost_racks = tuple(r.id for r in plan.racks if rack_back[r.id][0] > 0)
     lost_domains = tuple(d.id for d in plan.domains if r_of(d.id) > 0)
     lost_servers = tuple(back)
+    copies: dict[str, tuple[CopyBack, ...]] = {}
+    with_data = [s for s in plan.services if s.data]
+    if with_data:
+        domain_site = {d.id: d.site for d in plan.domains}
+
+        def location_back(x: str) -> Back:
+            """back(x): a site's R, a rack's rack back, a domain's max(R(d), R(its
+            site)), a server's back (docs/engine.md, "Data")."""
+            if x in site_back:
+                return site_back[x]
+            if x in rack_back:
+                return rack_back[x]
+            if x in domain_site:
+                own: Back = (r_of(x), x)
+                home = domain_site[x]
+                if home is not None:
+                    at_site = site_back.get(home, nothing)
+                    if at_site[0] > own[0]:
+                        return at_site
+                return own if own[0] > 0 else nothing
+            t = back.get(x, 0)
+            return (t, who(x)) if t > 0 else nothing
+
+        for service in with_data:
+            states: list[CopyBack] = []
+            for c in service.data:
+                first: Back = (inf, None)
+                for x in c.on:
+                    b = location_back(x)
+                    if b[0] < first[0]:
+                        first = b
+                if first[0] == inf or first[0] == 0:
+                    states.append(CopyBack(first[0]))
+                else:
+                    states.append(CopyBack(first[0], first[1]))
+            copies[service.id] = tuple(states)
     actions: dict[str, Action] = {}
     modes: dict[str, tuple[ModeOption, ...]] = {}
+    untested: list[str] = []
     lost = set(back)
     for service in plan.services:
-        options = _modes(service, lost, back, who, declared)
+        options = _modes(service, lost, back, who, declared, copies.get(service.id), rule, untested)
         if options:
             modes[service.id] = options
             actions[service.id] = "failover" if options[0].mode == "failover" else "restore"
@@ -263,6 +369,10 @@ def _analyse_timed(
         modes,
         declared,
         returns,
+        copies,
+        tuple(untested),
+        rule is not None and rule.fail,
+        rule.as_of if rule is not None else None,
     )
 
 
@@ -272,10 +382,15 @@ def _modes(
     back: dict[str, float],
     who: Callable[[str], str | None],
     declared: float,
+    copies: tuple[CopyBack, ...] | None = None,
+    rule: _Untested | None = None,
+    untested: list[str] | None = None,
 ) -> tuple[ModeOption, ...]:
     """The available modes of a service's task (none: it needs no task).
 
-    The options hold the service's own needs dicts (results copy them).
+    The options hold the service's own needs dicts (results copy them). A stale
+    failover (``rule``) is noted in ``untested`` and, with ``rule.fail``, left out; a
+    restore waits for the first of the service's surviving ``copies`` to be back.
     """
     servers = service.servers
     if not servers and not service.standby_servers:
@@ -288,7 +403,7 @@ def _modes(
     options: list[ModeOption] = []
     if service.failover_minutes is not None:
         standby = _surviving(service.standby_servers, lost)
-        if up + standby >= need:
+        if up + standby >= need and not _drops_untested(service, rule, untested):
             release = 0 if service.automatic_failover else declared
             needs = service.failover_needs if service.failover_needs is not None else service.needs
             options.append(ModeOption("failover", service.failover_minutes, needs, release))
@@ -313,18 +428,44 @@ def _modes(
                     by = who(next(s for s in servers if back.get(s, 0) == t_back))
                 release = max(declared, t_back)
                 options.append(ModeOption("restart", service.restart_minutes, needs, release, by))
-    options.append(ModeOption("restore", service.restore_minutes, service.needs, declared))
+    release, by = declared, None
+    if copies:
+        # The restore needs a copy: the first surviving one to be back (none surviving:
+        # rebuilt empty, no wait).
+        first = min(copies, key=lambda c: c.back)
+        if math.isfinite(first.back) and first.back > declared:
+            release, by = first.back, first.by
+    options.append(ModeOption("restore", service.restore_minutes, service.needs, release, by))
     return tuple(options)
 
 
-def _action(service: Service, lost: set[str]) -> Action | None:
+def _drops_untested(service: Service, rule: _Untested | None, untested: list[str] | None) -> bool:
+    """Whether ``service``'s failover option (which exists) is left out: notes it in
+    ``untested`` when its test is stale, and says True when the rule removes it."""
+    if rule is None or not failover_test_stale(service, rule.as_of, rule.max_age_days):
+        return False
+    if untested is not None:
+        untested.append(service.id)
+    return rule.fail
+
+
+def _action(
+    service: Service,
+    lost: set[str],
+    rule: _Untested | None = None,
+    untested: list[str] | None = None,
+) -> Action | None:
     if not service.servers and not service.standby_servers:
         return None
     active = _surviving(service.servers, lost)
     if active >= service.min_instances:
         return None
     standby = _surviving(service.standby_servers, lost)
-    if service.failover_minutes is not None and active + standby >= service.min_instances:
+    if (
+        service.failover_minutes is not None
+        and active + standby >= service.min_instances
+        and not _drops_untested(service, rule, untested)
+    ):
         return "failover"
     return "restore"
 

@@ -8,6 +8,7 @@ in depends_on)``. The scenario's recovery time is the largest ``recovered``.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
@@ -15,6 +16,7 @@ from typing import Literal
 
 from planner.engine.impact import (
     Action,
+    CopyBack,
     Impact,
     Mode,
     ModeOption,
@@ -27,7 +29,7 @@ from planner.engine.modes import ModeSpec, MultiModeProblem, solve_modes
 from planner.engine.rcpsp import Problem, Schedule, solve
 from planner.model.clock import clock
 from planner.model.graph import dependency_order
-from planner.model.plan import TIERS, Plan
+from planner.model.plan import TIERS, Plan, Service
 from planner.model.problems import Problem as ValidationProblem
 from planner.model.validate import validate
 
@@ -73,10 +75,15 @@ RECOVERY_INPUTS: dict[str, frozenset[str]] = {
             "min_instances",
             "needs",
             "depends_on",
+            "rpo_minutes",
+            "data",
+            "failover_tested_on",
         }
     ),
-    "scenario": frozenset({"id", "failed", "returns", "declared_after_minutes"}),
-    "plan": frozenset(),
+    "scenario": frozenset(
+        {"id", "failed", "returns", "declared_after_minutes", "untested_failovers_fail", "as_of"}
+    ),
+    "plan": frozenset({"failover_test_max_age_days"}),
 }
 
 
@@ -360,15 +367,17 @@ def compute(
     exact_seconds: float | None = None,
     effort: int | None = None,
     check: bool = True,
+    as_of: date | None = None,
 ) -> RecoveryResult:
     """Evaluate a scenario (named, ad hoc, or both) and schedule its recovery.
 
     Raises :class:`ScenarioError` for an unknown scenario or id, or a plan that cannot
     be computed (a dependency cycle, a need above a pool's capacity, ...). ``check=False``
-    skips validating the plan, for callers that have just validated it.
+    skips validating the plan, for callers that have just validated it. Failover tests
+    are aged against the scenario's ``as_of``, else ``as_of``, else today.
     """
     impact, graph, schedule = schedule_scenario(
-        plan, scenario_id, failed, objective, exact_seconds, effort, check
+        plan, scenario_id, failed, objective, exact_seconds, effort, check, as_of
     )
     return _result(plan, scenario_id, impact, graph, schedule, objective)
 
@@ -381,6 +390,7 @@ def schedule_scenario(
     exact_seconds: float | None = None,
     effort: int | None = None,
     check: bool = False,
+    as_of: date | None = None,
 ) -> tuple[Impact, TaskGraph, Schedule]:
     """Impact, task graph, and the schedule with its lower bound: :func:`compute` without
     the per-service results (recovered times, RTO checks, critical path, tiers) that it
@@ -389,10 +399,14 @@ def schedule_scenario(
     if check:
         check_computable(plan)
     scenario = plan.scenario(scenario_id) if scenario_id is not None else None
+    day = (scenario.as_of if scenario is not None else None) or as_of or date.today()
+    fail = scenario is not None and bool(scenario.untested_failovers_fail)
     if scenario is not None and (scenario.returns or scenario.declared_after_minutes):
-        impact = analyse(plan, failed_ids, scenario.returns, scenario.declared_after_minutes)
+        impact = analyse(
+            plan, failed_ids, scenario.returns, scenario.declared_after_minutes, day, fail
+        )
     else:
-        impact = analyse(plan, failed_ids)
+        impact = analyse(plan, failed_ids, as_of=day, untested_failovers_fail=fail)
     graph = build_task_graph(plan, impact.actions, impact.modes)
     if graph.multi is not None:
         timed = solve_modes(graph.multi, objective=objective, effort=effort)
@@ -474,6 +488,10 @@ def _result(
     results = []
     recovery: float = 0
     tiers: dict[int, float] = {}
+    copies_of = impact.copies
+    untested = set(impact.untested)
+    data_lost: list[str] = []
+    rpo_misses: list[str] = []
     for service in plan.services:
         sid = service.id
         own = index.get(sid)
@@ -523,26 +541,39 @@ def _result(
                 reason = "release"  # it cannot start early enough: power, declaration
             else:
                 reason = "path" if chain > rto else "resources"
-        results.append(
-            _service_recovery(
-                id=sid,
-                name=service.name,
-                tier=service.tier,
-                state=state,
-                start=start,
-                finish=finish,
-                recovered=done,
-                rto_minutes=rto,
-                meets_rto=meets,
-                recovered_unlimited=chain,
-                miss_reason=reason,
-                needs=needs,
-                waits_for=tuple([task_services[i] for i in waits]) if waits else (),
-                mode=mode,
-                earliest_start=earliest,
-                released_by=released_by,
-            )
+        row = _service_recovery(
+            id=sid,
+            name=service.name,
+            tier=service.tier,
+            state=state,
+            start=start,
+            finish=finish,
+            recovered=done,
+            rto_minutes=rto,
+            meets_rto=meets,
+            recovered_unlimited=chain,
+            miss_reason=reason,
+            needs=needs,
+            waits_for=tuple([task_services[i] for i in waits]) if waits else (),
+            mode=mode,
+            earliest_start=earliest,
+            released_by=released_by,
         )
+        # The data fields (their class defaults when the service has no copies, no RPO
+        # and no untested failover: the large plans' common case costs nothing more).
+        extra = row.__dict__
+        if service.rpo_minutes is not None:
+            extra["rpo_minutes"] = service.rpo_minutes
+        if untested and sid in untested:
+            extra["failover_untested"] = True
+        if copies_of and sid in copies_of:
+            data = _data_fields(service, copies_of[sid], mode, start)
+            extra.update(data)
+            if data["data_lost"]:
+                data_lost.append(sid)
+            if data["meets_rpo"] is False:
+                rpo_misses.append(sid)
+        results.append(row)
         if done > recovery:
             recovery = done
         if done > tiers.get(service.tier, -1):
@@ -564,7 +595,49 @@ def _result(
         schedules_evaluated=schedule.schedules_evaluated,
         declared_after_minutes=_clean(impact.declared_after_minutes),
         returns={k: _clean(v) for k, v in impact.returns.items()},
+        data_lost=tuple(data_lost),
+        rpo_misses=tuple(rpo_misses),
+        untested_failovers_fail=impact.untested_failovers_fail,
+        as_of=impact.as_of,
     )
+
+
+def _data_fields(
+    service: Service,
+    backs: tuple[CopyBack, ...],
+    mode: Mode | None,
+    start: float | None,
+) -> dict[str, object]:
+    """The data fields of a service with copies: their states, the loss, the RPO check
+    and, for a restore, the copy it restores from."""
+    states: list[CopyState] = []
+    loss: float | None = None
+    for c, b in zip(service.data, backs, strict=True):
+        if b.back == math.inf:
+            states.append(CopyState(c.id, "destroyed"))
+            continue
+        if b.back > 0:
+            states.append(CopyState(c.id, "unavailable", _clean(b.back)))
+        else:
+            states.append(CopyState(c.id, "available"))
+        if loss is None or c.lag_minutes < loss:
+            loss = c.lag_minutes
+    lost = loss is None
+    rpo = service.rpo_minutes
+    restore_from: str | None = None
+    if mode == "restore" and not lost:
+        at = start or 0
+        best: float | None = None
+        for c, b in zip(service.data, backs, strict=True):
+            if b.back <= at and (best is None or c.lag_minutes < best):
+                best, restore_from = c.lag_minutes, c.id
+    return {
+        "data_loss_minutes": None if loss is None else _clean(loss),
+        "data_lost": lost,
+        "meets_rpo": None if rpo is None else (not lost and loss is not None and loss <= rpo),
+        "copies": tuple(states),
+        "restore_from": restore_from,
+    }
 
 
 def _critical_chain(
