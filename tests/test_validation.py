@@ -7,6 +7,7 @@ import json
 import math
 import random
 from collections.abc import Callable
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any, cast
 
@@ -19,6 +20,7 @@ from planner.cli.main import main
 from planner.model import Plan, Pool, Rack, Scenario, Server, Service, Site, validate
 from planner.model.edits import (
     ITEM_KINDS,
+    PLAN_ID,
     AddItem,
     Change,
     Composite,
@@ -33,7 +35,7 @@ from planner.model.edits import (
     delete_items,
 )
 from planner.model.incremental import CHECKED_FIELDS, IncrementalValidator, PendingChange
-from planner.model.plan import MAX_COUNT, MAX_MINUTES, Domain
+from planner.model.plan import COPY_KINDS, MAX_COUNT, MAX_MINUTES, DataCopy, Domain
 from planner.model.validate import dependency_cycles
 from planner.storage import plan_from_json, plan_to_json, save_plan
 from tests import validate_oracle
@@ -75,6 +77,13 @@ def base_plan() -> Plan:
                 automatic_failover=True,
                 restart_minutes=20,
                 restart_needs={"vm": 1},
+                rpo_minutes=15,
+                data=[
+                    DataCopy("primary", ["s1"]),
+                    DataCopy("replica", ["s3", "gasan"], lag_minutes=1, kind="replica"),
+                    DataCopy("tape", ["room"], lag_minutes=1440, kind="backup"),
+                ],
+                failover_tested_on=date(2026, 3, 1),
                 servers=["s1"],
                 standby_servers=["s3"],
                 needs={"vm": 2},
@@ -349,6 +358,74 @@ def cycle_two(p: Plan) -> None:
     ]
 
 
+def copy_unknown(p: Plan) -> None:
+    _service(p, "db").data[2].on = ["room", "nowhere"]
+
+
+def copy_on_nothing(p: Plan) -> None:
+    _service(p, "db").data[2].on = []
+
+
+def copy_lag_negative(p: Plan) -> None:
+    _service(p, "db").data[2].lag_minutes = -5
+
+
+def copy_lag_nan(p: Plan) -> None:
+    _service(p, "db").data[1].lag_minutes = math.nan
+
+
+def copy_lag_too_large(p: Plan) -> None:
+    _service(p, "db").data[2].lag_minutes = MAX_MINUTES + 1
+
+
+def copy_lag_infinite(p: Plan) -> None:
+    _service(p, "db").data[2].lag_minutes = math.inf
+
+
+def copy_duplicate(p: Plan) -> None:
+    _service(p, "db").data[1].id = "primary"
+
+
+def copy_blank_id(p: Plan) -> None:
+    _service(p, "db").data[1].id = " "
+
+
+def copy_kind(p: Plan) -> None:
+    _service(p, "db").data[2].kind = "tape"  # type: ignore[assignment]
+
+
+def copy_several(p: Plan) -> None:
+    p.services[1].data = [DataCopy("c", [], lag_minutes=-1, kind="disk")]  # type: ignore[arg-type]
+
+
+def rpo_negative(p: Plan) -> None:
+    _service(p, "db").rpo_minutes = -15
+
+
+def last_test_datetime(p: Plan) -> None:
+    _service(p, "db").failover_tested_on = datetime(2026, 3, 1, 12)
+
+
+def last_test_text(p: Plan) -> None:
+    _service(p, "web").failover_tested_on = "2026-03-01"  # type: ignore[assignment]
+
+
+def as_of_text(p: Plan) -> None:
+    p.scenarios[0].as_of = "today"  # type: ignore[assignment]
+
+
+def max_age_negative(p: Plan) -> None:
+    p.failover_test_max_age_days = -1
+
+
+def max_age_float(p: Plan) -> None:
+    p.failover_test_max_age_days = 1.5  # type: ignore[assignment]
+
+
+def max_age_huge(p: Plan) -> None:
+    p.failover_test_max_age_days = MAX_COUNT + 1
+
+
 CASES: list[tuple[Callable[[Plan], None], list[str]]] = [
     (dup_service, ["service 'web': id: duplicate id, 2 times"]),
     (dup_site_server, ["site 'pangyo': id: duplicate id, 2 times (used by server and site)"]),
@@ -451,6 +528,77 @@ CASES: list[tuple[Callable[[Plan], None], list[str]]] = [
         ["scenario 'fire': declared_after_minutes: must be a number >= 0, got -40"],
     ),
     (declared_nan, ["scenario 'fire': declared_after_minutes: must be a number >= 0, got nan"]),
+    (
+        copy_unknown,
+        ["service 'db': data: copy 'tape': unknown site, rack, server or domain 'nowhere'"],
+    ),
+    (
+        copy_on_nothing,
+        [
+            "service 'db': data: copy 'tape': is on no location: name the servers, racks, "
+            "sites or failure domains holding it"
+        ],
+    ),
+    (
+        copy_lag_negative,
+        ["service 'db': data: copy 'tape': lag_minutes must be a number >= 0, got -5"],
+    ),
+    (
+        copy_lag_nan,
+        ["service 'db': data: copy 'replica': lag_minutes must be a number >= 0, got nan"],
+    ),
+    (
+        copy_lag_too_large,
+        [
+            "service 'db': data: copy 'tape': lag_minutes must be at most 5,256,000 (ten years "
+            "in minutes), got 5.256e+06"
+        ],
+    ),
+    (
+        copy_lag_infinite,
+        ["service 'db': data: copy 'tape': lag_minutes must be a number >= 0, got inf"],
+    ),
+    (
+        copy_duplicate,
+        ["service 'db': data: copy 'primary' is listed 2 times: each copy needs its own id"],
+    ),
+    (copy_blank_id, ["service 'db': data: copy #2: the id is blank"]),
+    (
+        copy_kind,
+        [
+            "service 'db': data: copy 'tape': kind must be one of primary, replica, backup, "
+            "offline, got 'tape'"
+        ],
+    ),
+    (
+        copy_several,
+        [
+            "service 'web': data: copy 'c': kind must be one of primary, replica, backup, "
+            "offline, got 'disk'",
+            "service 'web': data: copy 'c': is on no location: name the servers, racks, sites "
+            "or failure domains holding it",
+            "service 'web': data: copy 'c': lag_minutes must be a number >= 0, got -1",
+        ],
+    ),
+    (rpo_negative, ["service 'db': rpo_minutes: must be a number >= 0, got -15"]),
+    (
+        last_test_datetime,
+        [
+            "service 'db': failover_tested_on: must be a date (YYYY-MM-DD), got "
+            "datetime.datetime(2026, 3, 1, 12, 0)"
+        ],
+    ),
+    (
+        last_test_text,
+        ["service 'web': failover_tested_on: must be a date (YYYY-MM-DD), got '2026-03-01'"],
+    ),
+    (as_of_text, ["scenario 'fire': as_of: must be a date (YYYY-MM-DD), got 'today'"]),
+    (max_age_negative, ["plan: failover_test_max_age_days: must be >= 0, got -1"]),
+    (
+        max_age_float,
+        ["plan: failover_test_max_age_days: must be a whole number of days, got 1.5"],
+    ),
+    (max_age_huge, ["plan: failover_test_max_age_days: must be at most 1,000,000, got 1,000,001"]),
     (cycle_three, ["service 'db': depends_on: dependency cycle db -> batch -> web -> db"]),
     (cycle_self, ["service 'db': depends_on: dependency cycle db -> db"]),
     (cycle_two, ["service 'a': depends_on: dependency cycle a -> b -> a"]),
@@ -750,6 +898,28 @@ _some_minutes = _minutes.filter(lambda m: m is not None)
 _kinds = st.sampled_from(["power", "room", "", "  "])
 _mode_needs = st.none() | st.dictionaries(_few_ids, _counts, max_size=2)
 _returns = st.dictionaries(_few_ids, _some_minutes, max_size=3)
+# Dates and what a program may put in their place.
+_dates = st.one_of(
+    st.none(),
+    st.dates(),
+    st.sampled_from([date(2026, 3, 1), datetime(2026, 3, 1, 12), "2026-03-01"]),
+)
+_copy_kinds = st.sampled_from([*COPY_KINDS, "tape", ""])
+_max_ages = st.one_of(st.integers(-2, 400), st.sampled_from([MAX_COUNT + 1, 1.5, True]))
+_copy_ids = st.sampled_from(["a", "b", "", " "])
+
+
+def copy_lists(locations: st.SearchStrategy[str]) -> st.SearchStrategy[list[DataCopy]]:
+    """A service's data: copies whose ids may repeat or be blank, on known, unknown or no
+    locations, of any kind, with any lag."""
+    copies = st.builds(
+        DataCopy,
+        _copy_ids,
+        st.lists(locations, max_size=3),
+        lag_minutes=_some_minutes,
+        kind=_copy_kinds,
+    )
+    return st.lists(copies, max_size=3)
 
 
 @st.composite
@@ -810,6 +980,9 @@ def hostile_plans(draw: st.DrawFn) -> Plan:
                 min_instances=_counts,
                 needs=st.dictionaries(_few_ids, _counts, max_size=3),
                 depends_on=lists(_few_ids, max_size=4),
+                rpo_minutes=_minutes,
+                data=copy_lists(_few_ids),
+                failover_tested_on=_dates,
             ),
             max_size=6,
         )
@@ -823,11 +996,14 @@ def hostile_plans(draw: st.DrawFn) -> Plan:
                 lists(_few_ids, max_size=4),
                 returns=_returns,
                 declared_after_minutes=_some_minutes,
+                untested_failovers_fail=st.booleans(),
+                as_of=_dates,
             ),
             max_size=3,
         )
     )
     return Plan(
+        failover_test_max_age_days=draw(_max_ages),
         sites=sites,
         domains=domains,
         racks=racks,
@@ -926,6 +1102,8 @@ def _referenced(plan: Plan) -> list[str]:
         refs += service.servers + service.standby_servers + service.depends_on
         refs += list(service.needs)
         refs += list(service.failover_needs or {}) + list(service.restart_needs or {})
+        for data_copy in service.data:
+            refs += data_copy.on
     for scenario in plan.scenarios:
         refs += scenario.failed + list(scenario.returns)
     return sorted(set(refs) | set(_FEW))
@@ -944,6 +1122,9 @@ _VALUES: dict[str, st.SearchStrategy[Any]] = {
     "restart_minutes": _minutes,
     "declared_after_minutes": _some_minutes,
     "kind": _kinds,
+    "rpo_minutes": _minutes,
+    "failover_tested_on": _dates,
+    "as_of": _dates,
 }
 
 
@@ -951,7 +1132,9 @@ def draw_checked_edit(data: st.DataObject, plan: Plan) -> Edit:
     """An edit aimed at what validation reads: a checked field set to a value that is
     often wrong, an item added or renamed to an id the plan already refers to (so a
     dangling reference resolves), an item removed and put back in one step."""
-    kind = data.draw(st.sampled_from(ITEM_KINDS), label="kind")
+    kind = data.draw(st.sampled_from([*ITEM_KINDS, "plan"]), label="kind")
+    if kind == "plan":
+        return SetFields("plan", PLAN_ID, failover_test_max_age_days=data.draw(_max_ages))
     present = [item.id for item in getattr(plan, kind + "s")]
     refs = st.sampled_from(_referenced(plan))
     op = data.draw(st.sampled_from(["field", "field", "add", "rename", "again"]), label="op")
@@ -965,6 +1148,8 @@ def draw_checked_edit(data: st.DataObject, plan: Plan) -> Edit:
             value = data.draw(st.none() | st.dictionaries(refs, _counts, max_size=2))
         elif name == "returns":
             value = data.draw(st.dictionaries(refs, _some_minutes, max_size=2))
+        elif name == "data":
+            value = data.draw(copy_lists(refs))
         elif kind == "domain" and name == "site":
             value = data.draw(st.none() | refs)
         elif name in ("site", "rack"):
@@ -988,7 +1173,12 @@ def draw_checked_edit(data: st.DataObject, plan: Plan) -> Edit:
         "rack": Rack(new_id, data.draw(refs), "R", units=data.draw(_counts)),
         "server": Server(new_id, data.draw(refs), "H", data.draw(_counts), data.draw(_counts)),
         "pool": Pool(new_id, "P", data.draw(_counts)),
-        "service": Service(new_id, "V", depends_on=data.draw(st.lists(refs, max_size=2))),
+        "service": Service(
+            new_id,
+            "V",
+            depends_on=data.draw(st.lists(refs, max_size=2)),
+            data=data.draw(copy_lists(refs)),
+        ),
         "scenario": Scenario(new_id, "F", failed=data.draw(st.lists(refs, max_size=2))),
     }[kind]
     return AddItem(kind, item, data.draw(st.one_of(st.none(), st.integers(0, len(present)))))
@@ -1157,6 +1347,27 @@ TOUCHED: list[tuple[str, Callable[[Plan], Edit]]] = [
     ("put back changed", _put_back_changed("server", "s4", position=19, height=5)),
     ("put back changed service", _put_back_changed("service", "web", servers=["s2", "zz"])),
     ("put back changed rack", _put_back_changed("rack", "r2", units=2)),
+    ("location renamed: copies follow, one resolves", lambda p: RenameId("server", "s3", "vault")),
+    ("location goes: a copy dangles", lambda p: RemoveItem("server", "s3")),
+    ("location comes: a copy resolves", lambda p: AddItem("site", Site("vault", "V"))),
+    (
+        "a copy's lag",
+        lambda p: SetFields("service", "db", data=[DataCopy("primary", ["s1"], lag_minutes=-1)]),
+    ),
+    ("a service's RPO", lambda p: SetFields("service", "web", rpo_minutes=-1)),
+    (
+        "a failover test's date",
+        lambda p: SetFields("service", "web", failover_tested_on="soon"),
+    ),
+    ("a scenario's date", lambda p: SetFields("scenario", "fire", as_of="soon")),
+    (
+        "the plan's test age",
+        lambda p: SetFields("plan", PLAN_ID, failover_test_max_age_days=-1),
+    ),
+    (
+        "put back changed copies",
+        _put_back_changed("service", "batch", data=[DataCopy("b", ["atlantis"])]),
+    ),
 ]
 
 
@@ -1173,6 +1384,7 @@ def _touchy_plan() -> Plan:
     plan.pools.append(Pool("vm", "again", capacity=8))
     plan.scenarios[1].failed.append("atlantis")
     plan.scenarios[1].failed.append("s1")
+    plan.services[2].data = [DataCopy("vaulted", ["vault"], kind="offline")]
     plan.services.append(Service("loop1", "L1", depends_on=["loop2"]))
     plan.services.append(Service("loop2", "L2", depends_on=["loop1"]))
     return plan

@@ -6,7 +6,10 @@ to it in planner.model.problems is caught as well.
 Issue 13 added, in the same plain style (one pass per rule, no fast paths): failure
 domains (a blank kind, an unknown site; in the shared id namespace), the domains of
 racks and servers, the needs of a failover and of a restart, the restart time, and a
-scenario's returns and declaration delay.
+scenario's returns and declaration delay. Issue 14 added, in the same style: the
+plan's failover test age, a service's RPO, its data copies (repeated ids, a blank id, a
+kind that is not a copy kind, no locations, unknown locations, a lag that is not a
+duration) and the date of its failover test, a scenario's date.
 """
 
 from __future__ import annotations
@@ -14,10 +17,21 @@ from __future__ import annotations
 import math
 from collections import Counter, defaultdict
 from collections.abc import Iterable
+from datetime import date, datetime
+from typing import Any
 
 import networkx as nx
 
-from planner.model.plan import MAX_COUNT, MAX_MINUTES, TIERS, Plan, Pool, Server, Service
+from planner.model.plan import (
+    COPY_KINDS,
+    MAX_COUNT,
+    MAX_MINUTES,
+    TIERS,
+    Plan,
+    Pool,
+    Server,
+    Service,
+)
 from planner.model.problems import Problem
 
 # A plan built by a broken script may hold 20,000 problems of one sort; a screenful of
@@ -68,6 +82,7 @@ def validate(plan: Plan) -> list[Problem]:
     field the rest are summed up in one line (see :func:`capped`).
     """
     problems: list[Problem] = []
+    problems += _plan_fields(plan)
     problems += _duplicate_ids(plan)
     problems += _domains(plan)
     problems += _racks_and_servers(plan)
@@ -101,6 +116,53 @@ def dependency_cycles(plan: Plan) -> list[list[str]]:
         cycles.append(cycle)
     cycles.sort(key=lambda c: order[c[0]])
     return cycles
+
+
+def _plan_fields(plan: Plan) -> list[Problem]:
+    days: Any = plan.failover_test_max_age_days
+    field = "failover_test_max_age_days"
+    if type(days) is not int:
+        return [Problem("plan", None, field, f"must be a whole number of days, got {days!r}")]
+    if days < 0:
+        return [Problem("plan", None, field, f"must be >= 0, got {days}")]
+    if days > MAX_COUNT:
+        return [Problem("plan", None, field, f"must be at most {MAX_COUNT:,}, got {days:,}")]
+    return []
+
+
+def _date(kind: str, item_id: str, field: str, value: Any) -> list[Problem]:
+    if value is None or (isinstance(value, date) and not isinstance(value, datetime)):
+        return []
+    return [Problem(kind, item_id, field, f"must be a date (YYYY-MM-DD), got {value!r}")]
+
+
+def _copies(service: Service, locations: set[str]) -> list[Problem]:
+    problems: list[Problem] = []
+    for copy_id, n in Counter(c.id for c in service.data).items():
+        if n > 1 and copy_id.strip() != "":
+            message = f"copy '{copy_id}' is listed {n} times: each copy needs its own id"
+            problems.append(Problem("service", service.id, "data", message))
+    for number, copy in enumerate(service.data, start=1):
+        name = f"copy '{copy.id}'" if copy.id.strip() != "" else f"copy #{number}"
+        messages = []
+        if copy.id.strip() == "":
+            messages.append("the id is blank")
+        if copy.kind not in COPY_KINDS:
+            messages.append(
+                f"kind must be one of primary, replica, backup, offline, got '{copy.kind}'"
+            )
+        if len(copy.on) == 0:
+            messages.append(
+                "is on no location: name the servers, racks, sites or failure domains holding it"
+            )
+        for ref in copy.on:
+            if ref not in locations:
+                messages.append(f"unknown site, rack, server or domain '{ref}'")
+        problems += [Problem("service", service.id, "data", f"{name}: {m}") for m in messages]
+        problems += _minutes(
+            "service", service.id, "data", copy.lag_minutes, f"{name}: lag_minutes "
+        )
+    return problems
 
 
 def _duplicate_ids(plan: Plan) -> list[Problem]:
@@ -272,12 +334,15 @@ def _services(plan: Plan) -> list[Problem]:
     server_ids = {s.id for s in plan.servers}
     service_ids = {s.id for s in plan.services}
     pools = {p.id: p for p in plan.pools}
+    locations = {s.id for s in plan.sites} | {r.id for r in plan.racks}
+    locations |= server_ids | {d.id for d in plan.domains}
     for service in plan.services:
         if service.tier not in TIERS:
             problems.append(
                 Problem("service", service.id, "tier", f"must be 0, 1, 2 or 3, got {service.tier}")
             )
         problems += _duration(service, "rto_minutes", service.rto_minutes)
+        problems += _duration(service, "rpo_minutes", service.rpo_minutes)
         problems += _duration(service, "restore_minutes", service.restore_minutes)
         problems += _duration(service, "failover_minutes", service.failover_minutes)
         problems += _duration(service, "restart_minutes", service.restart_minutes)
@@ -315,6 +380,8 @@ def _services(plan: Plan) -> list[Problem]:
         modes += [("restart_needs", service.restart_needs or {})]
         for field, needs in modes:
             problems += _needs(service, field, needs, pools)
+        problems += _copies(service, locations)
+        problems += _date("service", service.id, "failover_tested_on", service.failover_tested_on)
     return problems
 
 
@@ -363,6 +430,7 @@ def _scenarios(plan: Plan) -> list[Problem]:
             problems += _minutes("scenario", scenario.id, "returns", minutes, f"'{ref}': ")
         declared = scenario.declared_after_minutes
         problems += _minutes("scenario", scenario.id, "declared_after_minutes", declared, "")
+        problems += _date("scenario", scenario.id, "as_of", scenario.as_of)
     return problems
 
 

@@ -131,6 +131,10 @@ def _copies(n: int) -> str:
     return f"{n} cop{'y' if n == 1 else 'ies'}"
 
 
+def _survive(n: int) -> str:
+    return "survives" if n == 1 else "survive"
+
+
 def loss_sentence(plan: Plan, result: RecoveryResult, svc: ServiceRecovery) -> str:
     """One line on what ``svc`` loses in ``result``'s scenario.
 
@@ -149,7 +153,7 @@ def loss_sentence(plan: Plan, result: RecoveryResult, svc: ServiceRecovery) -> s
             _place_names(plan, [loc for c in (model.data if model else []) for loc in c.on])
         )
         where = f"every copy was in {places}" if places else "every copy was destroyed"
-        return f"{svc.id}: {where}; 0 of {total} {'copies' if total != 1 else 'copy'} survive"
+        return f"{svc.id}: {where}; 0 of {_copies(total)} {_survive(total)}"
     loss = svc.data_loss_minutes or 0
     text = "loses no writes" if loss <= 0 else f"loses up to {lag_text(loss)} of writes"
     if svc.rpo_minutes is not None:
@@ -157,7 +161,7 @@ def loss_sentence(plan: Plan, result: RecoveryResult, svc: ServiceRecovery) -> s
         text += f" (RPO {lag_text(svc.rpo_minutes) if svc.rpo_minutes else '0'}): {verdict}"
     destroyed = sum(1 for c in svc.copies if c.state == "destroyed")
     if destroyed:
-        text += f"; {total - destroyed} of {_copies(total)} survive"
+        text += f"; {total - destroyed} of {_copies(total)} {_survive(total)}"
     return f"{svc.id}: {text}"
 
 

@@ -9,7 +9,8 @@ problems, in the same order and words. ``change=None`` (a new plan) validates it
 What an edit touches: the items it added, removed or changed in a field some check
 reads, and the items whose checks look those ids up (the domains and racks of a
 site, the racks and servers naming a domain, the servers of a rack, the services
-naming a server, a pool or a service, the scenarios naming a location); the
+naming a server, a pool or a service, the scenarios naming a location, the services
+with a data copy on a location); the plan's own fields it changed; the
 servers sharing units in the racks concerned; the duplicate ids of the namespaces
 concerned; and the dependency cycles when a service's id or
 ``depends_on`` changed. Each check of one item is the function
@@ -30,11 +31,13 @@ from planner.model.edits.change import ITEM_KINDS, LISTS, LOCATION_KINDS, Change
 from planner.model.plan import Plan
 from planner.model.problems import Problem, capped
 from planner.model.validate import (
+    PLAN_CHECKED_FIELDS,
     cycle_problems,
     domain_problems,
     duplicate_problems,
     location_entries,
     overlap_problems,
+    plan_problems,
     pool_problems,
     rack_problems,
     scenario_problems,
@@ -65,9 +68,14 @@ CHECKED_FIELDS: dict[str, frozenset[str]] = {
             "min_instances",
             "needs",
             "depends_on",
+            "rpo_minutes",
+            "data",
+            "failover_tested_on",
         }
     ),
-    "scenario": frozenset({"failed", "returns", "declared_after_minutes"}),
+    "scenario": frozenset({"failed", "returns", "declared_after_minutes", "as_of"}),
+    # The plan's own fields (validate.plan_problems).
+    "plan": PLAN_CHECKED_FIELDS,
 }
 _PLACEMENT = frozenset({"rack", "position", "height"})
 
@@ -107,6 +115,7 @@ class IncrementalValidator:
         self._repeated: dict[str, set[str]] = {}  # namespace -> ids used more than once
         self._duplicates: dict[str, list[Problem]] = {}
         self._cycles: list[Problem] = []
+        self._plan_problems: list[Problem] = []
         self._complete = False  # False until a full validation, and after a failed update
 
     @property
@@ -154,6 +163,7 @@ class IncrementalValidator:
             self._repeated[ns] = set()
             self._count_ids(ns, self._ids_of(ns))
         self._cycles = cycle_problems(plan.services)
+        self._plan_problems = list(plan_problems(plan))
         self._collect()
 
     # ------------------------------------------------------------------ one change
@@ -169,7 +179,9 @@ class IncrementalValidator:
         fields: dict[str, dict[str, set[str]]] = {kind: {} for kind in ITEM_KINDS}
         for kind, item_id, name in change.changed:
             if kind not in moved:
-                continue  # the plan's own fields: no check reads them
+                if name in CHECKED_FIELDS["plan"]:  # the plan's own fields
+                    self._plan_problems = list(plan_problems(plan))
+                continue
             if name == "id":
                 moved[kind].add(item_id)
             elif name in CHECKED_FIELDS[kind]:
@@ -279,6 +291,10 @@ class IncrementalValidator:
             for scenario in plan.scenarios:
                 if not locations.isdisjoint(scenario.failed):
                     recheck["scenario"][id(scenario)] = scenario
+            # A data copy may be on any location.
+            for service in plan.services:
+                if service.data and any(not locations.isdisjoint(c.on) for c in service.data):
+                    recheck["service"][id(service)] = service
 
     # ------------------------------------------------------------------ the checks
 
@@ -304,7 +320,9 @@ class IncrementalValidator:
             return server_problems(item, self._last_rack, self._known["domain"])
         if kind == "service":
             known = self._known
-            return service_problems(item, known["server"], known["service"], self._last_pool)
+            return service_problems(
+                item, known["server"], known["service"], self._last_pool, self._locations
+            )
         if kind == "rack":
             return rack_problems(item, self._known["site"], self._known["domain"])
         if kind == "domain":
@@ -382,7 +400,7 @@ class IncrementalValidator:
         self._duplicates[ns] = duplicate_problems(entries)
 
     def _collect(self) -> None:
-        problems: list[Problem] = []
+        problems: list[Problem] = list(self._plan_problems)
         for ns in _NAMESPACES:
             problems += self._duplicates[ns]
         problems += self._sections["domain"]

@@ -5,12 +5,13 @@ because the model cannot hold them; this module checks what a well-typed plan ca
 still get wrong.
 
 The order of the problems is part of the contract (the CLI, the GUI and the recovery
-engine print them as they come): duplicate ids, failure domains, racks, servers,
-servers sharing units, pools, services, scenarios, dependency cycles, each in plan
-order. The checks of one item are functions of that item and a few sets of ids
-(``domain_problems``, ``rack_problems``,
-``server_problems``, ...), so that :mod:`planner.model.incremental` can recheck only
-the items an edit touched and still give exactly what :func:`validate` gives.
+engine print them as they come): the plan's own fields, duplicate ids, failure domains,
+racks, servers, servers sharing units, pools, services (a service's data copies among
+its own problems), scenarios, dependency cycles, each in plan order. The checks of one
+item are functions of that item and a few sets of ids (``domain_problems``,
+``rack_problems``, ``server_problems``, ...), so that :mod:`planner.model.incremental`
+can recheck only the items an edit touched and still give exactly what :func:`validate`
+gives.
 
 Speed: on a 32,000-server plan validation runs next to every computation, so each
 check first asks the cheap question a valid plan answers with "no" (a set of the ids
@@ -23,13 +24,16 @@ from __future__ import annotations
 import math
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
-from typing import TYPE_CHECKING
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Any
 
 from planner.model.graph import CycleError, dependency_order
 from planner.model.plan import (
+    COPY_KINDS,
     MAX_COUNT,
     MAX_MINUTES,
     TIERS,
+    DataCopy,
     Domain,
     Number,
     Plan,
@@ -64,7 +68,7 @@ def validate(plan: Plan) -> list[Problem]:
     server_ids = {s.id for s in plan.servers}
     service_ids = {s.id for s in plan.services}
     locations = site_ids | domain_ids | rack_ids | server_ids
-    problems: list[Problem] = []
+    problems: list[Problem] = list(plan_problems(plan))
     # The sets tell at once whether a namespace repeats an id: only then is it searched.
     namespace = len(plan.sites) + len(plan.domains) + len(plan.racks) + len(plan.servers)
     if len(locations) != namespace:
@@ -94,11 +98,27 @@ def validate(plan: Plan) -> list[Problem]:
         problems += pool_problems(pool)
     pools = {p.id: p for p in plan.pools}
     for service in plan.services:
-        problems += service_problems(service, server_ids, service_ids, pools)
+        problems += service_problems(service, server_ids, service_ids, pools, locations)
     for scenario in plan.scenarios:
         problems += scenario_problems(scenario, locations)
     problems += cycle_problems(plan.services)
     return capped(problems)
+
+
+#: The plan's own fields that :func:`plan_problems` reads.
+PLAN_CHECKED_FIELDS = frozenset({"failover_test_max_age_days"})
+
+
+def plan_problems(plan: Plan) -> Sequence[Problem]:
+    """The plan's own problems: the age after which a failover test is stale must be a
+    whole number of days, at least 0."""
+    days = plan.failover_test_max_age_days
+    if type(days) is int and 0 <= days <= MAX_COUNT:
+        return NO_PROBLEMS
+    field = "failover_test_max_age_days"
+    if type(days) is not int:
+        return [Problem("plan", None, field, f"must be a whole number of days, got {days!r}")]
+    return _count("plan", None, field, days, least=0)
 
 
 def location_entries(plan: Plan) -> list[tuple[str, str]]:
@@ -281,7 +301,7 @@ def _minutes(
     return []
 
 
-def _count(kind: str, item_id: str, field: str, value: int, least: int = 1) -> list[Problem]:
+def _count(kind: str, item_id: str | None, field: str, value: int, least: int = 1) -> list[Problem]:
     if value < least:
         return [Problem(kind, item_id, field, f"must be >= {least}, got {value}")]
     if value > MAX_COUNT:
@@ -315,12 +335,18 @@ def _in_range(value: float | None) -> bool:
 
 
 def service_problems(
-    service: Service, server_ids: set[str], service_ids: set[str], pools: Mapping[str, Pool]
+    service: Service,
+    server_ids: set[str],
+    service_ids: set[str],
+    pools: Mapping[str, Pool],
+    locations: set[str],
 ) -> Sequence[Problem]:
-    """A service's own problems: tier, durations, servers, dependencies, needs.
+    """A service's own problems: tier, durations, servers, dependencies, needs, data
+    copies, the date of its failover test.
 
-    ``pools`` maps a pool id to the pool it means (the last pool with that id).
-    Dependency cycles involve several services: :func:`cycle_problems`.
+    ``pools`` maps a pool id to the pool it means (the last pool with that id);
+    ``locations`` holds the ids of every site, domain, rack and server (what a copy may
+    be on). Dependency cycles involve several services: :func:`cycle_problems`.
     """
     active, standby, depends = service.servers, service.standby_servers, service.depends_on
     active_set, standby_set, depends_set = set(active), set(standby), set(depends)
@@ -343,9 +369,29 @@ def service_problems(
         and _needs_fit(service.needs, pools)
         and (service.failover_needs is None or _needs_fit(service.failover_needs, pools))
         and (service.restart_needs is None or _needs_fit(service.restart_needs, pools))
+        and _in_range(service.rpo_minutes)
+        and (not service.data or _copies_fine(service.data, locations))
+        and (service.failover_tested_on is None or _is_date(service.failover_tested_on))
     ):
         return NO_PROBLEMS
-    return _service_problems(service, server_ids, service_ids, pools, placed)
+    return _service_problems(service, server_ids, service_ids, pools, placed, locations)
+
+
+def _is_date(value: object) -> bool:
+    # A datetime is a date too, but ages in days are counted between dates.
+    return isinstance(value, date) and not isinstance(value, datetime)
+
+
+def _copies_fine(copies: list[DataCopy], locations: set[str]) -> bool:
+    ids = {c.id for c in copies}
+    return len(ids) == len(copies) and all(
+        c.id.strip()
+        and c.kind in COPY_KINDS
+        and c.on
+        and locations.issuperset(c.on)
+        and _in_range(c.lag_minutes)
+        for c in copies
+    )
 
 
 def _needs_fit(needs: Mapping[str, int], pools: Mapping[str, Pool]) -> bool:
@@ -361,6 +407,7 @@ def _service_problems(
     service_ids: set[str],
     pools: Mapping[str, Pool],
     placed: int,
+    locations: set[str],
 ) -> list[Problem]:
     problems: list[Problem] = []
     if service.tier not in TIERS:
@@ -368,6 +415,7 @@ def _service_problems(
             Problem("service", service.id, "tier", f"must be 0, 1, 2 or 3, got {service.tier}")
         )
     problems += _duration(service, "rto_minutes", service.rto_minutes)
+    problems += _duration(service, "rpo_minutes", service.rpo_minutes)
     problems += _duration(service, "restore_minutes", service.restore_minutes)
     problems += _duration(service, "failover_minutes", service.failover_minutes)
     problems += _duration(service, "restart_minutes", service.restart_minutes)
@@ -400,7 +448,52 @@ def _service_problems(
         needs: dict[str, int] | None = getattr(service, field)
         if needs is not None:
             problems += _needs_problems(service, field, needs, pools)
+    problems += copy_problems(service, locations)
+    problems += _date_problems(
+        "service", service.id, "failover_tested_on", service.failover_tested_on
+    )
     return problems
+
+
+NO_LOCATION = "is on no location: name the servers, racks, sites or failure domains holding it"
+
+
+def copy_problems(service: Service, locations: set[str]) -> list[Problem]:
+    """The problems of a service's data copies (field ``data``), each line naming the
+    copy: ids repeated within the service (once per id, where it first appears), then
+    for each copy in order a blank id, a kind that is not a copy kind, no locations or
+    unknown ones, a lag that is not a duration."""
+    problems: list[Problem] = []
+    counts = Counter(c.id for c in service.data)
+    for copy_id, n in counts.items():
+        if n > 1 and copy_id.strip():
+            message = f"copy '{copy_id}' is listed {n} times: each copy needs its own id"
+            problems.append(Problem("service", service.id, "data", message))
+    for index, copy in enumerate(service.data):
+        name = f"copy '{copy.id}'" if copy.id.strip() else f"copy #{index + 1}"
+
+        def line(message: str, name: str = name) -> Problem:
+            return Problem("service", service.id, "data", f"{name}: {message}")
+
+        if not copy.id.strip():
+            problems.append(line("the id is blank"))
+        if copy.kind not in COPY_KINDS:
+            kinds = ", ".join(COPY_KINDS)
+            problems.append(line(f"kind must be one of {kinds}, got '{copy.kind}'"))
+        if not copy.on:
+            problems.append(line(NO_LOCATION))
+        for ref in copy.on:
+            if ref not in locations:
+                problems.append(line(f"unknown site, rack, server or domain '{ref}'"))
+        lag = _minutes("service", service.id, "data", copy.lag_minutes, f"{name}: lag_minutes ")
+        problems += lag
+    return problems
+
+
+def _date_problems(kind: str, item_id: str, field: str, value: Any) -> list[Problem]:
+    if value is None or _is_date(value):
+        return []
+    return [Problem(kind, item_id, field, f"must be a date (YYYY-MM-DD), got {value!r}")]
 
 
 def _needs_problems(
@@ -434,12 +527,14 @@ def _needs_problems(
 
 def scenario_problems(scenario: Scenario, locations: set[str]) -> Sequence[Problem]:
     """Every failed id must be a site, domain, rack or server (``locations``); every key
-    of ``returns`` a failed id, its time a duration; the declaration delay a duration."""
+    of ``returns`` a failed id, its time a duration; the declaration delay a duration;
+    the scenario's date a date."""
     failed, returns = scenario.failed, scenario.returns
     if (
         locations.issuperset(failed)
         and (not returns or (set(failed).issuperset(returns) and all(map(_ok, returns.values()))))
         and _ok(scenario.declared_after_minutes)
+        and (scenario.as_of is None or _is_date(scenario.as_of))
     ):
         return NO_PROBLEMS
     problems = [
@@ -455,6 +550,7 @@ def scenario_problems(scenario: Scenario, locations: set[str]) -> Sequence[Probl
         problems += _minutes("scenario", scenario.id, "returns", minutes, f"'{ref}': ")
     declared = scenario.declared_after_minutes
     problems += _minutes("scenario", scenario.id, "declared_after_minutes", declared)
+    problems += _date_problems("scenario", scenario.id, "as_of", scenario.as_of)
     return problems
 
 

@@ -1,4 +1,4 @@
-"""Plan files: the interchange JSON (format v2) and the native ``.drplan`` (SQLite)."""
+"""Plan files: the interchange JSON (format v3) and the native ``.drplan`` (SQLite)."""
 
 from __future__ import annotations
 

@@ -27,10 +27,10 @@ from planner.model.problems import Problem
 from planner.storage.errors import DamagedPlanError
 from planner.storage.json_format import strict_loads
 from planner.storage.records import (
+    COPY_FIELDS,
     FORMAT_NAME,
     FORMAT_VERSION,
     KIND_OF_LIST,
-    COPY_FIELDS,
     PLAN_FIELDS,
     PLAN_KEYS,
     SPECS,

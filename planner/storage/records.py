@@ -243,7 +243,7 @@ def as_copy(value: Any) -> DataCopy:
     values: dict[str, Any] = {}
     for name, (decode, default) in COPY_FIELDS.items():
         if name not in value:
-            if default is None and name == "id":
+            if name == "id":
                 raise FieldError(f"{label}: id: missing")
             values[name] = _copy(default)
             continue

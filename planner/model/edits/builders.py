@@ -32,7 +32,14 @@ from planner.model.edits.base import (
 )
 from planner.model.edits.change import ITEM_KINDS, LOCATION_KINDS, Item
 from planner.model.edits.deletion import Deletion, deletion_summary
-from planner.model.edits.items import AddItem, PlaceServers, RemoveItem, Rewrite, SetFields
+from planner.model.edits.items import (
+    AddItem,
+    PlaceServers,
+    RemoveItem,
+    Rewrite,
+    SetFields,
+    copies_on,
+)
 from planner.model.plan import Domain, Number, Plan, Rack, Scenario, Server, Service, Site
 
 # Children before parents, so that no intermediate state has a rack without its site.
@@ -75,8 +82,9 @@ def delete_items(plan: Plan, targets: Iterable[tuple[str, str]]) -> Composite:
     keeping the order of the rest: servers from services' servers and standby
     servers, services from depends_on, pools from needs, failover needs and restart
     needs, domains from racks' and servers' domains, sites, domains, racks and servers
-    from scenarios' failed and returns (only when no item of the shared namespace
-    with that id remains). A pair asked
+    from the locations (``on``) of services' data copies and from scenarios' failed and
+    returns (only when no item of the shared namespace with that id remains; a copy
+    left on no location stays, for validation to report). A pair asked
     for twice is deleted once; an unknown item is refused.
     """
     requested = list(dict.fromkeys(targets))
@@ -135,6 +143,9 @@ def delete_items(plan: Plan, targets: Iterable[tuple[str, str]]) -> Composite:
             if needs is not None and any(pool in gone_pools for pool in needs):
                 kept = {p: units for p, units in needs.items() if p not in gone_pools}
                 writes.append(("service", i, name, kept))
+        if any(not gone_locations.isdisjoint(c.on) for c in service.data):
+            left = copies_on(service.data, lambda on: [r for r in on if r not in gone_locations])
+            writes.append(("service", i, "data", left))
     for i, scenario in enumerate(plan.scenarios):
         if i in doomed["scenario"]:
             continue

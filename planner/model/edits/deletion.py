@@ -46,7 +46,8 @@ def deletion_summary(
     writes: Sequence[tuple[str, int, str, Any]],
 ) -> str:
     """ "Deleted rack R1 with 9 servers; services db, web lost servers (db now on no
-    server)"; names are capped, so the line stays one line on a 32,000-server plan."""
+    server); data copies of db lost locations (db tape now on no location)"; names are
+    capped, so the line stays one line on a 32,000-server plan."""
     asked = {
         kind: {require_index(plan, kind, i) for k, i in requested if k == kind} for kind in doomed
     }
@@ -67,6 +68,8 @@ def deletion_summary(
         and not after.get((i, "standby_servers"), plan.services[i].standby_servers)
     }
     lost_deps = {i for i, name in after if name == "depends_on"}
+    lost_copies = {i for i, name in after if name == "data"}
+    nowhere = [(i, c.id) for i in sorted(lost_copies) for c in after[(i, "data")] if not c.on]
     if lost_servers:
         noun = "service" if len(lost_servers) == 1 else "services"
         text += f"; {noun} {_names(plan, 'service', lost_servers)} lost servers"
@@ -74,4 +77,13 @@ def deletion_summary(
             text += f" ({_names(plan, 'service', stranded)} now on no server)"
     if lost_deps:
         text += f"; {_names(plan, 'service', lost_deps)} lost a dependency"
+    if lost_copies:
+        text += f"; data copies of {_names(plan, 'service', lost_copies)} lost locations"
+        if nowhere:
+            shown = [f"{_names(plan, 'service', [i])} {copy_id}" for i, copy_id in nowhere]
+            more = len(shown) - _SUMMARY_NAMES_MAX
+            listed = ", ".join(shown[:_SUMMARY_NAMES_MAX]) + (
+                f" and {more} more" if more > 0 else ""
+            )
+            text += f" ({listed} now on no location)"
     return text

@@ -14,7 +14,8 @@ dict with the caller, and every apply writes a fresh copy.
 from __future__ import annotations
 
 import copy
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import replace
 from typing import Any, cast
 
 from planner.model.edits.base import (
@@ -30,7 +31,7 @@ from planner.model.edits.base import (
     target,
 )
 from planner.model.edits.change import CLASSES, FIELDS, LOCATION_KINDS, PLAN_ID, Change, Item
-from planner.model.plan import Number, Plan, Rack, Server, Service
+from planner.model.plan import DataCopy, Number, Plan, Rack, Server, Service
 
 # (kind, index, field, value): one attribute write, index -1 for the plan itself.
 _Write = tuple[str, int, str, Any]
@@ -366,6 +367,8 @@ def _references(plan: Plan, kind: str, old: str, new: str) -> list[_Write]:
                 if needs is not None and old in needs:
                     what = f"service '{service.id}' ({name.replace('_', ' ')})"
                     writes.append(("service", i, name, rekey(needs, what)))
+        if kind in LOCATION_KINDS and any(old in c.on for c in service.data):
+            writes.append(("service", i, "data", copies_on(service.data, swap)))
     if kind in LOCATION_KINDS:
         for i, scenario in enumerate(plan.scenarios):
             if old in scenario.failed:
@@ -376,13 +379,21 @@ def _references(plan: Plan, kind: str, old: str, new: str) -> list[_Write]:
     return writes
 
 
+def copies_on(
+    copies: Sequence[DataCopy], locations: Callable[[list[str]], list[str]]
+) -> list[DataCopy]:
+    """New copies (never the old ones changed: an undo puts those back as they were),
+    each on ``locations(its on)``, the rest of each copy as it was."""
+    return [replace(c, on=locations(list(c.on))) for c in copies]
+
+
 class RenameId(Edit):
     """Give an item a new id and rewrite every reference to it, as one edit.
 
     References: a rack's and a domain's site, a rack's and a server's domains, a
     server's rack, a service's servers, standby servers, depends_on and the pool keys
-    of its needs, failover needs and restart needs, a scenario's failed list and the
-    keys of its returns (order kept). Refuses a blank
+    of its needs, failover needs and restart needs, the locations (``on``) of its data
+    copies, a scenario's failed list and the keys of its returns (order kept). Refuses a blank
     or taken new id. When a broken plan uses ``old`` for several items of the
     namespace, only the first item is renamed and references are left alone: they
     still resolve to the others, and this is how the user fixes the duplicate.
