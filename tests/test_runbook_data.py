@@ -30,6 +30,7 @@ from planner.runbook.story import (
     Meta,
     _Ctx,
     _data,
+    _loses_text,
     _name_cell,
     _wait_of,
     restore_text,
@@ -346,10 +347,26 @@ def test_each_service_shows_its_loss_rpo_and_copies(
     assert media.startswith("(media) 1 h all: lost for good no")
     login = table[table.index("(login)") :]
     assert login.startswith(
-        f"(login) - up to 1:30 - {_flat(_words(plan, 'login', 'cache'))}: unavailable until T+10:00"
+        f"(login) - up to 1:30 once its copy is back at T+10:00 - "
+        f"{_flat(_words(plan, 'login', 'cache'))}: unavailable until T+10:00"
     )
     pay = table[table.index("(pay)") :]
     assert pay.startswith("(pay) - nothing -")
+
+
+def test_a_restore_from_an_older_copy_says_what_it_loses() -> None:
+    """The engine's loss counts the primary that comes back; a restore that does not
+    wait for it, from the backup that is there, loses the backup's lag: both are said."""
+    plan = data_plan()
+    result = data_result(plan)
+    mail = result.service("mail")
+    assert mail is not None
+    waiting = (CopyState("primary", "unavailable", 900.0), CopyState("backup", "available"))
+    mail = replace(mail, copies=waiting, data_loss_minutes=0.0, meets_rpo=True)
+    step = next(n for n, t in enumerate(result.tasks, start=1) if t.id == "mail")
+    assert _loses_text(_ctx(plan, result), mail) == (
+        f"nothing once its copy is back at T+15:00; step {step} restores from a copy 24 h behind"
+    )
 
 
 def test_lost_data_and_misses_are_red() -> None:

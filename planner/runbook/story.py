@@ -157,6 +157,16 @@ def _styles() -> dict[str, ParagraphStyle]:
             textColor=HEAD,
             keepWithNext=1,
         ),
+        "h2split": ParagraphStyle(
+            "H2Split",
+            parent=base,
+            fontName=BOLD,
+            fontSize=12,
+            leading=15,
+            spaceBefore=10,
+            spaceAfter=5,
+            textColor=HEAD,
+        ),
         "h2": ParagraphStyle(
             "H2",
             parent=base,
@@ -977,7 +987,10 @@ def _data_lost(ctx: _Ctx, kept: list[ServiceRecovery]) -> list[Flowable]:
 def _data_table(ctx: _Ctx, kept: list[ServiceRecovery]) -> list[Flowable]:
     """Every service with copies: lost ones first, then RPO misses, then plan order."""
     misses = [s for s in kept if s.meets_rpo is False]
-    out = ctx.h2(f"Data loss per service ({len(kept)}; {len(misses)} miss their RPO)")
+    # Not kept with the table (keepWithNext would move a table of most of a page, whole,
+    # to the next one): 120 pt are left for the heading and the first rows.
+    title = f"Data loss per service ({len(kept)}; {len(misses)} miss their RPO)"
+    out: list[Flowable] = [CondPageBreak(120), ctx.p(title, "h2split")]
     # Stable: plan order within lost, missed, the rest.
     ordered = sorted(kept, key=lambda s: 0 if s.data_lost else 1 if s.meets_rpo is False else 2)
     rows: list[list[object]] = [
@@ -986,12 +999,7 @@ def _data_table(ctx: _Ctx, kept: list[ServiceRecovery]) -> list[Flowable]:
         )
     ]
     for task in ordered[:DATA_ROWS_MAX]:
-        if task.data_lost:
-            loses = _red("<b>all: lost for good</b>")
-        elif not task.data_loss_minutes:
-            loses = "nothing"
-        else:
-            loses = f"up to {markup(data_words.lag_text(task.data_loss_minutes))}"
+        loses = _loses_text(ctx, task)
         rpo = "-" if task.rpo_minutes is None else markup(data_words.lag_text(task.rpo_minutes))
         met = {True: "yes", False: _red("<b>no</b>"), None: "-"}[task.meets_rpo]
         copies = [_copy_words(ctx, task, c) for c in task.copies[:COPIES_LISTED_MAX]]
@@ -1007,7 +1015,7 @@ def _data_table(ctx: _Ctx, kept: list[ServiceRecovery]) -> list[Flowable]:
             ]
         )
     w = ctx.width
-    out.append(ctx.table(rows, [w - 50 - 84 - 50 - 200, 50, 84, 50, 200]))
+    out.append(ctx.table(rows, [w - 46 - 110 - 46 - 190, 46, 110, 46, 190]))
     if len(ordered) > DATA_ROWS_MAX:
         out.append(
             ctx.p(
@@ -1018,6 +1026,28 @@ def _data_table(ctx: _Ctx, kept: list[ServiceRecovery]) -> list[Flowable]:
             )
         )
     return out
+
+
+def _loses_text(ctx: _Ctx, task: ServiceRecovery) -> str:
+    """What a service loses, as markup: the engine's loss (the freshest copy not
+    destroyed), when that copy is back if it is not available at once, and what the
+    planned restore loses when it uses an older copy that is there sooner."""
+    if task.data_lost:
+        return _red("<b>all: lost for good</b>")
+    loss = float(task.data_loss_minutes or 0)
+    text = "nothing" if loss <= 0 else f"up to {markup(data_words.lag_text(loss))}"
+    service = ctx.services.get(task.id)
+    lags = {c.id: float(c.lag_minutes) for c in service.data} if service else {}
+    freshest = [c for c in task.copies if c.state != "destroyed" and lags.get(c.id) == loss]
+    if freshest and all(c.state == "unavailable" for c in freshest):
+        until = min((c.until for c in freshest if c.until is not None), default=None)
+        if until is not None:
+            text += f" once its copy is back at {hm(until)}"
+    used = lags.get(task.restore_from or "")
+    if used is not None and used > loss and mode_of(task) == "restore":
+        step = ctx.step_of.get(task.id, "?")
+        text += f"; step {step} restores from a copy {markup(data_words.lag_text(used))} behind"
+    return text
 
 
 def _untested(ctx: _Ctx) -> list[Flowable]:
