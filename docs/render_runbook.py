@@ -3,7 +3,8 @@
 Usage: ``python docs/render_runbook.py [--regenerate] [OUT_DIR] [--dpi N]``. With
 ``--regenerate`` it first rewrites ``docs/samples/pangyo-fire-runbook.pdf`` from the
 example plan (scenario "pangyo-fire", fixed date) and ``docs/screenshots/runbook-data.png``
-(the first page of its "Data" section, found by its bookmark), then writes ``page-NN.png``
+(the first page of the "Data" section, found by its bookmark, of the runbook of scenario
+"pangyo-lost", where data is lost for good), then writes ``page-NN.png``
 files to OUT_DIR (default: a ``runbook-pages`` folder in the system's temporary directory).
 A script for people, not a test.
 """
@@ -22,9 +23,10 @@ SAMPLE = ROOT / "docs" / "samples" / "pangyo-fire-runbook.pdf"
 SAMPLE_DATE = "2026-01-01"
 DATA_PNG = ROOT / "docs" / "screenshots" / "runbook-data.png"
 DATA_PNG_DPI = 80  # legible in the README at its width
+DATA_SCENARIO = "pangyo-lost"  # the before-fix plan with Pangyo lost for good: data lost
 
 
-def regenerate() -> None:
+def _example_runbook(scenario: str, out: Path) -> int:
     from planner.engine.recovery import compute
     from planner.resources import example_plan
     from planner.runbook.export import export_runbook
@@ -33,8 +35,11 @@ def regenerate() -> None:
     plan, problems = load_plan(example_plan())
     if problems:
         raise SystemExit(f"example plan has problems: {problems}")
-    result = compute(plan, "pangyo-fire")
-    pages = export_runbook(plan, result, SAMPLE, date=SAMPLE_DATE)
+    return export_runbook(plan, compute(plan, scenario), out, date=SAMPLE_DATE)
+
+
+def regenerate() -> None:
+    pages = _example_runbook("pangyo-fire", SAMPLE)
     print(f"{SAMPLE}: {pages} pages")
 
 
@@ -51,9 +56,16 @@ def section_page(pdf: Path, title: str) -> int:
     raise SystemExit(f"{pdf}: no section '{title}' in the outline")
 
 
-def screenshot_data_page(pdf: Path = SAMPLE, out: Path = DATA_PNG) -> None:
-    """The first page of the runbook's "Data" section as a PNG."""
-    page = str(section_page(pdf, "Data"))
+def screenshot_data_page(out: Path = DATA_PNG, scenario: str = DATA_SCENARIO) -> None:
+    """The first page of the "Data" section of the example's runbook as a PNG."""
+    with tempfile.TemporaryDirectory() as folder:
+        pdf = Path(folder) / "runbook.pdf"
+        _example_runbook(scenario, pdf)
+        _page_png(pdf, section_page(pdf, "Data"), out)
+
+
+def _page_png(pdf: Path, number: int, out: Path) -> None:
+    page = str(number)
     command = ["pdftoppm", "-png", "-r", str(DATA_PNG_DPI), "-f", page, "-l", page]
     subprocess.run([*command, "-singlefile", str(pdf), str(out.with_suffix(""))], check=True)
     print(f"{out}: page {page}")

@@ -380,13 +380,19 @@ class _Ctx:
         return _marked(self.p(markup(title), "h1"), self.mark(OutlineMark(key, title, 0)))
 
     def table(
-        self, rows: list[list[object]], widths: list[float], style: TableStyle = GRID_STYLE
+        self,
+        rows: list[list[object]],
+        widths: list[float],
+        style: TableStyle = GRID_STYLE,
+        split_in_row: bool = True,
     ) -> Flowable:
         """A table with a header row; a long one is laid out a page at a time, so its rows
-        must be short (cut names), while a short one may split inside a tall row."""
+        must be short (cut names), while a short one may split inside a tall row unless
+        ``split_in_row`` is False (rows of a few lines read better whole)."""
         if len(rows) > LONG_TABLE_ROWS:
             return ChunkedTable(rows[0], rows[1:], widths, style)
-        table = Table(rows, colWidths=widths, repeatRows=1, style=style, splitInRow=1)
+        split = 1 if split_in_row else 0
+        table = Table(rows, colWidths=widths, repeatRows=1, style=style, splitInRow=split)
         table.hAlign = "LEFT"
         return table
 
@@ -1015,7 +1021,8 @@ def _data_table(ctx: _Ctx, kept: list[ServiceRecovery]) -> list[Flowable]:
             ]
         )
     w = ctx.width
-    out.append(ctx.table(rows, [w - 46 - 110 - 46 - 190, 46, 110, 46, 190]))
+    widths = [w - 42 - 110 - 52 - 190, 42, 110, 52, 190]
+    out.append(ctx.table(rows, widths, split_in_row=False))  # a row's copies stay together
     if len(ordered) > DATA_ROWS_MAX:
         out.append(
             ctx.p(
