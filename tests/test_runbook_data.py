@@ -429,7 +429,7 @@ def test_the_summary_names_lost_data_first(fire: tuple[Plan, RecoveryResult, str
     _, _, text = fire
     summary = _section(text, "Summary", "Impact")
     assert (
-        f"Data Data lost for good: {MEDIA}; 2 RPO miss(es); 1 untested failover(s). "
+        f"Data loss Data lost for good: {MEDIA}; 2 RPO miss(es); 1 untested failover(s). "
         "The Data section gives each service." in summary
     )
 

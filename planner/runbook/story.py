@@ -531,7 +531,7 @@ def _summary(ctx: _Ctx) -> list[Flowable]:
     ]
     data_text = _data_summary(ctx)
     if data_text:
-        rows.append(["Data", data_text])
+        rows.append(["Data loss", data_text])
     out.append(
         Table(
             [[ctx.p(k, "cellb"), ctx.p(v, "cell")] for k, v in rows],
