@@ -8,7 +8,10 @@ of impact + schedule + bound (``schedule_scenario``: impact analysis, task graph
 schedule, lower bound), the time of ``networkx.topological_sort`` of the same
 dependency graph in the same run, and their ratio; then ``compute``, which adds the
 per-service results (recovered times, RTO checks, critical path, tiers), with its own
-ratio; the plan's validation on its own row; and peak memory. Every time is the best of
+ratio; ``compute`` of the power scenario without data copies and with three copies per
+service (``benchmarks.scale_plan.with_copies``: the data rules of issue 14 on every
+service, their cost against the plan without copies); the plan's validation on its own
+row; and peak memory. Every time is the best of
 ``--repeats`` runs.
 
 Then the growth of ``compute`` (scenario "everything", no validation) over plans of 1x, 3x
@@ -43,7 +46,7 @@ import networkx as nx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks.scale_plan import power_plan, scale_plan
+from benchmarks.scale_plan import power_plan, scale_plan, with_copies
 from planner.engine import sgs
 from planner.engine.impact import analyse, failed_set_of
 from planner.engine.rcpsp import _lft_order
@@ -225,7 +228,19 @@ def main() -> None:
     tracemalloc.stop()
     power = power_plan()
     power_result = compute(power, scenario_id="power", check=False)
-    t_topo, t_schedule, t_power, t_compute, t_checked, t_impact, t_validate = best_of(
+    copied = with_copies(power_plan())
+    copied_result = compute(copied, scenario_id="power", check=False)
+    (
+        t_topo,
+        t_schedule,
+        t_power,
+        t_compute,
+        t_checked,
+        t_impact,
+        t_validate,
+        t_power_compute,
+        t_copies,
+    ) = best_of(
         args.repeats,
         lambda: list(nx.topological_sort(graph)),
         lambda: schedule_scenario(plan, scenario_id="everything"),
@@ -234,6 +249,8 @@ def main() -> None:
         lambda: compute(plan, scenario_id="everything"),
         lambda: analyse(plan, [s.id for s in plan.sites]),
         lambda: validate(plan),
+        lambda: compute(power, scenario_id="power", check=False),
+        lambda: compute(copied, scenario_id="power", check=False),
     )
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     rows = [
@@ -265,6 +282,16 @@ def main() -> None:
         ),
         ("power: impact + schedule + bound (s, target <= 2)", f"{t_power:.3f}"),
         ("power: ratio to topo sort (target <= 25x)", f"{t_power / t_topo:.1f}x"),
+        ("power: compute, no copies (s)", f"{t_power_compute:.3f}"),
+        (
+            "power with 3 copies per service: compute (s)",
+            f"{t_copies:.3f} ({t_copies / t_power_compute:.2f}x of no copies)",
+        ),
+        (
+            "power with copies: lost data / RPO misses / untested failovers",
+            f"{len(copied_result.data_lost)} / {len(copied_result.rpo_misses)} / "
+            f"{sum(1 for s in copied_result.services if s.failover_untested)}",
+        ),
         ("compute: adds per-service results (s)", f"{t_compute:.3f}"),
         ("ratio compute / topological sort", f"{t_compute / t_topo:.1f}x"),
         ("validation of the whole plan (s)", f"{t_validate:.3f}"),

@@ -92,3 +92,32 @@ def power_plan(seed: int = 13, **kw: int) -> Plan:
         )
     )
     return plan
+
+
+def with_copies(plan: Plan, seed: int = 17) -> Plan:
+    """``plan`` with data everywhere (issue 14): every service gets an RPO, a primary copy
+    on its first server (or its first rack), a replica on a rack of another site (5
+    minutes behind) and a nightly backup on a power feed (24 h behind), and no failover
+    test on record. The copies' ``on`` mix servers, racks, sites and domains, so every
+    kind of location is looked up."""
+    from planner.model.plan import DataCopy
+
+    rng = random.Random(seed)
+    servers = {s.id: s for s in plan.servers}
+    by_site: dict[str, list[str]] = {}
+    for rack in plan.racks:
+        by_site.setdefault(rack.site, []).append(rack.id)
+    rack_site = {r.id: r.site for r in plan.racks}
+    feeds = [d.id for d in plan.domains] or [s.id for s in plan.sites]
+    for service in plan.services:
+        first = service.servers[0] if service.servers else None
+        home = rack_site[servers[first].rack] if first in servers else plan.sites[0].id
+        others = [site for site in by_site if site != home] or list(by_site)
+        away = rng.choice(by_site[rng.choice(others)])
+        service.rpo_minutes = rng.choice([0, 15, 60, 1440])
+        service.data = [
+            DataCopy("primary", [first] if first else [home], 0),
+            DataCopy("replica", [away], 5, "replica"),
+            DataCopy("nightly", [rng.choice(feeds), home], 1440, "backup"),
+        ]
+    return plan

@@ -6,7 +6,9 @@ written by::
 
     PYTHONPATH=. .venv/bin/python tests/golden_results.py
 
-Rewrite them only when a change of results is intended (a new engine rule), and say so
+and ``... tests/golden_results.py --check-old-fields`` first lists the recorded lines a
+rewrite would change other than by adding fields. Rewrite them only when a change of
+results is intended (a new engine rule), and say so
 in the commit.
 """
 
@@ -128,7 +130,28 @@ def write_lines(path: Path, lines: list[str]) -> None:
     path.write_bytes(data)
 
 
-if __name__ == "__main__":
+def changed_fields(path: Path, lines: list[str]) -> list[str]:
+    """The recorded lines of ``path`` whose recorded fields ``lines`` change: fields a
+    newer engine adds are left out, so a rewrite that only adds fields shows none."""
+    recorded = read_lines(path)
+    if len(recorded) != len(lines):
+        return [f"{len(recorded)} lines recorded, {len(lines)} computed"]
+    out = []
+    for want, got in zip(recorded, lines, strict=True):
+        old, new = json.loads(want), json.loads(got)
+        if {k: new.get(k) for k in old} != old:
+            out.append(f"recorded {want}\ncomputed {got}")
+    return out
+
+
+if __name__ == "__main__" and "--check-old-fields" in sys.argv:
+    # Before a rewrite: which recorded results would change other than by new fields.
+    for path, cases in ((EXAMPLE_FILE, example_cases), (SCALE_FILE, scale_cases)):
+        changes = changed_fields(path, lines_of(cases()))
+        print(f"{path.name}: {len(changes)} recorded lines change")
+        for change in changes[:5]:
+            print(change)
+elif __name__ == "__main__":
     GOLDEN.mkdir(exist_ok=True)
     write_lines(EXAMPLE_FILE, lines_of(example_cases()))
     write_lines(SCALE_FILE, lines_of(scale_cases()))

@@ -206,3 +206,18 @@ def test_the_scenarios_are_judged_on_fixed_dates_not_today() -> None:
     assert lost is not None and fire is not None
     assert lost.failed == ["pangyo"] and lost.returns == {}
     assert lost.declared_after_minutes == fire.declared_after_minutes
+
+
+def test_the_words_a_manager_reads_name_the_lost_media_and_the_gasan_restore() -> None:
+    from planner.engine.data import loss_sentence, restore_sentence
+
+    lost = _result(False, "pangyo-lost")
+    sentence = loss_sentence(BEFORE, lost, _svc(lost, "media-storage"))
+    assert sentence.startswith("media-storage: every copy was in ")
+    assert "Pangyo" in sentence and sentence.endswith("0 of 2 copies survive")
+    fire = _result(False, "pangyo-fire")
+    console = _svc(fire, "ops-tooling")
+    assert console.restore_from is not None
+    words = restore_sentence(BEFORE, console, console.restore_from)
+    assert words.startswith("restore from the ") and "Gasan" in words
+    assert words.endswith("24 h behind")

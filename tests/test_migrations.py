@@ -53,8 +53,10 @@ def _fixtures(suffix: str) -> list[tuple[int, Path]]:
 
 
 FIXTURES = _fixtures(".json") + _fixtures(".drplan")
-EXAMPLE_PLANS = [p for p in sorted(EXAMPLES.glob("*.json")) if "milestones" not in p.name]
-EXAMPLE_FILES = sorted(EXAMPLES.glob("*.drplan")) + EXAMPLE_PLANS  # not the milestones
+EXAMPLE_PLANS = [
+    p for p in sorted(EXAMPLES.glob("*.json")) if not p.name.startswith("pangyo-2022-")
+]
+EXAMPLE_FILES = sorted(EXAMPLES.glob("*.drplan")) + EXAMPLE_PLANS  # not the 2022 records
 
 
 def _schema_in(path: Path) -> dict[str, str]:

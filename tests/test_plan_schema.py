@@ -45,7 +45,7 @@ from planner.storage.schema import CALENDAR_DATE
 REPO = Path(__file__).resolve().parent.parent
 SCHEMA_PATH = REPO / "resources" / "plan-format-v3.schema.json"
 EXAMPLES = REPO / "resources" / "examples"
-EXAMPLE_JSON = sorted(p for p in EXAMPLES.glob("*.json") if "milestones" not in p.name)
+EXAMPLE_JSON = sorted(p for p in EXAMPLES.glob("*.json") if not p.name.startswith("pangyo-2022-"))
 
 
 SCHEMA: dict[str, Any] = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import dataclasses
+from datetime import date
 from typing import Any
 
 from hypothesis import HealthCheck, given, settings
@@ -13,7 +14,7 @@ from planner.engine.impact import ScenarioError
 from planner.engine.recovery import _HARMLESS_FIELDS, RECOVERY_INPUTS, compute
 from planner.model import Plan, Pool, Rack, Scenario, Server, Service, Site
 from planner.model.edits.change import CLASSES, FIELDS, LISTS
-from planner.model.plan import Domain
+from planner.model.plan import DataCopy, Domain
 from tests.strategies import _item_strategies, plans
 from tests.test_recovery_property import recovery_plans
 
@@ -81,7 +82,8 @@ def test_the_engine_reads_no_field_it_does_not_declare(case) -> None:
         if kind == "plan":
             if name == "domains" and "domain" not in LISTS:
                 continue  # the kind "domain" joins the edit registry with the formats
-            assert name in LISTS.values(), f"the engine reads the plan's {name}"
+            allowed_plan = {*LISTS.values(), *RECOVERY_INPUTS["plan"]}
+            assert name in allowed_plan, f"the engine reads the plan's {name}"
         else:
             allowed = RECOVERY_INPUTS[kind] | HARMLESS[kind]
             assert name in allowed, f"the engine reads {kind}.{name}: add it to RECOVERY_INPUTS"
@@ -99,10 +101,13 @@ def test_every_declared_field_is_read() -> None:
                     needs={"crew": 1}, restart_minutes=10, restart_needs={"crew": 2}),
             Service("web", "Web", rto_minutes=90, restore_minutes=20, failover_minutes=5,
                     servers=["h1"], standby_servers=["h2"], min_instances=1,
-                    depends_on=["db"], failover_needs={"crew": 1}, automatic_failover=True),
+                    depends_on=["db"], failover_needs={"crew": 1}, automatic_failover=True,
+                    rpo_minutes=15, data=[DataCopy("c", ["h2"], 5)],
+                    failover_tested_on=date(2026, 1, 1)),
         ],
         scenarios=[
-            Scenario("fire", "Fire", ["A"]),
+            Scenario("fire", "Fire", ["A"], untested_failovers_fail=True,
+                     as_of=date(2026, 3, 1)),
             Scenario("feed", "Feed A", ["pA"], returns={"pA": 30}, declared_after_minutes=10),
         ],
     )  # fmt: skip

@@ -1,4 +1,6 @@
-"""On random plans, every schedule keeps precedence and capacity, and the bound holds."""
+"""On random plans, every schedule keeps precedence and capacity, and the bound holds;
+with data copies (failures for good: a copy is destroyed or available), the loss, the RPO
+check and the copy a restore uses follow docs/engine.md, "Data"."""
 
 from __future__ import annotations
 
@@ -7,8 +9,10 @@ from hypothesis import strategies as st
 
 from planner.engine.recovery import RecoveryResult, compute
 from planner.model import Plan, Pool, Rack, Server, Service, Site
+from planner.model.plan import DataCopy
 
 SERVERS = [f"h{i}" for i in range(8)]
+LOCATIONS = ["A", "B", "ra", "rb", *SERVERS]
 
 
 @st.composite
@@ -45,9 +49,18 @@ def recovery_plans(draw: st.DrawFn) -> tuple[Plan, list[str]]:
                 min_instances=draw(st.integers(1, max(1, len(active) + len(standby)))),
                 needs=needs,
                 depends_on=deps,
+                rpo_minutes=draw(st.one_of(st.none(), st.sampled_from([0, 15, 1440]))),
+                data=[
+                    DataCopy(
+                        f"c{k}",
+                        draw(st.lists(st.sampled_from(LOCATIONS), min_size=1, max_size=3)),
+                        draw(st.sampled_from([0, 5, 60, 1440, 2.5])),
+                    )
+                    for k in range(draw(st.integers(0, 3)))
+                ],
             )
         )
-    failed = draw(st.lists(st.sampled_from(["A", "B", "ra", "rb", *SERVERS]), min_size=1))
+    failed = draw(st.lists(st.sampled_from(LOCATIONS), min_size=1))
     return plan, failed
 
 
@@ -76,6 +89,39 @@ def check(plan: Plan, result: RecoveryResult) -> None:
             assert held <= pool.capacity
     assert result.recovery_minutes == max((r.recovered for r in result.services), default=0)
     assert result.lower_bound_minutes <= result.recovery_minutes
+    check_data(plan, result)
+
+
+def check_data(plan: Plan, result: RecoveryResult) -> None:
+    """Failures without returns are for good: a copy is destroyed when every location is
+    lost (a server through its rack and site), else available, and no restore waits."""
+    failed = set(result.failed)
+    lost_racks = {r.id for r in plan.racks if r.id in failed or r.site in failed}
+    lost = failed | lost_racks | {s.id for s in plan.servers if s.rack in lost_racks}
+    for service in plan.services:
+        rec = result.service(service.id)
+        assert rec is not None
+        gone = [set(c.on) <= lost for c in service.data]
+        assert [(c.id, c.state, c.until) for c in rec.copies] == [
+            (c.id, "destroyed" if g else "available", None)
+            for c, g in zip(service.data, gone, strict=True)
+        ]
+        kept = [c for c, g in zip(service.data, gone, strict=True) if not g]
+        assert rec.data_lost == bool(service.data and not kept)
+        assert rec.data_loss_minutes == (min(c.lag_minutes for c in kept) if kept else None)
+        if service.rpo_minutes is None or not service.data:
+            assert rec.meets_rpo is None
+        else:
+            assert rec.meets_rpo == bool(kept and rec.data_loss_minutes <= service.rpo_minutes)  # type: ignore[operator]
+        if rec.start is not None:
+            assert rec.earliest_start == 0  # nothing comes back: no restore waits
+        if rec.state == "restore" and kept:
+            best = min(kept, key=lambda c: c.lag_minutes)  # min keeps the first of ties
+            assert rec.restore_from == best.id
+        else:
+            assert rec.restore_from is None
+    assert list(result.data_lost) == [s.id for s in result.services if s.data_lost]
+    assert list(result.rpo_misses) == [s.id for s in result.services if s.meets_rpo is False]
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -192,6 +192,7 @@ def compute(args: argparse.Namespace) -> int:
             failed=args.fail,
             objective=args.objective,
             exact_seconds=args.exact,
+            as_of=args.as_of,
         )
     except ScenarioError as error:
         _report(args.plan, error.lines)
@@ -203,7 +204,7 @@ def compute(args: argparse.Namespace) -> int:
     if args.format == "json":
         write_out(result_to_json_text(result, ascii_only=not unicode_out()))
     else:
-        write_out(result_to_text(result, plan.name))
+        write_out(result_to_text(result, plan.name, plan))
     return EXIT_OK
 
 
@@ -230,7 +231,11 @@ def export(args: argparse.Namespace) -> int:
         return EXIT_INVALID
     try:
         result = compute_recovery(
-            plan, scenario_id=args.scenario, failed=args.fail, objective=args.objective
+            plan,
+            scenario_id=args.scenario,
+            failed=args.fail,
+            objective=args.objective,
+            as_of=args.as_of,
         )
     except ScenarioError as error:
         _report(args.plan, error.lines)

@@ -12,6 +12,7 @@ Bare ``drplanner`` opens the desktop window (on the last plan or the example),
 from __future__ import annotations
 
 import argparse
+import datetime
 import os
 import sys
 from collections.abc import Sequence
@@ -140,6 +141,14 @@ def _add_scenario_arguments(command: argparse.ArgumentParser) -> None:
         help="time: shortest total recovery, critical tiers first among equals; "
         "tiers: tier 0 as early as possible, then tier 1, ...",
     )
+    command.add_argument(
+        "--as-of",
+        metavar="DATE",
+        type=_as_of_date,
+        default=None,
+        help="the date failover tests are aged against (YYYY-MM-DD) when the scenario "
+        "names none; default today",
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -228,6 +237,13 @@ def _iso_date(text: str) -> str:
 
     try:
         return datetime.date.fromisoformat(text).isoformat()
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date YYYY-MM-DD: '{text}'") from None
+
+
+def _as_of_date(text: str) -> datetime.date:
+    try:
+        return datetime.date.fromisoformat(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"not a date YYYY-MM-DD: '{text}'") from None
 

@@ -9,8 +9,10 @@ from collections.abc import Callable
 from json.encoder import encode_basestring, encode_basestring_ascii
 from typing import Any
 
+from planner.engine.data import loss_sentence, restore_sentence, untested_sentence
 from planner.engine.recovery import OUT_OF_REACH, RecoveryResult, miss_reason_text
 from planner.model.clock import clock
+from planner.model.plan import Plan
 from planner.model.text import printable
 
 # JSON's structure is ASCII, so anything else is inside a string, where \uXXXX means the
@@ -26,6 +28,7 @@ def hours_minutes(minutes: float | None) -> str:
 
 
 def result_to_json(result: RecoveryResult) -> dict[str, Any]:
+    as_of = result.as_of.isoformat() if result.as_of is not None else None
     return {
         "scenario": result.scenario,
         "failed": list(result.failed),
@@ -59,11 +62,22 @@ def result_to_json(result: RecoveryResult) -> dict[str, Any]:
                 "meets_rto": s.meets_rto,
                 "miss_reason": s.miss_reason,
                 "recovered_unlimited": s.recovered_unlimited,
+                "rpo_minutes": s.rpo_minutes,
+                "data_loss_minutes": s.data_loss_minutes,
+                "data_lost": s.data_lost,
+                "meets_rpo": s.meets_rpo,
+                "copies": [{"id": c.id, "state": c.state, "until": c.until} for c in s.copies],
+                "restore_from": s.restore_from,
+                "failover_untested": s.failover_untested,
             }
             for s in result.services
         ],
         "critical_path": list(result.critical_path),
         "rto_unreachable": [s.id for s in result.services if s.miss_reason in OUT_OF_REACH],
+        "data_lost": list(result.data_lost),
+        "rpo_misses": list(result.rpo_misses),
+        "untested_failovers_fail": result.untested_failovers_fail,
+        "as_of": as_of,
     }
 
 
@@ -163,7 +177,54 @@ def _time_lines(result: RecoveryResult) -> list[str]:
     return lines
 
 
-def result_to_text(result: RecoveryResult, plan_name: str) -> str:
+def _data_lines(result: RecoveryResult, plan: Plan) -> list[str]:
+    """The "Data" block: data lost for good first, in words a manager reads, then the
+    RPO misses, the loss of every service with copies, and untested failovers. Empty
+    when the plan says nothing about data (no copies, no RPO, no untested failover)."""
+    with_copies = [s for s in result.services if s.copies]
+    rpo_only = [s for s in result.services if s.rpo_minutes is not None and not s.copies]
+    untested = [s for s in result.services if s.failover_untested]
+    if not (with_copies or rpo_only or untested):
+        return []
+    lines = ["", "Data:"]
+    lost = [s for s in with_copies if s.data_lost]
+    if lost:
+        names = ", ".join(printable(s.id) for s in lost)
+        lines.append(f"  DATA LOST FOR GOOD: {len(lost)} service{'s' * (len(lost) != 1)} ({names})")
+        for s in lost:
+            line = loss_sentence(plan, result, s)
+            if s.mode == "restore":
+                line += "; rebuilt empty, no copy to restore from"
+            lines.append(f"    {printable(line)}")
+    misses = list(result.rpo_misses)
+    lines.append(
+        f"  RPO misses: {len(misses)}"
+        + (f" ({', '.join(map(printable, misses))})" if misses else "")
+    )
+    kept = [s for s in with_copies if not s.data_lost]
+    if kept:
+        lines.append("  loss per service:")
+        for s in kept:
+            line = loss_sentence(plan, result, s)
+            if s.restore_from is not None:
+                line += f"; {restore_sentence(plan, s, s.restore_from)}"
+            lines.append(f"    {printable(line)}")
+    if rpo_only:
+        names = ", ".join(printable(s.id) for s in rpo_only)
+        lines.append(f"  RPO set but no data copies recorded: {names}")
+    if untested:
+        as_of = f", as of {result.as_of.isoformat()}" if result.as_of else ""
+        rule = "fail in this scenario" if result.untested_failovers_fail else "still used"
+        lines.append(
+            f"  untested failovers (no test within {plan.failover_test_max_age_days} days"
+            f"{as_of}; {rule}):"
+        )
+        lines.extend(f"    {printable(untested_sentence(plan, result, s))}" for s in untested)
+    return lines
+
+
+def result_to_text(result: RecoveryResult, plan_name: str, plan: Plan | None = None) -> str:
+    """The text report; with ``plan`` it ends with the "Data" block (see _data_lines)."""
     # Names and ids come from the plan: escaped before the table measures them.
     lines: list[str] = []
     title = f"scenario '{printable(result.scenario)}'" if result.scenario else "ad-hoc scenario"
@@ -228,6 +289,8 @@ def result_to_text(result: RecoveryResult, plan_name: str) -> str:
         lines.append("  ".join(cells).rstrip())
         if n == 0:
             lines.append("  ".join("-" * w for w in widths))
+    if plan is not None:
+        lines.extend(_data_lines(result, plan))
     lines.append("")
     lines.append("times are h:mm after the disaster")
     return "\n".join(lines) + "\n"

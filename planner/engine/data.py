@@ -18,10 +18,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from datetime import date
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from planner.model.clock import clock
-from planner.model.plan import DataCopy, Plan, Service
+from planner.model.plan import DataCopy, Domain, Plan, Rack, Server, Service, Site
 
 if TYPE_CHECKING:
     from planner.engine.recovery import CopyState, RecoveryResult, ServiceRecovery
@@ -56,21 +56,60 @@ def _join(words: Sequence[str], last: str = "and") -> str:
     return f"{', '.join(words[:-1])} {last} {words[-1]}"
 
 
+_LISTS = ("sites", "racks", "servers", "domains", "services")
+_LOCATIONS = ("sites", "racks", "servers", "domains")  # one id namespace, in this order
+# The positions of each list's ids in the last plan asked about: a report words every
+# service of a 32,000-server plan, and a linear look-up per location would take minutes.
+_last_index: tuple[int, dict[str, dict[str, tuple[str, int]]]] | None = None
+
+
+def _build_index(plan: Plan) -> dict[str, dict[str, tuple[str, int]]]:
+    index: dict[str, dict[str, tuple[str, int]]] = {}
+    for name in _LISTS:
+        positions: dict[str, tuple[str, int]] = {}
+        for k, item in enumerate(getattr(plan, name)):
+            positions.setdefault(item.id, (name, k))  # the first of repeated ids
+        index[name] = positions
+    locations: dict[str, tuple[str, int]] = {}
+    for name in _LOCATIONS:
+        for item_id, hit in index[name].items():
+            locations.setdefault(item_id, hit)
+    index["locations"] = locations
+    return index
+
+
+def _find(plan: Plan, kind: str, item_id: str) -> Any:
+    """The item of ``plan.<kind>`` with ``item_id`` (None: none; the first of repeated
+    ids, as ``plan.site()`` and its kin); ``kind`` "locations" looks among sites, racks,
+    servers and domains in that order. Through an index of positions rebuilt whenever
+    the indexed position no longer holds that id (an edit replaced, moved or removed
+    it) or the id is not indexed (an item added since, or an unknown id). Attributes
+    are read from the item itself, so edits made in place are always seen."""
+    global _last_index
+    for fresh in (False, True):
+        if fresh or _last_index is None or _last_index[0] != id(plan):
+            _last_index = (id(plan), _build_index(plan))
+        hit = _last_index[1][kind].get(item_id)
+        if hit is not None:
+            items = getattr(plan, hit[0])
+            if hit[1] < len(items) and items[hit[1]].id == item_id:
+                return items[hit[1]]
+    return None
+
+
 def location_site(plan: Plan, location_id: str) -> str | None:
     """The site id a copy location lies in (a server's rack's site, a rack's site, the
     site itself, a domain's site), None when it has none or is unknown."""
-    if plan.site(location_id) is not None:
-        return location_id
-    rack = plan.rack(location_id)
-    if rack is not None:
-        return rack.site
-    server = plan.server(location_id)
-    if server is not None:
-        home = plan.rack(server.rack)
-        return home.site if home is not None else None
-    domain = plan.domain(location_id)
-    if domain is not None:
-        return domain.site
+    item = _find(plan, "locations", location_id)
+    if isinstance(item, Site):
+        return item.id
+    if isinstance(item, Rack):
+        return item.site
+    if isinstance(item, Server):
+        home = _find(plan, "racks", item.rack)
+        return home.site if isinstance(home, Rack) else None
+    if isinstance(item, Domain):
+        return item.site
     return None
 
 
@@ -80,13 +119,13 @@ def _place_names(plan: Plan, locations: Iterable[str]) -> list[str]:
     names: list[str] = []
     for location in locations:
         site_id = location_site(plan, location)
-        name: str | None = None
+        name: str
         if site_id is not None:
-            site = plan.site(site_id)
-            name = site.name if site is not None else site_id
+            site = _find(plan, "sites", site_id)
+            name = str(site.name) if site is not None else site_id
         else:
-            item = plan.domain(location)
-            name = item.name if item is not None else location
+            item = _find(plan, "domains", location)
+            name = str(item.name) if item is not None else location
         if name not in names:
             names.append(name)
     return names
@@ -95,7 +134,8 @@ def _place_names(plan: Plan, locations: Iterable[str]) -> list[str]:
 def _service_of(plan: Plan, svc: Service | ServiceRecovery | str) -> Service | None:
     if isinstance(svc, Service):
         return svc
-    return plan.service(svc if isinstance(svc, str) else svc.id)
+    found = _find(plan, "services", svc if isinstance(svc, str) else svc.id)
+    return found if isinstance(found, Service) else None
 
 
 def copy_label(plan: Plan, service: Service | ServiceRecovery | str, copy: DataCopy | str) -> str:
@@ -131,6 +171,10 @@ def _copies(n: int) -> str:
     return f"{n} cop{'y' if n == 1 else 'ies'}"
 
 
+def _survive(n: int) -> str:
+    return "survives" if n == 1 else "survive"
+
+
 def loss_sentence(plan: Plan, result: RecoveryResult, svc: ServiceRecovery) -> str:
     """One line on what ``svc`` loses in ``result``'s scenario.
 
@@ -149,15 +193,15 @@ def loss_sentence(plan: Plan, result: RecoveryResult, svc: ServiceRecovery) -> s
             _place_names(plan, [loc for c in (model.data if model else []) for loc in c.on])
         )
         where = f"every copy was in {places}" if places else "every copy was destroyed"
-        return f"{svc.id}: {where}; 0 of {total} {'copies' if total != 1 else 'copy'} survive"
+        return f"{svc.id}: {where}; 0 of {_copies(total)} {_survive(total)}"
     loss = svc.data_loss_minutes or 0
     text = "loses no writes" if loss <= 0 else f"loses up to {lag_text(loss)} of writes"
     if svc.rpo_minutes is not None:
         verdict = "met" if svc.meets_rpo else "missed"
-        text += f" (RPO {lag_text(svc.rpo_minutes) if svc.rpo_minutes else '0'}): {verdict}"
+        text += f" (RPO {lag_text(svc.rpo_minutes) if svc.rpo_minutes else '0 min'}): {verdict}"
     destroyed = sum(1 for c in svc.copies if c.state == "destroyed")
     if destroyed:
-        text += f"; {total - destroyed} of {_copies(total)} survive"
+        text += f"; {total - destroyed} of {_copies(total)} {_survive(total)}"
     return f"{svc.id}: {text}"
 
 

@@ -30,7 +30,13 @@ from reportlab.platypus import (
     TableStyle,
 )
 
-from planner.engine.recovery import RecoveryResult, ServiceRecovery, miss_reason_text
+from planner.engine import data as data_words
+from planner.engine.recovery import (
+    CopyState,
+    RecoveryResult,
+    ServiceRecovery,
+    miss_reason_text,
+)
 from planner.layout import states
 from planner.layout.dependencies import layered_layout, layers_of
 from planner.model import fields
@@ -66,6 +72,11 @@ CRITICAL_LISTED_MAX = 300
 RETURNS_LISTED_MAX = 60  # failed items with their return times, in the summary
 WAITING_LISTED_MAX = 60  # steps that wait for a return, in the summary
 DOMAINS_LISTED_MAX = 60  # lost failure domains named in the impact section
+DATA_LOST_LISTED_MAX = 60  # services whose data is lost for good, one red line each
+DATA_ROWS_MAX = 400  # services in the data table (lost ones and RPO misses first)
+COPIES_LISTED_MAX = 8  # copies named in one row of the data table
+UNTESTED_LISTED_MAX = 60  # untested failovers, one line each
+SENTENCE_CHARS = 600  # a sentence of the engine's wording (names in it) is cut here
 TIMELINE_BARS_MAX = 3000  # 75 pages of chart; the procedure lists every step
 RACK_PARTS_MAX = 8  # parts of one tall rack drawn (see drawings.rack_parts)
 RACK_VIEWS_MAX = 48  # racks and rack parts drawn in all
@@ -83,6 +94,7 @@ SECTIONS = (
     "Contents",
     "Summary",
     "Impact",
+    "Data",
     "Restore procedure",
     "Timeline",
     "Dependencies",
@@ -145,6 +157,16 @@ def _styles() -> dict[str, ParagraphStyle]:
             textColor=HEAD,
             keepWithNext=1,
         ),
+        "h2split": ParagraphStyle(
+            "H2Split",
+            parent=base,
+            fontName=BOLD,
+            fontSize=12,
+            leading=15,
+            spaceBefore=10,
+            spaceAfter=5,
+            textColor=HEAD,
+        ),
         "h2": ParagraphStyle(
             "H2",
             parent=base,
@@ -185,10 +207,16 @@ def _styles() -> dict[str, ParagraphStyle]:
             spaceAfter=0,
         ),
         "toc0": ParagraphStyle(
-            "TOC0", parent=base, fontName=BOLD, fontSize=10.5, leading=15, leftIndent=0
+            # Leadings 14 and 10.5: the bundled example's contents (29 steps) fit a page.
+            "TOC0",
+            parent=base,
+            fontName=BOLD,
+            fontSize=10.5,
+            leading=14,
+            leftIndent=0,
         ),
         "toc1": ParagraphStyle(
-            "TOC1", parent=base, fontSize=8.5, leading=11, leftIndent=16, spaceAfter=0
+            "TOC1", parent=base, fontSize=8.5, leading=10.5, leftIndent=16, spaceAfter=0
         ),
     }
 
@@ -352,13 +380,19 @@ class _Ctx:
         return _marked(self.p(markup(title), "h1"), self.mark(OutlineMark(key, title, 0)))
 
     def table(
-        self, rows: list[list[object]], widths: list[float], style: TableStyle = GRID_STYLE
+        self,
+        rows: list[list[object]],
+        widths: list[float],
+        style: TableStyle = GRID_STYLE,
+        split_in_row: bool = True,
     ) -> Flowable:
         """A table with a header row; a long one is laid out a page at a time, so its rows
-        must be short (cut names), while a short one may split inside a tall row."""
+        must be short (cut names), while a short one may split inside a tall row unless
+        ``split_in_row`` is False (rows of a few lines read better whole)."""
         if len(rows) > LONG_TABLE_ROWS:
             return ChunkedTable(rows[0], rows[1:], widths, style)
-        table = Table(rows, colWidths=widths, repeatRows=1, style=style, splitInRow=1)
+        split = 1 if split_in_row else 0
+        table = Table(rows, colWidths=widths, repeatRows=1, style=style, splitInRow=split)
         table.hAlign = "LEFT"
         return table
 
@@ -374,6 +408,7 @@ def build_story(plan: Plan, result: RecoveryResult, meta: Meta) -> list[Flowable
     story += _contents(ctx)
     story += _summary(ctx)
     story += _impact(ctx)
+    story += _data(ctx)
     story += _procedure(ctx)
     story += _timeline(ctx)
     story += _dependencies(ctx)
@@ -494,6 +529,9 @@ def _summary(ctx: _Ctx) -> list[Flowable]:
         ["Schedule", markup(f"{quality} Objective: {r.objective}; method: {r.method}.")],
         ["Declared", _declared_text(ctx)],
     ]
+    data_text = _data_summary(ctx)
+    if data_text:
+        rows.append(["Data loss", data_text])
     out.append(
         Table(
             [[ctx.p(k, "cellb"), ctx.p(v, "cell")] for k, v in rows],
@@ -607,6 +645,35 @@ def _summary(ctx: _Ctx) -> list[Flowable]:
     return out
 
 
+def _data_summary(ctx: _Ctx) -> str | None:
+    """The summary's data row: lost data (in red) first, then RPO misses and untested
+    failovers; None when the plan records no copies and no failover is untested."""
+    r = ctx.result
+    kept = [s for s in r.services if s.copies]
+    untested = sum(1 for s in r.services if s.failover_untested)
+    if not kept and not untested:
+        return None
+    parts = []
+    if kept:
+        lost = [s for s in kept if s.data_lost]
+        if lost:
+            names = ", ".join(ctx.name(s.id) for s in lost[:5])
+            more = f" and {len(lost) - 5} more" if len(lost) > 5 else ""
+            parts.append(_red(f"<b>Data lost for good: {names}{more}</b>"))
+        else:
+            parts.append("No data lost for good")
+        missed = sum(1 for s in kept if s.meets_rpo is False)
+        if missed:
+            parts.append(_red(f"{missed} RPO miss(es)"))
+        elif any(s.meets_rpo for s in kept):
+            parts.append("every RPO met")
+    else:
+        parts.append("No data copies recorded")
+    if untested:
+        parts.append(_red(f"{untested} untested failover(s)"))
+    return "; ".join(parts) + ". The Data section gives each service."
+
+
 def _miss_text(ctx: _Ctx, service: ServiceRecovery) -> str:
     """Why ``service`` misses its RTO, as markup: the engine's words, but a return is
     named by the item's name (an id or name is untrusted text)."""
@@ -676,7 +743,7 @@ def _returns(ctx: _Ctx) -> list[Flowable]:
             text += f", {len(returning)} return by {hm(max(back[i] for i in returning))}"
         out.append(ctx.p(text + ".", "small"))
     waiting = sorted(
-        (t for t in ctx.tasks if mode_of(t) == "restart" and t.released_by is not None),
+        (t for t in ctx.tasks if mode_of(t) in WAITING_MODES and t.released_by is not None),
         key=lambda t: (t.earliest_start or 0, ctx.step_of[t.id]),
     )
     if not waiting and not back:
@@ -685,14 +752,17 @@ def _returns(ctx: _Ctx) -> list[Flowable]:
     if not waiting:
         out.append(ctx.p("No step waits for a return: each is recovered elsewhere.", "body"))
         return out
-    out.append(
-        ctx.p(
-            "These services are restarted in place, on their own servers, once the item "
-            "they wait for is back; the step cannot start earlier. Until then their "
-            "dependants wait too.",
-            "small",
-        )
+    text = (
+        "These services are restarted in place, on their own servers, once the item "
+        "they wait for is back; the step cannot start earlier. Until then their "
+        "dependants wait too."
     )
+    if any(mode_of(t) == "restore" for t in waiting):
+        text += (
+            " A restore listed here waits for the item that holds the copy of its data "
+            "it restores from."
+        )
+    out.append(ctx.p(text, "small"))
     out.append(Spacer(1, 4))
     rows_w: list[list[object]] = [
         ctx.header_row("Step", "Service", "Waits for", "Until", "Planned start")
@@ -835,6 +905,200 @@ def _impact(ctx: _Ctx) -> list[Flowable]:
     return out
 
 
+# ---------------------------------------------------------------- data
+
+RED = "#b00000"  # the colour of what is lost or missed, in text (ALERT in drawings)
+
+
+def _red(text: str) -> str:
+    return f"<font color='{RED}'>{text}</font>"
+
+
+def _sentence(text: str) -> str:
+    """One of the engine's sentences (planner/engine/data.py) as markup: it names the
+    plan's items, so it is untrusted text, escaped and cut."""
+    return markup(short(text, SENTENCE_CHARS))
+
+
+def _capital(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def _copy_words(ctx: _Ctx, task: ServiceRecovery, state: CopyState) -> str:
+    """One copy's line in the data table: ``the Gasan backup, 24 h: available``."""
+    service = ctx.services.get(task.id)
+    copy = next((c for c in service.data if c.id == state.id), None) if service else None
+    if service is None or copy is None:
+        label = markup(short(state.id, ID_CHARS))
+    else:
+        label_text = data_words.copy_label(ctx.plan, service, copy)
+        what = f"{label_text}, {data_words.lag_text(copy.lag_minutes)}"
+        label = markup(short(what, NAME_CHARS))
+    words = markup(data_words.copy_state_text(state))
+    return f"{label}: {_red(f'<b>{words}</b>') if state.state == 'destroyed' else words}"
+
+
+def _data(ctx: _Ctx) -> list[Flowable]:
+    """What the scenario leaves of each service's data: lost data first, in red, then
+    the loss and the RPO of every service with copies, then the untested failovers."""
+    r = ctx.result
+    out: list[Flowable] = [ctx.heading("Data", "data")]
+    kept = [s for s in r.services if s.copies]
+    if not kept:
+        out.append(
+            ctx.p(
+                "No service in the plan records where its data lives, so this runbook "
+                "cannot say what data the scenario leaves. Record each service's copies "
+                "(where each lives, how far behind it is) and its RPO to see it here.",
+                "body",
+            )
+        )
+    else:
+        out.append(
+            ctx.p(
+                "A copy is <i>destroyed</i> when everything it lives on is lost for good, "
+                "<i>unavailable</i> until the first of its places returns, else "
+                "<i>available</i>. A service loses the writes its freshest surviving copy "
+                "is behind (a synchronous copy: none); when no copy survives its data is "
+                "lost for good and it can only be rebuilt empty.",
+                "small",
+            )
+        )
+        out += _data_lost(ctx, kept)
+        out += _data_table(ctx, kept)
+    out += _untested(ctx)
+    out.append(PageBreak())
+    return out
+
+
+def _data_lost(ctx: _Ctx, kept: list[ServiceRecovery]) -> list[Flowable]:
+    lost = [s for s in kept if s.data_lost]
+    out: list[Flowable] = [CondPageBreak(120)]
+    if not lost:
+        out.append(ctx.p("Data lost for good: none", "h2"))
+        out.append(ctx.p("Every service with copies keeps at least one: no data is lost for good."))
+        return out
+    out.append(ctx.p(_red(f"Data lost for good ({len(lost)})"), "h2"))
+    for task in lost[:DATA_LOST_LISTED_MAX]:
+        words = _sentence(data_words.loss_sentence(ctx.plan, ctx.result, task))
+        step = ctx.step_of.get(task.id)
+        after = f" Step {step} rebuilds it empty." if step is not None else ""
+        out.append(ctx.p(_red(f"<b>{words}.</b>{after}"), "body"))
+    if len(lost) > DATA_LOST_LISTED_MAX:
+        more = len(lost) - DATA_LOST_LISTED_MAX
+        out.append(ctx.p(_red(f"<b>and {more} more services</b> (see the table)."), "body"))
+    return out
+
+
+def _data_table(ctx: _Ctx, kept: list[ServiceRecovery]) -> list[Flowable]:
+    """Every service with copies: lost ones first, then RPO misses, then plan order."""
+    misses = [s for s in kept if s.meets_rpo is False]
+    # Not kept with the table (keepWithNext would move a table of most of a page, whole,
+    # to the next one): 120 pt are left for the heading and the first rows.
+    title = f"Data loss per service ({len(kept)}; {len(misses)} miss their RPO)"
+    out: list[Flowable] = [CondPageBreak(120), ctx.p(title, "h2split")]
+    # Stable: plan order within lost, missed, the rest.
+    ordered = sorted(kept, key=lambda s: 0 if s.data_lost else 1 if s.meets_rpo is False else 2)
+    rows: list[list[object]] = [
+        ctx.header_row(
+            "Service", fields.label("service", "rpo_minutes"), "Loses", "RPO met", "Copies"
+        )
+    ]
+    for task in ordered[:DATA_ROWS_MAX]:
+        loses = _loses_text(ctx, task)
+        rpo = "-" if task.rpo_minutes is None else markup(data_words.lag_text(task.rpo_minutes))
+        met = {True: "yes", False: _red("<b>no</b>"), None: "-"}[task.meets_rpo]
+        copies = [_copy_words(ctx, task, c) for c in task.copies[:COPIES_LISTED_MAX]]
+        if len(task.copies) > COPIES_LISTED_MAX:
+            copies.append(f"and {len(task.copies) - COPIES_LISTED_MAX} more")
+        rows.append(
+            [
+                ctx.p(f"{ctx.name(task.id)} <font size=7>({ctx.ident(task.id)})</font>", "cell"),
+                ctx.p(rpo, "cell"),
+                ctx.p(loses, "cell"),
+                ctx.p(met, "cell"),
+                ctx.p("<br/>".join(copies), "cell"),
+            ]
+        )
+    w = ctx.width
+    widths = [w - 42 - 110 - 52 - 190, 42, 110, 52, 190]
+    out.append(ctx.table(rows, widths, split_in_row=False))  # a row's copies stay together
+    if len(ordered) > DATA_ROWS_MAX:
+        out.append(
+            ctx.p(
+                f"The table lists the first {DATA_ROWS_MAX} of the {len(ordered)} services "
+                "with copies: those that lose data for good and those that miss their RPO "
+                "come first.",
+                "small",
+            )
+        )
+    return out
+
+
+def _loses_text(ctx: _Ctx, task: ServiceRecovery) -> str:
+    """What a service loses, as markup: the engine's loss (the freshest copy not
+    destroyed), when that copy is back if it is not available at once, and what the
+    planned restore loses when it uses an older copy that is there sooner."""
+    if task.data_lost:
+        return _red("<b>all: lost for good</b>")
+    loss = float(task.data_loss_minutes or 0)
+    text = "nothing" if loss <= 0 else f"up to {markup(data_words.lag_text(loss))}"
+    service = ctx.services.get(task.id)
+    lags = {c.id: float(c.lag_minutes) for c in service.data} if service else {}
+    freshest = [c for c in task.copies if c.state != "destroyed" and lags.get(c.id) == loss]
+    if freshest and all(c.state == "unavailable" for c in freshest):
+        until = min((c.until for c in freshest if c.until is not None), default=None)
+        if until is not None:
+            text += f" once its copy is back at {hm(until)}"
+    used = lags.get(task.restore_from or "")
+    if used is not None and used > loss and mode_of(task) == "restore":
+        step = ctx.step_of.get(task.id, "?")
+        text += f"; step {step} restores from a copy {markup(data_words.lag_text(used))} behind"
+    return text
+
+
+def _untested(ctx: _Ctx) -> list[Flowable]:
+    """The failovers nobody has tested recently, and what the scenario assumes of them."""
+    r = ctx.result
+    untested = [s for s in r.services if s.failover_untested]
+    limit = ctx.plan.failover_test_max_age_days
+    as_of = f" on {r.as_of.isoformat()}" if r.as_of is not None else ""
+    if not untested:
+        failovers = [ctx.services.get(t.id) for t in ctx.tasks if mode_of(t) == "failover"]
+        # Claimed only when the plan gives every one a test date (the engine aged them).
+        if not failovers or any(s is None or s.failover_tested_on is None for s in failovers):
+            return []
+        out = ctx.h2("Untested failovers: none")
+        out.append(ctx.p(f"Every failover of this scenario was tested within {limit} days{as_of}."))
+        return out
+    out = [CondPageBreak(120), ctx.p(_red(f"Untested failovers ({len(untested)})"), "h2")]
+    if r.untested_failovers_fail:
+        assumed = (
+            "This scenario counts an untested failover as failing: these services "
+            "restore or restart instead, and their steps say so."
+        )
+    else:
+        assumed = (
+            "This scenario still counts on them; if one does not work on the day, its "
+            "service must be restored instead, which takes longer. Their steps are marked."
+        )
+    out.append(
+        ctx.p(
+            f"A failover counts as untested when it has no test or its last test is older "
+            f"than {limit} days{as_of}. {assumed}",
+            "small",
+        )
+    )
+    for task in untested[:UNTESTED_LISTED_MAX]:
+        words = _sentence(data_words.untested_sentence(ctx.plan, r, task))
+        step = ctx.step_of.get(task.id)
+        where = f"Step {step} · " if step is not None else ""
+        out.append(ctx.p(_red(f"{where}{words}."), "body"))
+    if len(untested) > UNTESTED_LISTED_MAX:
+        out.append(ctx.p(f"and {len(untested) - UNTESTED_LISTED_MAX} more.", "body"))
+    return out
+
+
 # ---------------------------------------------------------------- restore procedure
 
 
@@ -848,9 +1112,14 @@ def _needs_text(ctx: _Ctx, task: ServiceRecovery) -> str:
 
 def _confirm_text(ctx: _Ctx, task: ServiceRecovery) -> str:
     checks = [f"<b>step {ctx.step_of.get(d, '?')}</b> {ctx.name(d)}" for d in task.waits_for]
-    if task.released_by is not None and mode_of(task) == "restart":
+    if task.released_by is not None and mode_of(task) in WAITING_MODES:
         checks.insert(0, f"<b>{ctx.item_label(task.released_by)} is back</b>")
     return "; ".join(checks) or "nothing: may start at once"
+
+
+# Modes whose step may wait for a failed item's return (``released_by``): a restart for
+# its own servers, a restore for the place that holds the copy it restores from.
+WAITING_MODES = ("restart", "restore")
 
 
 def mode_of(task: ServiceRecovery) -> str:
@@ -890,6 +1159,40 @@ def mode_text(ctx: _Ctx, task: ServiceRecovery) -> str:
         places = (", ".join(names[:-1]) + " or " + names[-1]) if len(names) > 1 else names[0]
         text = f"Restore in {places}{more} <font size=7 color='#555555'>({why})</font>"
     return text
+
+
+def restore_text(ctx: _Ctx, task: ServiceRecovery) -> str | None:
+    """Which copy a restore step restores from, as markup ("Restore from the Gasan
+    backup, 24 h behind"), with the return it waits for; that its data is gone when no
+    copy survives; None for another mode or a service without copies."""
+    if mode_of(task) != "restore" or not task.copies:
+        return None
+    if task.data_lost:
+        return _red("No copy of its data survives: rebuild it empty. Its data is lost for good.")
+    service = ctx.services.get(task.id)
+    if task.restore_from is None or service is None:
+        return None
+    text = _sentence(_capital(data_words.restore_sentence(ctx.plan, service, task.restore_from)))
+    if task.released_by is not None:
+        at = task.earliest_start
+        if at is None:
+            at = ctx.result.returns.get(task.released_by)
+        expected = f", expected {hm(at)}" if at is not None else ""
+        text += f", once {ctx.item_label(task.released_by)} returns{expected}"
+    return text
+
+
+def _data_lines(ctx: _Ctx, task: ServiceRecovery) -> list[str]:
+    """The step's data lines: the copy it restores from; that its failover is untested."""
+    lines = []
+    restore = restore_text(ctx, task)
+    if restore is not None:
+        lines.append(restore)
+    if task.failover_untested:
+        # The engine's sentence starts with the service's id: never capitalised.
+        words = _sentence(data_words.untested_sentence(ctx.plan, ctx.result, task))
+        lines.append(_red(words))
+    return lines
 
 
 def _restore_sites(ctx: _Ctx, service_id: str) -> tuple[list[str], str]:
@@ -969,6 +1272,8 @@ def _procedure_full(ctx: _Ctx) -> list[Flowable]:
             flags = []
             if task.id in critical:
                 flags.append("<font color='#b00000'><b>critical path</b></font>")
+            if task.failover_untested:
+                flags.append(_red("<b>untested failover</b>"))
             if task.meets_rto is False:
                 why = _miss_text(ctx, task)
                 flags.append(f"<font color='#b00000'>misses RTO ({why})</font>")
@@ -985,6 +1290,7 @@ def _procedure_full(ctx: _Ctx) -> list[Flowable]:
             body: list[Flowable] = [
                 ctx.p(f"<b>{title}</b>", "body"),
                 ctx.p(f"<b>{mode_text(ctx, task)}</b>", "mode"),
+                *[ctx.p(f"<b>{line}</b>", "mode") for line in _data_lines(ctx, task)],
                 ctx.p(when, "cell"),
                 ctx.p(f"<b>Crews:</b> {_needs_text(ctx, task)}", "cell"),
                 ctx.p(f"<b>Confirm first:</b> {_confirm_text(ctx, task)}", "cell"),
@@ -1105,8 +1411,8 @@ def _procedure_compact(ctx: _Ctx) -> list[Flowable]:
             rows.append(
                 [
                     StepNumber(n, mark),
-                    _name_cell(ctx, task.id, widths[1]),
-                    _cell(ctx, task.state, widths[2]),
+                    _name_cell(ctx, task.id, widths[1], restore_text(ctx, task)),
+                    _cell(ctx, _action_word(task), widths[2]),
                     _cell(ctx, f"{hm(task.start)} to {hm(task.finish)}", widths[3]),
                     _cell(ctx, deps, widths[4]),
                     CheckBox(10),
@@ -1118,9 +1424,19 @@ def _procedure_compact(ctx: _Ctx) -> list[Flowable]:
     return out
 
 
-def _name_cell(ctx: _Ctx, service_id: str, width: float) -> Flowable:
+def _action_word(task: ServiceRecovery) -> str:
+    if task.failover_untested and mode_of(task) == "failover":
+        return "failover, untested"
+    return task.state
+
+
+def _name_cell(ctx: _Ctx, service_id: str, width: float, restore: str | None = None) -> Flowable:
     """The service's name and, smaller, its id: one line drawn as it is when it fits the
-    column (a 9,000-step procedure has 9,000 of these), else a Paragraph that wraps."""
+    column (a 9,000-step procedure has 9,000 of these), else a Paragraph that wraps; a
+    step with data says under it (``restore``, markup) which copy it restores from."""
+    if restore is not None:
+        head = f"{ctx.name(service_id)} <font size=7>({ctx.ident(service_id)})</font>"
+        return ctx.p(f"{head}<br/><font size=7>{restore}</font>", "cell")
     service = ctx.services.get(service_id)
     name = short(service.name if service else service_id, NAME_CHARS)
     ident = f"({short(service_id, ID_CHARS)})"
@@ -1174,8 +1490,9 @@ def _timeline(ctx: _Ctx) -> list[Flowable]:
             "Planned steps over time (T+h:mm). Bars are failovers "
             f"({states.STATES['failover'].word}), restores "
             f"({states.STATES['restore'].word}) and restarts in place "
-            f"({drawings.RESTART_WORD}); a pale dashed band before a restart is its wait for "
-            "the item it needs back; a red outline marks the critical path; "
+            f"({drawings.RESTART_WORD}); a pale dashed band before a bar is its wait for "
+            "the item it needs back (a restart's servers, a restore's copy of its data); "
+            "a red outline marks the critical path; "
             "a red tick marks the service's RTO.",
             "small",
         )
@@ -1209,7 +1526,7 @@ def _timeline(ctx: _Ctx) -> list[Flowable]:
 
 def _wait_of(ctx: _Ctx, task: ServiceRecovery) -> tuple[float, str] | None:
     """A restart's wait for a return, for the timeline: until when, and the words."""
-    if task.released_by is None or mode_of(task) != "restart":
+    if task.released_by is None or mode_of(task) not in WAITING_MODES:
         return None
     until = task.earliest_start
     if until is None:
