@@ -157,7 +157,7 @@ def build_parser() -> argparse.ArgumentParser:
         description=(
             "DR Planner: if this site, rack, server or power feed is lost, what goes down, in what "
             "order do we bring it back, and how long does it take? Plans are .drplan "
-            "(native) or .json (interchange format v2; v1 still opens) files."
+            "(native) or .json (interchange format v3; v1 and v2 still open) files."
         ),
         epilog="Without a command, 'drplanner [PLAN]' opens the desktop window. "
         "Run 'drplanner COMMAND --help' for the options of a command.",

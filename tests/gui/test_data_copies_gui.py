@@ -209,14 +209,14 @@ def test_the_banner_names_the_lost_data_first() -> None:
     text, tip = data_banner_text(_data_result())
     assert text.startswith("Data lost for good: Mail (every copy destroyed)")
     assert "RPO missed by 2 services: Web, Mail" in text
-    assert "Mail: 0 of 1 copies survive" in tip
+    assert "Mail: 0 of 1 copy survives" in tip
     clean = compute(powered_plan(), "fire", check=False)
     assert data_banner_text(clean) == ("", "")
     # With the plan, the tooltip says it in the CLI's and the runbook's words.
     plan = powered_plan()
     plan.service("mail").data = [DataCopy("primary", ["s3"])]
     _, tip = data_banner_text(_data_result(), plan)
-    assert tip.splitlines()[0] == "mail: every copy was in Pangyo; 0 of 1 copy survive"
+    assert tip.splitlines()[0] == "mail: every copy was in Pangyo; 0 of 1 copy survives"
     assert len(tip.splitlines()) == 2  # Mail once, though it is lost and misses its RPO
 
 
@@ -346,7 +346,7 @@ def test_the_recovery_view_shows_the_banner_and_the_data_columns(qtbot) -> None:
     assert result is not None and result.data_lost == ("mail",)
     assert view.data_banner.isVisible()
     assert view.data_banner.text().startswith("Data lost for good: Mail (every copy destroyed)")
-    assert "mail: every copy was in Pangyo; 0 of 1 copy survive" in view.data_banner.toolTip()
+    assert "mail: every copy was in Pangyo; 0 of 1 copy survives" in view.data_banner.toolTip()
     assert not view.table.isColumnHidden(COL_RPO) and not view.table.isColumnHidden(COL_LOSS)
     row = view.results_model.row_of("mail")
     assert view.results_model.index(row, COL_LOSS).data() == "lost"
@@ -375,7 +375,7 @@ def test_the_data_tab_says_what_the_scenario_leaves(qtbot) -> None:
     qtbot.waitUntil(lambda: recovery.is_current and recovery.result is not None, timeout=10_000)
     qtbot.waitUntil(editor.outcome.isVisible, timeout=10_000)
     assert editor.outcome.text() == (
-        "In Battery room fire: every copy was in Pangyo; 0 of 1 copy survive (primary destroyed)"
+        "In Battery room fire: every copy was in Pangyo; 0 of 1 copy survives (primary destroyed)"
     )
     editor.set_service("db")
     assert editor.outcome.text() == (  # feed P1 is back at T+30:00: the primary survives

@@ -133,7 +133,10 @@ def data_banner_text(result: RecoveryResult, plan: Plan | None = None) -> tuple[
         if plan is not None:
             tips.append(data_words.loss_sentence(plan, result, row))
         elif row.data_lost:
-            tips.append(f"{names[service_id]}: 0 of {len(row.copies)} copies survive")
+            n = len(row.copies)
+            tips.append(
+                f"{names[service_id]}: 0 of {n} cop{'y survives' if n == 1 else 'ies survive'}"
+            )
         else:
             tips.append(
                 f"{names[service_id]}: loses up to {format_minutes(row.data_loss_minutes)} of "
