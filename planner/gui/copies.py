@@ -344,8 +344,6 @@ class DataCopiesEditor(QWidget):
         self.recovery = recovery
         self.message = lambda _text: None
         self.service_id: str | None = None
-        self._refusals: list[str] = []
-        document.refused.connect(self._refusals.append)
 
         column = QVBoxLayout(self)
         column.setContentsMargins(6, 4, 6, 6)
@@ -532,11 +530,10 @@ class DataCopiesEditor(QWidget):
 
     def push(self, edit: Edit) -> str | None:
         """Push ``edit``; None when done, else why it was refused."""
-        del self._refusals[:]
-        if self.document.push(edit, origin=self):
+        refusal = self.document.push_or_refusal(edit, origin=self)
+        if refusal is None:
             self.show_error("")
-            return None
-        return self._refusals[-1] if self._refusals else "refused"
+        return refusal
 
     def show_error(self, text: str) -> None:
         self.error.setText(text)

@@ -147,12 +147,15 @@ class PlanDocument(QObject):
         release, a field when editing finishes). ``origin`` (the pushing view) is passed
         with the change of this first application, so that view may skip it.
         """
+        return self.push_or_refusal(edit, origin) is None
+
+    def push_or_refusal(self, edit: Edit, origin: object = None) -> str | None:
+        """:meth:`push`, answering why the edit was refused (None: it was applied)."""
         command = EditCommand(self, edit, origin)
         self.undo_stack.push(command)
         if command.refusal is not None:
             self.refused.emit(command.refusal)
-            return False
-        return True
+        return command.refusal
 
     def replace(self, plan: Plan, path: str | Path | None) -> None:
         """Start over on another plan (New, Open): history and selection are cleared."""

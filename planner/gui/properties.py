@@ -74,7 +74,6 @@ class PropertiesPanel(QWidget):
         self.inherited: dict[str, QLabel] = {}
         self._error_labels: dict[str, QLabel] = {}
         self._shown_text: dict[str, str] = {}  # what refresh() put in each editor
-        self._refusals: list[str] = []
         self._hints: dict[str, str] = {}  # field name -> the hint its field shows, not its label
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
@@ -99,7 +98,6 @@ class PropertiesPanel(QWidget):
         self._shown: tuple[str, tuple[str, ...]] = ("", ())
         document.selectionChanged.connect(self._selection_changed)
         document.changed.connect(self._plan_changed)
-        document.refused.connect(self._refusals.append)
         self.rebuild()
 
     def sizeHint(self) -> QSize:
@@ -264,12 +262,12 @@ class PropertiesPanel(QWidget):
             self._refresh_domains()
             return
         label = f"Set {domain_kind} domains of {_called(kind, item)}"
-        del self._refusals[:]
-        if self.document.push(SetFields(kind, item.id, label=label, domains=new)):
+        refusal = self.document.push_or_refusal(SetFields(kind, item.id, label=label, domains=new))
+        if refusal is None:
             self.clear_error(name)
             editor.setModified(False)
         else:
-            self.show_error(name, self._refusals[-1] if self._refusals else "refused")
+            self.show_error(name, refusal)
 
     def _add_row(self, name: str, label: str, editor: QLineEdit | QPlainTextEdit) -> None:
         """A form row: the editor with its error line (hidden until there is an error)."""
@@ -433,14 +431,14 @@ class PropertiesPanel(QWidget):
             edits[0] if len(edits) == 1 else Composite(f"Set {what} of {len(edits)} {kind}s", edits)
         )
         typed = self._shown_text.pop(name, None)  # the refresh after the edit shows the value
-        del self._refusals[:]
-        if self.document.push(edit):
+        refusal = self.document.push_or_refusal(edit)
+        if refusal is None:
             self.clear_error(name)
             return
         if name in self.editors:
             if typed is not None:
                 self._shown_text[name] = typed
-            self.show_error(name, self._refusals[-1] if self._refusals else "refused")
+            self.show_error(name, refusal)
 
     def _label(self, name: str) -> str:
         if name.startswith("domains:"):
@@ -456,11 +454,11 @@ class PropertiesPanel(QWidget):
             self.clear_error("id")
             return
         old = items[0].id
-        del self._refusals[:]
-        if self.document.push(RenameId(kind, old, new)):
+        refusal = self.document.push_or_refusal(RenameId(kind, old, new))
+        if refusal is None:
             self.document.select([(kind, new)])
         elif "id" in self.editors:
-            self.show_error("id", self._refusals[-1] if self._refusals else "refused")
+            self.show_error("id", refusal)
 
 
 def _text_of(editor: QLineEdit | QPlainTextEdit) -> str:

@@ -178,7 +178,6 @@ class ServicesModel(SortedRowsModel[Service]):
         # (service id, column key) -> why the value typed there was refused; a cell
         # keeps its mark until a value is accepted there (or the service goes).
         self.errors: dict[tuple[str, str], str] = {}
-        self._refusals: list[str] = []
         # True while rows are inserted and removed for a change: selection changes Qt
         # makes meanwhile are not the user's.
         self.restructuring = False
@@ -187,7 +186,6 @@ class ServicesModel(SortedRowsModel[Service]):
         self._met = QBrush(QColor(style.STATE_COLORS["up"]).darker(130))
         self._swatches = {name: QColor(value) for name, value in style.STATE_COLORS.items()}
         document.changed.connect(self._document_changed)
-        document.refused.connect(self._refusals.append)
         if recovery is not None:
             recovery.resultChanged.connect(self._result_changed)
             self._take_result()
@@ -503,12 +501,13 @@ class ServicesModel(SortedRowsModel[Service]):
             self._mark(index, service.id, column.key, None)
             return True  # nothing to change: no undo step
         label = f"Set {column.title.lower()} of {service.name.strip() or service.id}"
-        del self._refusals[:]
-        if self.document.push(SetFields("service", service.id, label=label, **{column.field: new})):
+        refusal_text = self.document.push_or_refusal(
+            SetFields("service", service.id, label=label, **{column.field: new})
+        )
+        if refusal_text is None:
             self._mark(self.index(self.row_of(service.id), index.column()), service.id,
                        column.key, None)  # fmt: skip
             return True
-        refusal_text = self._refusals[-1] if self._refusals else "refused"
         self._mark(index, service.id, column.key, f"{what}: {refusal_text}")
         return False
 

@@ -240,8 +240,6 @@ class ScenarioEditor(QWidget):
         self.recovery = recovery
         self.message = lambda _text: None
         self._syncing = False
-        self._refusals: list[str] = []
-        document.refused.connect(self._refusals.append)
 
         column = QVBoxLayout(self)
         column.setContentsMargins(6, 4, 6, 6)
@@ -410,10 +408,7 @@ class ScenarioEditor(QWidget):
 
     def push(self, edit: Edit) -> str | None:
         """Push ``edit``; None when done, else why it was refused."""
-        del self._refusals[:]
-        if self.document.push(edit, origin=self):
-            return None
-        return self._refusals[-1] if self._refusals else "refused"
+        return self.document.push_or_refusal(edit, origin=self)
 
     # ------------------------------------------------------------------ model -> widgets
 
