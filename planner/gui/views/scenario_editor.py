@@ -643,11 +643,9 @@ class ScenarioEditor(QWidget):
         return [self.failed_model.ids[r] for r in sorted(rows) if r < len(self.failed_model.ids)]
 
     def completions(self) -> list[str]:
-        """Ids a scenario may fail, for the Add field's completer (made when needed)."""
-        plan = self.document.plan
-        ids = [d.id for d in plan.domains] + [s.id for s in plan.sites] + [r.id for r in plan.racks]
-        ids += [s.id for s in plan.servers]
-        return list(dict.fromkeys(ids))
+        """Ids a scenario may fail, for the Add field's completer (made when needed): the
+        same sites, domains, racks and servers a data copy may live on."""
+        return copy_edits.location_ids(self.document.plan)
 
     def add_typed(self) -> bool:
         """Fail the items typed in the Add field (ids, commas between)."""
