@@ -407,20 +407,49 @@ def schedule_scenario(
         )
     else:
         impact = analyse(plan, failed_ids, as_of=day, untested_failovers_fail=fail)
+    if exact_seconds is None:
+        graph, schedule = schedule_impact(plan, impact, objective, effort)
+        return impact, graph, schedule
+    graph = build_task_graph(plan, impact.actions, impact.modes)
+    if graph.multi is not None:
+        from planner.engine.exact import solve_exact_modes
+
+        timed = solve_modes(graph.multi, objective=objective, effort=effort)
+        timed = solve_exact_modes(graph.multi, exact_seconds, start=timed, objective=objective)
+        return impact, graph.with_choice(timed.modes), timed.schedule
+    from planner.engine.exact import solve_exact
+
+    schedule = solve(graph.problem, objective=objective, effort=effort)
+    schedule = solve_exact(graph.problem, exact_seconds, start=schedule, objective=objective)
+    return impact, graph, schedule
+
+
+def schedule_impact(
+    plan: Plan, impact: Impact, objective: Objective = "time", effort: int | None = None
+) -> tuple[TaskGraph, Schedule]:
+    """The task graph and heuristic schedule of an impact already analysed on ``plan``."""
     graph = build_task_graph(plan, impact.actions, impact.modes)
     if graph.multi is not None:
         timed = solve_modes(graph.multi, objective=objective, effort=effort)
-        if exact_seconds is not None:
-            from planner.engine.exact import solve_exact_modes
+        return graph.with_choice(timed.modes), timed.schedule
+    return graph, solve(graph.problem, objective=objective, effort=effort)
 
-            timed = solve_exact_modes(graph.multi, exact_seconds, start=timed, objective=objective)
-        return impact, graph.with_choice(timed.modes), timed.schedule
-    schedule = solve(graph.problem, objective=objective, effort=effort)
-    if exact_seconds is not None:
-        from planner.engine.exact import solve_exact
 
-        schedule = solve_exact(graph.problem, exact_seconds, start=schedule, objective=objective)
-    return impact, graph, schedule
+def recover(
+    plan: Plan,
+    impact: Impact,
+    scenario_id: str | None = None,
+    objective: Objective = "time",
+    effort: int | None = None,
+) -> RecoveryResult:
+    """:func:`compute` for an impact already analysed (or edited, as the what-if
+    analysis does: a service made unaffected is one whose task is left out).
+
+    ``plan`` may be a part of the analysed plan that holds every service of
+    ``impact.actions`` and everything depending on them; the results are its services'.
+    """
+    graph, schedule = schedule_impact(plan, impact, objective, effort)
+    return _result(plan, scenario_id, impact, graph, schedule, objective)
 
 
 def _service_recovery(**fields: object) -> ServiceRecovery:
