@@ -208,6 +208,29 @@ def compute(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def analyze(args: argparse.Namespace) -> int:
+    from planner.analysis import analyze as analyze_plan
+    from planner.analysis import to_json
+    from planner.cli.analysis_report import analysis_to_text
+    from planner.cli.report import json_report_text
+    from planner.engine.impact import ScenarioError
+
+    plan, problems = _read(_plan_argument(args.plan))
+    if problems:
+        _report(args.plan, [str(p) for p in problems])
+        return EXIT_INVALID
+    try:
+        analysis = analyze_plan(plan, order=args.order, tiers=args.tiers, as_of=args.as_of)
+    except ScenarioError as error:
+        _report(args.plan, error.lines)
+        return EXIT_INVALID
+    if args.format == "json":
+        write_out(json_report_text(to_json(analysis), ascii_only=not unicode_out()))
+    else:
+        write_out(analysis_to_text(analysis, plan))
+    return EXIT_OK
+
+
 def export(args: argparse.Namespace) -> int:
     from planner.engine.impact import ScenarioError
     from planner.engine.recovery import compute as compute_recovery

@@ -82,9 +82,14 @@ def result_to_json(result: RecoveryResult) -> dict[str, Any]:
 
 
 def result_to_json_text(result: RecoveryResult, ascii_only: bool = False) -> str:
-    """The JSON report; control and bidi characters escaped, everything non-ASCII too
-    when ``ascii_only`` (an output that cannot encode it)."""
-    text = indented_json(result_to_json(result), ascii_only=ascii_only) + "\n"
+    """The JSON report of a recovery result (see :func:`json_report_text`)."""
+    return json_report_text(result_to_json(result), ascii_only)
+
+
+def json_report_text(value: Any, ascii_only: bool = False) -> str:
+    """A JSON report, indented; control and bidi characters escaped, everything
+    non-ASCII too when ``ascii_only`` (an output that cannot encode it)."""
+    text = indented_json(value, ascii_only=ascii_only) + "\n"
     return _NOT_PLAIN_ASCII.sub(_json_escape_unsafe, text)
 
 
