@@ -154,7 +154,7 @@ def test_order_one_is_the_singletons_of_order_two(plan: Plan) -> None:
 @given(small_plans())
 def test_blast_radius_is_the_engine_on_the_whole_plan(plan: Plan) -> None:
     components = components_of(plan)
-    cuts, own = service_cuts(
+    _cuts, own = service_cuts(
         plan.services, components, closure_orders(plan.services, (0, 1, 2, 3), 1)
     )
     radii = BlastRadii(plan, components, own)
