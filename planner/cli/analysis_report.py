@@ -6,6 +6,7 @@ from collections.abc import Sequence
 
 from planner.analysis import Analysis
 from planner.analysis.cutsets import Cut
+from planner.analysis.wording import headline_cut, single_point_sentence
 from planner.model.clock import clock
 from planner.model.plan import Plan
 
@@ -59,23 +60,21 @@ def analysis_to_text(analysis: Analysis, plan: Plan) -> str:
         )
     lines += _more(min(len(listed), TOP_FAILURES), len(listed))
     lines.append("")
-    singles = analysis.single_points
+    tier = {s.id: s.tier for s in plan.services}
+    singles = sorted(analysis.single_points, key=lambda sid: tier[sid])  # stable: plan order
     lines.append(
         f"Single points of failure: {len(singles)} of the analysed services have an "
         "order-1 restore cut set"
     )
     by_id = {s.id: s for s in analysis.services}
+    services = {s.id: s for s in plan.services}
     for sid in singles[:TOP_LINES]:
         cuts = by_id[sid]
-        ones = [x[0] for x in cuts.restore if len(x) == 1]
-        if not ones:
-            lines.append(f"  {sid}: down with nothing failed (check its instances)")
-            continue
-        first = ones[0]
-        chain = cuts.chains.get(first, (sid,))
-        via = f" through {' -> '.join(chain)}" if len(chain) > 1 else ""
-        rest = f" (also: {', '.join(ones[1:6])}{', ...' if len(ones) > 6 else ''})"
-        lines.append(f"  {sid}: {c.label(first)}{via}{rest if len(ones) > 1 else ''}")
+        others = [x[0] for x in cuts.restore if len(x) == 1]
+        head = headline_cut(cuts, c)
+        rest = [o for o in others if o != head]
+        more = f" (also: {', '.join(rest[:6])}{', ...' if len(rest) > 6 else ''})" if rest else ""
+        lines.append(f"  {single_point_sentence(cuts, c, services)}{more}")
     lines += _more(min(len(singles), TOP_LINES), len(singles))
     lines.append("")
     lines.append(f"Findings ({len(analysis.findings)})")
