@@ -139,3 +139,20 @@ def test_an_ascii_locale_gets_escaped_json(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout)["plan"] == "판교 DR"
     assert done.stdout.isascii()
+
+
+def test_compute_names_the_steps_that_need_downed_tooling() -> None:
+    from planner.cli.report import result_to_text, tooling_json
+    from planner.engine.recovery import compute
+
+    plan = small_plan()
+    plan.services[1].servers = ["s1"]  # web now falls with pangyo too
+    plan.services[0].recovery_tooling = True
+    result = compute(plan, "fire")
+    text = result_to_text(result, plan.name, plan)
+    assert "Recovery tooling taken down:\n  console: back at 1:00\n" in text
+    assert "    web needs console" in text
+    assert tooling_json(result, plan) == {"down": ["console"], "steps": {"web": ["console"]}}
+    calm = compute(plan, failed=["gasan"])
+    assert "Recovery tooling" not in result_to_text(calm, plan.name, plan)
+    assert tooling_json(calm, plan) == {"down": [], "steps": {}}

@@ -202,7 +202,7 @@ def compute(args: argparse.Namespace) -> int:
         warn(f"drplanner compute: {error}")
         return EXIT_INVALID
     if args.format == "json":
-        write_out(result_to_json_text(result, ascii_only=not unicode_out()))
+        write_out(result_to_json_text(result, ascii_only=not unicode_out(), plan=plan))
     else:
         write_out(result_to_text(result, plan.name, plan))
     return EXIT_OK
