@@ -10,6 +10,7 @@ CORE = [
     "planner.storage",
     "planner.engine",
     "planner.layout",
+    "planner.analysis",
     "planner.runbook",
     "planner.cli",
 ]

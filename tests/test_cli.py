@@ -658,7 +658,7 @@ def test_indented_json_is_exactly_what_json_dumps_writes(value: Any, ascii_only:
 
 
 def test_compute_json_is_json_dumps_of_the_result(tmp_path: Path) -> None:
-    from planner.cli.report import result_to_json
+    from planner.cli.report import result_to_json, tooling_json
     from planner.engine.recovery import compute
 
     plan = small_plan()
@@ -667,7 +667,9 @@ def test_compute_json_is_json_dumps_of_the_result(tmp_path: Path) -> None:
     path = tmp_path / "plan.json"
     save_plan(plan, path)
     done = run("compute", str(path), "--scenario", "fire", "--format", "json")
-    expected = json.dumps(result_to_json(result), ensure_ascii=False, indent=2) + "\n"
+    value = result_to_json(result)
+    value["tooling"] = tooling_json(result, plan)
+    expected = json.dumps(value, ensure_ascii=False, indent=2) + "\n"
     assert done.returncode == 0 and done.stdout == expected
 
 

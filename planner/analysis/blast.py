@@ -113,18 +113,24 @@ class BlastRadii:
             if every:
                 self.data_killers[service.id] = every
         self.task_single: set[str] = set()
+        # A service with fewer active instances than it needs has a task with nothing
+        # failed (cut set ()): then every failure has that task too.
+        self.always: bool = False
         for cuts in own.values():
             self.task_single.update(c[0] for c in cuts.task if len(c) == 1)
+            self.always = self.always or () in cuts.task
+        self.always_down = [sid for sid, cuts in own.items() if () in cuts.task]
         self.lost_data_by: set[str] = set().union(*self.data_killers.values())
         self._memo: dict[tuple[bool, frozenset[tuple[str, str]]], _Outcome] = {}
 
     def changes_anything(self, component: str) -> bool:
         """Whether losing ``component`` alone gives a service a task or loses data."""
-        return component in self.task_single or component in self.lost_data_by
+        return self.always or component in self.task_single or component in self.lost_data_by
 
     def touched(self, failed: Iterable[str]) -> list[str]:
-        """The services with an instance or a copy under ``failed``, plan order."""
-        found: set[str] = set()
+        """The services with an instance or a copy under ``failed`` (and those with a
+        task whatever fails), plan order."""
+        found: set[str] = set(self.always_down)
         footprint = self.components.footprint
         joint = self.components.joint_footprint
         failed = list(failed)

@@ -119,6 +119,7 @@ def components_of(plan: Plan) -> Components:
             own = (sid, *rack_killers[home.id])
             pairs = rack_pairs[home.id]
         killers[sid] = own
+        footprint[sid] = []
         for c in own:
             bucket = footprint.get(c)
             if bucket is not None:

@@ -29,6 +29,7 @@ from planner.analysis.blast import BlastRadii, BlastRadius
 from planner.analysis.components import Components
 from planner.analysis.cutsets import OwnCuts, ServiceCuts
 from planner.analysis.whatif import WhatIf
+from planner.analysis.wording import placement, smallest
 from planner.engine.data import failover_test_stale
 from planner.engine.recovery import RecoveryResult
 from planner.model.clock import clock
@@ -57,8 +58,6 @@ KIND_ORDER: tuple[FindingKind, ...] = (
     "untested_failover",
     "limiting_pool",
 )
-# Smaller components first when one must stand for several ("runs only on rack X").
-_GRAIN = {"server": 0, "rack": 1, "domain": 2, "site": 3}
 
 
 @dataclass(frozen=True)
@@ -132,23 +131,10 @@ class FindingsBuilder:
     # ------------------------------------------------------------------ helpers
 
     def smallest(self, ids: Sequence[str]) -> str:
-        kind = self.components.kind
-        return min(ids, key=lambda c: (_GRAIN.get(kind.get(c, "site"), 9), c))
+        return smallest(self.components, ids)
 
     def placement(self, service: Service, component: str) -> str:
-        """ "runs only on rack PG-A01 (pg-a01)" and the like."""
-        kind = self.components.kind.get(component)
-        label = self.components.label(component)
-        every = list(dict.fromkeys([*service.servers, *service.standby_servers]))
-        if kind == "server":
-            return f"runs only on {label}" if every == [component] else f"needs {label}"
-        if kind == "rack" and all(self.components.rack_of.get(s) == component for s in every):
-            return f"runs only on {label}"
-        if kind == "site" and all(self.components.site_of.get(s) == component for s in every):
-            return f"runs only in {label}"
-        if kind == "domain":
-            return f"hangs on {label} alone"
-        return f"goes down with {label}"
+        return placement(self.components, service, component)
 
     def tiers_of(self, ids: Sequence[str]) -> list[int]:
         return [self.services[s].tier for s in ids if s in self.services]
@@ -491,4 +477,5 @@ def steps_needing_tooling(plan: Plan, result: RecoveryResult) -> dict[str, tuple
 
 def is_tooling(service: Service) -> bool:
     """Whether the recovery itself needs ``service`` (its ``recovery_tooling`` flag)."""
+    # getattr until the field lands with its file formats (same session).
     return bool(getattr(service, "recovery_tooling", False))

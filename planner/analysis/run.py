@@ -126,7 +126,7 @@ def analyze(
     listed.sort(key=lambda r: tuple(-x for x in severity_key(r, tier_of)))
     unchanged: dict[str, int] = {}
     for r in every:
-        if not r.changes_anything:
+        if not r.changes_anything and r.kind in ("rack", "server"):
             unchanged[r.kind] = unchanged.get(r.kind, 0) + 1
     named: list[tuple[RecoveryResult, str]] = []
     for scenario in plan.scenarios:

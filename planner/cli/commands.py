@@ -202,9 +202,32 @@ def compute(args: argparse.Namespace) -> int:
         warn(f"drplanner compute: {error}")
         return EXIT_INVALID
     if args.format == "json":
-        write_out(result_to_json_text(result, ascii_only=not unicode_out()))
+        write_out(result_to_json_text(result, ascii_only=not unicode_out(), plan=plan))
     else:
         write_out(result_to_text(result, plan.name, plan))
+    return EXIT_OK
+
+
+def analyze(args: argparse.Namespace) -> int:
+    from planner.analysis import analyze as analyze_plan
+    from planner.analysis import to_json
+    from planner.cli.analysis_report import analysis_to_text
+    from planner.cli.report import json_report_text
+    from planner.engine.impact import ScenarioError
+
+    plan, problems = _read(_plan_argument(args.plan))
+    if problems:
+        _report(args.plan, [str(p) for p in problems])
+        return EXIT_INVALID
+    try:
+        analysis = analyze_plan(plan, order=args.order, tiers=args.tiers, as_of=args.as_of)
+    except ScenarioError as error:
+        _report(args.plan, error.lines)
+        return EXIT_INVALID
+    if args.format == "json":
+        write_out(json_report_text(to_json(analysis), ascii_only=not unicode_out()))
+    else:
+        write_out(analysis_to_text(analysis, plan))
     return EXIT_OK
 
 

@@ -199,6 +199,40 @@ def build_parser() -> argparse.ArgumentParser:
         help="improve and prove the schedule with OR-Tools CP-SAT for up to SECONDS",
     )
 
+    analyze = sub.add_parser(
+        "analyze",
+        help="every single failure, single points of failure, findings, what one change buys",
+        description="Analyse the plan without a scenario: the blast radius of losing each "
+        "site, domain, rack and server; minimal cut sets (the smallest sets of components "
+        "whose loss takes a service down or forces its restore); N-1 and N-2 by site; "
+        "ranked findings; and what making a service redundant or adding a pool unit buys "
+        "in the worst scenario.",
+    )
+    analyze.add_argument("plan", metavar="PLAN", help="a .drplan or .json plan")
+    analyze.add_argument(
+        "--order",
+        type=int,
+        choices=(1, 2),
+        default=2,
+        help="the largest cut sets to find (default 2: pairs)",
+    )
+    analyze.add_argument(
+        "--tiers",
+        metavar="LIST",
+        type=_tier_list,
+        default=None,
+        help="comma-separated tiers whose services get cut sets to --order and are judged "
+        "(e.g. 0,1; default: every tier)",
+    )
+    analyze.add_argument("--format", choices=("text", "json"), default="text")
+    analyze.add_argument(
+        "--as-of",
+        metavar="DATE",
+        type=_as_of_date,
+        default=None,
+        help="the date failover tests are aged against (YYYY-MM-DD); default today",
+    )
+
     export = sub.add_parser(
         "export",
         help="write the printable recovery runbook (PDF) of a scenario",
@@ -230,6 +264,19 @@ def _positive_seconds(text: str) -> float:
     if not 0 < value <= 86_400:
         raise argparse.ArgumentTypeError(f"must be between 0 and 86400 seconds, got {text}")
     return value
+
+
+def _tier_list(text: str) -> list[int]:
+    from planner.model.plan import TIERS
+
+    tiers: list[int] = []
+    for part in text.split(","):
+        part = part.strip()
+        if not part.isdigit() or int(part) not in TIERS:
+            known = ", ".join(map(str, TIERS))
+            raise argparse.ArgumentTypeError(f"not a tier ({known}): '{part}' in '{text}'")
+        tiers.append(int(part))
+    return tiers
 
 
 def _iso_date(text: str) -> str:

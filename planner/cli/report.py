@@ -81,10 +81,21 @@ def result_to_json(result: RecoveryResult) -> dict[str, Any]:
     }
 
 
-def result_to_json_text(result: RecoveryResult, ascii_only: bool = False) -> str:
-    """The JSON report; control and bidi characters escaped, everything non-ASCII too
-    when ``ascii_only`` (an output that cannot encode it)."""
-    text = indented_json(result_to_json(result), ascii_only=ascii_only) + "\n"
+def result_to_json_text(
+    result: RecoveryResult, ascii_only: bool = False, plan: Plan | None = None
+) -> str:
+    """The JSON report of a recovery result (see :func:`json_report_text`); with
+    ``plan`` it holds "tooling" (:func:`tooling_json`)."""
+    value = result_to_json(result)
+    if plan is not None:
+        value["tooling"] = tooling_json(result, plan)
+    return json_report_text(value, ascii_only)
+
+
+def json_report_text(value: Any, ascii_only: bool = False) -> str:
+    """A JSON report, indented; control and bidi characters escaped, everything
+    non-ASCII too when ``ascii_only`` (an output that cannot encode it)."""
+    text = indented_json(value, ascii_only=ascii_only) + "\n"
     return _NOT_PLAIN_ASCII.sub(_json_escape_unsafe, text)
 
 
@@ -223,6 +234,38 @@ def _data_lines(result: RecoveryResult, plan: Plan) -> list[str]:
     return lines
 
 
+def _tooling_lines(result: RecoveryResult, plan: Plan) -> list[str]:
+    """The "Recovery tooling" block: the tooling the scenario takes down and the steps
+    that need it (empty when it takes none down)."""
+    from planner.analysis.findings import is_tooling, steps_needing_tooling
+
+    steps = steps_needing_tooling(plan, result)
+    tools = {s.id for s in plan.services if is_tooling(s)}
+    down = [s for s in result.services if s.id in tools and s.state != "unaffected"]
+    if not down:
+        return []
+    lines = ["", "Recovery tooling taken down:"]
+    lines += [f"  {printable(s.id)}: back at {hours_minutes(s.recovered)}" for s in down]
+    if steps:
+        lines.append(f"  {len(steps)} recovery step{'s' if len(steps) != 1 else ''} need it:")
+        lines += [
+            f"    {printable(sid)} needs {', '.join(map(printable, needed))}"
+            for sid, needed in steps.items()
+        ]
+    return lines
+
+
+def tooling_json(result: RecoveryResult, plan: Plan) -> dict[str, Any]:
+    """``{"down": [tooling ids], "steps": {step: [tooling ids it needs]}}``."""
+    from planner.analysis.findings import is_tooling, steps_needing_tooling
+
+    tools = {s.id for s in plan.services if is_tooling(s)}
+    return {
+        "down": [s.id for s in result.services if s.id in tools and s.state != "unaffected"],
+        "steps": {k: list(v) for k, v in steps_needing_tooling(plan, result).items()},
+    }
+
+
 def result_to_text(result: RecoveryResult, plan_name: str, plan: Plan | None = None) -> str:
     """The text report; with ``plan`` it ends with the "Data" block (see _data_lines)."""
     # Names and ids come from the plan: escaped before the table measures them.
@@ -291,6 +334,7 @@ def result_to_text(result: RecoveryResult, plan_name: str, plan: Plan | None = N
             lines.append("  ".join("-" * w for w in widths))
     if plan is not None:
         lines.extend(_data_lines(result, plan))
+        lines.extend(_tooling_lines(result, plan))
     lines.append("")
     lines.append("times are h:mm after the disaster")
     return "\n".join(lines) + "\n"
