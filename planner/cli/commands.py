@@ -263,8 +263,15 @@ def export(args: argparse.Namespace) -> int:
     except ScenarioError as error:
         _report(args.plan, error.lines)
         return EXIT_INVALID
+    analysis = None
+    if getattr(args, "with_findings", False):
+        from planner.analysis import analyze
+
+        analysis = analyze(plan, as_of=args.as_of, check=False)  # computable: compute ran
     try:
-        pages = export_runbook(plan, result, output, paper=args.paper, date=args.date)
+        pages = export_runbook(
+            plan, result, output, paper=args.paper, date=args.date, analysis=analysis
+        )
     except OSError as error:
         # A read-only or foreign folder, a full disk, a name too long: the file system's
         # word for it, about the file the user named (not the temporary beside it).

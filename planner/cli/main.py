@@ -246,6 +246,11 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument(
         "--date", metavar="YYYY-MM-DD", type=_iso_date, help="generation date to print"
     )
+    export.add_argument(
+        "--with-findings",
+        action="store_true",
+        help="end with the 'Resilience findings' appendix (drplanner analyze's findings)",
+    )
 
     show = sub.add_parser(
         "show",

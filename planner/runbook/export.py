@@ -11,6 +11,7 @@ from typing import Literal
 
 from reportlab.lib.pagesizes import A4, LETTER
 
+from planner.analysis.run import Analysis
 from planner.engine.recovery import RecoveryResult
 from planner.model.plan import Plan
 from planner.runbook.fonts import plain, register_fonts, short
@@ -38,13 +39,15 @@ def render_runbook(
     paper: Paper = "a4",
     date: _dt.date | str | None = None,
     progress: Callable[[int, int], bool] | None = None,
+    analysis: Analysis | None = None,
 ) -> bytes:
     """The runbook of ``result`` as PDF bytes; the same inputs give the same bytes.
 
     ``date`` is printed as the generation date (today, UTC, when None); the PDF's own
     creation date is reportlab's invariant one, so only ``date`` varies the output.
     ``progress(done, total)`` is called as pages are laid out; returning False cancels
-    with :class:`RunbookCancelled`.
+    with :class:`RunbookCancelled`. Given an ``analysis`` (:func:`planner.analysis.analyze`
+    of the same plan), the runbook ends with the "Resilience findings" appendix.
     """
     from planner.storage.drplan_format import fingerprint
 
@@ -73,7 +76,7 @@ def render_runbook(
         producer="DR Planner",
     )
     meta = Meta(scenario, date_text, plan_print, doc.width, doc.height)
-    story = build_story(plan, result, meta)
+    story = build_story(plan, result, meta, analysis)
     doc.total_hint = len(story)
     doc.build(story)  # one layout pass: the page numbers are filled in at the end
     if progress is not None:
@@ -88,9 +91,12 @@ def export_runbook(
     paper: Paper = "a4",
     date: _dt.date | str | None = None,
     progress: Callable[[int, int], bool] | None = None,
+    analysis: Analysis | None = None,
 ) -> int:
     """Write the runbook to ``path`` (atomically) and return its page count."""
-    data = render_runbook(plan, result, paper=paper, date=date, progress=progress)
+    data = render_runbook(
+        plan, result, paper=paper, date=date, progress=progress, analysis=analysis
+    )
     # Beside the target, then renamed over it, with the mode any new file gets (umask).
     write_bytes_atomically(Path(path), data)
     return page_count_of(data)

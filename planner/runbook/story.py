@@ -30,6 +30,8 @@ from reportlab.platypus import (
     TableStyle,
 )
 
+from planner.analysis.findings import steps_needing_tooling
+from planner.analysis.run import Analysis
 from planner.engine import data as data_words
 from planner.engine.recovery import (
     CopyState,
@@ -329,6 +331,9 @@ class _Ctx:
         self._servers_named = False
         self.lost_servers: set[str] = set()  # made with server_sites
         self.server_sites: dict[str, str] | None = None  # see :func:`_restore_sites`
+        # Steps that need recovery tooling the scenario takes down: {step: tooling ids}
+        # (filled by build_story when the findings appendix is asked for).
+        self.tooling_steps: dict[str, tuple[str, ...]] = {}
 
     def mark(self, mark: OutlineMark) -> OutlineMark:
         """``mark``, listed in the contents when it says so. Marks are made in story
@@ -400,9 +405,15 @@ class _Ctx:
         return [self.p(markup(t), "head") for t in titles]
 
 
-def build_story(plan: Plan, result: RecoveryResult, meta: Meta) -> list[Flowable]:
-    """The runbook as flowables, in the order of the issue: cover to sign-off."""
+def build_story(
+    plan: Plan, result: RecoveryResult, meta: Meta, analysis: Analysis | None = None
+) -> list[Flowable]:
+    """The runbook as flowables, in the order of the issue: cover to sign-off, then,
+    given an ``analysis``, the "Resilience findings" appendix (and the restore steps
+    that need recovery tooling this scenario takes down are flagged)."""
     ctx = _Ctx(plan, result, meta)
+    if analysis is not None:
+        ctx.tooling_steps = steps_needing_tooling(plan, result)
     story: list[Flowable] = []
     story += _cover(ctx)
     story += _contents(ctx)
@@ -415,6 +426,10 @@ def build_story(plan: Plan, result: RecoveryResult, meta: Meta) -> list[Flowable
     story += _racks(ctx)
     story += _contacts(ctx)
     story += _sign_off(ctx)
+    if analysis is not None:
+        from planner.runbook.findings import findings_appendix
+
+        story += findings_appendix(ctx, analysis)
     for flowable in story:
         if isinstance(flowable, Contents):
             flowable.entries = ctx.toc
@@ -1277,6 +1292,8 @@ def _procedure_full(ctx: _Ctx) -> list[Flowable]:
             if task.meets_rto is False:
                 why = _miss_text(ctx, task)
                 flags.append(f"<font color='#b00000'>misses RTO ({why})</font>")
+            if task.id in ctx.tooling_steps:
+                flags.append(_red(f"<b>{tooling_text(ctx, task.id)}</b>"))
             rto = ""
             if task.rto_minutes is not None:
                 rto = f"{fields.label('service', 'rto_minutes')} {duration(task.rto_minutes)}"
@@ -1386,6 +1403,20 @@ class StepNumber(Flowable):
         self.canv.addOutlineEntry(title, self.mark.key, level=self.mark.level)
 
 
+def tooling_text(ctx: _Ctx, service_id: str) -> str:
+    """ "Needs ops-tooling, which this scenario takes down" (names as markup)."""
+    names = ", ".join(ctx.name(t) for t in ctx.tooling_steps.get(service_id, ()))
+    return f"Needs {names}, which this scenario takes down"
+
+
+def _compact_restore(ctx: _Ctx, task: ServiceRecovery) -> str | None:
+    text = restore_text(ctx, task)
+    if task.id not in ctx.tooling_steps:
+        return text
+    flag = _red(f"<b>{tooling_text(ctx, task.id)}</b>")
+    return flag if text is None else f"{text} · {flag}"
+
+
 def _procedure_compact(ctx: _Ctx) -> list[Flowable]:
     out: list[Flowable] = [
         ctx.p(
@@ -1411,7 +1442,7 @@ def _procedure_compact(ctx: _Ctx) -> list[Flowable]:
             rows.append(
                 [
                     StepNumber(n, mark),
-                    _name_cell(ctx, task.id, widths[1], restore_text(ctx, task)),
+                    _name_cell(ctx, task.id, widths[1], _compact_restore(ctx, task)),
                     _cell(ctx, _action_word(task), widths[2]),
                     _cell(ctx, f"{hm(task.start)} to {hm(task.finish)}", widths[3]),
                     _cell(ctx, deps, widths[4]),
