@@ -75,3 +75,25 @@ def test_steps_needing_downed_tooling_are_flagged_only_with_the_appendix(
     _, _, _, plain, flagged = built
     assert "which this scenario takes down" in flagged
     assert "which this scenario takes down" not in plain
+
+
+def test_the_window_exports_the_appendix_when_the_option_is_checked(qtbot, tmp_path: Path) -> None:
+    from PySide6.QtCore import QSettings
+
+    from planner.gui.main_window import MainWindow
+
+    settings = QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat)
+    window = MainWindow(settings=settings, autosave_dir=tmp_path / "autosave")
+    qtbot.addWidget(window)
+    assert window.open_path(EXAMPLE, offer_recovery=False)
+    messages: list[str] = []
+    window.runbook_exporter.done.connect(messages.append)
+    window.runbook_exporter.findings_action.setChecked(True)
+    target = tmp_path / "fire.pdf"
+    window.ask_save_path = lambda *_args: str(target)  # type: ignore[method-assign]
+    window.recovery.set_scenario("pangyo-fire")
+    qtbot.waitUntil(lambda: window.recovery.is_current and window.recovery.result is not None)
+    assert window.export_runbook()
+    qtbot.waitUntil(lambda: bool(messages), timeout=120_000)
+    assert messages == [f"Runbook written to {target}"]
+    assert "Worst single failures" in _text(target.read_bytes())
