@@ -235,6 +235,7 @@ class MainWindow(QMainWindow):
             file_menu.addAction(self.actions[name])
         if runbook_available():
             file_menu.addAction(self.actions["export_runbook"])
+            file_menu.addAction(self.runbook_exporter.findings_action)
         file_menu.addSeparator()
         file_menu.addAction(self.actions["quit"])
         edit_menu = bar.addMenu("&Edit")
