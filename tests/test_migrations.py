@@ -524,15 +524,19 @@ def test_an_upgraded_drplan_is_built_without_the_field_decoder(
     assert decoded == with_extra and "service" in decoded
 
 
-def test_the_step_to_3_gives_the_tables_of_version_3() -> None:
+def _upgraded_copy(name: str, version: int, current: int) -> sqlite3.Connection:
+    """An in-memory copy of the fixture ``name`` with its tables upgraded."""
     conn = sqlite3.connect(":memory:")
+    source = sqlite3.connect(f"{(DATA / name).resolve().as_uri()}?mode=ro", uri=True)
+    source.backup(conn)
+    source.close()
+    migrations.upgrade_database(conn, version, current)
+    return conn
+
+
+def test_the_step_to_3_gives_the_tables_of_version_3() -> None:
+    conn = _upgraded_copy("plan-v2.drplan", 2, 3)
     try:
-        source = sqlite3.connect(
-            f"{(DATA / 'plan-v2.drplan').resolve().as_uri()}?mode=ro", uri=True
-        )
-        source.backup(conn)
-        source.close()
-        migrations.upgrade_database(conn, 2, 3)
         found = dict(conn.execute("SELECT name, sql FROM sqlite_master WHERE type = 'table'"))
         assert set(found) == set(DRPLAN_SCHEMAS[3])
         columns = {
@@ -648,14 +652,8 @@ def test_a_v2_json_means_what_it_meant() -> None:
 
 
 def test_the_step_to_4_gives_the_tables_of_version_4() -> None:
-    conn = sqlite3.connect(":memory:")
+    conn = _upgraded_copy("plan-v3.drplan", 3, 4)
     try:
-        source = sqlite3.connect(
-            f"{(DATA / 'plan-v3.drplan').resolve().as_uri()}?mode=ro", uri=True
-        )
-        source.backup(conn)
-        source.close()
-        migrations.upgrade_database(conn, 3, 4)
         found = dict(conn.execute("SELECT name, sql FROM sqlite_master WHERE type = 'table'"))
         assert set(found) == set(DRPLAN_SCHEMAS[4])
         for table, sql in DRPLAN_SCHEMAS[4].items():
@@ -741,14 +739,8 @@ def test_a_v3_file_means_what_it_meant() -> None:
 
 
 def test_the_step_to_5_gives_the_tables_of_version_5() -> None:
-    conn = sqlite3.connect(":memory:")
+    conn = _upgraded_copy("plan-v4.drplan", 4, 5)
     try:
-        source = sqlite3.connect(
-            f"{(DATA / 'plan-v4.drplan').resolve().as_uri()}?mode=ro", uri=True
-        )
-        source.backup(conn)
-        source.close()
-        migrations.upgrade_database(conn, 4, 5)
         found = dict(conn.execute("SELECT name, sql FROM sqlite_master WHERE type = 'table'"))
         assert set(found) == set(DRPLAN_SCHEMAS[5]) and DRPLAN_SCHEMAS[5] == SCHEMA
         columns = [r[1] for r in conn.execute("PRAGMA table_info(services)")]
