@@ -258,6 +258,9 @@ def build_parser() -> argparse.ArgumentParser:
         description="Print what a plan holds: sites, racks, servers, services, scenarios.",
     )
     show.add_argument("plan", metavar="PLAN", help="a .drplan or .json plan")
+    from planner.cli import netbox_command
+
+    netbox_command.add_parser(sub)
     return parser
 
 
@@ -335,7 +338,7 @@ def _main(argv: Sequence[str] | None) -> int:
 
     try:
         with commands.plan_left_out_of_collection():
-            return int(getattr(commands, args.command)(args))
+            return int(getattr(commands, _function_name(args.command))(args))
     except (BrokenPipeError, OutputFailed):
         raise  # main's to report
     except PlanFileError as error:
@@ -360,6 +363,15 @@ def _main(argv: Sequence[str] | None) -> int:
             "(set DRPLANNER_DEBUG=1 for details)"
         )
         return EXIT_INTERNAL
+
+
+def _function_name(command: str) -> str:
+    """The function of a subcommand in planner.cli.commands: ``export-table`` is
+    ``export_table``, ``import`` (a keyword) is ``import_``."""
+    import keyword
+
+    name = command.replace("-", "_")
+    return f"{name}_" if keyword.iskeyword(name) else name
 
 
 def _os_error_line(error: OSError) -> str:

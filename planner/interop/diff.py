@@ -59,7 +59,7 @@ class PlanDiff:
         """One line: "12 added, 3 moved, 0 changed, 1 removed, 2 warnings"."""
         return ", ".join(f"{n} {what}" for what, n in self.counts().items())
 
-    def lines(self) -> list[str]:
+    def lines(self, warnings: bool = True) -> list[str]:
         """The whole diff as text: a heading per non-empty list, an item per line."""
         out: list[str] = []
         for heading, entries in (
@@ -71,7 +71,7 @@ class PlanDiff:
             if entries:
                 out.append(f"{heading} ({len(entries)}):")
                 out.extend(f"  {e.text}" for e in entries)
-        if self.warnings:
+        if warnings and self.warnings:
             out.append(f"Warnings ({len(self.warnings)}):")
             out.extend(f"  {w}" for w in self.warnings)
         return out
