@@ -151,7 +151,14 @@ class SiteItem(QGraphicsItem):
         lost = self.key in floor.lost_sites
         accent = QColor(style.STATE_COLORS["lost"] if lost else (site.color or style.SITE_BORDER))
         painter.setPen(Qt.PenStyle.NoPen)
-        painter.setBrush(QColor(style.SITE_FILL) if not lost else tint("lost", 0.12))
+        if floor.heat is not None:  # the site's own blast radius, pale behind its racks
+            fill = QColor(floor.heat_brush(self.key).color())
+            fill.setAlpha(120)
+            painter.setBrush(QColor(style.SITE_FILL))
+            painter.drawRect(rect)
+            painter.setBrush(fill)
+        else:
+            painter.setBrush(QColor(style.SITE_FILL) if not lost else tint("lost", 0.12))
         painter.drawRect(rect)
         painter.fillRect(header, accent)
         selected = bool(option.state & QStyle.StateFlag.State_Selected)
@@ -302,7 +309,9 @@ class RackItem(QGraphicsRectItem):
     def refresh_look(self) -> None:
         """Brush from the rack's state; pen from selection and failure (Qt paints)."""
         floor = self.floor()
-        if floor.colour_kind:
+        if floor.heat is not None:
+            self.setBrush(floor.heat_brush(self.key))
+        elif floor.colour_kind:
             self.setBrush(floor.domain_brush(self.key))
         else:
             self.setBrush(floor.state_brushes[floor.rack_state.get(self.key, "up")])
@@ -374,9 +383,12 @@ class RackDetail(QGraphicsItem):
         state = floor.rack_state.get(key, "up")
         rect = rack_item.rect()
         lost = state == "lost"
-        by_domain = bool(floor.colour_kind)
+        heat = floor.heat is not None
+        by_domain = bool(floor.colour_kind) or heat
         painter.setPen(floor.block_pen)
-        if by_domain:  # the domains' colours behind pale servers: both read at once
+        if heat:  # the heat map behind pale servers, as the domains' colours are
+            painter.setBrush(floor.heat_brush(key))
+        elif by_domain:  # the domains' colours behind pale servers: both read at once
             painter.setBrush(floor.domain_brush(key))
         else:
             painter.setBrush(floor.lost_rack_brush if lost else floor.rack_brush)

@@ -1,0 +1,212 @@
+"""Keeps the resilience analysis of the plan current, computed off the GUI thread.
+
+The analysis (:func:`planner.analysis.analyze`) is the heaviest thing the program
+computes, so it runs only once someone asked for it (:meth:`AnalysisController.activate`:
+the Analysis tab shown, or the floor's heat map switched on); opening a plan costs
+nothing until then. After that, every plan change that can change it restarts a
+debounce timer (:data:`DEBOUNCE_MS`); when the plan has stayed still that long, a
+snapshot is analysed on a :class:`~planner.gui.jobs.JobRunner`. A change discards the
+job running, so an analysis of an older plan is never shown as current: until the new
+one lands, ``is_current`` is False and the views grey what they show.
+"""
+
+from __future__ import annotations
+
+import time
+
+from PySide6.QtCore import QObject, QTimer, Signal
+
+from planner.analysis import Analysis, AnalysisCancelled, analyze
+from planner.engine.impact import ScenarioError
+from planner.gui.document import PlanDocument
+from planner.gui.jobs import Job, JobRunner
+from planner.gui.recovery_controller import snapshot
+from planner.model.edits import Change
+
+#: How long the plan must stay still before the analysis starts again: long enough that
+#: typing a name or dragging a run of edits analyses once, at the end.
+DEBOUNCE_MS = 500
+
+#: At most this often (seconds) the worker reports progress to the GUI thread.
+PROGRESS_EVERY_S = 0.05
+
+#: Fields no part of the analysis reads: where sites and racks are drawn, colours, notes.
+_COSMETIC = frozenset({"x", "y", "width", "height", "color", "notes"})
+_COSMETIC_KINDS = frozenset({"site", "rack"})  # a server's height is its size in units
+
+
+def may_change_analysis(change: Change | None) -> bool:
+    """Whether ``change`` can change the analysis: anything but moving or resizing a site
+    or a rack on the floor, a colour or a note."""
+    if change is None or change.added or change.removed:
+        return True
+    for kind, _id, name in change.changed:
+        if name in ("color", "notes"):
+            continue
+        if name in _COSMETIC and kind in _COSMETIC_KINDS:
+            continue
+        return True
+    return False
+
+
+class AnalysisController(QObject):
+    """The analysis of the document's plan: the last one computed, whether it is current,
+    and the job computing the next."""
+
+    resultChanged = Signal()  # analysis or error replaced (current or not)
+    busyChanged = Signal(bool)  # a newer analysis is wanted or being computed
+    progressed = Signal(int, int)  # done, total of the job running
+
+    def __init__(self, document: PlanDocument, debounce_ms: int = DEBOUNCE_MS) -> None:
+        super().__init__()
+        self.document = document
+        self.analysis: Analysis | None = None
+        self.error: str | None = None
+        self.active = False  # asked for at least once: follows the plan from then on
+        self.cancelled = False  # the user stopped the last computation
+        self._current = False
+        self._job: Job | None = None
+        self._jobs = JobRunner(self)
+        self._jobs.finished.connect(self._finished)
+        self._jobs.failed.connect(self._failed)
+        self._jobs.cancelled.connect(self._was_cancelled)
+        self._jobs.progress.connect(self._progress)
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(debounce_ms)
+        self._timer.timeout.connect(self._start)
+        document.changed.connect(self._plan_changed)
+
+    # ------------------------------------------------------------------ state
+
+    @property
+    def busy(self) -> bool:
+        """A newer analysis is wanted: the debounce runs or a job computes it."""
+        return self._timer.isActive() or self._job is not None
+
+    @property
+    def is_current(self) -> bool:
+        """What is shown answers the plan as it is."""
+        return self._current and not self.busy
+
+    # ------------------------------------------------------------------ requests
+
+    def activate(self) -> None:
+        """Start following the plan; analyse it now if nothing current is shown."""
+        if self.active:
+            return
+        self.active = True
+        if not self._current and not self.busy:
+            self.recompute_now()
+
+    def recompute_now(self) -> None:
+        """Analyse the plan as it is now (Recompute, or the tab first shown)."""
+        self._timer.stop()
+        self._start()
+
+    def cancel(self) -> None:
+        """Stop the computation running (or about to start); what is shown stays, marked
+        out of date, until the next edit or Recompute."""
+        if not self.busy:
+            return
+        self._timer.stop()
+        self._jobs.discard()
+        self._job = None
+        self.cancelled = True
+        self.busyChanged.emit(False)
+        self.resultChanged.emit()
+
+    def wait_until_current(self, timeout_ms: int = 60_000) -> bool:
+        """For scripts and tests: finish the pending analysis (processes events)."""
+        from PySide6.QtCore import QDeadlineTimer, QEventLoop
+
+        deadline = QDeadlineTimer(timeout_ms)
+        loop = QEventLoop()
+        while self.busy and not deadline.hasExpired():
+            if self._timer.isActive():
+                self.recompute_now()
+            loop.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 50)
+            self._jobs.wait(20)
+        return not self.busy
+
+    # ------------------------------------------------------------------ machinery
+
+    def _plan_changed(self, change: Change | None, origin: object = None) -> None:
+        if change is None:
+            # Another plan: what is shown belongs to the one gone.
+            self.analysis, self.error = None, None
+            self._outdated()
+            self.resultChanged.emit()
+        elif may_change_analysis(change):
+            self._outdated()
+        else:
+            return
+        if self.active:
+            self._timer.start()
+            self.busyChanged.emit(True)
+        elif change is not None:
+            self.resultChanged.emit()  # nothing is computed, but what is shown is old
+
+    def _outdated(self) -> None:
+        self._jobs.discard()
+        self._job = None
+        self._current = False
+        self.cancelled = False
+
+    def _start(self) -> None:
+        self._jobs.discard()
+        plan = snapshot(self.document.plan)
+        self.cancelled = False
+
+        def work(job: Job) -> Analysis:
+            last = [0.0]
+
+            def progress(done: int, total: int) -> bool:
+                if job.cancelled():
+                    return False
+                now = time.monotonic()
+                if now - last[0] >= PROGRESS_EVERY_S or done >= total:
+                    last[0] = now
+                    job.progress(done, total)
+                return True
+
+            return analyze(plan, progress=progress)
+
+        self._job = self._jobs.start(work)
+        self.busyChanged.emit(True)
+        self.resultChanged.emit()  # views mark what they show as being recomputed
+
+    def _progress(self, job: Job, done: int, total: int) -> None:
+        if job is self._job:
+            self.progressed.emit(done, total)
+
+    def _finished(self, job: Job, analysis: Analysis) -> None:
+        if job is self._job:
+            self._show(analysis, None)
+
+    def _failed(self, job: Job, error: BaseException) -> None:
+        if job is not self._job:
+            return
+        if isinstance(error, AnalysisCancelled):
+            self._was_cancelled(job)
+        elif isinstance(error, ScenarioError):
+            self._show(None, "\n".join(error.lines))
+        else:  # shown in the tab, never a crash of the program
+            self._show(None, f"internal error: {type(error).__name__}: {error}")
+
+    def _was_cancelled(self, job: Job) -> None:
+        if job is self._job:
+            self._job = None
+            self.cancelled = True
+            self.busyChanged.emit(False)
+            self.resultChanged.emit()
+
+    def _show(self, analysis: Analysis | None, error: str | None) -> None:
+        self._job = None
+        self._current = True
+        self.analysis, self.error = analysis, error
+        self.resultChanged.emit()
+        self.busyChanged.emit(False)
+
+
+__all__ = ["DEBOUNCE_MS", "AnalysisController", "may_change_analysis"]
