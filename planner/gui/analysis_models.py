@@ -42,6 +42,7 @@ class AnalysisRowsModel(QAbstractTableModel, Generic[Row]):
 
     headers: ClassVar[tuple[str, ...]] = ()
     numeric: ClassVar[frozenset[int]] = frozenset()  # right-aligned columns
+    header_tips: ClassVar[dict[int, str]] = {}
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -78,12 +79,12 @@ class AnalysisRowsModel(QAbstractTableModel, Generic[Row]):
     def headerData(
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
     ) -> Any:
-        if (
-            role == Qt.ItemDataRole.DisplayRole
-            and orientation == Qt.Orientation.Horizontal
-            and 0 <= section < len(self.headers)
-        ):
+        if orientation != Qt.Orientation.Horizontal or not 0 <= section < len(self.headers):
+            return None
+        if role == Qt.ItemDataRole.DisplayRole:
             return self.headers[section]
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return self.header_tips.get(section)
         return None
 
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
@@ -121,8 +122,8 @@ class FailuresModel(AnalysisRowsModel[BlastRadius]):
         "Restore",
         "Data lost",
         "Recovery",
-        "RTO misses",
-        "Worst tier",
+        "RTO miss",
+        "Tier",
     )
     numeric = frozenset({2, 3, 4, 5, 6, 7})
 
@@ -174,22 +175,22 @@ class FindingsModel(AnalysisRowsModel[Finding]):
 class WhatIfModel(AnalysisRowsModel[WhatIf]):
     """What one change buys, most saved first."""
 
-    headers = ("Change", "Scenario", "Before", "After", "Tier 0-1 saved")
-    numeric = frozenset({2, 3, 4})
+    headers = ("Change", "Scenario", "Before → after", "Saved")
+    header_tips: ClassVar[dict[int, str]] = {3: "Time saved on tier 0-1 (their recovery)"}
+    numeric = frozenset({2, 3})
 
     def text(self, row: WhatIf, column: int) -> str:
         if column == 0:
             return row.change
         if column == 1:
-            return row.scenario_name
+            return row.scenario
         if column == 2:
-            return clock(row.recovery_minutes_before)
-        if column == 3:
-            return clock(row.recovery_minutes_after)
+            before, after = clock(row.recovery_minutes_before), clock(row.recovery_minutes_after)
+            return f"{before} → {after}"
         return clock(row.saved_critical_minutes)
 
     def tooltip(self, row: WhatIf, column: int) -> str | None:
-        return row.sentence()
+        return f"{row.sentence()}\nscenario: {row.scenario_name} ({row.scenario})"
 
 
 #: One row of the cut-set table: the event, the cut set and why (for an order-1 cut).
@@ -255,14 +256,14 @@ class CutSetsModel(AnalysisRowsModel[CutRow]):
         if column == 0:
             return event
         if column == 1:
-            if not cut:
-                return "(nothing)"
-            label = self.components.label if self.components is not None else str
-            return " + ".join(label(c) for c in cut)
+            return " + ".join(cut) if cut else "(nothing)"
         return why
 
     def tooltip(self, row: CutRow, column: int) -> str | None:
-        return self.text(row, column) or None
+        event, cut, why = row
+        label = self.components.label if self.components is not None else str
+        names = " + ".join(label(c) for c in cut) if cut else "nothing failed"
+        return f"{event}: {names}" + (f"\n{why}" if why else "")
 
     def background(self, row: CutRow, column: int) -> QColor | None:
         if column == 0 and row[0] == "restore" and len(row[1]) <= 1:

@@ -56,7 +56,13 @@ from planner.model.text import printable
 SHOW_PROGRESS_AFTER_MS = 1000
 
 
-def _table(model: AnalysisRowsModel, stretch: int) -> QTableView:  # type: ignore[type-arg]
+def _table(
+    model: AnalysisRowsModel,  # type: ignore[type-arg]
+    stretch: int,
+    widths: dict[int, int] | None = None,
+) -> QTableView:
+    """A read-only table of ``model``, one row picked at a time; column ``stretch``
+    takes the room left, ``widths`` (in characters) are columns the user may resize."""
     view = QTableView()
     view.setModel(model)
     view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -70,6 +76,10 @@ def _table(model: AnalysisRowsModel, stretch: int) -> QTableView:  # type: ignor
     header.setHighlightSections(False)
     header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
     header.setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
+    char = view.fontMetrics().averageCharWidth()
+    for column, chars in (widths or {}).items():
+        header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
+        header.resizeSection(column, chars * char)
     return view
 
 
@@ -110,6 +120,7 @@ class AnalysisTab(QWidget):
         self.message: Callable[[str], None] = lambda _text: None
         self._chosen: Finding | WhatIf | None = None  # what Make scenario turns into one
         self._shown_analysis: object = None  # the analysis the tables hold
+        self._sized = False
 
         self.status = QLabel()
         self.status.setTextFormat(Qt.TextFormat.PlainText)
@@ -138,7 +149,7 @@ class AnalysisTab(QWidget):
             bar.addWidget(self.heat_button)
 
         self.failures_model = FailuresModel(self)
-        self.failures = _table(self.failures_model, 0)
+        self.failures = _table(self.failures_model, 7, {0: 24, 1: 8})
         self.failures.setObjectName("analysis-failures")
         self.unchanged_label = QLabel()
         self.unchanged_label.setStyleSheet(f"color: {style.MUTED_TEXT};")
@@ -146,7 +157,7 @@ class AnalysisTab(QWidget):
         self.findings = _table(self.findings_model, 1)
         self.findings.setObjectName("analysis-findings")
         self.cuts_model = CutSetsModel(self)
-        self.cuts = _table(self.cuts_model, 2)
+        self.cuts = _table(self.cuts_model, 2, {1: 18})
         self.cuts.setObjectName("analysis-cut-sets")
         self.cuts_title = _heading("Cut sets")
         self.cuts_hint = QLabel()
@@ -154,7 +165,7 @@ class AnalysisTab(QWidget):
         self.cuts_hint.setTextFormat(Qt.TextFormat.PlainText)
         self.cuts_hint.setStyleSheet(f"color: {style.MUTED_TEXT};")
         self.what_if_model = WhatIfModel(self)
-        self.what_if = _table(self.what_if_model, 0)
+        self.what_if = _table(self.what_if_model, 0, {1: 12})
         self.what_if.setObjectName("analysis-what-if")
         self.make_button = QPushButton("Make scenario")
         self.make_button.setToolTip(
@@ -181,8 +192,8 @@ class AnalysisTab(QWidget):
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.addWidget(left)
         self.splitter.addWidget(right)
-        self.splitter.setStretchFactor(0, 3)
-        self.splitter.setStretchFactor(1, 2)
+        self.splitter.setStretchFactor(0, 4)
+        self.splitter.setStretchFactor(1, 3)
         column = QVBoxLayout(self)
         column.setContentsMargins(0, 0, 0, 0)
         column.addLayout(bar)
@@ -205,6 +216,10 @@ class AnalysisTab(QWidget):
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
+        if not self._sized:
+            self._sized = True  # half and half: the tables' own hints would squeeze one
+            width = self.splitter.width()
+            self.splitter.setSizes([width * 52 // 100, width - width * 52 // 100])
         self.controller.activate()  # nothing is analysed before the tab is first shown
 
     def _result_changed(self) -> None:
