@@ -45,10 +45,15 @@ class ScenarioPlan:
     scenario_id: str | None
 
 
-def scenario_for(plan: Plan, failed: Sequence[str], about: str) -> ScenarioPlan:
+def scenario_for(
+    plan: Plan, failed: Sequence[str], about: str, named: str | None = None
+) -> ScenarioPlan:
     """A new scenario failing ``failed`` (those still in the plan), named after them and
     ``about`` (what it shows: "hidden single point"), with nothing returning: as the
-    analysis failed them, for good. An existing scenario failing the same set is reused."""
+    analysis failed them, for good. The scenario ``named`` (the one a finding is about),
+    or one failing the same set for good, is reused instead."""
+    if named is not None and plan.scenario(named) is not None:
+        return ScenarioPlan(None, named, named)
     kept = [i for i in dict.fromkeys(failed) if selection_of(plan, [i])]
     if not kept:
         return ScenarioPlan(None, None, None)

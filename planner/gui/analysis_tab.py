@@ -383,32 +383,35 @@ class AnalysisTab(QWidget):
 
     # ------------------------------------------------------------------ make scenario
 
-    def _failed_of(self, chosen: Finding | WhatIf | None) -> tuple[list[str], str]:
-        """The ids a scenario showing ``chosen`` fails, and what it is about."""
+    def _failed_of(self, chosen: Finding | WhatIf | None) -> tuple[list[str], str, str | None]:
+        """The ids a scenario showing ``chosen`` fails, what it is about, and the named
+        scenario it is about already (if any)."""
         if isinstance(chosen, Finding):
-            return list(chosen.failed), chosen.kind.replace("_", " ")
+            return list(chosen.failed), chosen.kind.replace("_", " "), chosen.scenario
         if isinstance(chosen, WhatIf):
             scenario = self.document.plan.scenario(chosen.scenario)
-            failed = list(scenario.failed) if scenario else chosen.scenario.split(",")
-            return failed, chosen.change
-        return [], ""
+            if scenario is not None:
+                return list(scenario.failed), chosen.change, scenario.id
+            return chosen.scenario.split(","), chosen.change, None
+        return [], "", None
 
     def _update_make_button(self) -> None:
-        failed, _ = self._failed_of(self._chosen)
+        failed, _, named = self._failed_of(self._chosen)
         self.make_button.setEnabled(bool(failed))
+        self.make_button.setText("Show scenario" if named else "Make scenario")
 
     def make_scenario(self) -> bool:
         """Turn the finding or change picked into a scenario (one undo step) and show it
         in the Recovery view; a scenario failing the same already is shown instead."""
-        failed, about = self._failed_of(self._chosen)
+        failed, about, named = self._failed_of(self._chosen)
         if not failed:
             self.message("Pick a finding or a change that a failure shows first")
             return False
-        planned = scenario_for(self.document.plan, failed, about)
+        planned = scenario_for(self.document.plan, failed, about, named)
         if planned.existing is not None:
             scenario = self.document.plan.scenario(planned.existing)
             name = scenario.name if scenario else planned.existing
-            self.message(f"Scenario {name} already fails {', '.join(failed)}: shown in Recovery")
+            self.message(f"It is scenario {name} already: shown in Recovery")
         elif planned.edit is None:
             self.message("What shows this is no longer in the plan")
             return False
