@@ -117,17 +117,15 @@ class AnalysisController(QObject):
         self.resultChanged.emit()
 
     def wait_until_current(self, timeout_ms: int = 60_000) -> bool:
-        """For scripts and tests: finish the pending analysis (processes events)."""
-        from PySide6.QtCore import QDeadlineTimer, QEventLoop
+        """For scripts and tests: start what waits for the debounce, block until the
+        worker is idle, then deliver its outcome (queued to this thread) now."""
+        from PySide6.QtCore import QCoreApplication
 
-        deadline = QDeadlineTimer(timeout_ms)
-        loop = QEventLoop()
-        while self.busy and not deadline.hasExpired():
-            if self._timer.isActive():
-                self.recompute_now()
-            loop.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 50)
-            self._jobs.wait(20)
-        return not self.busy
+        if self._timer.isActive():
+            self.recompute_now()
+        self._jobs.wait(timeout_ms)
+        QCoreApplication.sendPostedEvents()
+        return self.is_current
 
     # ------------------------------------------------------------------ machinery
 

@@ -8,6 +8,7 @@ greys every cell: it is never shown as current.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from typing import Any, ClassVar, Generic, TypeVar
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
@@ -17,7 +18,7 @@ from planner.analysis import Analysis, BlastRadius, Finding
 from planner.analysis.components import Components
 from planner.analysis.cutsets import Cut, ServiceCuts
 from planner.analysis.whatif import WhatIf
-from planner.analysis.wording import placement
+from planner.analysis.wording import single_point_sentence
 from planner.gui import style
 from planner.model.clock import clock
 from planner.model.plan import Service
@@ -201,16 +202,9 @@ def chain_sentence(
     cuts: ServiceCuts, components: Components, services: Mapping[str, Service], component: str
 ) -> str:
     """Why ``component`` alone forces ``cuts``'s service to a restore: "login ->
-    session-cache, which runs only on rack PG-A03 (pg-a03)" (the wording of the report's
-    single points of failure, for any of the order-1 cut sets)."""
-    chain = cuts.chains.get(component, (cuts.id,))
-    culprit = services.get(chain[-1])
-    how = (
-        placement(components, culprit, component)
-        if culprit is not None
-        else f"goes down with {components.label(component)}"
-    )
-    return f"{cuts.id} {how}" if len(chain) == 1 else f"{' -> '.join(chain)}, which {how}"
+    session-cache, which runs only on rack PG-A03 (pg-a03)": the report's sentence for a
+    single point of failure, said of this one of its order-1 cut sets."""
+    return single_point_sentence(replace(cuts, restore=((component,),)), components, services)
 
 
 def cut_rows(

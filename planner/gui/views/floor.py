@@ -118,6 +118,15 @@ def _pair(first: QWidget, second: QWidget) -> QWidget:
     return pair
 
 
+def _clear(row: FlowLayout) -> None:
+    """Take every widget out of a legend row (they go at the next event loop turn)."""
+    while row.count():
+        taken = row.takeAt(0)
+        widget = taken.widget() if taken is not None else None
+        if widget is not None:
+            widget.deleteLater()
+
+
 def _swatch_icon(colour: str, failed: bool, hatched: bool = False) -> QIcon:
     """A legend swatch: the domain's colour; failed, crossed by a dashed red outline."""
     ratio = 2.0
@@ -358,11 +367,7 @@ class FloorView(QWidget):
         """One button per domain of the kind shown: its colour and name; a click fails
         it (or restores it) in the scenario shown."""
         row = self.legend_row
-        while row.count():
-            taken = row.takeAt(0)
-            widget = taken.widget() if taken is not None else None
-            if widget is not None:
-                widget.deleteLater()
+        _clear(row)
         self.legend_buttons = {}
         kind = self.scene.colour_kind
         self.legend.setVisible(bool(kind))
@@ -416,11 +421,7 @@ class FloorView(QWidget):
         its legend under the toolbar; ``note`` follows the legend ("out of date")."""
         self.scene.set_heat(heat)
         row = self.heat_row
-        while row.count():
-            taken = row.takeAt(0)
-            widget = taken.widget() if taken is not None else None
-            if widget is not None:
-                widget.deleteLater()
+        _clear(row)
         self.heat_legend.setVisible(heat is not None)
         if heat is None:
             return
