@@ -37,6 +37,7 @@ from PySide6.QtWidgets import (
 
 from planner.analysis import Finding
 from planner.analysis.whatif import WhatIf
+from planner.analysis.wording import single_point_sentence
 from planner.gui import style
 from planner.gui.analysis_controller import AnalysisController
 from planner.gui.analysis_links import scenario_for, selection_of
@@ -88,6 +89,15 @@ def _heading(text: str) -> QLabel:
     font = label.font()
     font.setBold(True)
     label.setFont(font)
+    return label
+
+
+def _detail() -> QLabel:
+    """The whole sentence of the row picked, under its table (the cells elide it)."""
+    label = QLabel()
+    label.setWordWrap(True)
+    label.setTextFormat(Qt.TextFormat.PlainText)
+    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
     return label
 
 
@@ -157,7 +167,7 @@ class AnalysisTab(QWidget):
         self.findings = _table(self.findings_model, 1)
         self.findings.setObjectName("analysis-findings")
         self.cuts_model = CutSetsModel(self)
-        self.cuts = _table(self.cuts_model, 2, {1: 18})
+        self.cuts = _table(self.cuts_model, 2, {1: 15})
         self.cuts.setObjectName("analysis-cut-sets")
         self.cuts_title = _heading("Cut sets")
         self.cuts_hint = QLabel()
@@ -165,7 +175,7 @@ class AnalysisTab(QWidget):
         self.cuts_hint.setTextFormat(Qt.TextFormat.PlainText)
         self.cuts_hint.setStyleSheet(f"color: {style.MUTED_TEXT};")
         self.what_if_model = WhatIfModel(self)
-        self.what_if = _table(self.what_if_model, 0, {1: 12})
+        self.what_if = _table(self.what_if_model, 0, {1: 9})
         self.what_if.setObjectName("analysis-what-if")
         self.make_button = QPushButton("Make scenario")
         self.make_button.setToolTip(
@@ -173,6 +183,8 @@ class AnalysisTab(QWidget):
             "(Ctrl+Z removes it)"
         )
         self.make_button.clicked.connect(self.make_scenario)
+        self.finding_text = _detail()
+        self.what_if_text = _detail()
         self.what_if_note = QLabel()
         self.what_if_note.setStyleSheet(f"color: {style.MUTED_TEXT};")
         make_row = QWidget()
@@ -185,10 +197,12 @@ class AnalysisTab(QWidget):
         left.addWidget(
             _section(_heading("Worst single failures"), self.failures, self.unchanged_label)
         )
-        left.addWidget(_section(_heading("Findings"), self.findings))
+        left.addWidget(_section(_heading("Findings"), self.findings, self.finding_text))
         right = QSplitter(Qt.Orientation.Vertical)
         right.addWidget(_section(self.cuts_title, self.cuts_hint, self.cuts))
-        right.addWidget(_section(_heading("What one change buys"), self.what_if, make_row))
+        right.addWidget(
+            _section(_heading("What one change buys"), self.what_if, self.what_if_text, make_row)
+        )
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.addWidget(left)
         self.splitter.addWidget(right)
@@ -228,6 +242,12 @@ class AnalysisTab(QWidget):
         if analysis is not self._shown_analysis:
             self._shown_analysis = analysis
             self._chosen = None
+            self.finding_text.setText(
+                "Click a finding to select what it names on the floor and in every view."
+                if analysis and analysis.findings
+                else ""
+            )
+            self.what_if_text.setText("")
             self.failures_model.set_rows(analysis.domains if analysis else [])
             self.findings_model.set_rows(analysis.findings if analysis else [])
             useful = [
@@ -343,9 +363,10 @@ class AnalysisTab(QWidget):
             )
         else:
             ones = sum(1 for c in cuts.restore if len(c) <= 1)
+            headline = single_point_sentence(cuts, analysis.components, services) if ones else ""
             self.cuts_hint.setText(
                 f"{len(cuts.restore)} restore and {len(cuts.impacted)} impacted cut sets"
-                + (f"; {ones} single points of failure" if ones else "")
+                + (f"; {ones} single points of failure: {printable(headline)}" if ones else "")
             )
 
     # ------------------------------------------------------------------ picking
@@ -366,6 +387,7 @@ class AnalysisTab(QWidget):
         if isinstance(finding, Finding):
             self._chosen = finding
             self.what_if.clearSelection()
+            self.finding_text.setText(printable(f"{finding.severity}: {finding.message}"))
             self.select_ids(finding.ids)
         self._update_make_button()
 
@@ -374,6 +396,7 @@ class AnalysisTab(QWidget):
         if isinstance(change, WhatIf):
             self._chosen = change
             self.findings.clearSelection()
+            self.what_if_text.setText(printable(change.sentence()))
             self.select_ids([change.target])
         self._update_make_button()
 

@@ -296,7 +296,11 @@ def test_the_heat_map_colours_racks_by_blast_radius_and_off_restores_them(window
     levels = {heat.level(k) for k in racks}
     assert len(levels) >= 3  # a ramp, not two colours
     assert window.floor.heat_legend.isVisible()
+    centre = racks["pg-a01"].sceneBoundingRect().center()
+    count = len(next(r for r in window.analysis.analysis.domains if r.id == "pg-a01").impacted)
+    assert f"Its loss alone impacts {count} services" in scene.tooltip_at(centre, False)
     action.setChecked(False)
+    assert "impacts" not in scene.tooltip_at(centre, False)
     assert {key: item.brush().color().name() for key, item in racks.items()} == normal
     assert not window.floor.heat_legend.isVisible() and scene.heat is None
 

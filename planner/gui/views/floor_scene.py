@@ -541,6 +541,7 @@ class FloorScene(QGraphicsScene):
                 f"Site: {_html(site.name if site else rack.site)}<br>"
                 f"{len(servers)} servers, {used} of {rack.units} units used<br>State: {state}"
                 + (f"<br>Domains: {fed}" if fed else "")
+                + self._heat_line(rack.id)
             )
         if isinstance(item, SiteItem):
             site = self.site_by_id.get(item.key)
@@ -548,8 +549,18 @@ class FloorScene(QGraphicsScene):
                 return ""
             racks = sum(1 for r in plan.racks if r.site == site.id)
             lost = " — lost" if site.id in self.lost_sites else ""
-            return f"<b>{_html(site.name or site.id)}</b> ({_html(site.id)}){lost}<br>{racks} racks"
+            return (
+                f"<b>{_html(site.name or site.id)}</b> ({_html(site.id)}){lost}<br>{racks} racks"
+                + self._heat_line(site.id)
+            )
         return ""
+
+    def _heat_line(self, item_id: str) -> str:
+        """The heat map's count for a rack or site tooltip ("" while the map is off)."""
+        if self.heat is None:
+            return ""
+        count = self.heat.values.get(item_id, 0)
+        return f"<br>Its loss alone impacts {count} service{'s' if count != 1 else ''}"
 
     def _server_tooltip(self, server_id: str) -> str:
         rack_id = self.rack_of_server.get(server_id, "")
