@@ -1,11 +1,12 @@
 """Keeps the resilience analysis of the plan current, computed off the GUI thread.
 
 The analysis (:func:`planner.analysis.analyze`) is the heaviest thing the program
-computes, so it runs only once someone asked for it (:meth:`AnalysisController.activate`:
-the Analysis tab shown, or the floor's heat map switched on); opening a plan costs
-nothing until then. After that, every plan change that can change it restarts a
-debounce timer (:data:`DEBOUNCE_MS`); when the plan has stayed still that long, a
-snapshot is analysed on a :class:`~planner.gui.jobs.JobRunner`. A change discards the
+computes, so it runs only while something shows it (:meth:`AnalysisController.want`:
+the Analysis tab while it is shown, the floor's heat map while it is on); opening a
+plan costs nothing until then. Meanwhile every plan change that can change it restarts
+a debounce timer (:data:`DEBOUNCE_MS`); when the plan has stayed still that long, a
+snapshot is analysed on a :class:`~planner.gui.jobs.JobRunner`. A change while nothing
+shows it only marks it out of date; it is analysed again when next shown. A change discards the
 job running, so an analysis of an older plan is never shown as current: until the new
 one lands, ``is_current`` is False and the views grey what they show.
 """
@@ -62,7 +63,7 @@ class AnalysisController(QObject):
         self.document = document
         self.analysis: Analysis | None = None
         self.error: str | None = None
-        self.active = False  # asked for at least once: follows the plan from then on
+        self._wanted: set[str] = set()  # who shows the analysis now (want())
         self.cancelled = False  # the user stopped the last computation
         self._current = False
         self._job: Job | None = None
@@ -91,11 +92,22 @@ class AnalysisController(QObject):
 
     # ------------------------------------------------------------------ requests
 
-    def activate(self) -> None:
-        """Start following the plan; analyse it now if nothing current is shown."""
-        if self.active:
+    @property
+    def active(self) -> bool:
+        """Something shows the analysis now: edits recompute it (after the debounce)."""
+        return bool(self._wanted)
+
+    def want(self, who: str, on: bool) -> None:
+        """``who`` (the tab while shown, the heat map while on) shows the analysis, or no
+        longer does. While nobody does, edits only mark it out of date (a job running
+        still finishes); the first to want it again gets it analysed at once."""
+        if not on:
+            self._wanted.discard(who)
+            if not self._wanted and self._timer.isActive():
+                self._timer.stop()
+                self.busyChanged.emit(self.busy)
             return
-        self.active = True
+        self._wanted.add(who)
         if not self._current and not self.busy:
             self.recompute_now()
 

@@ -14,8 +14,8 @@ from planner.gui.views.floor_heat import HeatMap
 class FloorHeat(QObject):
     """``action`` (View > Heat map, and the Analysis tab's button) on: every rack and
     site of ``floor`` in the colour of its blast radius, following each new analysis;
-    off: the floor's own colours again. Nothing is computed until it is first on (or
-    the Analysis tab is shown)."""
+    off: the floor's own colours again. While it is on, edits recompute the analysis,
+    as while the Analysis tab is shown."""
 
     def __init__(self, controller: AnalysisController, floor: FloorView) -> None:
         super().__init__(floor)
@@ -31,8 +31,7 @@ class FloorHeat(QObject):
         controller.resultChanged.connect(self._result_changed)
 
     def _toggled(self, on: bool) -> None:
-        if on:
-            self.controller.activate()
+        self.controller.want("heat map", on)
         self._show()
 
     def _result_changed(self) -> None:

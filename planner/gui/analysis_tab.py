@@ -10,9 +10,10 @@
 * **What one change buys**, and **Make scenario**: the finding or change picked becomes
   a scenario failing what shows it (one undo step; undo removes it).
 
-The analysis runs off the GUI thread (:class:`AnalysisController`) once the tab has
-been shown; while a newer one is computed, everything shown is greyed and the status
-says so; past a second, a progress bar and Cancel appear.
+The analysis runs off the GUI thread (:class:`AnalysisController`) while the tab is
+shown (hidden, edits only mark it out of date); while a newer one is computed,
+everything shown is greyed and the status says so; past a second, a progress bar and
+Cancel appear.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 from PySide6.QtCore import QItemSelection, Qt, QTimer
-from PySide6.QtGui import QAction, QShowEvent
+from PySide6.QtGui import QAction, QHideEvent, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -234,7 +235,11 @@ class AnalysisTab(QWidget):
             self._sized = True  # half and half: the tables' own hints would squeeze one
             width = self.splitter.width()
             self.splitter.setSizes([width * 52 // 100, width - width * 52 // 100])
-        self.controller.activate()  # nothing is analysed before the tab is first shown
+        self.controller.want("tab", True)  # nothing is analysed before the tab is shown
+
+    def hideEvent(self, event: QHideEvent) -> None:
+        super().hideEvent(event)
+        self.controller.want("tab", False)  # hidden, edits only mark it out of date
 
     def _result_changed(self) -> None:
         controller = self.controller

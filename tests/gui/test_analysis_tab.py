@@ -317,3 +317,18 @@ def test_heat_map_bins_cover_every_count() -> None:
 def test_progress_shows_only_past_a_second() -> None:
     assert analysis_tab.SHOW_PROGRESS_AFTER_MS == 1000
     assert analysis_controller.DEBOUNCE_MS == 500
+
+
+def test_an_edit_while_the_tab_is_hidden_only_marks_it_out_of_date(window, qtbot) -> None:
+    _analysed(window, qtbot)
+    controller = window.analysis
+    first = controller.analysis
+    window.tabs.setCurrentWidget(window.services)
+    assert not controller.active
+    window.document.push(SetFields("service", "status-page", tier=0))
+    assert not controller.busy and not controller.is_current  # nothing started
+    assert window.analysis_tab.failures_model.stale
+    window.tabs.setCurrentWidget(window.analysis_tab)  # shown again: analysed at once
+    assert controller.busy
+    qtbot.waitUntil(lambda: controller.is_current, timeout=60_000)
+    assert controller.analysis is not first
