@@ -5,8 +5,9 @@ computes, so it runs only while something shows it (:meth:`AnalysisController.wa
 the Analysis tab while it is shown, the floor's heat map while it is on); opening a
 plan costs nothing until then. Meanwhile every plan change that can change it restarts
 a debounce timer (:data:`DEBOUNCE_MS`); when the plan has stayed still that long, a
-snapshot is analysed on a :class:`~planner.gui.jobs.JobRunner`. A change while nothing
-shows it only marks it out of date; it is analysed again when next shown. A change discards the
+snapshot is analysed on a :class:`~planner.gui.jobs.JobRunner`. While nothing shows
+it, nothing is computed (hiding the tab stops the job running) and a change only marks
+it out of date; it is analysed again when next shown. A change discards the
 job running, so an analysis of an older plan is never shown as current: until the new
 one lands, ``is_current`` is False and the views grey what they show.
 """
@@ -99,13 +100,18 @@ class AnalysisController(QObject):
 
     def want(self, who: str, on: bool) -> None:
         """``who`` (the tab while shown, the heat map while on) shows the analysis, or no
-        longer does. While nobody does, edits only mark it out of date (a job running
-        still finishes); the first to want it again gets it analysed at once."""
+        longer does. While nobody does, nothing is computed (a job running is stopped)
+        and edits only mark it out of date; the first to want it again gets it analysed
+        at once."""
         if not on:
             self._wanted.discard(who)
-            if not self._wanted and self._timer.isActive():
+            if not self._wanted and self.busy:
+                # Nobody looks: the computation stops (a big plan's takes seconds of the
+                # interpreter the window needs); it starts again when next wanted.
                 self._timer.stop()
-                self.busyChanged.emit(self.busy)
+                self._outdated()
+                self.busyChanged.emit(False)
+                self.resultChanged.emit()
             return
         self._wanted.add(who)
         if not self._current and not self.busy:

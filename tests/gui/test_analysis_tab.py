@@ -332,3 +332,19 @@ def test_an_edit_while_the_tab_is_hidden_only_marks_it_out_of_date(window, qtbot
     assert controller.busy
     qtbot.waitUntil(lambda: controller.is_current, timeout=60_000)
     assert controller.analysis is not first
+
+
+def test_hiding_the_tab_stops_the_analysis_running(window, qtbot, monkeypatch) -> None:
+    _analysed(window, qtbot)
+    slow = _Slow()
+    monkeypatch.setattr(analysis_controller, "analyze", slow)
+    controller = window.analysis
+    window.document.push(SetFields("service", "status-page", tier=0))
+    controller.recompute_now()
+    qtbot.waitUntil(slow.started.is_set, timeout=10_000)
+    window.tabs.setCurrentWidget(window.floor)
+    qtbot.waitUntil(slow.stopped.is_set, timeout=10_000)
+    assert not controller.busy and not controller.is_current and not controller.cancelled
+    monkeypatch.setattr(analysis_controller, "analyze", _real())
+    window.tabs.setCurrentWidget(window.analysis_tab)
+    qtbot.waitUntil(lambda: controller.is_current, timeout=60_000)
