@@ -29,6 +29,9 @@ from planner.model.edits import Change
 #: typing a name or dragging a run of edits analyses once, at the end.
 DEBOUNCE_MS = 500
 
+#: How soon the analysis starts once something shows it: after the first paint.
+START_DELAY_MS = 50
+
 #: At most this often (seconds) the worker reports progress to the GUI thread.
 PROGRESS_EVERY_S = 0.05
 
@@ -75,6 +78,7 @@ class AnalysisController(QObject):
         self._jobs.progress.connect(self._progress)
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
+        self._debounce_ms = debounce_ms
         self._timer.setInterval(debounce_ms)
         self._timer.timeout.connect(self._start)
         document.changed.connect(self._plan_changed)
@@ -115,7 +119,10 @@ class AnalysisController(QObject):
             return
         self._wanted.add(who)
         if not self._current and not self.busy:
-            self.recompute_now()
+            # Shortly, not now: the tab (or the heat map's legend) paints first.
+            self._timer.start(START_DELAY_MS)
+            self.busyChanged.emit(True)
+            self.resultChanged.emit()
 
     def recompute_now(self) -> None:
         """Analyse the plan as it is now (Recompute, or the tab first shown)."""
@@ -158,7 +165,7 @@ class AnalysisController(QObject):
         else:
             return
         if self.active:
-            self._timer.start()
+            self._timer.start(self._debounce_ms)
             self.busyChanged.emit(True)
         elif change is not None:
             self.resultChanged.emit()  # nothing is computed, but what is shown is old
