@@ -2,7 +2,7 @@
 
 Usage: ``python docs/render_runbook.py [--regenerate] [OUT_DIR] [--dpi N]``. With
 ``--regenerate`` it first rewrites ``docs/samples/pangyo-fire-runbook.pdf`` from the
-example plan (scenario "pangyo-fire", fixed date) and ``docs/screenshots/runbook-data.png``
+example plan (scenario "pangyo-fire", fixed date, with the resilience findings) and ``docs/screenshots/runbook-data.png``
 (the first page of the "Data" section, found by its bookmark, of the runbook of scenario
 "pangyo-lost", where data is lost for good), then writes ``page-NN.png``
 files to OUT_DIR (default: a ``runbook-pages`` folder in the system's temporary directory).
@@ -26,7 +26,10 @@ DATA_PNG_DPI = 80  # legible in the README at its width
 DATA_SCENARIO = "pangyo-lost"  # the before-fix plan with Pangyo lost for good: data lost
 
 
-def _example_runbook(scenario: str, out: Path) -> int:
+def _example_runbook(scenario: str, out: Path, with_findings: bool = False) -> int:
+    from datetime import date
+
+    from planner.analysis import analyze
     from planner.engine.recovery import compute
     from planner.resources import example_plan
     from planner.runbook.export import export_runbook
@@ -35,11 +38,17 @@ def _example_runbook(scenario: str, out: Path) -> int:
     plan, problems = load_plan(example_plan())
     if problems:
         raise SystemExit(f"example plan has problems: {problems}")
-    return export_runbook(plan, compute(plan, scenario), out, date=SAMPLE_DATE)
+    analysis = (
+        analyze(plan, as_of=date.fromisoformat(SAMPLE_DATE), check=False)
+        if with_findings
+        else None
+    )
+    result = compute(plan, scenario)
+    return export_runbook(plan, result, out, date=SAMPLE_DATE, analysis=analysis)
 
 
 def regenerate() -> None:
-    pages = _example_runbook("pangyo-fire", SAMPLE)
+    pages = _example_runbook("pangyo-fire", SAMPLE, with_findings=True)
     print(f"{SAMPLE}: {pages} pages")
 
 

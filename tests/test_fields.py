@@ -93,16 +93,16 @@ def test_every_value_type_has_a_decoder_and_a_schema() -> None:
 
 
 def test_the_schema_file_is_the_one_generated_from_the_registry() -> None:
-    """resources/plan-format-v3.schema.json is written by ``python -m planner.storage.schema
-    resources/plan-format-v3.schema.json``: regenerate it after changing a field."""
-    path = REPO / "resources" / "plan-format-v3.schema.json"
+    """resources/plan-format-v4.schema.json is written by ``python -m planner.storage.schema
+    resources/plan-format-v4.schema.json``: regenerate it after changing a field."""
+    path = REPO / "resources" / "plan-format-v4.schema.json"
     assert json.loads(path.read_text(encoding="utf-8")) == plan_schema()
     assert json.loads(schema_text()) == plan_schema()
 
 
 @pytest.mark.parametrize("kind", ITEM_KINDS)
 def test_the_schema_describes_every_field(kind: str) -> None:
-    item = json.loads((REPO / "resources" / "plan-format-v3.schema.json").read_text())["$defs"][
+    item = json.loads((REPO / "resources" / "plan-format-v4.schema.json").read_text())["$defs"][
         kind
     ]
     assert list(item["properties"]) == [f.json for f in fields.fields_of(kind)]

@@ -159,16 +159,16 @@ def test_each_frozen_schema_is_the_one_its_version_wrote(version: int) -> None:
 
 def test_today_the_current_version_is_frozen_too() -> None:
     # So that a change to the tables derived from the field registry cannot slip
-    # through as "still version 4".
+    # through as "still version 5".
     assert DRPLAN_SCHEMAS[SCHEMA_VERSION] == SCHEMA
-    assert set(JSON_MIGRATIONS) == {1, 2}
+    assert set(JSON_MIGRATIONS) == {1, 2, 3}
     # Schema 2 changed the fingerprint only: the same tables, and the same canonical JSON.
-    assert set(DRPLAN_MIGRATIONS) == {1, 2, 3} and DRPLAN_SCHEMAS[1] == DRPLAN_SCHEMAS[2]
+    assert set(DRPLAN_MIGRATIONS) == {1, 2, 3, 4} and DRPLAN_SCHEMAS[1] == DRPLAN_SCHEMAS[2]
     assert DRPLAN_MIGRATIONS[1].saved is migrations.DrplanStep.saved
-    # Schemas 3 and 4 came with JSON formats 2 and 3: each step says how the version
-    # before saved a plan.
-    assert DRPLAN_MIGRATIONS[2].saved is not migrations.DrplanStep.saved
-    assert DRPLAN_MIGRATIONS[3].saved is not migrations.DrplanStep.saved
+    # Schemas 3, 4 and 5 came with JSON formats 2, 3 and 4: each step says how the
+    # version before saved a plan.
+    for step in (2, 3, 4):
+        assert DRPLAN_MIGRATIONS[step].saved is not migrations.DrplanStep.saved
 
 
 def test_a_drplan_of_schema_version_0_is_damaged(tmp_path: Path, capsys: Any) -> None:
@@ -489,12 +489,13 @@ def test_an_old_file_computes_the_same_and_saves_as_the_current_versions(
         assert problems == [] and again == plan
         assert [compute(again, scenario.id) for scenario in again.scenarios] == before
     saved = json.loads((tmp_path / "again.json").read_text(encoding="utf-8"))
-    assert saved["version"] == FORMAT_VERSION == 3
+    assert saved["version"] == FORMAT_VERSION == 4
     assert "domains" in saved and isinstance(saved["domains"], list)
     assert "failover_test_max_age_days" not in saved  # at its default: not written
     assert all("data" not in s and "rpo_minutes" not in s for s in saved["services"])
+    assert all("recovery_tooling" not in s for s in saved["services"])  # false: not written
     header = (tmp_path / "again.drplan").read_bytes()[:100]
-    assert int.from_bytes(header[60:64], "big") == SCHEMA_VERSION == 4
+    assert int.from_bytes(header[60:64], "big") == SCHEMA_VERSION == 5
 
 
 @pytest.mark.parametrize("path", DRPLAN_FIXTURES[:3], ids=lambda p: p.name)
@@ -523,15 +524,19 @@ def test_an_upgraded_drplan_is_built_without_the_field_decoder(
     assert decoded == with_extra and "service" in decoded
 
 
-def test_the_step_to_3_gives_the_tables_of_version_3() -> None:
+def _upgraded_copy(name: str, version: int, current: int) -> sqlite3.Connection:
+    """An in-memory copy of the fixture ``name`` with its tables upgraded."""
     conn = sqlite3.connect(":memory:")
+    source = sqlite3.connect(f"{(DATA / name).resolve().as_uri()}?mode=ro", uri=True)
+    source.backup(conn)
+    source.close()
+    migrations.upgrade_database(conn, version, current)
+    return conn
+
+
+def test_the_step_to_3_gives_the_tables_of_version_3() -> None:
+    conn = _upgraded_copy("plan-v2.drplan", 2, 3)
     try:
-        source = sqlite3.connect(
-            f"{(DATA / 'plan-v2.drplan').resolve().as_uri()}?mode=ro", uri=True
-        )
-        source.backup(conn)
-        source.close()
-        migrations.upgrade_database(conn, 2, 3)
         found = dict(conn.execute("SELECT name, sql FROM sqlite_master WHERE type = 'table'"))
         assert set(found) == set(DRPLAN_SCHEMAS[3])
         columns = {
@@ -555,11 +560,11 @@ def test_the_step_to_3_gives_the_tables_of_version_3() -> None:
 
 
 def test_a_document_of_a_future_version_is_refused_in_one_line(tmp_path: Path, capsys: Any) -> None:
-    document = json.loads((DATA / "plan-v3.json").read_text(encoding="utf-8"))
-    document["version"] = 4
+    document = json.loads((DATA / "plan-v4.json").read_text(encoding="utf-8"))
+    document["version"] = 5
     path = tmp_path / "future.json"
     path.write_text(json.dumps(document), encoding="utf-8")
-    line = "plan format version 4; this program reads up to version 3"
+    line = "plan format version 5; this program reads up to version 4"
     assert_refused(path, NewerVersionError, line, capsys)
 
 
@@ -628,7 +633,7 @@ def test_a_v2_json_keeps_another_tools_fields_that_v3_would_read(tmp_path: Path)
     assert plan.scenarios[0].as_of is None and plan.scenarios[0].extra == {"x-v2-as_of": 2022}
     assert plan.scenarios[1].untested_failovers_fail is True  # no place to move it
     saved = json.loads(plan_to_json(plan))
-    assert saved["version"] == 3 and saved["services"][0]["x-v2-data"] == [{"their": "backup job"}]
+    assert saved["version"] == 4 and saved["services"][0]["x-v2-data"] == [{"their": "backup job"}]
 
 
 def test_a_v2_json_means_what_it_meant() -> None:
@@ -647,16 +652,10 @@ def test_a_v2_json_means_what_it_meant() -> None:
 
 
 def test_the_step_to_4_gives_the_tables_of_version_4() -> None:
-    conn = sqlite3.connect(":memory:")
+    conn = _upgraded_copy("plan-v3.drplan", 3, 4)
     try:
-        source = sqlite3.connect(
-            f"{(DATA / 'plan-v3.drplan').resolve().as_uri()}?mode=ro", uri=True
-        )
-        source.backup(conn)
-        source.close()
-        migrations.upgrade_database(conn, 3, 4)
         found = dict(conn.execute("SELECT name, sql FROM sqlite_master WHERE type = 'table'"))
-        assert set(found) == set(DRPLAN_SCHEMAS[4]) and DRPLAN_SCHEMAS[4] == SCHEMA
+        assert set(found) == set(DRPLAN_SCHEMAS[4])
         for table, sql in DRPLAN_SCHEMAS[4].items():
             written = sqlite3.connect(":memory:")
             written.execute(sql)
@@ -708,3 +707,77 @@ def test_a_v3_drplan_moves_another_tools_fields_aside_as_the_json_does(tmp_path:
     assert from_drplan.scenarios[2].extra == {"x-v2-as_of": "yesterday"}
     assert from_drplan.extra["x-v2-failover_test_max_age_days"] == 7
     assert from_drplan.failover_test_max_age_days == 365
+
+
+# ------------------------------------------------------------------ format v4, schema 5
+
+
+def test_a_v3_json_keeps_another_tools_recovery_tooling_key(tmp_path: Path) -> None:
+    # JSON_MIGRATIONS[3]: in v3 a service's "recovery_tooling" was another tool's key,
+    # kept as it was; read as v4 it would mark the service as tooling: moved aside.
+    document = json.loads((DATA / "plan-v3.json").read_text(encoding="utf-8"))
+    document["services"][0]["recovery_tooling"] = True
+    document["services"][1]["recovery_tooling"] = "maybe"
+    document["services"][1]["x-v3-recovery_tooling"] = "taken"  # the name is taken: left
+    path = tmp_path / "other-tool.json"
+    path.write_text(json.dumps(document), encoding="utf-8")
+    plan, problems = load_plan(path)
+    db = plan.services[0]
+    assert db.recovery_tooling is False and db.extra == {"x-v3-recovery_tooling": True}
+    # No place to move it: read as v4's field, and its wrong type reported, not raised.
+    assert [p.field for p in problems] == ["recovery_tooling"]
+    assert "true or false" in str(problems[0]) and "web" in str(problems[0])
+    saved = json.loads(plan_to_json(plan))
+    assert saved["version"] == 4 and saved["services"][0]["x-v3-recovery_tooling"] is True
+
+
+def test_a_v3_file_means_what_it_meant() -> None:
+    # No service of an older file is recovery tooling.
+    for name in ("plan-v3.json", "plan-v4.drplan", "plan-v2.json", "plan-v1.drplan"):
+        plan, problems = load_plan(DATA / name)
+        assert problems == [] and not any(s.recovery_tooling for s in plan.services)
+
+
+def test_the_step_to_5_gives_the_tables_of_version_5() -> None:
+    conn = _upgraded_copy("plan-v4.drplan", 4, 5)
+    try:
+        found = dict(conn.execute("SELECT name, sql FROM sqlite_master WHERE type = 'table'"))
+        assert set(found) == set(DRPLAN_SCHEMAS[5]) and DRPLAN_SCHEMAS[5] == SCHEMA
+        columns = [r[1] for r in conn.execute("PRAGMA table_info(services)")]
+        assert columns.index("recovery_tooling") == columns.index("failover_tested_on") + 1
+        assert conn.execute("SELECT recovery_tooling FROM services").fetchall() == [(0,), (0,)]
+        assert conn.execute("SELECT failover_tested_on FROM services").fetchall() == [
+            ("2026-03-01",),
+            (None,),
+        ]  # the columns before it kept
+        meta = dict(conn.execute("SELECT key, value FROM meta").fetchall())
+        assert meta["schema_version"] == "5"
+    finally:
+        conn.close()
+
+
+def test_a_v4_drplan_moves_another_tools_recovery_tooling_aside_as_the_json_does(
+    tmp_path: Path,
+) -> None:
+    document = json.loads((DATA / "plan-v3.json").read_text(encoding="utf-8"))
+    document["services"][1]["recovery_tooling"] = {"x": 1}
+    as_json = tmp_path / "v3.json"
+    as_json.write_text(json.dumps(document, ensure_ascii=False), encoding="utf-8")
+    path = _copy(DATA / "plan-v4.drplan", tmp_path)
+    conn = sqlite3.connect(path)
+    with conn:
+        web_extra = json.dumps({"x-cmdb-id": "CI0042", "recovery_tooling": {"x": 1}})
+        conn.execute("UPDATE services SET extra = ? WHERE ord = 1", (web_extra,))
+        tables = drplan_rows.fetch_tables(conn, DRPLAN_SCHEMAS[4])
+        conn.execute(
+            "UPDATE meta SET value = ? WHERE key = 'fingerprint'",
+            (drplan_rows.rows_fingerprint(tables),),
+        )
+    conn.close()
+    from_json, json_problems = load_plan(as_json)
+    from_drplan, drplan_problems = load_plan(path)
+    assert json_problems == [] and drplan_problems == []
+    assert from_drplan == from_json
+    web = from_drplan.services[1]
+    assert web.recovery_tooling is False
+    assert web.extra == {"x-cmdb-id": "CI0042", "x-v3-recovery_tooling": {"x": 1}}

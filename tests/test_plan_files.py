@@ -203,8 +203,8 @@ def test_json_of_a_newer_version_names_both_versions(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     path = tmp_path / "plan.json"
-    path.write_text('{"format": "drplanner", "version": 4, "name": "x"}', encoding="utf-8")
-    fragment = "newer DR Planner (plan format version 4; this program reads up to version 3)"
+    path.write_text('{"format": "drplanner", "version": 5, "name": "x"}', encoding="utf-8")
+    fragment = "newer DR Planner (plan format version 5; this program reads up to version 4)"
     assert_refused(path, NewerVersionError, fragment, capsys)
 
 

@@ -43,7 +43,7 @@ from planner.storage.records import (
 from planner.storage.schema import CALENDAR_DATE
 
 REPO = Path(__file__).resolve().parent.parent
-SCHEMA_PATH = REPO / "resources" / "plan-format-v3.schema.json"
+SCHEMA_PATH = REPO / "resources" / "plan-format-v4.schema.json"
 EXAMPLES = REPO / "resources" / "examples"
 EXAMPLE_JSON = sorted(p for p in EXAMPLES.glob("*.json") if not p.name.startswith("pangyo-2022-"))
 
@@ -98,6 +98,7 @@ def _full_plan() -> Plan:
                     DataCopy("tape", ["s1", "p1"], 1440.5, "backup", notes="n", extra=tag),
                 ],
                 failover_tested_on=date(2026, 3, 1),
+                recovery_tooling=True,
                 servers=["h1"],
                 standby_servers=[],
                 min_instances=1,
@@ -178,7 +179,7 @@ def test_the_example_in_the_format_documentation_is_valid() -> None:
 
 
 def test_the_smallest_document_validates() -> None:
-    smallest = {"format": "drplanner", "version": 3}
+    smallest = {"format": "drplanner", "version": 4}
     VALIDATOR.validate(smallest)
     assert _reader_accepts(smallest)
 
@@ -218,7 +219,7 @@ def test_the_schema_lists_the_codec_fields_in_written_order() -> None:
 # (path into the document, value, accepted by the reader?)
 CASES: list[tuple[tuple[Any, ...], Any, bool]] = [
     (("format",), "other", False),
-    (("version",), 4, False),
+    (("version",), 5, False),
     (("version",), 0, False),
     (("version",), "1", False),
     (("version",), True, False),
@@ -302,6 +303,10 @@ CASES: list[tuple[tuple[Any, ...], Any, bool]] = [
     (("failover_test_max_age_days",), 1.5, False),
     (("failover_test_max_age_days",), None, False),
     (("failover_test_max_age_days",), "365", False),
+    # format v4: recovery tooling
+    (("services", 0, "recovery_tooling"), False, True),
+    (("services", 0, "recovery_tooling"), None, False),
+    (("services", 0, "recovery_tooling"), "yes", False),
     (("services", 0, "rpo_minutes"), None, True),
     (("services", 0, "rpo_minutes"), 0, True),
     (("services", 0, "rpo_minutes"), "15", False),

@@ -151,26 +151,15 @@ class BlastRadii:
         server_ids: dict[str, None] = {}
         rack_ids: dict[str, None] = {}
         domain_ids: dict[str, None] = {}
+        by_kind = {"server": server_ids, "rack": rack_ids, "domain": domain_ids}
+        named = [x for service in chosen for copy in service.data for x in copy.on]
         for service in chosen:
             server_ids.update(dict.fromkeys(service.servers))
             server_ids.update(dict.fromkeys(service.standby_servers))
-            for copy in service.data:
-                for x in copy.on:
-                    kind = self.components.kind.get(x)
-                    if kind == "server":
-                        server_ids[x] = None
-                    elif kind == "rack":
-                        rack_ids[x] = None
-                    elif kind == "domain":
-                        domain_ids[x] = None
-        for x in failed:
-            kind = self.components.kind.get(x)
-            if kind == "server":
-                server_ids[x] = None
-            elif kind == "rack":
-                rack_ids[x] = None
-            elif kind == "domain":
-                domain_ids[x] = None
+        for x in (*named, *failed):
+            ids = by_kind.get(self.components.kind.get(x, ""))
+            if ids is not None:
+                ids[x] = None
         servers = [self.servers[s] for s in server_ids if s in self.servers]
         for server in servers:
             rack_ids[server.rack] = None

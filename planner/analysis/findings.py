@@ -477,5 +477,4 @@ def steps_needing_tooling(plan: Plan, result: RecoveryResult) -> dict[str, tuple
 
 def is_tooling(service: Service) -> bool:
     """Whether the recovery itself needs ``service`` (its ``recovery_tooling`` flag)."""
-    # getattr until the field lands with its file formats (same session).
-    return bool(getattr(service, "recovery_tooling", False))
+    return service.recovery_tooling

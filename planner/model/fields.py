@@ -729,6 +729,18 @@ FIELDS: tuple[Field, ...] = (
         doc='The date of the last failover test, an ISO date ("2026-03-01"), or null for '
         "never tested. Default null.",
     ),
+    Field(
+        "service",
+        "recovery_tooling",
+        BOOL,
+        "Recovery tooling",
+        False,
+        hint="yes/no",
+        form=17,
+        doc="true: recovering other services needs this one (the console that promotes "
+        "standbys, deployment, monitoring); a scenario that takes it down flags every "
+        "recovery step that needs it. Default false.",
+    ),
     # The servers a service runs on are edited in the dock's Servers tab, not the form.
     Field(
         "service",
@@ -787,14 +799,14 @@ FIELDS: tuple[Field, ...] = (
     ),
     Field("service", "owner", OPTIONAL_TEXT, "Owner", form=15, column=9),
     Field("service", "team", OPTIONAL_TEXT, "Team", form=16, column=10),
-    _notes("service", form=17),
+    _notes("service", form=18),
     Field(
         "service",
         "steps",
         TEXT_LIST,
         "Runbook steps",
         [],
-        form=18,
+        form=19,
         lines=4,
         child=ChildTable("service_steps", (("step", "TEXT"),)),
         doc="Runbook steps, in order. Default [].",

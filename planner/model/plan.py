@@ -131,6 +131,7 @@ class Service:
     rpo_minutes: Number | None = None  # the most data (minutes of writes) it may lose
     data: list[DataCopy] = field(default_factory=list)  # where its data lives
     failover_tested_on: date | None = None  # the last failover test; None: never tested
+    recovery_tooling: bool = False  # the recovery itself needs it (console, deploy, ...)
     servers: list[str] = field(default_factory=list)
     standby_servers: list[str] = field(default_factory=list)
     min_instances: int = 1

@@ -62,8 +62,8 @@ APPLICATION_ID = 0x4452504C  # "DRPL"
 # 2: the fingerprint is of the rows as stored, no longer of the plan's canonical JSON
 # (the tables are those of version 1); 3: failure domains and time (JSON format v2):
 # the tables of the new fields (docs/plan-format.md, "Versions and migrations"); 4: data
-# copies, RPO and failover tests (JSON format v3).
-SCHEMA_VERSION = 4
+# copies, RPO and failover tests (JSON format v3); 5: recovery tooling (JSON format v4).
+SCHEMA_VERSION = 5
 ROWS_FINGERPRINT_SINCE = 2
 SQLITE_MAGIC = b"SQLite format 3\x00"
 

@@ -68,6 +68,11 @@ V3_ITEM_KEYS = {
 }
 V2_KEPT_PREFIX = "x-v2-"
 
+# The field format v4 added (recovery tooling), as V2_ITEM_KEYS for v2.
+V4_PLAN_KEYS: tuple[str, ...] = ()
+V4_ITEM_KEYS = {"services": ("recovery_tooling",)}
+V3_KEPT_PREFIX = "x-v3-"
+
 
 def _moved_aside(record: Records, keys: tuple[str, ...], prefix: str = V1_KEPT_PREFIX) -> bool:
     """Rename each of ``keys`` in ``record`` to ``<prefix><key>`` (``x-v1-<key>``: still
@@ -128,9 +133,18 @@ def _data_and_failover_tests(data: Records) -> Records:
     return data
 
 
+def _recovery_tooling(data: Records) -> Records:
+    """Format 3 to 4: nothing to fill in (a v3 plan means what it always did: no service
+    is recovery tooling); a service key ``recovery_tooling`` is another tool's, moved
+    aside as ``x-v3-recovery_tooling`` (see V4_ITEM_KEYS)."""
+    _moved_aside_in(data, V4_PLAN_KEYS, V4_ITEM_KEYS, V3_KEPT_PREFIX)
+    return data
+
+
 JSON_MIGRATIONS: dict[int, Callable[[Records], Records]] = {
     1: _failure_domains_and_time,
     2: _data_and_failover_tests,
+    3: _recovery_tooling,
 }
 
 
@@ -441,11 +455,46 @@ def _as_version_3_saved(records: Records) -> Records:
     return saved
 
 
+# Version 5: recovery tooling (JSON format v4).
+DRPLAN_SCHEMAS[5] = {
+    **DRPLAN_SCHEMAS[4],
+    "services": (
+        "CREATE TABLE services (ord INTEGER PRIMARY KEY, id TEXT, name TEXT, tier INTEGER, "
+        "rto_minutes NUMERIC, restore_minutes NUMERIC, failover_minutes NUMERIC, "
+        "automatic_failover INTEGER, restart_minutes NUMERIC, rpo_minutes NUMERIC, "
+        "failover_tested_on TEXT, recovery_tooling INTEGER, min_instances INTEGER, owner "
+        "TEXT, team TEXT, notes TEXT, color TEXT, x NUMERIC, y NUMERIC, extra TEXT)"
+    ),
+}
+_V5_DEFAULTS = {("services", "recovery_tooling"): "0"}
+
+
+def _recovery_tooling_column(conn: sqlite3.Connection) -> None:
+    """Version 4 to 5: recovery tooling. ``services`` is rebuilt with the column
+    ``recovery_tooling`` (0: no service is tooling); an unknown field of that name is
+    moved aside as in ``JSON_MIGRATIONS[3]``."""
+    _move_aside_extras(conn, V4_PLAN_KEYS, V4_ITEM_KEYS, V3_KEPT_PREFIX)
+    _rebuilt(conn, DRPLAN_SCHEMAS[4], DRPLAN_SCHEMAS[5], _V5_DEFAULTS)
+
+
+def _as_version_4_saved(records: Records) -> Records:
+    """The canonical JSON schema version 4 saved (format v3) from the one version 5 saves
+    (format v4), as :func:`_as_version_3_saved`."""
+    saved = dict(records)
+    if saved.get("version") == 4:
+        saved["version"] = 3
+    for list_name, keys in V4_ITEM_KEYS.items():
+        for item in saved.get(list_name, []):
+            _moved_back(item, keys, V3_KEPT_PREFIX)
+    return saved
+
+
 # Version N -> the step from N to N + 1.
 DRPLAN_MIGRATIONS: dict[int, DrplanStep] = {
     1: DrplanStep(tables=_fingerprint_of_rows),
     2: DrplanStep(tables=_domains_and_time_tables, saved=_as_version_2_saved),
     3: DrplanStep(tables=_data_and_failover_test_tables, saved=_as_version_3_saved),
+    4: DrplanStep(tables=_recovery_tooling_column, saved=_as_version_4_saved),
 }
 
 

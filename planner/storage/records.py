@@ -1,4 +1,4 @@
-"""Plan <-> plain records in the shape of the interchange format (v3).
+"""Plan <-> plain records in the shape of the interchange format (v4).
 
 Both file formats go through here: JSON is these records as text, and the ``.drplan``
 reader reassembles them from its tables. Decoding is untrusted-input code: it never
@@ -28,7 +28,7 @@ from planner.model.problems import Problem
 from planner.storage.migrations import newer_message, upgrade_records
 
 FORMAT_NAME = "drplanner"
-FORMAT_VERSION = 3
+FORMAT_VERSION = 4
 
 
 class FieldError(ValueError):

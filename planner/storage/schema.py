@@ -1,13 +1,13 @@
 """The JSON Schema of the current interchange format, generated from the field registry.
 
-``resources/plan-format-v3.schema.json`` is this module's output; a test checks that
+``resources/plan-format-v4.schema.json`` is this module's output; a test checks that
 the file and :func:`plan_schema` agree. After changing a field in
 :mod:`planner.model.fields`, write the file again with::
 
-    python -m planner.storage.schema resources/plan-format-v3.schema.json
+    python -m planner.storage.schema resources/plan-format-v4.schema.json
 
-The schema of each older format (``resources/plan-format-v1.schema.json``,
-``resources/plan-format-v2.schema.json``) is history: committed once, never regenerated.
+The schema of each older format (``resources/plan-format-v1.schema.json`` to
+``resources/plan-format-v3.schema.json``) is history: committed once, never regenerated.
 """
 
 from __future__ import annotations

@@ -305,6 +305,9 @@ AFTER_SERVERS: dict[str, list[tuple[str, str, int]]] = {
         ("an-chan-01", "business channels", 1),
         ("an-media-01", "media front end", 1),
         ("an-search-01", "search replica", 1),
+        ("an-bk-01", "backup catalog", 1),
+        ("an-bk-02", "backup vault", 4),
+        ("an-bk-03", "backup vault", 4),
     ],
 }
 
@@ -376,6 +379,10 @@ class Spec:
     rpo: int | None = None  # filled from DATA_BEFORE / DATA_AFTER
     data: list[CopySpec] = field(default_factory=list)
     tested_on: date | None = None  # the last failover test (FAILOVER_TESTS_*)
+
+
+# The services the recovery itself needs: promoting standbys, deploying, watching.
+RECOVERY_TOOLING = frozenset({"ops-tooling", "deploy", "monitoring"})
 
 
 TEAMS: dict[str, tuple[str, str, str]] = {
@@ -985,6 +992,18 @@ def _apply_fixes(specs: list[Spec]) -> list[Spec]:
         "one site leaves two consoles that can promote standbys.",
     )
     place("deploy", ["pg-ops-03", "an-ops-02"], notes="Active in Pangyo and Ansan.")
+    place(
+        "backup-catalog",
+        ["gs-bk-01", "an-bk-01"],
+        notes="Active in Gasan and Ansan, each with the whole catalog.",
+    )
+    place(
+        "backup-vault",
+        [*_nums("gs-bk", 4, first=2), "an-bk-02", "an-bk-03"],
+        min_instances=2,
+        notes="Gasan's four vault hosts and two in Ansan: the restores still have a vault "
+        "when Gasan is lost.",
+    )
     place("monitoring", ["pg-ops-04", "ay-ops-02", "an-ops-03"], notes="Active in three sites.")
     place(
         "config",
@@ -1196,6 +1215,14 @@ DATA_BEFORE: dict[str, tuple[int, list[CopySpec]]] = {
 
 # What the fixes change (the other entries stay as they were).
 DATA_AFTER: dict[str, tuple[int, list[CopySpec]]] = {
+    "backup-catalog": (
+        DAY,
+        [
+            ("catalog", ["gs-bk-01"], 0, "primary", None),
+            ("ansan-replica", ["an-bk-01"], 0, "replica", None),
+            ("tape", ["gs-bk-05"], DAY, "offline", "The catalog's nightly tape."),
+        ],
+    ),
     "ops-tooling": (
         60,
         [
@@ -1493,6 +1520,7 @@ def build_plan(after: bool = False) -> Plan:
                 rpo_minutes=spec.rpo,
                 data=_copies(spec.data),
                 failover_tested_on=spec.tested_on if spec.failover is not None else None,
+                recovery_tooling=spec.id in RECOVERY_TOOLING,
                 depends_on=list(spec.depends_on),
                 owner=owner,
                 team=team,

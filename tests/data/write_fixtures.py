@@ -17,7 +17,10 @@ the same plan; ``plan-v2.json`` (format v2) and ``plan-v3.drplan`` (schema 3) on
 domains, returns, a declaration delay and failover and restart modes; ``plan-v3.json``
 (format v3) and ``plan-v4.drplan`` (schema 4) on 2026-12-02 by the branch i14-storage of
 issue 14, with the same plan plus data copies, RPOs, failover test dates, a test age, an
-untested-failovers scenario and a scenario date.
+untested-failovers scenario and a scenario date; ``plan-v4.json`` (format v4) and
+``plan-v5.drplan`` (schema 5) on 2026-12-03 on main during issue 15, with the same plan
+plus a recovery-tooling service and, in another service, an unknown field named
+``x-v3-recovery_tooling`` (what the step from v3 makes of another tool's key).
 """
 
 from __future__ import annotations
@@ -47,6 +50,8 @@ from planner.model.plan import (  # noqa: E402
 DOMAINS_SINCE = {".json": 2, ".drplan": 3}
 # The first that holds data copies, RPOs and failover tests (issue 14).
 DATA_SINCE = {".json": 3, ".drplan": 4}
+# The first that marks recovery tooling (issue 15).
+TOOLING_SINCE = {".json": 4, ".drplan": 5}
 
 
 def fixture_plan(version: int, suffix: str = ".drplan") -> Plan:
@@ -66,7 +71,15 @@ def fixture_plan(version: int, suffix: str = ".drplan") -> Plan:
         _add_domains_and_time(plan)
     if version >= DATA_SINCE[suffix]:
         _add_data_and_failover_tests(plan)
+    if version >= TOOLING_SINCE[suffix]:
+        _add_recovery_tooling(plan)
     return plan
+
+
+def _add_recovery_tooling(plan: Plan) -> None:
+    db, web = plan.services
+    db.recovery_tooling = True
+    web.extra = {**web.extra, "x-v3-recovery_tooling": "yes"}
 
 
 def _add_data_and_failover_tests(plan: Plan) -> None:
