@@ -37,6 +37,7 @@ from PySide6.QtWidgets import (
 )
 
 from planner.analysis import Finding
+from planner.analysis.findings import is_tooling, steps_needing_tooling
 from planner.analysis.whatif import WhatIf
 from planner.analysis.wording import single_point_sentence
 from planner.gui import style
@@ -159,6 +160,15 @@ class AnalysisTab(QWidget):
             self.heat_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
             bar.addWidget(self.heat_button)
 
+        # The recovery steps of the scenario shown (Recovery view) that need recovery
+        # tooling the scenario takes down: flagged here, as the runbook flags them.
+        self.tooling_label = QLabel()
+        self.tooling_label.setObjectName("analysis-tooling")
+        self.tooling_label.setWordWrap(True)
+        self.tooling_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.tooling_label.setStyleSheet(f"color: {style.CRITICAL};")
+        self.tooling_label.setVisible(False)
+
         self.failures_model = FailuresModel(self)
         self.failures = _table(self.failures_model, 7, {0: 24, 1: 8})
         self.failures.setObjectName("analysis-failures")
@@ -212,6 +222,7 @@ class AnalysisTab(QWidget):
         column = QVBoxLayout(self)
         column.setContentsMargins(0, 0, 0, 0)
         column.addLayout(bar)
+        column.addWidget(self.tooling_label)
         column.addWidget(self.splitter, 1)
 
         self._progress_timer = QTimer(self)
@@ -222,6 +233,8 @@ class AnalysisTab(QWidget):
         controller.busyChanged.connect(self._busy_changed)
         controller.progressed.connect(self._progressed)
         document.selectionChanged.connect(self._selection_changed)
+        if recovery is not None:
+            recovery.resultChanged.connect(self._recovery_changed)
         self.failures.selectionModel().selectionChanged.connect(self._failure_picked)
         self.findings.selectionModel().selectionChanged.connect(self._finding_picked)
         self.what_if.selectionModel().selectionChanged.connect(self._what_if_picked)
@@ -236,6 +249,7 @@ class AnalysisTab(QWidget):
             width = self.splitter.width()
             self.splitter.setSizes([width * 52 // 100, width - width * 52 // 100])
         self.controller.want("tab", True)  # nothing is analysed before the tab is shown
+        self._show_tooling()
 
     def hideEvent(self, event: QHideEvent) -> None:
         super().hideEvent(event)
@@ -332,6 +346,37 @@ class AnalysisTab(QWidget):
         if total > 0:
             self.progress.setRange(0, total)
             self.progress.setValue(min(done, total))
+
+    # ------------------------------------------------------------------ recovery tooling
+
+    def _recovery_changed(self) -> None:
+        if self.isVisible():
+            self._show_tooling()  # hidden: when next shown
+
+    def _show_tooling(self) -> None:
+        """Flag the steps of the scenario shown that need recovery tooling it takes down."""
+        recovery = self.recovery
+        result = recovery.result if recovery is not None else None
+        text = ""
+        if result is not None and recovery is not None and recovery.is_current:
+            plan = self.document.plan
+            steps = steps_needing_tooling(plan, result)
+            tools = {s.id for s in plan.services if is_tooling(s)}
+            down = [r.id for r in result.services if r.id in tools and r.state != "unaffected"]
+            if down:
+                scenario = plan.scenario(recovery.scenario_id) if recovery.scenario_id else None
+                where = scenario.name if scenario is not None else "the failures chosen"
+                listed = ", ".join(list(steps)[:8]) + (", …" if len(steps) > 8 else "")
+                text = f"{where} takes down recovery tooling {', '.join(down)}" + (
+                    f": {len(steps)} recovery steps need it ({listed})" if steps else ""
+                )
+                self.tooling_label.setToolTip(
+                    printable(
+                        "\n".join(f"{sid} needs {', '.join(need)}" for sid, need in steps.items())
+                    )
+                )
+        self.tooling_label.setText(printable(text))
+        self.tooling_label.setVisible(bool(text))
 
     # ------------------------------------------------------------------ cut sets
 

@@ -348,3 +348,22 @@ def test_hiding_the_tab_stops_the_analysis_running(window, qtbot, monkeypatch) -
     monkeypatch.setattr(analysis_controller, "analyze", _real())
     window.tabs.setCurrentWidget(window.analysis_tab)
     qtbot.waitUntil(lambda: controller.is_current, timeout=60_000)
+
+
+def test_the_steps_that_need_recovery_tooling_the_scenario_takes_down_are_flagged(
+    window, qtbot
+) -> None:
+    from planner.analysis.findings import steps_needing_tooling
+
+    window.recovery.set_scenario("pangyo-fire")
+    qtbot.waitUntil(lambda: window.recovery.is_current, timeout=30_000)
+    _analysed(window, qtbot)
+    label = window.analysis_tab.tooling_label
+    steps = steps_needing_tooling(window.document.plan, window.recovery.result)
+    assert steps  # the fire takes the operations tooling down
+    assert label.isVisible() and "ops-tooling" in label.text()
+    assert f"{len(steps)} recovery steps need it" in label.text()
+    first = next(iter(steps))
+    assert f"{first} needs {', '.join(steps[first])}" in label.toolTip()
+    window.recovery.set_scenario(None)
+    qtbot.waitUntil(lambda: not label.isVisible(), timeout=30_000)
