@@ -125,7 +125,7 @@ def main() -> None:
     if "data" in only:
         data_shots(window, app, args.out, suffix, args.plan)
     if "analysis" in only:
-        analysis_shots(window, app, args.out, suffix, args.plan)
+        analysis_shots(window, app, args.out, suffix, args.plan, args.scenario)
     settings_file.unlink(missing_ok=True)
     window.document.undo_stack.setClean()
     window.close()
@@ -290,14 +290,18 @@ def data_shots(window, app, out: Path, suffix: str, plan_path: Path) -> None:  #
     window.document.undo_stack.setClean()
 
 
-def analysis_shots(window, app, out: Path, suffix: str, plan_path: Path) -> None:  # type: ignore[no-untyped-def]
+def analysis_shots(window, app, out: Path, suffix: str, plan_path: Path, scenario: str) -> None:  # type: ignore[no-untyped-def]
     """The Analysis tab with its results (the first finding about the operations tooling
-    picked, so its cut sets show) and the floor's heat map, in a 1366x768 window."""
+    picked, so its cut sets show; ``scenario`` in the Recovery view, so the steps that
+    need the tooling it takes down are flagged) and the floor's heat map (no scenario),
+    in a 1366x768 window."""
     from planner.analysis import Finding
     from planner.gui.analysis_models import ROW_ROLE
 
     window.open_path(plan_path, offer_recovery=False)
-    window.recovery.set_scenario(None)  # the floor in its own colours under the heat map
+    if window.document.plan.scenario(scenario) is not None:
+        window.recovery.set_scenario(scenario)
+        window.recovery.wait_until_current()
     size = window.size()
     window.resize(1366, 768)
 
@@ -329,6 +333,8 @@ def analysis_shots(window, app, out: Path, suffix: str, plan_path: Path) -> None
     settle()
     shoot("analysis-tab")
     window.document.select([])
+    window.recovery.set_scenario(None)  # the floor in its own colours under the heat map
+    window.recovery.wait_until_current()
     window.floor_heat.action.setChecked(True)
     window.tabs.setCurrentWidget(window.floor)
     settle()
