@@ -367,3 +367,45 @@ def test_the_steps_that_need_recovery_tooling_the_scenario_takes_down_are_flagge
     assert f"{first} needs {', '.join(steps[first])}" in label.toolTip()
     window.recovery.set_scenario(None)
     qtbot.waitUntil(lambda: not label.isVisible(), timeout=30_000)
+
+
+def test_a_click_on_a_worst_failure_selects_its_component(window, qtbot) -> None:
+    _analysed(window, qtbot)
+    tab = window.analysis_tab
+    row = _row_of(tab.failures, lambda r: r.id == "pg-a01")
+    _click_row(qtbot, tab.failures, row, column=2)
+    assert window.document.selection == [("rack", "pg-a01")]
+    assert window.floor.scene.rack_items["pg-a01"].isSelected()
+
+
+def test_a_change_picked_shows_its_scenario_and_selects_the_service(window, qtbot) -> None:
+    _analysed(window, qtbot)
+    tab = window.analysis_tab
+    model = tab.what_if_model
+    assert model.rowCount() > 0
+    change = model.rows[0]
+    assert change.saved_minutes > 0 or change.saved_critical_minutes > 0
+    _click_row(qtbot, tab.what_if, 0, column=0)
+    assert ("service", change.target) in window.document.selection
+    assert tab.what_if_text.text() == change.sentence()
+    assert tab.make_button.text() == "Show scenario"  # measured on a named scenario
+    before = len(window.document.plan.scenarios)
+    assert tab.make_scenario()
+    assert len(window.document.plan.scenarios) == before
+    assert window.recovery.scenario_id == change.scenario
+
+
+def test_a_plan_that_cannot_be_analysed_says_why(window, qtbot, monkeypatch) -> None:
+    from planner.engine.impact import ScenarioError
+
+    def refuse(plan, **_kw):  # type: ignore[no-untyped-def]
+        raise ScenarioError(["service 'x': runs on unknown server 'nowhere'"])
+
+    monkeypatch.setattr(analysis_controller, "analyze", refuse)
+    _analysed(window, qtbot)
+    tab = window.analysis_tab
+    assert window.analysis.error is not None and window.analysis.analysis is None
+    assert tab.status.text() == (
+        "Cannot analyse the plan: service 'x': runs on unknown server 'nowhere'"
+    )
+    assert tab.failures_model.rowCount() == 0
