@@ -133,6 +133,7 @@ class AnalysisTab(QWidget):
         self._chosen: Finding | WhatIf | None = None  # what Make scenario turns into one
         self._shown_analysis: object = None  # the analysis the tables hold
         self._sized = False
+        self._restoring = False  # a pick kept across a new analysis: selects nothing
 
         self.status = QLabel()
         self.status.setTextFormat(Qt.TextFormat.PlainText)
@@ -260,7 +261,7 @@ class AnalysisTab(QWidget):
         analysis = controller.analysis
         if analysis is not self._shown_analysis:
             self._shown_analysis = analysis
-            self._chosen = None
+            chosen, self._chosen = self._chosen, None
             self.finding_text.setText(
                 "Click a finding to select what it names on the floor and in every view."
                 if analysis and analysis.findings
@@ -283,6 +284,7 @@ class AnalysisTab(QWidget):
             )
             self.unchanged_label.setText(self._unchanged_text())
             self._show_cuts()
+            self._pick_again(chosen)
         stale = not controller.is_current
         for model in (
             self.failures_model,
@@ -293,6 +295,30 @@ class AnalysisTab(QWidget):
             model.set_stale(stale)
         self.status.setText(self._status_text())
         self._update_make_button()
+
+    def _pick_again(self, chosen: Finding | WhatIf | None) -> None:
+        """Keep the finding or change picked across a new analysis, when it is still
+        there (same kind and ids, or same change), without selecting anything anew."""
+        if isinstance(chosen, Finding):
+            view, same = self.findings, lambda f: (f.kind, f.ids) == (chosen.kind, chosen.ids)
+        elif isinstance(chosen, WhatIf):
+            view, same = self.what_if, lambda w: w.rank_key()[2:] == chosen.rank_key()[2:]
+        else:
+            return
+        rows = view.model().rows  # type: ignore[attr-defined]
+        row = next((i for i, r in enumerate(rows) if same(r)), None)
+        if row is None:
+            return
+        self._restoring = True
+        try:
+            view.selectRow(row)
+        finally:
+            self._restoring = False
+        self._chosen = picked = rows[row]
+        if isinstance(picked, Finding):
+            self.finding_text.setText(printable(f"{picked.severity}: {picked.message}"))
+        else:
+            self.what_if_text.setText(printable(picked.sentence()))
 
     def _unchanged_text(self) -> str:
         analysis = self.controller.analysis
@@ -428,11 +454,15 @@ class AnalysisTab(QWidget):
         return view.model().data(indexes[0], ROW_ROLE)
 
     def _failure_picked(self, selected: QItemSelection, _deselected: QItemSelection) -> None:
+        if self._restoring:
+            return
         radius = self._picked(self.failures, selected)
         if radius is not None:
             self.document.select(selection_of(self.document.plan, [radius.id]))  # type: ignore[attr-defined]
 
     def _finding_picked(self, selected: QItemSelection, _deselected: QItemSelection) -> None:
+        if self._restoring:
+            return
         finding = self._picked(self.findings, selected)
         if isinstance(finding, Finding):
             self._chosen = finding
@@ -442,6 +472,8 @@ class AnalysisTab(QWidget):
         self._update_make_button()
 
     def _what_if_picked(self, selected: QItemSelection, _deselected: QItemSelection) -> None:
+        if self._restoring:
+            return
         change = self._picked(self.what_if, selected)
         if isinstance(change, WhatIf):
             self._chosen = change

@@ -409,3 +409,20 @@ def test_a_plan_that_cannot_be_analysed_says_why(window, qtbot, monkeypatch) -> 
         "Cannot analyse the plan: service 'x': runs on unknown server 'nowhere'"
     )
     assert tab.failures_model.rowCount() == 0
+
+
+def test_the_finding_picked_stays_picked_across_a_new_analysis(window, qtbot) -> None:
+    _analysed(window, qtbot)
+    tab = window.analysis_tab
+    row = _row_of(tab.findings, lambda f: f.kind == "single_point" and f.ids[0] == "session-cache")
+    _click_row(qtbot, tab.findings, row)
+    picked = tab.findings_model.rows[row]
+    window.document.select([("service", "login")])  # the user goes on elsewhere
+    window.document.push(SetFields("service", "status-page", tier=2))
+    qtbot.waitUntil(lambda: window.analysis.is_current, timeout=60_000)
+    chosen = tab.findings.selectionModel().selectedRows()
+    assert len(chosen) == 1
+    again = tab.findings_model.rows[chosen[0].row()]
+    assert (again.kind, again.ids) == (picked.kind, picked.ids) and again is not picked
+    assert window.document.selection == [("service", "login")]  # not selected anew
+    assert tab.make_button.isEnabled() and picked.message in tab.finding_text.text()
