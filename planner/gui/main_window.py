@@ -105,7 +105,7 @@ class MainWindow(QMainWindow):
             (self.services, "Services", "service"),
             (self.dependencies, "Dependencies", "service"),
             (self.recovery_view, "Recovery", "scenario"),
-            (self.analysis_tab, "Analysis", "fail"),
+            (self.analysis_tab, "Analysis", "analysis"),
         ):
             self.tabs.addTab(widget, icon(name), title)
         self.setCentralWidget(self.tabs)
