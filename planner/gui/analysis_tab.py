@@ -51,7 +51,7 @@ from planner.gui.analysis_models import (
     FindingsModel,
     WhatIfModel,
 )
-from planner.gui.document import PlanDocument
+from planner.gui.document import PlanDocument, Selection
 from planner.gui.recovery_controller import RecoveryController
 from planner.model.text import printable
 
@@ -300,13 +300,21 @@ class AnalysisTab(QWidget):
         """Keep the finding or change picked across a new analysis, when it is still
         there (same kind and ids, or same change), without selecting anything anew."""
         if isinstance(chosen, Finding):
-            view, same = self.findings, lambda f: (f.kind, f.ids) == (chosen.kind, chosen.ids)
+            view, key = self.findings, (chosen.kind, chosen.ids)
+            rows: list[Finding] | list[WhatIf] = self.findings_model.rows
+            row = next(
+                (i for i, f in enumerate(self.findings_model.rows) if (f.kind, f.ids) == key),
+                None,
+            )
         elif isinstance(chosen, WhatIf):
-            view, same = self.what_if, lambda w: w.rank_key()[2:] == chosen.rank_key()[2:]
+            view, change = self.what_if, chosen.rank_key()[2:]
+            rows = self.what_if_model.rows
+            row = next(
+                (i for i, w in enumerate(self.what_if_model.rows) if w.rank_key()[2:] == change),
+                None,
+            )
         else:
             return
-        rows = view.model().rows  # type: ignore[attr-defined]
-        row = next((i for i, r in enumerate(rows) if same(r)), None)
         if row is None:
             return
         self._restoring = True
@@ -406,7 +414,7 @@ class AnalysisTab(QWidget):
 
     # ------------------------------------------------------------------ cut sets
 
-    def _selection_changed(self, _selection: list) -> None:
+    def _selection_changed(self, _selection: Selection) -> None:
         self._show_cuts()
 
     def _service_shown(self) -> str | None:
@@ -437,7 +445,7 @@ class AnalysisTab(QWidget):
             self.cuts_hint.setText(
                 f"No failure of at most {cuts.order} components takes {service.id} down."
             )
-        else:
+        elif analysis is not None:
             ones = sum(1 for c in cuts.restore if len(c) <= 1)
             headline = single_point_sentence(cuts, analysis.components, services) if ones else ""
             self.cuts_hint.setText(
