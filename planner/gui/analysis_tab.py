@@ -357,8 +357,15 @@ class AnalysisTab(QWidget):
         return (
             f"Cut sets to order {analysis.order}; {len(analysis.findings)} findings; "
             f"{len(analysis.single_points)} services with a single point of failure"
-            + (f"; worst scenario: {analysis.worst_scenario}" if analysis.worst_scenario else "")
+            + (f"; worst scenario: {self._worst_name()}" if analysis.worst_scenario else "")
         )
+
+    def _worst_name(self) -> str:
+        """The worst scenario's name (a named one), else what it fails."""
+        analysis = self.controller.analysis
+        worst = analysis.worst_scenario if analysis is not None else None
+        named = [s.name for s in (analysis.scenarios if analysis else ()) if s.id == worst]
+        return named[0] if named else worst or ""
 
     def _busy_changed(self, busy: bool) -> None:
         if busy:
