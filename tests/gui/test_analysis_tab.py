@@ -255,6 +255,17 @@ def test_cancel_stops_the_analysis_and_keeps_the_old_results_greyed(
     assert controller.analysis is not first and not tab.failures_model.stale
 
 
+def _slow_running(window, qtbot, monkeypatch) -> _Slow:  # type: ignore[no-untyped-def]
+    """The example analysed, then an edit and an analysis that runs until stopped."""
+    _analysed(window, qtbot)
+    slow = _Slow()
+    monkeypatch.setattr(analysis_controller, "analyze", slow)
+    window.document.push(SetFields("service", "status-page", tier=0))
+    window.analysis.recompute_now()
+    qtbot.waitUntil(slow.started.is_set, timeout=10_000)
+    return slow
+
+
 def _real():  # type: ignore[no-untyped-def]
     from planner.analysis import analyze
 
@@ -262,13 +273,8 @@ def _real():  # type: ignore[no-untyped-def]
 
 
 def test_a_newer_edit_stops_the_analysis_running(window, qtbot, monkeypatch) -> None:
-    _analysed(window, qtbot)
-    slow = _Slow()
-    monkeypatch.setattr(analysis_controller, "analyze", slow)
+    slow = _slow_running(window, qtbot, monkeypatch)
     controller = window.analysis
-    window.document.push(SetFields("service", "status-page", tier=0))
-    controller.recompute_now()
-    qtbot.waitUntil(slow.started.is_set, timeout=10_000)
     monkeypatch.setattr(analysis_controller, "analyze", _real())
     window.document.push(SetFields("service", "status-page", tier=1))
     qtbot.waitUntil(slow.stopped.is_set, timeout=10_000)  # discarded: asked to cancel
@@ -335,13 +341,8 @@ def test_an_edit_while_the_tab_is_hidden_only_marks_it_out_of_date(window, qtbot
 
 
 def test_hiding_the_tab_stops_the_analysis_running(window, qtbot, monkeypatch) -> None:
-    _analysed(window, qtbot)
-    slow = _Slow()
-    monkeypatch.setattr(analysis_controller, "analyze", slow)
+    slow = _slow_running(window, qtbot, monkeypatch)
     controller = window.analysis
-    window.document.push(SetFields("service", "status-page", tier=0))
-    controller.recompute_now()
-    qtbot.waitUntil(slow.started.is_set, timeout=10_000)
     window.tabs.setCurrentWidget(window.floor)
     qtbot.waitUntil(slow.stopped.is_set, timeout=10_000)
     assert not controller.busy and not controller.is_current and not controller.cancelled
