@@ -2,10 +2,11 @@
 
 Usage: ``python docs/render_runbook.py [--regenerate] [OUT_DIR] [--dpi N]``. With
 ``--regenerate`` it first rewrites ``docs/samples/pangyo-fire-runbook.pdf`` from the
-example plan (scenario "pangyo-fire", fixed date, with the resilience findings) and ``docs/screenshots/runbook-data.png``
-(the first page of the "Data" section, found by its bookmark, of the runbook of scenario
-"pangyo-lost", where data is lost for good), then writes ``page-NN.png``
-files to OUT_DIR (default: a ``runbook-pages`` folder in the system's temporary directory).
+example plan (scenario "pangyo-fire", fixed date, with the resilience findings) and
+``docs/screenshots/runbook-data.png`` (the first page of the "Data" section, found by its
+bookmark, of the runbook of scenario "pangyo-lost", where data is lost for good), then
+writes ``page-NN.png`` files to OUT_DIR (default: a ``runbook-pages`` folder in the system's
+temporary directory).
 A script for people, not a test.
 """
 
@@ -39,9 +40,7 @@ def _example_runbook(scenario: str, out: Path, with_findings: bool = False) -> i
     if problems:
         raise SystemExit(f"example plan has problems: {problems}")
     analysis = (
-        analyze(plan, as_of=date.fromisoformat(SAMPLE_DATE), check=False)
-        if with_findings
-        else None
+        analyze(plan, as_of=date.fromisoformat(SAMPLE_DATE), check=False) if with_findings else None
     )
     result = compute(plan, scenario)
     return export_runbook(plan, result, out, date=SAMPLE_DATE, analysis=analysis)
