@@ -30,6 +30,7 @@ from planner.gui.busy import BusyDialog, Cancelled, run_with_progress
 from planner.gui.copies import DataCopiesEditor
 from planner.gui.document import PlanDocument, describe_save_failure
 from planner.gui.jobs import JobRunner
+from planner.gui.netbox_import import NetboxImporter, NetboxSourceDialog
 from planner.gui.properties import PropertiesPanel
 from planner.gui.recovery_controller import RecoveryController
 from planner.gui.runbook_export import RunbookExporter
@@ -138,6 +139,8 @@ class MainWindow(QMainWindow):
 
         self.runbook_exporter = RunbookExporter(self)
         self.runbook_exporter.done.connect(self.show_message)
+        self.netbox_importer = NetboxImporter(self.document, self)
+        self.netbox_importer.done.connect(self._netbox_done)
         self.notice: QMessageBox | None = None  # the last non-blocking notice shown
         self.actions: dict[str, QAction] = {}
         self._build_actions()
@@ -192,6 +195,7 @@ class MainWindow(QMainWindow):
         self._action("save_as", "Save &As…", self.save_as, keys.SaveAs)
         self._action("import_json", "&Import JSON…", self.import_json)
         self._action("export_json", "&Export JSON…", self.export_json)
+        self._action("import_netbox", "Import from &NetBox…", self.import_netbox)
         self._action(
             "export_runbook",
             "Export &runbook PDF…",
@@ -242,7 +246,7 @@ class MainWindow(QMainWindow):
         for name in ("save", "save_as"):
             file_menu.addAction(self.actions[name])
         file_menu.addSeparator()
-        for name in ("import_json", "export_json"):
+        for name in ("import_json", "export_json", "import_netbox"):
             file_menu.addAction(self.actions[name])
         if runbook_available():
             file_menu.addAction(self.actions["export_runbook"])
@@ -521,6 +525,18 @@ class MainWindow(QMainWindow):
         path = self.ask_open_path("Import JSON plan", "JSON plans (*.json);;All files (*)")
         if path:
             self.open_path(Path(path))
+
+    def import_netbox(self) -> None:
+        """Sites, racks, devices and power from NetBox, as one undo step after the diff."""
+        dialog = NetboxSourceDialog(self.settings, self)
+        if dialog.exec() == NetboxSourceDialog.DialogCode.Accepted:
+            self.netbox_importer.start(dialog.source())
+
+    def _netbox_done(self, message: str) -> None:
+        if message.startswith("NetBox import failed"):
+            self.show_error(message)
+        else:
+            self.show_message(message)
 
     def export_json(self) -> None:
         path = self.ask_save_path("Export JSON", "JSON plans (*.json)")
