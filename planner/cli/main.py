@@ -258,6 +258,9 @@ def build_parser() -> argparse.ArgumentParser:
         description="Print what a plan holds: sites, racks, servers, services, scenarios.",
     )
     show.add_argument("plan", metavar="PLAN", help="a .drplan or .json plan")
+    from planner.cli.interop_commands import add_commands  # tables, graphs, schedules
+
+    add_commands(sub)
     return parser
 
 
@@ -335,7 +338,8 @@ def _main(argv: Sequence[str] | None) -> int:
 
     try:
         with commands.plan_left_out_of_collection():
-            return int(getattr(commands, args.command)(args))
+            run = getattr(args, "run", None) or getattr(commands, args.command)
+            return int(run(args))
     except (BrokenPipeError, OutputFailed):
         raise  # main's to report
     except PlanFileError as error:

@@ -287,7 +287,10 @@ class _Reader:
                 try:
                     parsed[column.field] = self._parse(column, text)
                 except fields.ParseError as error:
-                    self.at(number, column, f"{_shown(text)}: {error}")
+                    message = str(error)
+                    if f"'{text.strip()}'" not in message:  # the parser's words name the text
+                        message = f"{_shown(text)}: {message}"
+                    self.at(number, column, message)
             if id_index not in self.columns or "id" not in parsed:
                 continue
             service_id = parsed.pop("id")
