@@ -346,8 +346,8 @@ def import_sheet(plan: Plan, sheet: Sheet) -> TableImport:
     if not reader.read_header():
         raise TableError(reader.errors)
     values = reader.read_rows()
-    if reader.errors:
-        raise TableError(reader.errors)
+    # On with what could be read, so that one pass names the bad cells and the unknown
+    # ids alike (a cell that could not be read keeps the service's value meanwhile).
     result = _build(plan, values, reader)
     if reader.errors:
         raise TableError(reader.errors)
@@ -401,8 +401,7 @@ def _build(plan: Plan, values: dict[str, dict[str, Any]], reader: _Reader) -> Ta
             setattr(new, name, value)
         result.services.append(new)
         result.added.append(new)
-    if not reader.errors:
-        _check(plan, result, reader)
+    _check(plan, result, reader)
     return result
 
 
