@@ -11,6 +11,7 @@ CORE = [
     "planner.engine",
     "planner.layout",
     "planner.analysis",
+    "planner.interop",
     "planner.runbook",
     "planner.cli",
 ]

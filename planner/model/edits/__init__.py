@@ -37,6 +37,7 @@ from planner.model.edits.items import (
     Rewrite,
     SetFields,
 )
+from planner.model.edits.replace import ReplaceItems, plan_changes
 
 __all__ = [
     "ITEM_KINDS",
@@ -54,6 +55,7 @@ __all__ = [
     "PlaceServers",
     "RemoveItem",
     "RenameId",
+    "ReplaceItems",
     "Rewrite",
     "SetFields",
     "add_dependency",
@@ -64,6 +66,7 @@ __all__ = [
     "new_id",
     "paste_items",
     "place_servers",
+    "plan_changes",
     "remove_dependency",
     "unassign_service",
 ]

@@ -1,0 +1,125 @@
+"""What an import would change, for a person to read before it is applied.
+
+:func:`plan_diff` compares the plan before and after an import, item by item (by id),
+and says what is added, removed, moved (a rack to another site, a server to another
+rack or unit) or otherwise changed, with the names a person knows. The CLI prints
+:meth:`PlanDiff.lines` for ``--dry-run``; the GUI shows the same lists in its dialog.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from planner.model.edits import plan_changes
+from planner.model.edits.change import ITEM_KINDS, LISTS, Change
+from planner.model.plan import Plan
+
+# The fields whose change is a move: where the item is, not what it is.
+MOVE_FIELDS: dict[str, frozenset[str]] = {
+    "rack": frozenset({"site"}),
+    "server": frozenset({"rack", "position"}),
+}
+
+
+@dataclass(frozen=True)
+class DiffItem:
+    """One item of the diff: its kind, id, and the line a person reads."""
+
+    kind: str
+    id: str
+    text: str
+    fields: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class PlanDiff:
+    """An import's changes, by what happens to each item, in the plan's order."""
+
+    added: tuple[DiffItem, ...] = ()
+    moved: tuple[DiffItem, ...] = ()
+    changed: tuple[DiffItem, ...] = ()
+    removed: tuple[DiffItem, ...] = ()
+    warnings: tuple[str, ...] = ()
+    change: Change = field(default_factory=Change)
+
+    def __bool__(self) -> bool:
+        return bool(self.added or self.moved or self.changed or self.removed)
+
+    def counts(self) -> dict[str, int]:
+        return {
+            "added": len(self.added),
+            "moved": len(self.moved),
+            "changed": len(self.changed),
+            "removed": len(self.removed),
+            "warnings": len(self.warnings),
+        }
+
+    def summary(self) -> str:
+        """One line: "12 added, 3 moved, 0 changed, 1 removed, 2 warnings"."""
+        return ", ".join(f"{n} {what}" for what, n in self.counts().items())
+
+    def lines(self) -> list[str]:
+        """The whole diff as text: a heading per non-empty list, an item per line."""
+        out: list[str] = []
+        for heading, entries in (
+            ("Added", self.added),
+            ("Moved", self.moved),
+            ("Changed", self.changed),
+            ("Removed", self.removed),
+        ):
+            if entries:
+                out.append(f"{heading} ({len(entries)}):")
+                out.extend(f"  {e.text}" for e in entries)
+        if self.warnings:
+            out.append(f"Warnings ({len(self.warnings)}):")
+            out.extend(f"  {w}" for w in self.warnings)
+        return out
+
+
+def describe(kind: str, item: Any) -> str:
+    """``rack 'Comms closet' (dm-akron-comms)``: a kind, a name and the id."""
+    name = getattr(item, "name", "") or ""
+    return f"{kind} '{name}' ({item.id})" if name and name != item.id else f"{kind} {item.id}"
+
+
+def _where(plan: Plan, kind: str, item: Any) -> str:
+    if kind == "rack":
+        site = plan.site(item.site)
+        return f"site '{site.name if site else item.site}'"
+    if kind == "server":
+        rack = plan.rack(item.rack)
+        return f"rack '{rack.name if rack else item.rack}' U{item.position}"
+    return ""
+
+
+def plan_diff(before: Plan, after: Plan, warnings: tuple[str, ...] = ()) -> PlanDiff:
+    """What turning ``before`` into ``after`` changes, item by item."""
+    change = plan_changes(before, after)
+    added: list[DiffItem] = []
+    moved: list[DiffItem] = []
+    changed: list[DiffItem] = []
+    removed: list[DiffItem] = []
+    for kind in ITEM_KINDS:
+        old = {item.id: item for item in getattr(before, LISTS[kind])}
+        for item in getattr(after, LISTS[kind]):
+            if (kind, item.id) in change.added:
+                added.append(DiffItem(kind, item.id, describe(kind, item)))
+            elif names := change.changed_fields(kind, item.id):
+                ordered = tuple(n for n in type(item).__dataclass_fields__ if n in names)
+                moves = MOVE_FIELDS.get(kind, frozenset())
+                if names & moves:
+                    text = (
+                        f"{describe(kind, item)}: {_where(before, kind, old[item.id])} -> "
+                        f"{_where(after, kind, item)}"
+                    )
+                    moved.append(DiffItem(kind, item.id, text, ordered))
+                if rest := tuple(n for n in ordered if n not in moves):
+                    text = f"{describe(kind, item)}: {', '.join(rest)}"
+                    changed.append(DiffItem(kind, item.id, text, rest))
+        for item_id, item in old.items():
+            if (kind, item_id) in change.removed:
+                removed.append(DiffItem(kind, item_id, describe(kind, item)))
+    return PlanDiff(
+        tuple(added), tuple(moved), tuple(changed), tuple(removed), tuple(warnings), change
+    )
