@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from openpyxl import Workbook, load_workbook
 
+from planner.interop.diff import plan_diff
 from planner.interop.service_table import (
     COLUMNS,
     TableError,
@@ -176,6 +177,22 @@ def test_the_import_is_one_edit_that_undoes_exactly(tmp_path: Path) -> None:
     assert plan == before
     edit.apply(plan)
     assert plan.service("db").rto_minutes == 120
+    # The plan's own diff of the import says the same as the import does.
+    diff = plan_diff(before, plan)
+    assert [d.id for d in diff.added] == ["new"]
+    assert {d.id: d.fields for d in diff.changed} == {
+        "db": ("name", "rto_minutes"),
+        "web": ("rto_minutes",),
+    }
+    assert not diff.removed and not diff.moved
+
+
+def test_a_plan_repeating_a_service_id_is_refused(tmp_path: Path) -> None:
+    plan = small_plan()
+    plan.services.append(Service("web", "Web again"))
+    path = write(tmp_path / "s.csv", ["id", "rto"], [["web", "1:00"]])
+    with pytest.raises(TableError, match="the plan has two services with the id 'web'"):
+        read_service_table(plan, path)
 
 
 def test_a_dependency_swap_is_not_refused_on_the_way(tmp_path: Path) -> None:
@@ -323,8 +340,8 @@ def test_a_partial_sheet_updates_only_its_columns_and_warns(tmp_path: Path) -> N
     result = read_service_table(plan, path)
     assert {k: [c.field for c in v] for k, v in result.changed.items()} == {"web": ["rto_minutes"]}
     assert result.warnings[0].startswith(f"{path}: column 'Comment' is not one DR Planner reads")
-    assert "service 'db' (데이터베이스) is not in the sheet: left as it is" in result.warnings
-    assert "~ service 'web': RTO: (blank) -> '0:20'" in result.lines()
+    assert "service '데이터베이스' (db) is not in the sheet: left as it is" in result.warnings
+    assert result.lines()[:2] == ["Changed (1):", "  service 'Web' (web): RTO (blank) -> '0:20'"]
     after = applied(plan, path)
     assert [s.id for s in after.services] == ["db", "web", "0012"]
 

@@ -32,6 +32,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from planner.interop.diff import describe
 from planner.interop.tabular import (
     Cell,
     Sheet,
@@ -43,7 +44,7 @@ from planner.interop.tabular import (
     write_xlsx,
 )
 from planner.model import fields
-from planner.model.edits import AddItem, Composite, Edit, Rewrite
+from planner.model.edits import Edit, ReplaceItems
 from planner.model.plan import Plan, Service
 from planner.model.text import printable, shortened
 from planner.model.validate import validate
@@ -199,15 +200,23 @@ class TableImport:
         )
 
     def lines(self) -> list[str]:
-        """The import in words: ``+`` added, ``~`` changed (field: before -> after),
-        ``!`` warnings."""
-        out = [f"+ service '{s.id}' ({s.name})" for s in self.added]
+        """The import in words, laid out as :meth:`planner.interop.diff.PlanDiff.lines`
+        (a heading per list, an item per line), each change with its values:
+        ``service 'Login' (login): RTO '1:00' -> '0:30'``."""
+        by_id = {s.id: s for s in self.services}
+        changed = []
         for service_id, changes in self.changed.items():
-            parts = "; ".join(
-                f"{c.label}: {_shown(c.before)} -> {_shown(c.after)}" for c in changes
-            )
-            out.append(f"~ service '{service_id}': {parts}")
-        out += [f"! {warning}" for warning in self.warnings]
+            parts = "; ".join(f"{c.label} {_shown(c.before)} -> {_shown(c.after)}" for c in changes)
+            changed.append(f"{describe('service', by_id[service_id])}: {parts}")
+        out: list[str] = []
+        for heading, entries in (
+            ("Added", [describe("service", s) for s in self.added]),
+            ("Changed", changed),
+            ("Warnings", self.warnings),
+        ):
+            if entries:
+                out.append(f"{heading} ({len(entries)}):")
+                out.extend(f"  {entry}" for entry in entries)
         return out
 
 
@@ -356,17 +365,23 @@ def import_sheet(plan: Plan, sheet: Sheet) -> TableImport:
 
 
 def _build(plan: Plan, values: dict[str, dict[str, Any]], reader: _Reader) -> TableImport:
-    existing = {s.id: s for s in plan.services}
+    existing: dict[str, Service] = {}
+    for service in plan.services:
+        if service.id in existing:
+            reader.errors.append(
+                f"the plan has two services with the id '{service.id}': rows are matched "
+                "by id, so fix the plan first ('drplanner validate' names every problem)"
+            )
+        existing.setdefault(service.id, service)
     present = {c.field for c in reader.columns.values()}
     result = TableImport(services=[])
     for service in plan.services:
         row = values.get(service.id)
-        if row is None or service.id in result.changed:  # a plan repeating an id: first only
+        if row is None:
             result.services.append(service)
-            if row is None:
-                result.warnings.append(
-                    f"service '{service.id}' ({service.name}) is not in the sheet: left as it is"
-                )
+            result.warnings.append(
+                f"{describe('service', service)} is not in the sheet: left as it is"
+            )
             continue
         changes = [
             FieldChange(
@@ -440,20 +455,6 @@ def _check(plan: Plan, result: TableImport, reader: _Reader) -> None:
 
 def import_edit(plan: Plan, result: TableImport, label: str = "Import services table") -> Edit:
     """The one undoable edit that applies ``result`` to ``plan`` (the plan it was read
-    against): the changed fields of matched services written in place, then the new
-    services added. Its Change names exactly the fields and services that change."""
-    index = {s.id: i for i, s in reversed(list(enumerate(plan.services)))}
-    writes: list[tuple[str, int, str, Any]] = []
-    by_id = {s.id: s for s in result.services}
-    for service_id, changes in result.changed.items():
-        updated = by_id[service_id]
-        writes += [
-            ("service", index[service_id], c.field, getattr(updated, c.field)) for c in changes
-        ]
-    edits: list[Edit] = []
-    if writes:
-        # One write of every field, then one check for cycles on the result: fields set
-        # one service at a time could pass through a cycle the finished import has not.
-        edits.append(Rewrite(label, writes))
-    edits += [AddItem("service", service) for service in result.added]
-    return Composite(label, edits)
+    against): the new list of services swapped in whole (:class:`ReplaceItems`), its
+    Change naming exactly the services added and the fields changed."""
+    return ReplaceItems(label, {"service": result.services})
