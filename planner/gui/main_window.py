@@ -30,6 +30,7 @@ from planner.gui.jobs import JobRunner
 from planner.gui.properties import PropertiesPanel
 from planner.gui.recovery_controller import RecoveryController
 from planner.gui.runbook_export import RunbookExporter
+from planner.gui.table_import import ServicesTableIO
 from planner.gui.tree import PlanTree
 from planner.gui.views.dependencies import DependencyView
 from planner.gui.views.floor import FloorView
@@ -127,6 +128,7 @@ class MainWindow(QMainWindow):
 
         self.runbook_exporter = RunbookExporter(self)
         self.runbook_exporter.done.connect(self.show_message)
+        self.table_io = ServicesTableIO(self)  # File > Export/Import services table
         self.notice: QMessageBox | None = None  # the last non-blocking notice shown
         self.actions: dict[str, QAction] = {}
         self._build_actions()
@@ -233,6 +235,7 @@ class MainWindow(QMainWindow):
         file_menu.addSeparator()
         for name in ("import_json", "export_json"):
             file_menu.addAction(self.actions[name])
+        file_menu.addActions(self.table_io.actions)
         if runbook_available():
             file_menu.addAction(self.actions["export_runbook"])
             file_menu.addAction(self.runbook_exporter.findings_action)
