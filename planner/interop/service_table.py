@@ -196,7 +196,11 @@ class TableImport:
     def summary(self) -> str:
         return (
             f"{len(self.added)} added, {len(self.changed)} changed, {self.unchanged} unchanged"
-            + (f", {len(self.warnings)} warnings" if self.warnings else "")
+            + (
+                f", {len(self.warnings)} warning{'s' if len(self.warnings) != 1 else ''}"
+                if self.warnings
+                else ""
+            )
         )
 
     def lines(self) -> list[str]:
