@@ -26,6 +26,7 @@ test: $(VENV)/.installed-test
 	$(BIN)/mypy
 	$(BIN)/python -m pytest -q
 	DRPLANNER_REALWINDOW=1 $(BIN)/python -m pytest -q tests/realwindow
+	DRPLANNER_LIVE_NETBOX=1 $(BIN)/python -m pytest -q tests/live
 
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check planner tests benchmarks docs

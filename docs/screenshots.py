@@ -11,6 +11,11 @@ fed by two), power back after 23, 30 and 86 hours, a 40-minute declaration.
 The data shots: the Data tab of the service with the most copies (``data-copies.png``)
 and the recovery view of the first scenario that loses data for good, its red banner at
 the top (``recovery-data-lost.png``).
+
+The analysis shots, at 1366x768: the Analysis tab with its results, the single-homed
+operations tooling's finding picked (``analysis-tab.png``), and the floor's heat map
+(``heat-map.png``). ``--only analysis`` (or ``views``, ``domains``, ``data``; comma
+separated) writes only those groups.
 """
 
 from __future__ import annotations
@@ -30,7 +35,16 @@ def main() -> None:
     parser.add_argument("--scale", type=float, default=1.0, help="QT_SCALE_FACTOR")
     parser.add_argument("--plan", type=Path, default=REPO / "resources/examples/pangyo.drplan")
     parser.add_argument("--scenario", default="pangyo-fire")
+    parser.add_argument(
+        "--only",
+        default=",".join(GROUPS),
+        help=f"comma-separated groups of shots to write (of {', '.join(GROUPS)})",
+    )
     args = parser.parse_args()
+    only = {g.strip() for g in args.only.split(",") if g.strip()}
+    unknown = only - set(GROUPS)
+    if unknown:
+        parser.error(f"unknown group(s): {', '.join(sorted(unknown))}")
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     if args.scale != 1.0:
         os.environ["QT_SCALE_FACTOR"] = str(args.scale)
@@ -72,7 +86,7 @@ def main() -> None:
         ("services", lambda: window.tabs.setCurrentWidget(window.services)),
         ("recovery", lambda: window.tabs.setCurrentWidget(window.recovery_view)),
     ]
-    for name, show in shots:
+    for name, show in shots if "views" in only else ():
         show()
         for _ in range(5):
             app.processEvents()
@@ -83,7 +97,12 @@ def main() -> None:
     from planner.model.edits import Composite, MoveItems, move_rack_to_site
 
     anyang = plan.site("anyang")
-    if plan.rack("pg-a01") is not None and anyang is not None and anyang.x is not None:
+    if (
+        "views" in only
+        and plan.rack("pg-a01") is not None
+        and anyang is not None
+        and anyang.x is not None
+    ):
         where = {"pg-a01": (anyang.x + 480, (anyang.y or 0) + 70)}
         moves = [MoveItems("rack", where), *move_rack_to_site(plan, "pg-a01", "anyang")]
         window.document.push(Composite("Move rack PG-A01 to Anyang", moves))
@@ -101,11 +120,18 @@ def main() -> None:
             window.grab().save(str(target))
             print(target)
     window.document.undo_stack.setClean()
-    domain_shots(window, app, args.out, suffix, args.plan, args.scenario)
-    data_shots(window, app, args.out, suffix, args.plan)
+    if "domains" in only:
+        domain_shots(window, app, args.out, suffix, args.plan, args.scenario)
+    if "data" in only:
+        data_shots(window, app, args.out, suffix, args.plan)
+    if "analysis" in only:
+        analysis_shots(window, app, args.out, suffix, args.plan, args.scenario)
     settings_file.unlink(missing_ok=True)
     window.document.undo_stack.setClean()
     window.close()
+
+
+GROUPS = ("views", "domains", "data", "analysis")
 
 
 def powered_plan():  # type: ignore[no-untyped-def]
@@ -262,6 +288,61 @@ def data_shots(window, app, out: Path, suffix: str, plan_path: Path) -> None:  #
         shoot("recovery-data-lost", view)
         view.table.sortByColumn(-1, Qt.SortOrder.AscendingOrder)
     window.document.undo_stack.setClean()
+
+
+def analysis_shots(window, app, out: Path, suffix: str, plan_path: Path, scenario: str) -> None:  # type: ignore[no-untyped-def]
+    """The Analysis tab with its results (the first finding about the operations tooling
+    picked, so its cut sets show; ``scenario`` in the Recovery view, so the steps that
+    need the tooling it takes down are flagged) and the floor's heat map (no scenario),
+    in a 1366x768 window."""
+    from planner.analysis import Finding
+    from planner.gui.analysis_models import ROW_ROLE
+
+    window.open_path(plan_path, offer_recovery=False)
+    if window.document.plan.scenario(scenario) is not None:
+        window.recovery.set_scenario(scenario)
+        window.recovery.wait_until_current()
+    size = window.size()
+    window.resize(1366, 768)
+
+    def settle() -> None:
+        for _ in range(5):
+            app.processEvents()
+
+    def shoot(name: str) -> None:
+        target = out / f"{name}{suffix}.png"
+        window.grab().save(str(target))
+        print(target)
+
+    tab = window.analysis_tab
+    window.tabs.setCurrentWidget(tab)
+    settle()
+    if not window.analysis.wait_until_current(120_000):
+        print("the analysis did not finish: no analysis shots")
+        return
+    settle()
+    model = tab.findings_model
+    rows = [model.data(model.index(r, 0), ROW_ROLE) for r in range(model.rowCount())]
+    picked = next(
+        (r for r, f in enumerate(rows) if isinstance(f, Finding) and "ops-tooling" in f.ids[:1]),
+        0 if rows else None,
+    )
+    if picked is not None:
+        tab.findings.selectRow(picked)
+        tab.findings.scrollTo(model.index(picked, 0))
+    settle()
+    shoot("analysis-tab")
+    window.document.select([])
+    window.recovery.set_scenario(None)  # the floor in its own colours under the heat map
+    window.recovery.wait_until_current()
+    window.floor_heat.action.setChecked(True)
+    window.tabs.setCurrentWidget(window.floor)
+    settle()
+    window.floor.fit_action.trigger()
+    settle()
+    shoot("heat-map")
+    window.floor_heat.action.setChecked(False)
+    window.resize(size)
 
 
 if __name__ == "__main__":

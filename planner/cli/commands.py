@@ -303,3 +303,9 @@ def show(args: argparse.Namespace) -> int:
     if problems:
         say(f"  {len(problems)} problem(s): run 'drplanner validate {shown(args.plan)}'")
     return EXIT_OK
+
+
+def import_(args: argparse.Namespace) -> int:
+    from planner.cli import netbox_command
+
+    return netbox_command.run(args)

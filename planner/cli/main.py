@@ -258,8 +258,10 @@ def build_parser() -> argparse.ArgumentParser:
         description="Print what a plan holds: sites, racks, servers, services, scenarios.",
     )
     show.add_argument("plan", metavar="PLAN", help="a .drplan or .json plan")
+    from planner.cli import netbox_command
     from planner.cli.interop_commands import add_commands  # tables, graphs, schedules
 
+    netbox_command.add_parser(sub)
     add_commands(sub)
     return parser
 
@@ -338,7 +340,7 @@ def _main(argv: Sequence[str] | None) -> int:
 
     try:
         with commands.plan_left_out_of_collection():
-            run = getattr(args, "run", None) or getattr(commands, args.command)
+            run = getattr(args, "run", None) or getattr(commands, _function_name(args.command))
             return int(run(args))
     except (BrokenPipeError, OutputFailed):
         raise  # main's to report
@@ -364,6 +366,15 @@ def _main(argv: Sequence[str] | None) -> int:
             "(set DRPLANNER_DEBUG=1 for details)"
         )
         return EXIT_INTERNAL
+
+
+def _function_name(command: str) -> str:
+    """The function of a subcommand in planner.cli.commands: ``export-table`` is
+    ``export_table``, ``import`` (a keyword) is ``import_``."""
+    import keyword
+
+    name = command.replace("-", "_")
+    return f"{name}_" if keyword.iskeyword(name) else name
 
 
 def _os_error_line(error: OSError) -> str:

@@ -22,6 +22,9 @@ from PySide6.QtWidgets import (
 
 from planner import __version__
 from planner.gui import placement
+from planner.gui.analysis_controller import AnalysisController
+from planner.gui.analysis_heat import FloorHeat
+from planner.gui.analysis_tab import AnalysisTab
 from planner.gui.autosave import Autosaver
 from planner.gui.busy import BusyDialog, Cancelled, run_with_progress
 from planner.gui.copies import DataCopiesEditor
@@ -85,6 +88,13 @@ class MainWindow(QMainWindow):
         self.services = ServicesView(self.document, self.recovery)
         self.dependencies = DependencyView(self.document, self.recovery)
         self.recovery_view = RecoveryView(self.document, self.recovery)
+        # The resilience analysis runs only once its tab (or the heat map) is first shown.
+        self.analysis = AnalysisController(self.document)
+        self.floor_heat = FloorHeat(self.analysis, self.floor)
+        self.analysis_tab = AnalysisTab(
+            self.document, self.analysis, self.recovery, self.floor_heat.action
+        )
+        self.analysis_tab.message = self.show_message
         self.properties = PropertiesPanel(self.document)
         self.properties.message = self.show_message
 
@@ -96,6 +106,7 @@ class MainWindow(QMainWindow):
             (self.services, "Services", "service"),
             (self.dependencies, "Dependencies", "service"),
             (self.recovery_view, "Recovery", "scenario"),
+            (self.analysis_tab, "Analysis", "analysis"),
         ):
             self.tabs.addTab(widget, icon(name), title)
         self.setCentralWidget(self.tabs)
@@ -260,6 +271,7 @@ class MainWindow(QMainWindow):
                 for action in view_actions():
                     view_menu.addAction(action)
                 view_menu.addSeparator()
+        view_menu.addAction(self.floor_heat.action)
         help_menu = bar.addMenu("&Help")
         help_menu.addAction(self.actions["about"])
 

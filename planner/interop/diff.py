@@ -59,7 +59,7 @@ class PlanDiff:
         """One line: "12 added, 3 moved, 0 changed, 1 removed, 2 warnings"."""
         return ", ".join(f"{n} {what}" for what, n in self.counts().items())
 
-    def lines(self) -> list[str]:
+    def lines(self, warnings: bool = True) -> list[str]:
         """The whole diff as text: a heading per non-empty list, an item per line."""
         out: list[str] = []
         for heading, entries in (
@@ -71,7 +71,7 @@ class PlanDiff:
             if entries:
                 out.append(f"{heading} ({len(entries)}):")
                 out.extend(f"  {e.text}" for e in entries)
-        if self.warnings:
+        if warnings and self.warnings:
             out.append(f"Warnings ({len(self.warnings)}):")
             out.extend(f"  {w}" for w in self.warnings)
         return out
@@ -83,19 +83,25 @@ def describe(kind: str, item: Any) -> str:
     return f"{kind} '{name}' ({item.id})" if name and name != item.id else f"{kind} {item.id}"
 
 
-def _where(plan: Plan, kind: str, item: Any) -> str:
-    if kind == "rack":
-        site = plan.site(item.site)
-        return f"site '{site.name if site else item.site}'"
-    if kind == "server":
-        rack = plan.rack(item.rack)
-        return f"rack '{rack.name if rack else item.rack}' U{item.position}"
-    return ""
+class _Places:
+    """Where a rack or server is, by name: the lookups built once per plan."""
+
+    def __init__(self, plan: Plan) -> None:
+        self.sites = {s.id: s.name for s in plan.sites}
+        self.racks = {r.id: r.name for r in plan.racks}
+
+    def __call__(self, kind: str, item: Any) -> str:
+        if kind == "rack":
+            return f"site '{self.sites.get(item.site, item.site)}'"
+        if kind == "server":
+            return f"rack '{self.racks.get(item.rack, item.rack)}' U{item.position}"
+        return ""
 
 
 def plan_diff(before: Plan, after: Plan, warnings: tuple[str, ...] = ()) -> PlanDiff:
     """What turning ``before`` into ``after`` changes, item by item."""
     change = plan_changes(before, after)
+    was, now = _Places(before), _Places(after)
     added: list[DiffItem] = []
     moved: list[DiffItem] = []
     changed: list[DiffItem] = []
@@ -104,14 +110,16 @@ def plan_diff(before: Plan, after: Plan, warnings: tuple[str, ...] = ()) -> Plan
         old = {item.id: item for item in getattr(before, LISTS[kind])}
         for item in getattr(after, LISTS[kind]):
             if (kind, item.id) in change.added:
-                added.append(DiffItem(kind, item.id, describe(kind, item)))
+                where = now(kind, item)
+                text = f"{describe(kind, item)} in {where}" if where else describe(kind, item)
+                added.append(DiffItem(kind, item.id, text))
             elif names := change.changed_fields(kind, item.id):
                 ordered = tuple(n for n in type(item).__dataclass_fields__ if n in names)
                 moves = MOVE_FIELDS.get(kind, frozenset())
                 if names & moves:
                     text = (
-                        f"{describe(kind, item)}: {_where(before, kind, old[item.id])} -> "
-                        f"{_where(after, kind, item)}"
+                        f"{describe(kind, item)}: {was(kind, old[item.id])} -> "
+                        f"{now(kind, item)}"
                     )
                     moved.append(DiffItem(kind, item.id, text, ordered))
                 if rest := tuple(n for n in ordered if n not in moves):

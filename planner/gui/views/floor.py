@@ -60,6 +60,7 @@ from planner.gui.flow import FlowLayout
 from planner.gui.palette import DragSourceButton
 from planner.gui.recovery_controller import RecoveryController
 from planner.gui.views.floor_canvas import FLOOR_MIME, MAX_SCALE, FloorCanvas, Overview
+from planner.gui.views.floor_heat import HeatMap
 from planner.gui.views.floor_items import snap
 from planner.gui.views.floor_scene import FloorScene, differs
 from planner.layout import domains as domain_rules
@@ -115,6 +116,15 @@ def _pair(first: QWidget, second: QWidget) -> QWidget:
     layout.addWidget(first)
     layout.addWidget(second)
     return pair
+
+
+def _clear(row: FlowLayout) -> None:
+    """Take every widget out of a legend row (they go at the next event loop turn)."""
+    while row.count():
+        taken = row.takeAt(0)
+        widget = taken.widget() if taken is not None else None
+        if widget is not None:
+            widget.deleteLater()
 
 
 def _swatch_icon(colour: str, failed: bool, hatched: bool = False) -> QIcon:
@@ -215,6 +225,12 @@ class FloorView(QWidget):
         self.legend.setVisible(False)
         self.legend_buttons: dict[str, QToolButton] = {}
         column.addWidget(self.legend)
+        # The heat map's legend (the Analysis tab's "Heat map" action shows it).
+        self.heat_legend = QWidget(self)
+        self.heat_row = FlowLayout(self.heat_legend, spacing=2, row_spacing=0)
+        self.heat_row.setContentsMargins(6, 0, 6, 2)
+        self.heat_legend.setVisible(False)
+        column.addWidget(self.heat_legend)
         column.addWidget(self.canvas, 1)
 
         self.fail_action.toggled.connect(self._fail_mode)
@@ -351,11 +367,7 @@ class FloorView(QWidget):
         """One button per domain of the kind shown: its colour and name; a click fails
         it (or restores it) in the scenario shown."""
         row = self.legend_row
-        while row.count():
-            taken = row.takeAt(0)
-            widget = taken.widget() if taken is not None else None
-            if widget is not None:
-                widget.deleteLater()
+        _clear(row)
         self.legend_buttons = {}
         kind = self.scene.colour_kind
         self.legend.setVisible(bool(kind))
@@ -400,6 +412,35 @@ class FloorView(QWidget):
         none_text.setStyleSheet(f"color: {style.MUTED_TEXT};")
         row.addWidget(_pair(none, none_text))
         for widget in self.legend.findChildren(QWidget):
+            widget.show()
+
+    # ------------------------------------------------------------------ heat map
+
+    def show_heat(self, heat: HeatMap | None, note: str = "") -> None:
+        """Colour every rack and site by ``heat`` (None: the colours chosen before), with
+        its legend under the toolbar; ``note`` follows the legend ("out of date")."""
+        self.scene.set_heat(heat)
+        row = self.heat_row
+        _clear(row)
+        self.heat_legend.setVisible(heat is not None)
+        if heat is None:
+            return
+        intro = QLabel("Heat map, services a loss impacts:")
+        intro.setToolTip(
+            "Each rack and site coloured by how many services its loss alone impacts "
+            "(the Analysis tab's worst single failures)"
+        )
+        intro.setStyleSheet(f"color: {style.MUTED_TEXT};")
+        row.addWidget(intro)
+        for colour, label in heat.bins():
+            swatch = QLabel()
+            swatch.setPixmap(_swatch_icon(colour, False).pixmap(14, 14))
+            row.addWidget(_pair(swatch, QLabel(label)))
+        if note:
+            muted = QLabel(note)
+            muted.setStyleSheet(f"color: {style.MUTED_TEXT};")
+            row.addWidget(muted)
+        for widget in self.heat_legend.findChildren(QWidget):
             widget.show()
 
     def _return_of(self, item_id: str) -> str:

@@ -151,13 +151,24 @@ class SiteItem(QGraphicsItem):
         lost = self.key in floor.lost_sites
         accent = QColor(style.STATE_COLORS["lost"] if lost else (site.color or style.SITE_BORDER))
         painter.setPen(Qt.PenStyle.NoPen)
-        painter.setBrush(QColor(style.SITE_FILL) if not lost else tint("lost", 0.12))
+        heat = floor.heat_brush(self.key).color() if floor.heat is not None else None
+        if heat is not None:  # the site's own blast radius: pale behind its racks, and its rim
+            fill = QColor(heat)
+            fill.setAlpha(90)
+            painter.setBrush(QColor(style.SITE_FILL))
+            painter.drawRect(rect)
+            painter.setBrush(fill)
+        else:
+            painter.setBrush(QColor(style.SITE_FILL) if not lost else tint("lost", 0.12))
         painter.drawRect(rect)
         painter.fillRect(header, accent)
         selected = bool(option.state & QStyle.StateFlag.State_Selected)
         failed = self.key in floor.failed_ids
         border = style.SELECTION if selected else (accent if lost else style.SITE_BORDER)
-        painter.setPen(_cosmetic(border, 2.5 if selected or lost else 1.0, failed and not lost))
+        width = 2.5 if selected or lost else 1.0
+        if heat is not None and not selected:
+            border, width = heat.name(), 4.0
+        painter.setPen(_cosmetic(border, width, failed and not lost))
         painter.setBrush(Qt.BrushStyle.NoBrush)
         painter.drawRect(rect)
         if floor.overview_rendering:
@@ -302,7 +313,9 @@ class RackItem(QGraphicsRectItem):
     def refresh_look(self) -> None:
         """Brush from the rack's state; pen from selection and failure (Qt paints)."""
         floor = self.floor()
-        if floor.colour_kind:
+        if floor.heat is not None:
+            self.setBrush(floor.heat_brush(self.key))
+        elif floor.colour_kind:
             self.setBrush(floor.domain_brush(self.key))
         else:
             self.setBrush(floor.state_brushes[floor.rack_state.get(self.key, "up")])
@@ -374,9 +387,12 @@ class RackDetail(QGraphicsItem):
         state = floor.rack_state.get(key, "up")
         rect = rack_item.rect()
         lost = state == "lost"
-        by_domain = bool(floor.colour_kind)
+        heat = floor.heat is not None
+        by_domain = bool(floor.colour_kind) or heat
         painter.setPen(floor.block_pen)
-        if by_domain:  # the domains' colours behind pale servers: both read at once
+        if heat:  # the heat map behind pale servers, as the domains' colours are
+            painter.setBrush(floor.heat_brush(key))
+        elif by_domain:  # the domains' colours behind pale servers: both read at once
             painter.setBrush(floor.domain_brush(key))
         else:
             painter.setBrush(floor.lost_rack_brush if lost else floor.rack_brush)
@@ -393,8 +409,11 @@ class RackDetail(QGraphicsItem):
         # Near: a pale fill that names can sit on, and a state bar 6 px wide on screen.
         fills = floor.server_brushes if named else floor.slice_brushes
         painter.setPen(floor.server_pen if unit_px >= 5 else Qt.PenStyle.NoPen)
+        # The heat map reads from the whole block while servers are slices (a veil over
+        # them would pale the rack's colour); names need the veil to be read on it.
+        veil = Qt.BrushStyle.NoBrush if heat and not named else floor.veil_brush
         for server_state, rects in picture.fills.items():
-            painter.setBrush(floor.veil_brush if by_domain else fills[server_state])
+            painter.setBrush(veil if by_domain else fills[server_state])
             painter.drawRects(rects)
         if named:
             bar = 6.0 * UNIT_HEIGHT / unit_px

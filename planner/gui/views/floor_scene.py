@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 from planner.gui import style
 from planner.gui.document import PlanDocument
 from planner.gui.recovery_controller import RecoveryController
+from planner.gui.views.floor_heat import HeatMap
 from planner.gui.views.floor_items import (
     RackDetail,
     RackItem,
@@ -95,6 +96,9 @@ class FloorScene(QGraphicsScene):
         self.rack_domains: dict[str, list[str]] = {}  # rack -> its domains of that kind
         self.domain_colours: dict[str, str] = {}  # domain of that kind -> colour
         self._domain_brushes: dict[tuple[str, ...], QBrush] = {}
+        #: The heat map shown over every other colouring (None: off).
+        self.heat: HeatMap | None = None
+        self._heat_brushes: dict[str, QBrush] = {}
         #: True while the mouse drags items: positions snap to the grid only then.
         self.snapping = False
         #: True while a dragged site carries its racks (they keep their offsets).
@@ -355,6 +359,34 @@ class FloorScene(QGraphicsScene):
             )
         return brush
 
+    # ------------------------------------------------------------------ heat map
+
+    def set_heat(self, heat: HeatMap | None) -> None:
+        """Colour every rack and site by ``heat`` (None: back to the colouring chosen).
+        Only the racks whose colour changes are touched."""
+        old = self.heat
+        if heat is None and old is None:
+            return
+        self.heat = heat
+        self._heat_brushes = {}
+        for key, item in self.rack_items.items():
+            before = old.colour(key) if old is not None else None
+            after = heat.colour(key) if heat is not None else None
+            if before != after:
+                item.refresh_look()
+                item.detail.update()
+        for site_item in self.site_items.values():
+            site_item.update()
+        self.contentChanged.emit()
+
+    def heat_brush(self, item_id: str) -> QBrush:
+        """The heat map's fill of a rack or site (shared brushes, one per colour)."""
+        colour = self.heat.colour(item_id) if self.heat is not None else style.RACK_FILL
+        brush = self._heat_brushes.get(colour)
+        if brush is None:
+            brush = self._heat_brushes[colour] = QBrush(QColor(colour))
+        return brush
+
     def rack_failed(self, rack_id: str) -> bool:
         """The rack, or a domain it or its rack list names, is failed in the scenario."""
         if rack_id in self.failed_ids:
@@ -509,6 +541,7 @@ class FloorScene(QGraphicsScene):
                 f"Site: {_html(site.name if site else rack.site)}<br>"
                 f"{len(servers)} servers, {used} of {rack.units} units used<br>State: {state}"
                 + (f"<br>Domains: {fed}" if fed else "")
+                + self._heat_line(rack.id)
             )
         if isinstance(item, SiteItem):
             site = self.site_by_id.get(item.key)
@@ -516,8 +549,18 @@ class FloorScene(QGraphicsScene):
                 return ""
             racks = sum(1 for r in plan.racks if r.site == site.id)
             lost = " — lost" if site.id in self.lost_sites else ""
-            return f"<b>{_html(site.name or site.id)}</b> ({_html(site.id)}){lost}<br>{racks} racks"
+            return (
+                f"<b>{_html(site.name or site.id)}</b> ({_html(site.id)}){lost}<br>{racks} racks"
+                + self._heat_line(site.id)
+            )
         return ""
+
+    def _heat_line(self, item_id: str) -> str:
+        """The heat map's count for a rack or site tooltip ("" while the map is off)."""
+        if self.heat is None:
+            return ""
+        count = self.heat.values.get(item_id, 0)
+        return f"<br>Its loss alone impacts {count} service{'s' if count != 1 else ''}"
 
     def _server_tooltip(self, server_id: str) -> str:
         rack_id = self.rack_of_server.get(server_id, "")
