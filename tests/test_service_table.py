@@ -404,3 +404,17 @@ def test_semicolon_csv_from_a_european_excel(tmp_path: Path) -> None:
     path.write_text('Id;RTO;Servers\ndb;2:00;"s1, s4"\n', encoding="utf-8")
     db = applied(small_plan(), path).service("db")
     assert (db.rto_minutes, db.servers) == (120, ["s1", "s4"])
+
+
+def test_a_zip_bomb_is_refused_before_it_is_unpacked(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import planner.interop.tabular as tabular
+
+    path = tmp_path / "s.xlsx"
+    write_service_table(small_plan(), path)
+    monkeypatch.setattr(tabular, "MAX_UNPACKED_BYTES", 1000)
+    with pytest.raises(TableError) as raised:
+        read_service_table(small_plan(), path)
+    assert len(raised.value.lines) == 1
+    assert "would unpack to" in raised.value.lines[0]

@@ -117,10 +117,7 @@ def plan_diff(before: Plan, after: Plan, warnings: tuple[str, ...] = ()) -> Plan
                 ordered = tuple(n for n in type(item).__dataclass_fields__ if n in names)
                 moves = MOVE_FIELDS.get(kind, frozenset())
                 if names & moves:
-                    text = (
-                        f"{describe(kind, item)}: {was(kind, old[item.id])} -> "
-                        f"{now(kind, item)}"
-                    )
+                    text = f"{describe(kind, item)}: {was(kind, old[item.id])} -> {now(kind, item)}"
                     moved.append(DiffItem(kind, item.id, text, ordered))
                 if rest := tuple(n for n in ordered if n not in moves):
                     text = f"{describe(kind, item)}: {', '.join(rest)}"

@@ -13,7 +13,6 @@ import csv
 import datetime
 import io
 import math
-import os
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -32,6 +31,9 @@ MAX_TABLE_BYTES = 64 * 1024 * 1024
 #: sheet of a million rows: the reader stops instead of filling the memory).
 MAX_ROWS = 200_000
 MAX_COLUMNS = 500
+#: A workbook is a zip: what its parts would unpack to is checked before openpyxl reads
+#: them (its shared strings are read whole), so a zip bomb is refused, not unpacked.
+MAX_UNPACKED_BYTES = 1024 * 1024 * 1024
 
 # What a spreadsheet reads as the start of a formula (OWASP, "CSV injection"); a CSV
 # cell starting with one of these, or with the quote itself, gets a leading "'".
@@ -227,6 +229,7 @@ def _read_xlsx(path: Path, shown: str, sheet_name: str) -> Sheet:
         from openpyxl import load_workbook
     except ImportError:  # pragma: no cover - a runtime dependency; said plainly if missing
         raise TableFileError("reading .xlsx needs the Python package openpyxl") from None
+    _check_unpacked_size(path, shown)
     try:
         workbook = load_workbook(path, read_only=True, data_only=False)
     except OSError as error:
@@ -269,6 +272,21 @@ def _read_xlsx(path: Path, shown: str, sheet_name: str) -> Sheet:
         workbook.close()
 
 
+def _check_unpacked_size(path: Path, shown: str) -> None:
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(path) as archive:
+            unpacked = sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError):
+        return  # not a zip: openpyxl says so in its own words below
+    if unpacked > MAX_UNPACKED_BYTES:
+        raise TableFileError(
+            f"{shown}: would unpack to {unpacked:,} bytes, more than a table may be "
+            f"({MAX_UNPACKED_BYTES:,})"
+        )
+
+
 _EXCEL_EPOCH = datetime.datetime(1899, 12, 30)
 
 
@@ -300,13 +318,3 @@ def cell_text(value: object) -> str:
     if isinstance(value, datetime.date):
         return value.isoformat()
     return str(value)
-
-
-def describe_os_error(error: OSError) -> str:
-    """The file system's reason, in words."""
-    return error.strerror or type(error).__name__
-
-
-def file_label(path: str | os.PathLike[str]) -> str:
-    """A path as messages name it: as the user gave it."""
-    return os.fspath(path)
