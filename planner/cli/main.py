@@ -259,8 +259,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     show.add_argument("plan", metavar="PLAN", help="a .drplan or .json plan")
     from planner.cli import netbox_command
+    from planner.cli.interop_commands import add_commands  # tables, graphs, schedules
 
     netbox_command.add_parser(sub)
+    add_commands(sub)
     return parser
 
 
@@ -338,7 +340,8 @@ def _main(argv: Sequence[str] | None) -> int:
 
     try:
         with commands.plan_left_out_of_collection():
-            return int(getattr(commands, _function_name(args.command))(args))
+            run = getattr(args, "run", None) or getattr(commands, _function_name(args.command))
+            return int(run(args))
     except (BrokenPipeError, OutputFailed):
         raise  # main's to report
     except PlanFileError as error:

@@ -34,6 +34,7 @@ from planner.gui.netbox_import import NetboxImporter, NetboxSourceDialog
 from planner.gui.properties import PropertiesPanel
 from planner.gui.recovery_controller import RecoveryController
 from planner.gui.runbook_export import RunbookExporter
+from planner.gui.table_import import ServicesTableIO
 from planner.gui.tree import PlanTree
 from planner.gui.views.dependencies import DependencyView
 from planner.gui.views.floor import FloorView
@@ -141,6 +142,7 @@ class MainWindow(QMainWindow):
         self.runbook_exporter.done.connect(self.show_message)
         self.netbox_importer = NetboxImporter(self.document, self)
         self.netbox_importer.done.connect(self._netbox_done)
+        self.table_io = ServicesTableIO(self)  # File > Export/Import services table
         self.notice: QMessageBox | None = None  # the last non-blocking notice shown
         self.actions: dict[str, QAction] = {}
         self._build_actions()
@@ -248,6 +250,7 @@ class MainWindow(QMainWindow):
         file_menu.addSeparator()
         for name in ("import_json", "export_json", "import_netbox"):
             file_menu.addAction(self.actions[name])
+        file_menu.addActions(self.table_io.actions)
         if runbook_available():
             file_menu.addAction(self.actions["export_runbook"])
             file_menu.addAction(self.runbook_exporter.findings_action)
