@@ -56,9 +56,14 @@ class ImportDiffDialog(QDialog):
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Apply | QDialogButtonBox.StandardButton.Cancel
         )
-        apply = self.buttons.button(QDialogButtonBox.StandardButton.Apply)
-        apply.setEnabled(bool(diff))
-        apply.setDefault(True)
-        apply.clicked.connect(self.accept)
+        self.apply_button = self.buttons.button(QDialogButtonBox.StandardButton.Apply)
+        self.apply_button.setEnabled(bool(diff))
+        self.apply_button.setDefault(True)
+        self.apply_button.clicked.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
         layout.addWidget(self.buttons)
+
+    def lines(self, name: str) -> list[str]:
+        """The lines of one list ("Added", "Moved", "Changed", "Removed", "Warnings")."""
+        listing = self.lists[name]
+        return [listing.item(row).text() for row in range(listing.count())]

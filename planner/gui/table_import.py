@@ -3,27 +3,21 @@ of services (planner.interop.service_table) in the window.
 
 Both files are read and written off the GUI thread, on a copy of the plan. An import
 shows what it would do (added, changed with old and new values, warnings) in
-:class:`TableImportDialog`; Apply pushes it as one undo step, Cancel leaves the plan as
-it was. A table with problems is refused with its lines, nothing applied.
+:class:`planner.gui.import_dialog.ImportDiffDialog`, the dialog every import shows;
+Apply pushes it as one undo step, Cancel leaves the plan as it was. A table with problems
+is refused with its lines, nothing applied.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import (
-    QDialog,
-    QDialogButtonBox,
-    QLabel,
-    QTreeWidget,
-    QTreeWidgetItem,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QWidget
 
 from planner.gui.document import PlanDocument, describe_save_failure
+from planner.gui.import_dialog import ImportDiffDialog
 from planner.gui.jobs import Job, JobRunner
 from planner.gui.recovery_controller import snapshot
 from planner.interop.service_table import (
@@ -33,77 +27,9 @@ from planner.interop.service_table import (
     read_service_table,
     write_service_table,
 )
-from planner.model.text import printable
 
 TABLE_FILTER = "Spreadsheets (*.xlsx *.csv);;Excel workbooks (*.xlsx);;CSV files (*.csv)"
 MAX_PROBLEM_LINES = 30  # an error dialog beyond that is a wall: the rest are counted
-
-
-class TableImportDialog(QDialog):
-    """What an import would do, in three lists (Added, Changed, Warnings); Apply or
-    Cancel."""
-
-    def __init__(self, result: TableImport, source: str, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setWindowTitle("Import services table")
-        self.result = result
-        layout = QVBoxLayout(self)
-        heading = QLabel(f"<b>{_html(Path(source).name)}</b>: {_html(result.summary())}")
-        heading.setTextFormat(Qt.TextFormat.RichText)
-        layout.addWidget(heading)
-        self.tree = QTreeWidget()
-        self.tree.setHeaderHidden(True)
-        self.tree.setUniformRowHeights(True)
-        layout.addWidget(self.tree, 1)
-        self.sections: dict[str, QTreeWidgetItem] = {}
-        by_id = {s.id: s for s in result.services}
-        added = [f"{s.name} ({s.id})" for s in result.added]
-        changed: list[tuple[str, list[str]]] = []
-        for service_id, changes in result.changed.items():
-            name = by_id[service_id].name
-            values = [f"{c.label}: {_value(c.before)} → {_value(c.after)}" for c in changes]
-            changed.append(
-                (f"{name} ({service_id}): {', '.join(c.label for c in changes)}", values)
-            )
-        self._section("Added", [(line, []) for line in added])
-        self._section("Changed", changed)
-        self._section("Warnings", [(line, []) for line in result.warnings], expanded=False)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
-        self.apply_button = buttons.addButton("Apply", QDialogButtonBox.ButtonRole.AcceptRole)
-        self.apply_button.setEnabled(bool(result))
-        self.apply_button.setDefault(True)
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        layout.addWidget(buttons)
-        self.resize(720, 480)
-
-    def _section(
-        self, title: str, entries: list[tuple[str, list[str]]], expanded: bool = True
-    ) -> None:
-        section = QTreeWidgetItem(self.tree, [f"{title} ({len(entries)})"])
-        font = section.font(0)
-        font.setBold(True)
-        section.setFont(0, font)
-        for line, details in entries:
-            item = QTreeWidgetItem(section, [printable(line)])
-            for detail in details:
-                QTreeWidgetItem(item, [printable(detail)])
-            item.setExpanded(len(details) <= 3)
-        section.setExpanded(expanded and bool(entries))
-        self.sections[title] = section
-
-    def lines(self, title: str) -> list[str]:
-        """The top-level lines of a section, as shown (for tests)."""
-        section = self.sections[title]
-        return [section.child(i).text(0) for i in range(section.childCount())]
-
-
-def _value(text: str) -> str:
-    return f"'{text}'" if text else "(blank)"
-
-
-def _html(text: str) -> str:
-    return printable(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 class ServicesTableIO(QObject):
@@ -127,7 +53,7 @@ class ServicesTableIO(QObject):
         )
         self.import_action.triggered.connect(lambda: self.import_table())
         self.actions = [self.export_action, self.import_action]
-        self.dialog: TableImportDialog | None = None
+        self.dialog: ImportDiffDialog | None = None
         self.jobs = JobRunner(self)
         self.jobs.finished.connect(self._finished)
         self.jobs.failed.connect(self._failed)
@@ -200,7 +126,12 @@ class ServicesTableIO(QObject):
             self.done.emit("The plan changed while the table was read: import it again")
             return
         assert isinstance(value, TableImport)
-        self.dialog = TableImportDialog(value, path, self.window)
+        self.dialog = ImportDiffDialog(
+            "Import services table",
+            f"{Path(path).name}: {value.summary()}",
+            value.diff(),
+            self.window,
+        )
         self.dialog.accepted.connect(lambda: self._apply(value))
         self.dialog.open()  # window-modal, not exec(): the event loop keeps running
 

@@ -32,7 +32,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from planner.interop.diff import describe
+from planner.interop.diff import DiffItem, PlanDiff, describe
 from planner.interop.tabular import (
     Cell,
     Sheet,
@@ -203,25 +203,26 @@ class TableImport:
             )
         )
 
-    def lines(self) -> list[str]:
-        """The import in words, laid out as :meth:`planner.interop.diff.PlanDiff.lines`
-        (a heading per list, an item per line), each change with its values:
-        ``service 'Login' (login): RTO '1:00' -> '0:30'``."""
+    def diff(self) -> PlanDiff:
+        """The import as a :class:`planner.interop.diff.PlanDiff` (added and changed
+        services, warnings), each change with its values, for the CLI's ``--dry-run`` and
+        the GUI's import dialog: ``service 'Login' (login): RTO '1:00' -> '0:30'``."""
         by_id = {s.id: s for s in self.services}
         changed = []
         for service_id, changes in self.changed.items():
             parts = "; ".join(f"{c.label} {_shown(c.before)} -> {_shown(c.after)}" for c in changes)
-            changed.append(f"{describe('service', by_id[service_id])}: {parts}")
-        out: list[str] = []
-        for heading, entries in (
-            ("Added", [describe("service", s) for s in self.added]),
-            ("Changed", changed),
-            ("Warnings", self.warnings),
-        ):
-            if entries:
-                out.append(f"{heading} ({len(entries)}):")
-                out.extend(f"  {entry}" for entry in entries)
-        return out
+            text = f"{describe('service', by_id[service_id])}: {parts}"
+            fields = tuple(c.field for c in changes)
+            changed.append(DiffItem("service", service_id, text, fields))
+        return PlanDiff(
+            added=tuple(DiffItem("service", s.id, describe("service", s)) for s in self.added),
+            changed=tuple(changed),
+            warnings=tuple(self.warnings),
+        )
+
+    def lines(self) -> list[str]:
+        """The import in words, laid out as :meth:`PlanDiff.lines`."""
+        return self.diff().lines()
 
 
 def _shown(text: str, limit: int = 80) -> str:

@@ -61,7 +61,10 @@ def test_import_is_shown_then_applied_as_one_undo_step(qtbot, tmp_path: Path) ->
     dialog = window.table_io.dialog
     assert dialog is not None and dialog.isVisible()
     assert dialog.lines("Added") == []
-    assert dialog.lines("Changed") == ["로그인 / login (login): RTO, Owner"]
+    assert dialog.lines("Changed") == [
+        "service '로그인 / login' (login): RTO '1:00' -> '0:30'; "
+        "Owner '박민준 (Park Min-jun)' -> '새 담당자'"
+    ]
     assert dialog.lines("Warnings") == []
     assert document.plan == before  # nothing until Apply
     dialog.apply_button.click()
@@ -86,7 +89,7 @@ def test_cancel_changes_nothing(qtbot, tmp_path: Path) -> None:
     qtbot.waitUntil(lambda: window.table_io.dialog is not None)
     dialog = window.table_io.dialog
     assert dialog is not None
-    assert dialog.lines("Added") == ["로그인 / login (login-2)"]
+    assert dialog.lines("Added") == ["service '로그인 / login' (login-2)"]
     assert dialog.lines("Warnings") == [
         "service '로그인 / login' (login) is not in the sheet: left as it is"
     ]
