@@ -511,6 +511,49 @@ def test_csv_headers_labels_and_names_resolve() -> None:
     )
 
 
+def test_the_web_ui_export_reads_as_the_bulk_csv_does() -> None:
+    """NetBox's web pages export lists with display labels ("U Height", "Rack face"),
+    heights as "42U", reserved units as ranges, "Unnamed device" for a device with no
+    name, a blank rack "Type" beside its "Form factor", and ids numbered per type (the
+    live suite checks a real export against the API)."""
+    files = {
+        "sites.csv": "Name,Status,Facility,ID,Slug,Devices\nSeoul 1,Active,,1,seoul-1,2\n",
+        "locations.csv": "Name,Site,Status,ID,Slug\nHall A,Seoul 1,Active,1,hall-a\n",
+        "device-types.csv": (
+            "Device Type,Manufacturer,Part number,U Height,Full Depth,Instances\n"
+            "PP-48,Panduit,X,2,False,1\nR650,Dell,Y,1,True,1\n"
+        ),
+        "racks.csv": (
+            "Name,Site,Location,Status,Type,Height,Form factor,Starting unit,ID\n"
+            "R1,Seoul 1,Hall A,Active,,42U,4-post frame,1,1\n"
+        ),
+        "devices.csv": (
+            "Name,Status,Site,Location,Rack,Role,Type,ID,Serial number,Position,Rack face\n"
+            "Unnamed device,Active,Seoul 1,Hall A,R1,Patch,PP-48,1,,10,Front\n"
+            "web-01,Active,Seoul 1,Hall A,R1,Server,R650,2,,20.5,Rear\n"
+        ),
+        "power-panels.csv": "Name,Site,Location,Power Feeds,ID\nPanel 1,Seoul 1,Hall A,1,1\n",
+        "power-feeds.csv": (
+            "Name,Power Panel,Rack,Status,Type,Supply,ID,Site\n"
+            "P1-A,Panel 1,R1,Active,Primary,AC,1,Seoul 1\n"
+        ),
+        "rack-reservations.csv": (
+            "Reservation,Site,Rack,Units,User,Description,ID,Location\n"
+            "1,Seoul 1,R1,30-32,kim,Spare,1,Hall A\n"
+        ),
+    }
+    result = import_inventory(Plan(name="ui"), from_csv(files))
+    plan = result.plan
+    assert result.counts["racks"] == 1 and result.counts["placed"] == 2
+    (rack,) = [r for r in plan.racks if r.extra[NETBOX_KEY]["type"] == "dcim.rack"]
+    assert rack.units == 42 and rack.extra[NETBOX_KEY]["id"] == 1
+    panel, web = sorted(plan.servers, key=lambda s: s.extra[NETBOX_KEY]["id"])
+    assert (panel.extra[NETBOX_KEY]["key"], panel.height, panel.position) == ("id:1", 2, 10)
+    assert (web.name, web.position) == ("web-01", 20)
+    assert [plan.domain(d).kind for d in rack.domains] == ["room", "power"]
+    assert "rack 'R1' units 30-32 reserved: Spare" in " ".join(result.warnings)
+
+
 def test_a_csv_folder_reads_like_its_files(tmp_path: Path) -> None:
     for name, text in _csv_files().items():
         (tmp_path / name).write_text(text, encoding="utf-8")

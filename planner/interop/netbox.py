@@ -91,7 +91,7 @@ class NetboxImport:
 def slug(text: str) -> str:
     """An id fragment: lower case, runs of anything but word characters, dots and
     dashes made one dash (Korean and other letters kept)."""
-    return re.sub(r"[^\w.-]+", "-", text.strip().lower()).strip("-") or "x"
+    return re.sub(r"[^\w.]+", "-", text.strip().lower()).strip("-") or "x"
 
 
 def _marker(item: Any) -> Mapping[str, Any] | None:
@@ -170,11 +170,13 @@ def _device_key(device: NbDevice, site_slug: str) -> tuple[str, str]:
     """(natural key, a name for people) of a device; unnamed ones by serial, tag or id."""
     if device.name:
         return f"{site_slug}/{device.name}", device.name
+    # NetBox shows an unnamed device as its virtual chassis and place ("r108-torsw:1") or
+    # its type and id: the name people know it by, when the export carries it.
     if device.serial:
-        return f"serial:{device.serial}", f"serial {device.serial}"
+        return f"serial:{device.serial}", device.display or f"serial {device.serial}"
     if device.asset_tag:
-        return f"asset:{device.asset_tag}", f"asset tag {device.asset_tag}"
-    return f"id:{device.id}", f"device {device.id}"
+        return f"asset:{device.asset_tag}", device.display or f"asset tag {device.asset_tag}"
+    return f"id:{device.id}", device.display or f"device {device.id}"
 
 
 def _called(device: NbDevice) -> str:
@@ -451,7 +453,7 @@ def import_inventory(plan: Plan, inventory: Inventory, with_vms: bool = False) -
             feed_domain[f].id for f in inventory.device_feeds.get(device.id, ()) if f in feed_domain
         ]
         own = [f for f in feeds if f not in rack.domains]
-        name = device.name or f"{kind.model if kind else 'device'} ({label})"
+        name = device.name or device.display or f"{kind.model if kind else 'device'} ({label})"
         old = b.match("server", "dcim.device", device.id, key)
         if old is not None:
             server = copy.deepcopy(old)

@@ -86,12 +86,17 @@ def _ref(raw: Any) -> int | None:
     raise ValueError(f"is not a reference: {raw!r}")
 
 
+_UNITS_SUFFIX = re.compile(r"\s*[uU]$")
+
+
 def _number(raw: Any) -> float | None:
     raw = _value(raw)
     if raw is None or raw == "":
         return None
     if isinstance(raw, bool):
         raise ValueError(f"is not a number: {raw!r}")
+    if isinstance(raw, str):
+        raw = _UNITS_SUFFIX.sub("", raw)  # the web UI's export writes heights as "42U"
     try:
         number = float(raw)
     except (TypeError, ValueError):
@@ -196,6 +201,7 @@ def _device(i: int, o: Mapping[str, Any]) -> NbDevice:
         _text(o.get("asset_tag")),
         _text(_get(o, "role", "device_role")),
         _text(o.get("status")),
+        None if _text(o.get("name")) else _text(o.get("display")),
     )
 
 
@@ -218,11 +224,22 @@ def _feed(i: int, o: Mapping[str, Any]) -> NbPowerFeed:
 
 def _reservation(i: int, o: Mapping[str, Any]) -> NbReservation:
     units = o.get("units") or []
-    if isinstance(units, str):  # CSV: "1,2,3"
-        units = [u for u in re.split(r"[,\s]+", units.strip("[] ")) if u]
+    if isinstance(units, str):  # CSV: "1,2,3" (bulk import) or "1-10,20" (web UI export)
+        units = _unit_list(units)
     return NbReservation(
         i, _ref(o.get("rack")), tuple(_int(u, 0) for u in units), _text(o.get("description")) or ""
     )
+
+
+def _unit_list(text: str) -> list[int]:
+    units: list[int] = []
+    for part in (p for p in re.split(r"[,\s]+", text.strip("[] ")) if p):
+        low, dash, high = part.partition("-")
+        if dash and low.isdigit() and high.isdigit() and int(low) <= int(high) <= 10_000:
+            units.extend(range(int(low), int(high) + 1))
+        else:
+            units.append(_int(part, 0))
+    return units
 
 
 def _cluster(i: int, o: Mapping[str, Any]) -> NbCluster:
@@ -470,8 +487,10 @@ _CSV_ALIASES: dict[str, dict[str, str]] = {
     },
     "device-types": {
         "model": "model",
+        "device type": "model",
         "slug": "slug",
         "u_height": "u_height",
+        "u height": "u_height",
         "height (u)": "u_height",
         "is_full_depth": "is_full_depth",
         "full depth": "is_full_depth",
@@ -585,11 +604,15 @@ def from_csv(files: Mapping[str, str]) -> Inventory:
         aliases = _CSV_ALIASES[endpoint]  # other columns (tags, comments...) are not needed
         rows = typed.setdefault(endpoint, [])
         for number, row in enumerate(reader, start=2):
-            fields = {
-                aliases[k.strip().lower()]: (v or "").strip()
-                for k, v in row.items()
-                if k and k.strip().lower() in aliases and isinstance(v, str)
-            }
+            fields: dict[str, str] = {}
+            for key, value in row.items():
+                field = aliases.get(key.strip().lower()) if key else None
+                # Two headers may name one field (the web UI's racks have "Type", the rack
+                # type, beside "Form factor"): a blank one does not hide a filled one.
+                if field is not None and isinstance(value, str) and value.strip():
+                    fields[field] = value.strip()
+                elif field is not None:
+                    fields.setdefault(field, "")
             rows.append((f"{Path(name).name}, row {number}", fields))
     if not typed:
         raise NetboxFormatError("no NetBox CSV export among the files")
@@ -610,15 +633,16 @@ class _Resolver:
         self.racks: dict[tuple[int | None, str], list[tuple[int | None, int]]] = {}
         self.panels: dict[tuple[int | None, str], int] = {}
         self.clusters: dict[str, int] = {}
-        self.used: set[int] = set()
+        self.used: dict[str, set[int]] = {}  # NetBox numbers each object type on its own
 
-    def _id(self, raw: str) -> int:
-        if raw.isdigit() and int(raw) not in self.used:
-            self.used.add(int(raw))
+    def _id(self, endpoint: str, raw: str) -> int:
+        used = self.used.setdefault(endpoint, set())
+        if raw.isdigit() and int(raw) not in used:
+            used.add(int(raw))
             return int(raw)
-        while self.next_id in self.used:
+        while self.next_id in used:
             self.next_id += 1
-        self.used.add(self.next_id)
+        used.add(self.next_id)
         return self.next_id
 
     def read(self, typed: Mapping[str, list[tuple[str, dict[str, str]]]]) -> None:
@@ -659,7 +683,7 @@ class _Resolver:
         raise ValueError(f"rack '{name}' is in several locations of its site: give the location")
 
     def _row(self, endpoint: str, where: str, f: dict[str, str]) -> None:
-        i = self._id(f.get("id", ""))
+        i = self._id(endpoint, f.get("id", ""))
         if endpoint == "sites":
             site = _site(i, {"name": f.get("name"), "slug": f.get("slug")})
             self.sites[site.name.lower()] = i
@@ -705,6 +729,8 @@ class _Resolver:
                 _feed(i, {**f, "power_panel": panel, "rack": rack_id})
             )
         elif endpoint == "devices":
+            if f.get("name", "").lower() == "unnamed device":  # the web UI's stand-in
+                f["name"] = ""
             site_id = self._site(f, where)
             location = self._location(site_id, f.get("location", ""))
             rack_id = self._rack(site_id, location, f.get("rack", ""))

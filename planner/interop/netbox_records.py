@@ -62,6 +62,7 @@ class NbDevice:
     asset_tag: str | None = None
     role: str | None = None
     status: str | None = None
+    display: str | None = None  # what NetBox shows for it (REST), for an unnamed device
 
 
 @dataclass(frozen=True)

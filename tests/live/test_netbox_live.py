@@ -168,3 +168,100 @@ def test_a_wrong_token_is_one_line_and_exit_2(netbox: LiveNetbox, tmp_path: Path
         f"drplanner: import netbox: NetBox at {netbox.url} refused the token (HTTP 403)"
     ]
     assert not (tmp_path / "p.drplan").exists()
+
+
+# The lists NetBox's web UI exports ("Export > All data (CSV)"; device types as the table,
+# since their full export is YAML), each saved under the name a user would give it.
+UI_EXPORTS = {
+    "sites.csv": "dcim/sites/?export",
+    "locations.csv": "dcim/locations/?export",
+    "racks.csv": "dcim/racks/?export",
+    "device-types.csv": "dcim/device-types/?export=table",
+    "devices.csv": "dcim/devices/?export",
+    "power-panels.csv": "dcim/power-panels/?export",
+    "power-feeds.csv": "dcim/power-feeds/?export",
+    "rack-reservations.csv": "dcim/rack-reservations/?export",
+}
+
+
+def test_the_web_ui_csv_export_comes_in_as_the_api_does(netbox: LiveNetbox, tmp_path: Path) -> None:
+    """A person without an API token exports the lists from NetBox's web pages: those
+    CSV files (display labels as headers, "42U", "1-10", "Unnamed device") place every
+    device where the REST API does, on the same sites, racks and power domains."""
+    import json
+    import re
+    import secrets
+
+    import requests
+
+    from planner.interop.netbox_read import read_inventory
+    from planner.storage import plan_to_json
+
+    api = pynetbox.api(netbox.url, token=read_token(netbox.token_file))
+    password = secrets.token_urlsafe(16)
+    user = api.users.users.create(username=f"drp-csv-{secrets.token_hex(4)}", password=password)
+    permission = api.users.permissions.create(
+        name=f"{user.username}-view",
+        object_types=[
+            "dcim.site",
+            "dcim.location",
+            "dcim.rack",
+            "dcim.devicetype",
+            "dcim.device",
+            "dcim.powerpanel",
+            "dcim.powerfeed",
+            "dcim.rackreservation",
+        ],
+        actions=["view"],
+        users=[user.id],
+    )
+    try:
+        session = requests.Session()
+        page = session.get(f"{netbox.url}/login/", timeout=60)
+        found = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text)
+        assert found, "no login form"
+        login = session.post(
+            f"{netbox.url}/login/",
+            data={
+                "csrfmiddlewaretoken": found.group(1),
+                "username": user.username,
+                "password": password,
+                "next": "/",
+            },
+            headers={"Referer": f"{netbox.url}/login/"},
+            timeout=60,
+        )
+        assert "sessionid" in session.cookies, f"login refused ({login.status_code})"
+        folder = tmp_path / "export"
+        folder.mkdir()
+        for name, path in UI_EXPORTS.items():
+            response = session.get(f"{netbox.url}/{path}", timeout=120)
+            assert response.status_code == 200, f"{path}: {response.status_code}"
+            assert response.headers["Content-Type"].startswith("text/csv"), path
+            (folder / name).write_bytes(response.content)
+    finally:
+        permission.delete()
+        user.delete()
+
+    from_ui = import_inventory(Plan(name="ui"), read_inventory([folder]))
+    from_api = import_inventory(Plan(name="api"), fetch(netbox.url, read_token(netbox.token_file)))
+    counts = from_ui.counts
+    assert (counts["sites"], counts["racks"], counts["devices"], counts["power feeds"]) == (
+        24,
+        42,
+        72,
+        48,
+    )
+    assert counts["placed"] == 72 and counts["reservations"] == 2
+    assert from_ui.summary() == from_api.summary()
+    ui, rest = json.loads(plan_to_json(from_ui.plan)), json.loads(plan_to_json(from_api.plan))
+    for kind in ("sites", "racks", "domains"):
+        assert ui[kind] == rest[kind], kind
+
+    def placed(plan: dict[str, list[dict[str, object]]]) -> dict[object, object]:
+        return {
+            s[NETBOX_KEY]["id"]: (s["rack"], s.get("position"), s.get("height"))  # type: ignore[index]
+            for s in plan["servers"]
+        }
+
+    assert placed(ui) == placed(rest)
