@@ -307,6 +307,54 @@ def test_the_demo_dumpdata_is_all_accounted_for() -> None:
     assert powered and all(len(r.domains) >= 1 for r in powered)
 
 
+def test_dumpdata_power_through_a_pdu_and_straight_from_a_feed() -> None:
+    """In a dump, cables are ``dcim.cabletermination`` rows naming their ends by natural
+    key; a server with one supply on a PDU outlet (the PDU on feed A) and one straight on
+    feed B is dual-fed, though its rack has no feed."""
+
+    def row(kind: str, pk: int, **fields: Any) -> dict[str, Any]:
+        return {"model": kind, "pk": pk, "fields": fields}
+
+    def cable(pk: int, *ends: tuple[str, int]) -> list[dict[str, Any]]:
+        return [row("dcim.cable", pk, status="connected")] + [
+            row(
+                "dcim.cabletermination",
+                pk * 10 + n,
+                cable=pk,
+                cable_end="AB"[n],
+                termination_type=["dcim", kind],
+                termination_id=target,
+            )
+            for n, (kind, target) in enumerate(ends)
+        ]
+
+    records = [
+        row("dcim.site", 1, name="Seoul 1", slug="seoul-1"),
+        row("dcim.rack", 1, name="R1", site=1, location=None, u_height=42),
+        row("dcim.devicetype", 1, **{"model": "1U server", "u_height": "1.0"}),
+        row("dcim.devicetype", 2, **{"model": "0U PDU", "u_height": "0.0"}),
+        row("dcim.device", 1, name="pdu-1", site=1, rack=1, position=None, device_type=2),
+        row("dcim.device", 2, name="db-1", site=1, rack=1, position="10.0", device_type=1),
+        row("dcim.powerpanel", 1, name="Panel 1", site=1, location=None),
+        row("dcim.powerfeed", 1, name="A", power_panel=1, rack=None, status="active"),
+        row("dcim.powerfeed", 2, name="B", power_panel=1, rack=None, status="active"),
+        row("dcim.powerport", 1, device=1, name="inlet", cable=1),
+        row("dcim.poweroutlet", 1, device=1, name="out-1", power_port=1, cable=2),
+        row("dcim.powerport", 2, device=2, name="PSU1", cable=2),
+        row("dcim.powerport", 3, device=2, name="PSU2", cable=3),
+        *cable(1, ("powerport", 1), ("powerfeed", 1)),
+        *cable(2, ("powerport", 2), ("poweroutlet", 1)),
+        *cable(3, ("powerport", 3), ("powerfeed", 2)),
+    ]
+    plan = import_inventory(Plan(name="pdu"), from_dumpdata(records)).plan
+    feeds = {d.name: d.id for d in plan.domains if d.kind == "power"}
+    by_id = _servers(plan)
+    assert sorted(by_id[2].domains) == sorted([feeds["Panel 1 / A"], feeds["Panel 1 / B"]])
+    assert by_id[2].position == 10
+    (rack,) = [r for r in plan.racks if r.extra[NETBOX_KEY]["type"] == "dcim.rack"]
+    assert not any(plan.domain(d).kind == "power" for d in rack.domains)
+
+
 def test_the_demo_virtual_machines_come_only_when_asked() -> None:
     inventory = from_dumpdata(_demo())
     without = import_inventory(Plan(name="demo"), inventory)
