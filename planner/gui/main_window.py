@@ -141,6 +141,7 @@ class MainWindow(QMainWindow):
         self.runbook_exporter = RunbookExporter(self)
         self.runbook_exporter.done.connect(self.show_message)
         self.netbox_importer = NetboxImporter(self.document, self)
+        self.netbox_source_dialog: NetboxSourceDialog | None = None
         self.netbox_importer.done.connect(self._netbox_done)
         self.table_io = ServicesTableIO(self)  # File > Export/Import services table
         self.notice: QMessageBox | None = None  # the last non-blocking notice shown
@@ -532,8 +533,10 @@ class MainWindow(QMainWindow):
     def import_netbox(self) -> None:
         """Sites, racks, devices and power from NetBox, as one undo step after the diff."""
         dialog = NetboxSourceDialog(self.settings, self)
-        if dialog.exec() == NetboxSourceDialog.DialogCode.Accepted:
-            self.netbox_importer.start(dialog.source())
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.accepted.connect(lambda: self.netbox_importer.start(dialog.source()))
+        self.netbox_source_dialog = dialog  # window-modal, no nested event loop
+        dialog.open()
 
     def _netbox_done(self, message: str) -> None:
         if message.startswith("NetBox import failed"):

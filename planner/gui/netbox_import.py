@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from PySide6.QtCore import QObject, QSettings, Signal
+from PySide6.QtCore import QObject, QSettings, Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
@@ -187,6 +187,7 @@ class NetboxImporter(QObject):
         self.parent_widget = parent
         self.progress: QProgressDialog | None = None
         self.last: NetboxImport | None = None
+        self.dialog: ImportDiffDialog | None = None  # the diff shown, until answered
         self.jobs = JobRunner(self)
         self.jobs.progress.connect(self._progress)
         self.jobs.finished.connect(self._finished)
@@ -204,12 +205,19 @@ class NetboxImporter(QObject):
         self.progress.canceled.connect(job.cancel)
         return job
 
-    def ask_apply(self, result: NetboxImport) -> bool:
-        """The diff dialog (a method, so tests can answer it)."""
+    def ask_apply(self, result: NetboxImport) -> bool | None:
+        """Show the diff dialog, window-modal without a nested event loop (so real input
+        and tests drive it as any window): its answer comes to :meth:`decide`. Returns
+        None; a test may answer at once by returning True or False instead."""
         dialog = ImportDiffDialog(
             "Import from NetBox", result.summary(), result.diff, self.parent_widget
         )
-        return dialog.exec() == QDialog.DialogCode.Accepted
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.accepted.connect(lambda: self.decide(result, True))
+        dialog.rejected.connect(lambda: self.decide(result, False))
+        self.dialog = dialog
+        dialog.open()
+        return None
 
     def _progress(self, _job: Job, done: int, total: int) -> None:
         if self.progress is not None:
@@ -234,7 +242,14 @@ class NetboxImporter(QObject):
             # The plan changed while NetBox was read: map again onto the plan as it is.
             result = import_inventory(self.document.plan, inventory, with_vms=source.with_vms)
         self.last = result
-        if not self.ask_apply(result):
+        answer = self.ask_apply(result)
+        if answer is not None:
+            self.decide(result, answer)
+
+    def decide(self, result: NetboxImport, apply: bool) -> None:
+        """Apply ``result`` as one undo step, or not, and say which."""
+        self.dialog = None
+        if not apply:
             self.done.emit("NetBox import not applied")
             return
         refusal = self.document.push_or_refusal(result.edit())
