@@ -14,8 +14,14 @@ the top (``recovery-data-lost.png``).
 
 The analysis shots, at 1366x768: the Analysis tab with its results, the single-homed
 operations tooling's finding picked (``analysis-tab.png``), and the floor's heat map
-(``heat-map.png``). ``--only analysis`` (or ``views``, ``domains``, ``data``; comma
-separated) writes only those groups.
+(``heat-map.png``).
+
+The import shots: the dialog every import shows before it changes anything, for a NetBox
+re-sync of the demo dump after a few changes in NetBox (``netbox-import-diff.png``) and
+for a services table with two edited cells (``services-table-import.png``).
+
+``--only analysis`` (or ``views``, ``domains``, ``data``, ``imports``; comma separated)
+writes only those groups.
 """
 
 from __future__ import annotations
@@ -126,12 +132,14 @@ def main() -> None:
         data_shots(window, app, args.out, suffix, args.plan)
     if "analysis" in only:
         analysis_shots(window, app, args.out, suffix, args.plan, args.scenario)
+    if "imports" in only:
+        import_shots(window, app, args.out, suffix, args.plan)
     settings_file.unlink(missing_ok=True)
     window.document.undo_stack.setClean()
     window.close()
 
 
-GROUPS = ("views", "domains", "data", "analysis")
+GROUPS = ("views", "domains", "data", "analysis", "imports")
 
 
 def powered_plan():  # type: ignore[no-untyped-def]
@@ -343,6 +351,81 @@ def analysis_shots(window, app, out: Path, suffix: str, plan_path: Path, scenari
     shoot("heat-map")
     window.floor_heat.action.setChecked(False)
     window.resize(size)
+
+
+NETBOX_DEMO = REPO.parent / "shared" / "data" / "netbox" / "netbox-demo-v3.6.json"
+
+
+def import_shots(window, app, out: Path, suffix: str, plan_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """The import dialog of a NetBox re-sync (the demo dump imported, a service put on one
+    of its switches, then NetBox changed: two devices moved, one removed, one added) on
+    its Moved list, and of a services table of the example plan with two cells edited."""
+    import dataclasses
+    import json
+    import tempfile
+
+    from openpyxl import load_workbook
+
+    from planner.gui.import_dialog import ImportDiffDialog
+    from planner.interop.netbox import import_inventory
+    from planner.interop.netbox_read import from_dumpdata
+    from planner.interop.service_table import read_service_table, write_service_table
+    from planner.model import Plan
+    from planner.model.plan import Service
+
+    def shoot(dialog: ImportDiffDialog, name: str) -> None:
+        dialog.resize(900, 520)
+        dialog.show()
+        for _ in range(5):
+            app.processEvents()
+        target = out / f"{name}{suffix}.png"
+        dialog.grab().save(str(target))
+        dialog.close()
+        print(target)
+
+    if NETBOX_DEMO.is_file():
+        inventory = from_dumpdata(json.loads(NETBOX_DEMO.read_text(encoding="utf-8")))
+        plan = import_inventory(Plan(name="NetBox demo"), inventory).plan
+        switch = next(s for s in plan.servers if s.name == "dmi01-akron-sw01")
+        plan.services.append(
+            Service("branch-lan", "Branch LAN", tier=1, restore_minutes=30, servers=[switch.id])
+        )
+        by_name = {d.name: d for d in inventory.devices}
+        moved = {"dmi01-nashua-rtr01": 3.0, "dmi01-utica-sw01": 6.0}
+        devices = [
+            dataclasses.replace(d, position=moved[d.name]) if d.name in moved else d
+            for d in inventory.devices
+            if d.name != "dmi01-akron-sw01"
+        ]
+        template = by_name["dmi01-utica-sw01"]
+        devices.append(
+            dataclasses.replace(template, id=9001, name="dmi01-utica-sw02", position=8.0)
+        )
+        changed = dataclasses.replace(inventory, devices=devices, problems=[])
+        result = import_inventory(plan, changed)
+        dialog = ImportDiffDialog("Import from NetBox", result.summary(), result.diff, window)
+        dialog.tabs.setCurrentIndex(1)  # Moved
+        shoot(dialog, "netbox-import-diff")
+    else:
+        print(f"no NetBox demo dump at {NETBOX_DEMO}: no netbox-import-diff shot")
+
+    window.open_path(plan_path, offer_recovery=False)
+    with tempfile.TemporaryDirectory() as folder:
+        table = Path(folder) / "services.xlsx"
+        write_service_table(window.document.plan, table)
+        workbook = load_workbook(table)
+        sheet = workbook["Services"]
+        headers = [c.value for c in sheet[1]]
+        for row in range(2, sheet.max_row + 1):
+            if sheet.cell(row, 1).value == "login":
+                sheet.cell(row, headers.index("RTO") + 1).value = "0:30"
+                sheet.cell(row, headers.index("Owner") + 1).value = "새 담당자"
+        workbook.save(table)
+        imported = read_service_table(window.document.plan, table, display=table.name)
+    dialog = ImportDiffDialog(
+        "Import services table", f"{table.name}: {imported.summary()}", imported.diff(), window
+    )
+    shoot(dialog, "services-table-import")
 
 
 if __name__ == "__main__":
