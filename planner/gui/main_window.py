@@ -31,6 +31,7 @@ from planner.gui.copies import DataCopiesEditor
 from planner.gui.document import PlanDocument, describe_save_failure
 from planner.gui.jobs import JobRunner
 from planner.gui.netbox_import import NetboxImporter, NetboxSourceDialog
+from planner.gui.other_exports import OtherExports
 from planner.gui.properties import PropertiesPanel
 from planner.gui.recovery_controller import RecoveryController
 from planner.gui.runbook_export import RunbookExporter
@@ -144,6 +145,8 @@ class MainWindow(QMainWindow):
         self.netbox_source_dialog: NetboxSourceDialog | None = None
         self.netbox_importer.done.connect(self._netbox_done)
         self.table_io = ServicesTableIO(self)  # File > Export/Import services table
+        self.other_exports = OtherExports(self, self.recovery)  # graph and schedule
+        self.other_exports.done.connect(self.show_message)
         self.notice: QMessageBox | None = None  # the last non-blocking notice shown
         self.actions: dict[str, QAction] = {}
         self._build_actions()
@@ -196,9 +199,9 @@ class MainWindow(QMainWindow):
         self._action("open", "&Open…", self.open_dialog, keys.Open, "open")
         self._action("save", "&Save", self.save, keys.Save, "save")
         self._action("save_as", "Save &As…", self.save_as, keys.SaveAs)
-        self._action("import_json", "&Import JSON…", self.import_json)
-        self._action("export_json", "&Export JSON…", self.export_json)
-        self._action("import_netbox", "Import from &NetBox…", self.import_netbox)
+        self._action("import_json", "&JSON plan…", self.import_json)
+        self._action("export_json", "&JSON plan…", self.export_json)
+        self._action("import_netbox", "From &NetBox…", self.import_netbox)
         self._action(
             "export_runbook",
             "Export &runbook PDF…",
@@ -249,9 +252,16 @@ class MainWindow(QMainWindow):
         for name in ("save", "save_as"):
             file_menu.addAction(self.actions[name])
         file_menu.addSeparator()
-        for name in ("import_json", "export_json", "import_netbox"):
-            file_menu.addAction(self.actions[name])
-        file_menu.addActions(self.table_io.actions)
+        # Import and Export gather the other tools' formats; the runbook stays on top.
+        import_menu = file_menu.addMenu("&Import")
+        import_menu.addAction(self.actions["import_json"])
+        import_menu.addAction(self.actions["import_netbox"])
+        import_menu.addAction(self.table_io.import_action)
+        export_menu = file_menu.addMenu("E&xport")
+        export_menu.addAction(self.actions["export_json"])
+        export_menu.addAction(self.table_io.export_action)
+        export_menu.addActions(self.other_exports.actions)
+        self.import_menu, self.export_menu = import_menu, export_menu
         if runbook_available():
             file_menu.addAction(self.actions["export_runbook"])
             file_menu.addAction(self.runbook_exporter.findings_action)

@@ -1,4 +1,4 @@
-"""File > Import from NetBox: a server (URL and a token file) or exported files, read
+"""File > Import > From NetBox: a server (URL and a token file) or exported files, read
 and mapped off the GUI thread with a cancellable progress, then the diff dialog; Apply
 is one undo step. The token is read from its file on the worker and never stored: only
 the URL and the token file's path are remembered."""

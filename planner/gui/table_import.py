@@ -1,5 +1,5 @@
-"""File > Export services table… and Import services table…: the spreadsheet round trip
-of services (planner.interop.service_table) in the window.
+"""File > Export > Services table… and File > Import > Services table…: the spreadsheet
+round trip of services (planner.interop.service_table) in the window.
 
 Both files are read and written off the GUI thread, on a copy of the plan. An import
 shows what it would do (added, changed with old and new values, warnings) in
@@ -44,10 +44,10 @@ class ServicesTableIO(QObject):
     def __init__(self, window: QWidget) -> None:
         super().__init__(window)
         self.window = window
-        self.export_action = QAction("Export services &table…", self)
+        self.export_action = QAction("Services &table…", self)
         self.export_action.setStatusTip("Write the services as a spreadsheet (.xlsx or .csv)")
         self.export_action.triggered.connect(lambda: self.export_table())
-        self.import_action = QAction("Import services ta&ble…", self)
+        self.import_action = QAction("Services &table…", self)
         self.import_action.setStatusTip(
             "Update and add services from a spreadsheet; shows what changes first"
         )

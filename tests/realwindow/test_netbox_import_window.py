@@ -1,4 +1,4 @@
-"""File > Import from NetBox with real input: the menu, the source dialog typed into,
+"""File > Import > From NetBox with real input: the menu, the source dialog typed into,
 the diff dialog, Apply, and Ctrl+Z taking the whole import back. Both dialogs are
 window-modal without a nested event loop, so the window stays alive under them."""
 
@@ -45,7 +45,10 @@ def test_import_from_netbox_through_the_menu_and_undo(qtbot, tmp_path: Path) -> 
     file_menu = file_action.menu()
     xdo.click(*_point(bar, bar.actionGeometry(file_action)))
     qtbot.waitUntil(file_menu.isVisible, timeout=10_000)
-    xdo.click(*_point(file_menu, file_menu.actionGeometry(window.actions["import_netbox"])))
+    import_menu = window.import_menu
+    xdo.click(*_point(file_menu, file_menu.actionGeometry(import_menu.menuAction())))
+    qtbot.waitUntil(import_menu.isVisible, timeout=10_000)
+    xdo.click(*_point(import_menu, import_menu.actionGeometry(window.actions["import_netbox"])))
     qtbot.waitUntil(
         lambda: window.netbox_source_dialog is not None and window.netbox_source_dialog.isVisible(),
         timeout=10_000,
