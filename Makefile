@@ -24,7 +24,7 @@ test: $(VENV)/.installed-test
 	$(BIN)/ruff check planner tests benchmarks docs
 	$(BIN)/lint-imports
 	$(BIN)/mypy
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -n auto
 	DRPLANNER_REALWINDOW=1 $(BIN)/python -m pytest -q tests/realwindow
 	DRPLANNER_LIVE_NETBOX=1 $(BIN)/python -m pytest -q tests/live
 
