@@ -15,32 +15,19 @@ import networkx as nx
 import pytest
 
 from planner.cli.main import main
-from planner.model import Plan, Rack, Scenario, Server, Service, Site
+from planner.model import Plan
 from planner.storage import read_plan, save_plan
+from tests.test_cli_analyze import small_plan as analyze_plan
 
 ROOT = Path(__file__).resolve().parent.parent
 PANGYO = ROOT / "resources" / "examples" / "pangyo.json"
 
 
 def small_plan() -> Plan:
-    return Plan(
-        name="판교 DR",
-        sites=[Site("pangyo", "Pangyo IDC"), Site("gasan", "Gasan IDC")],
-        racks=[Rack("r1", "pangyo", "Rack 1"), Rack("r2", "gasan", "Rack 2")],
-        servers=[Server("s1", "r1", "web-1", 1), Server("s2", "r2", "web-2", 1)],
-        services=[
-            Service("console", "콘솔", tier=0, restore_minutes=60, servers=["s1"]),
-            Service(
-                "web",
-                "Web",
-                tier=0,
-                restore_minutes=10,
-                servers=["s1", "s2"],
-                depends_on=["console"],
-            ),
-        ],
-        scenarios=[Scenario("fire", "Fire", failed=["pangyo"])],
-    )
+    """The analyze tests' two-site plan, its console named in Korean."""
+    plan = analyze_plan()
+    plan.services[0].name = "콘솔"
+    return plan
 
 
 @pytest.fixture

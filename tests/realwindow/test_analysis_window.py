@@ -8,8 +8,7 @@ import os
 import shutil
 from pathlib import Path
 
-from PySide6.QtCore import QSettings
-from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
+from PySide6.QtWidgets import QWidget
 
 from planner.analysis import Finding
 from planner.gui.analysis_models import ROW_ROLE
@@ -17,34 +16,14 @@ from planner.gui.document import PlanDocument
 from planner.gui.main_window import MainWindow
 from planner.storage import load_plan
 from tests.realwindow import xdo
+from tests.realwindow.windows import centre, settled, shown_window
 
 PANGYO = Path(__file__).resolve().parents[2] / "resources" / "examples" / "pangyo.drplan"
 
 
 def _window(qtbot, tmp_path: Path) -> MainWindow:  # type: ignore[no-untyped-def]
     plan, _ = load_plan(PANGYO)
-    settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
-    window = MainWindow(PlanDocument(plan, PANGYO), settings, tmp_path / "autosave")
-    qtbot.addWidget(window)
-    window.ask_unsaved = lambda: QMessageBox.StandardButton.Discard  # type: ignore[method-assign]
-    window.resize(1366, 740)
-    window.move(0, 0)
-    window.show()
-    window.activateWindow()
-    qtbot.waitUntil(window.isActiveWindow, timeout=10_000)
-    return window
-
-
-def _settled(window: MainWindow) -> None:
-    """Laid out and painted where it will stay before the pointer goes there."""
-    QApplication.processEvents()
-    window.repaint()
-    QApplication.processEvents()
-
-
-def _centre(widget: QWidget) -> tuple[int, int]:
-    point = widget.mapToGlobal(widget.rect().center())
-    return point.x(), point.y()
+    return shown_window(qtbot, tmp_path, PlanDocument(plan, PANGYO))
 
 
 def _click_tab(window: MainWindow, widget: QWidget) -> None:
@@ -60,7 +39,7 @@ def test_a_finding_clicked_selects_its_rack_on_the_floor_and_makes_a_scenario(
     window = _window(qtbot, tmp_path)
     tab = window.analysis_tab
     assert not window.analysis.active
-    _settled(window)
+    settled(window)
     _click_tab(window, tab)
     qtbot.waitUntil(lambda: window.tabs.currentWidget() is tab, timeout=10_000)
     assert window.analysis.active
@@ -77,7 +56,7 @@ def test_a_finding_clicked_selects_its_rack_on_the_floor_and_makes_a_scenario(
     )
     index = model.index(row, 1)
     tab.findings.scrollTo(index)
-    _settled(window)
+    settled(window)
     point = tab.findings.viewport().mapToGlobal(tab.findings.visualRect(index).center())
     xdo.click(point.x(), point.y())
     qtbot.waitUntil(lambda: ("rack", "pg-a01") in window.document.selection, timeout=10_000)
@@ -87,8 +66,8 @@ def test_a_finding_clicked_selects_its_rack_on_the_floor_and_makes_a_scenario(
     plan = window.document.plan
     before = [s.id for s in plan.scenarios]
     qtbot.waitUntil(tab.make_button.isEnabled, timeout=10_000)
-    _settled(window)
-    xdo.click(*_centre(tab.make_button))
+    settled(window)
+    xdo.click(*centre(tab.make_button))
     qtbot.waitUntil(lambda: len(plan.scenarios) == len(before) + 1, timeout=10_000)
     assert plan.scenarios[-1].failed == ["pg-a01"]
     xdo.key("ctrl+z")
@@ -98,14 +77,14 @@ def test_a_finding_clicked_selects_its_rack_on_the_floor_and_makes_a_scenario(
     racks = window.floor.scene.rack_items
     normal = racks["pg-a01"].brush().color().name()
     assert tab.heat_button is not None
-    _settled(window)
-    xdo.click(*_centre(tab.heat_button))
+    settled(window)
+    xdo.click(*centre(tab.heat_button))
     qtbot.waitUntil(window.floor_heat.action.isChecked, timeout=10_000)
     _click_tab(window, window.floor)
     qtbot.waitUntil(lambda: window.tabs.currentWidget() is window.floor, timeout=10_000)
     qtbot.waitUntil(lambda: racks["pg-a01"].brush().color().name() != normal, timeout=10_000)
     assert window.floor.heat_legend.isVisible()
-    _settled(window)
+    settled(window)
     shot = xdo.screenshot(tmp_path / "analysis-heat-map.png")
     keep = os.environ.get("DRPLANNER_SHOTS")
     if keep:

@@ -15,12 +15,13 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QEvent, QObject, QPoint, QPointF, QSettings
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtCore import QEvent, QObject, QPoint, QPointF
+from PySide6.QtWidgets import QApplication
 
 from planner.gui.main_window import MainWindow
 from planner.model import Plan, Rack, Server, Site
 from tests.realwindow import xdo
+from tests.realwindow.windows import shown_window
 
 CHILD = os.environ.get("DRPLANNER_CANVAS_CHILD") == "1"
 child_only = pytest.mark.skipif(not CHILD, reason="runs in the child process (see the parent)")
@@ -28,17 +29,7 @@ REPO = Path(__file__).resolve().parents[2]
 
 
 def _window(qtbot, tmp_path: Path) -> MainWindow:  # type: ignore[no-untyped-def]
-    settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
-    window = MainWindow(settings=settings, autosave_dir=tmp_path / "autosave")
-    qtbot.addWidget(window)
-    # Closing at the end of a test drops the edits without asking.
-    window.ask_unsaved = lambda: QMessageBox.StandardButton.Discard  # type: ignore[method-assign]
-    window.resize(1366, 740)
-    window.move(0, 0)
-    window.show()
-    window.activateWindow()
-    qtbot.waitUntil(window.isActiveWindow, timeout=10_000)
-    return window
+    return shown_window(qtbot, tmp_path)
 
 
 def _on_screen(view, scene_point: QPointF) -> tuple[int, int]:  # type: ignore[no-untyped-def]

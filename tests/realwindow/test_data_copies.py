@@ -18,21 +18,13 @@ from tests.gui.domain_plans import powered_plan
 from tests.realwindow import xdo
 from tests.realwindow.display import SCREEN
 from tests.realwindow.test_fits_laptop import clipped_labels, fits, program_font  # noqa: F401
+from tests.realwindow.windows import shown_window
 
 PANGYO = Path(__file__).resolve().parents[2] / "resources" / "examples" / "pangyo.drplan"
 
 
 def _window(qtbot, tmp_path: Path) -> MainWindow:  # type: ignore[no-untyped-def]
-    settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
-    window = MainWindow(PlanDocument(powered_plan()), settings, tmp_path / "autosave")
-    qtbot.addWidget(window)
-    window.ask_unsaved = lambda: QMessageBox.StandardButton.Discard  # type: ignore[method-assign]
-    window.resize(1366, 740)
-    window.move(0, 0)
-    window.show()
-    window.activateWindow()
-    qtbot.waitUntil(window.isActiveWindow, timeout=10_000)
-    return window
+    return shown_window(qtbot, tmp_path, PlanDocument(powered_plan()))
 
 
 def _shot(window: MainWindow, tmp_path: Path, name: str) -> Path:

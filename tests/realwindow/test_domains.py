@@ -6,25 +6,17 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QSettings
-from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
+from PySide6.QtWidgets import QApplication, QWidget
 
 from planner.gui.document import PlanDocument
 from planner.gui.main_window import MainWindow
 from tests.gui.domain_plans import powered_plan
 from tests.realwindow import xdo
+from tests.realwindow.windows import shown_window
 
 
 def _window(qtbot, tmp_path: Path) -> MainWindow:  # type: ignore[no-untyped-def]
-    settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
-    window = MainWindow(PlanDocument(powered_plan()), settings, tmp_path / "autosave")
-    qtbot.addWidget(window)
-    window.ask_unsaved = lambda: QMessageBox.StandardButton.Discard  # type: ignore[method-assign]
-    window.resize(1366, 740)
-    window.move(0, 0)
-    window.show()
-    window.activateWindow()
-    qtbot.waitUntil(window.isActiveWindow, timeout=10_000)
+    window = shown_window(qtbot, tmp_path, PlanDocument(powered_plan()))
     window.recovery.set_scenario("fire")
     return window
 

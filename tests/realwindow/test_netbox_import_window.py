@@ -8,37 +8,17 @@ import os
 import shutil
 from pathlib import Path
 
-from PySide6.QtCore import QSettings
-from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
+from PySide6.QtWidgets import QWidget
 
-from planner.gui.main_window import MainWindow
 from tests.realwindow import xdo
+from tests.realwindow.windows import centre, settled, shown_window
 from tests.test_netbox_import import DEMO
-
-
-def _centre(widget: QWidget) -> tuple[int, int]:
-    point = widget.mapToGlobal(widget.rect().center())
-    return point.x(), point.y()
-
-
-def _settled(widget: QWidget) -> None:
-    QApplication.processEvents()
-    widget.repaint()
-    QApplication.processEvents()
 
 
 def test_import_from_netbox_through_the_menu_and_undo(qtbot, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     assert DEMO.is_file(), f"the NetBox demo dump is missing: {DEMO}"
-    settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
-    window = MainWindow(settings=settings, autosave_dir=tmp_path / "autosave")
-    qtbot.addWidget(window)
-    window.ask_unsaved = lambda: QMessageBox.StandardButton.Discard  # type: ignore[method-assign]
-    window.resize(1366, 740)
-    window.move(0, 0)
-    window.show()
-    window.activateWindow()
-    qtbot.waitUntil(window.isActiveWindow, timeout=10_000)
-    _settled(window)
+    window = shown_window(qtbot, tmp_path)
+    settled(window)
 
     bar = window.menuBar()
     file_action = bar.actions()[0]
@@ -55,15 +35,15 @@ def test_import_from_netbox_through_the_menu_and_undo(qtbot, tmp_path: Path) -> 
     )
     dialog = window.netbox_source_dialog
     assert dialog is not None
-    _settled(dialog)
-    xdo.click(*_centre(dialog.from_files))
+    settled(dialog)
+    xdo.click(*centre(dialog.from_files))
     qtbot.waitUntil(dialog.files.isEnabled, timeout=10_000)
-    xdo.click(*_centre(dialog.files))
+    xdo.click(*centre(dialog.files))
     qtbot.waitUntil(dialog.files.hasFocus, timeout=10_000)
     xdo.type_text(str(DEMO))
     qtbot.waitUntil(lambda: dialog.files.text() == str(DEMO), timeout=10_000)
     assert dialog.error.text() == ""
-    xdo.click(*_centre(dialog.buttons.buttons()[0]))  # Import…
+    xdo.click(*centre(dialog.buttons.buttons()[0]))  # Import…
 
     importer = window.netbox_importer
     qtbot.waitUntil(
@@ -73,7 +53,7 @@ def test_import_from_netbox_through_the_menu_and_undo(qtbot, tmp_path: Path) -> 
     assert diff is not None
     assert diff.tabs.tabText(0) == "Added (190)"
     assert window.document.plan.servers == []  # nothing until Apply
-    _settled(diff)
+    settled(diff)
     shot = xdo.screenshot(tmp_path / "netbox-import-diff.png")
     keep = os.environ.get("DRPLANNER_SHOTS")
     if keep:
@@ -81,7 +61,7 @@ def test_import_from_netbox_through_the_menu_and_undo(qtbot, tmp_path: Path) -> 
         shutil.copy(shot, Path(keep) / shot.name)
     messages: list[str] = []
     importer.done.connect(messages.append)
-    xdo.click(*_centre(diff.apply_button))
+    xdo.click(*centre(diff.apply_button))
     qtbot.waitUntil(lambda: bool(messages), timeout=10_000)
     assert messages[0].startswith("Imported from NetBox: 190 added")
     plan = window.document.plan
