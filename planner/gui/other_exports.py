@@ -19,6 +19,7 @@ from planner.engine.recovery import RecoveryResult
 from planner.gui.document import describe_save_failure
 from planner.gui.jobs import Job, JobRunner
 from planner.gui.recovery_controller import RecoveryController, snapshot
+from planner.gui.save_target import save_target
 
 GRAPH_FILTER = "GraphML, for yEd and Gephi (*.graphml);;Graphviz DOT (*.dot *.gv)"
 SCHEDULE_FILTER = "Excel workbooks (*.xlsx);;CSV files (*.csv)"
@@ -73,15 +74,11 @@ class OtherExports(QObject):
         """Write the graph (asking where when ``path`` is None), off the GUI thread."""
         from planner.interop.graph_export import GRAPH_SUFFIXES, write_graph
 
-        if path is None:
-            path = self.window.ask_save_path(  # type: ignore[attr-defined]
-                "Export dependency graph", GRAPH_FILTER
-            )
-        if not path:
+        target = save_target(
+            self.window, path, "Export dependency graph", GRAPH_FILTER, GRAPH_SUFFIXES
+        )
+        if target is None:
             return False
-        target = Path(path)
-        if target.suffix.lower() not in GRAPH_SUFFIXES:
-            target = target.with_name(target.name + ".graphml")
         plan = snapshot(self.window.document.plan)  # type: ignore[attr-defined]
         result = self._current_result()
 
@@ -101,15 +98,11 @@ class OtherExports(QObject):
         if result is None:
             self.done.emit("Show a scenario in the Recovery view first: its schedule is exported")
             return False
-        if path is None:
-            path = self.window.ask_save_path(  # type: ignore[attr-defined]
-                "Export schedule", SCHEDULE_FILTER
-            )
-        if not path:
+        target = save_target(
+            self.window, path, "Export schedule", SCHEDULE_FILTER, (".xlsx", ".csv")
+        )
+        if target is None:
             return False
-        target = Path(path)
-        if target.suffix.lower() not in (".xlsx", ".csv"):
-            target = target.with_name(target.name + ".xlsx")
 
         def work(_job: Job) -> str:
             rows = write_schedule(result, target)

@@ -20,6 +20,7 @@ from planner.gui.document import PlanDocument, describe_save_failure
 from planner.gui.import_dialog import ImportDiffDialog
 from planner.gui.jobs import Job, JobRunner
 from planner.gui.recovery_controller import snapshot
+from planner.gui.save_target import save_target
 from planner.interop.service_table import (
     TableError,
     TableImport,
@@ -78,15 +79,11 @@ class ServicesTableIO(QObject):
 
     def export_table(self, path: str | None = None) -> bool:
         """Write the table (asking where when ``path`` is None), off the GUI thread."""
-        if path is None:
-            path = self.window.ask_save_path(  # type: ignore[attr-defined]
-                "Export services table", TABLE_FILTER
-            )
-        if not path:
+        target = save_target(
+            self.window, path, "Export services table", TABLE_FILTER, (".xlsx", ".csv")
+        )
+        if target is None:
             return False
-        target = Path(path)
-        if target.suffix.lower() not in (".xlsx", ".csv"):
-            target = target.with_name(target.name + ".xlsx")
         copied = snapshot(self.document.plan)
         self.jobs.start(
             lambda _job: write_service_table(copied, target), context=("export", target)

@@ -7,31 +7,19 @@ from pathlib import Path
 
 import networkx as nx
 from openpyxl import load_workbook
-from PySide6.QtCore import QSettings
-from PySide6.QtWidgets import QMessageBox
 
-from planner.gui.main_window import MainWindow
-from tests.conftest import EXAMPLES
-
-
-def _window(qtbot, tmp_path: Path) -> MainWindow:  # type: ignore[no-untyped-def]
-    settings = QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat)
-    window = MainWindow(settings=settings, autosave_dir=tmp_path / "autosave")
-    qtbot.addWidget(window)
-    assert window.open_path(EXAMPLES / "pangyo.drplan", offer_recovery=False)
-    window.ask_unsaved = lambda: QMessageBox.StandardButton.Discard  # type: ignore[method-assign]
-    return window
+from tests.gui.test_table_import import window_on_example
 
 
 def test_the_export_menu_holds_both(qtbot, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    window = _window(qtbot, tmp_path)
+    window = window_on_example(qtbot, tmp_path)
     actions = window.export_menu.actions()
     assert window.other_exports.graph_action in actions
     assert window.other_exports.schedule_action in actions
 
 
 def test_the_graph_carries_the_states_of_the_scenario_shown(qtbot, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    window = _window(qtbot, tmp_path)
+    window = window_on_example(qtbot, tmp_path)
     exports = window.other_exports
     messages: list[str] = []
     exports.done.connect(messages.append)
@@ -55,7 +43,7 @@ def test_the_graph_carries_the_states_of_the_scenario_shown(qtbot, tmp_path: Pat
 
 
 def test_the_schedule_needs_a_scenario(qtbot, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    window = _window(qtbot, tmp_path)
+    window = window_on_example(qtbot, tmp_path)
     exports = window.other_exports
     messages: list[str] = []
     exports.done.connect(messages.append)
@@ -76,7 +64,7 @@ def test_the_schedule_needs_a_scenario(qtbot, tmp_path: Path) -> None:  # type: 
 
 
 def test_a_failed_write_is_one_error_line(qtbot, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    window = _window(qtbot, tmp_path)
+    window = window_on_example(qtbot, tmp_path)
     errors: list[str] = []
     window.show_error = errors.append  # type: ignore[method-assign]
     assert window.other_exports.export_graph(str(tmp_path / "missing" / "deps.dot"))
