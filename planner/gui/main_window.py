@@ -545,6 +545,7 @@ class MainWindow(QMainWindow):
         dialog = NetboxSourceDialog(self.settings, self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.accepted.connect(lambda: self.netbox_importer.start(dialog.source()))
+        dialog.finished.connect(lambda _result: setattr(self, "netbox_source_dialog", None))
         self.netbox_source_dialog = dialog  # window-modal, no nested event loop
         dialog.open()
 
