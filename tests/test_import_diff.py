@@ -91,3 +91,23 @@ def test_no_change_is_an_empty_diff() -> None:
     plan = read_plan(EXAMPLE)
     diff = plan_diff(plan, copy.deepcopy(plan))
     assert not diff and diff.lines() == [] and not diff.change
+
+
+def test_a_rack_name_two_sites_share_is_told_by_its_site() -> None:
+    from planner.model.plan import Plan, Site
+
+    before = Plan(
+        name="closets",
+        sites=[Site("a", "Akron"), Site("b", "Albany")],
+        racks=[Rack("a.cc", "a", "Comms closet"), Rack("b.cc", "b", "Comms closet")],
+        servers=[Server("sw", "a.cc", "sw", 4)],
+    )
+    after = copy.deepcopy(before)
+    after.servers[0].rack, after.servers[0].position = "b.cc", 3
+    (moved,) = plan_diff(before, after).moved
+    assert (
+        moved.text == "server sw: rack 'Comms closet' (Akron) U4 -> rack 'Comms closet' (Albany) U3"
+    )
+    after.racks[1].name = "Closet 2"
+    (moved,) = plan_diff(before, after).moved
+    assert moved.text.endswith("-> rack 'Closet 2' U3")  # a name of its own needs no site

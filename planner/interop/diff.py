@@ -8,6 +8,7 @@ rack or unit) or otherwise changed, with the names a person knows. The CLI print
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -88,13 +89,20 @@ class _Places:
 
     def __init__(self, plan: Plan) -> None:
         self.sites = {s.id: s.name for s in plan.sites}
-        self.racks = {r.id: r.name for r in plan.racks}
+        named = Counter(r.name for r in plan.racks)
+        # A rack name many racks share (NetBox's "Comms closet") is told apart by its site.
+        self.racks = {
+            r.id: f"'{r.name}'"
+            + (f" ({self.sites.get(r.site, r.site)})" if named[r.name] > 1 else "")
+            for r in plan.racks
+        }
 
     def __call__(self, kind: str, item: Any) -> str:
         if kind == "rack":
             return f"site '{self.sites.get(item.site, item.site)}'"
         if kind == "server":
-            return f"rack '{self.racks.get(item.rack, item.rack)}' U{item.position}"
+            rack = self.racks.get(item.rack) or f"'{item.rack}'"
+            return f"rack {rack} U{item.position}"
         return ""
 
 
