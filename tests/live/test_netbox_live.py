@@ -110,7 +110,10 @@ def test_a_resync_follows_netbox_and_keeps_the_dr_fields(
             "--dry-run",
         )
         assert dry.returncode == 0, dry.stderr
-        assert f"  server {name} in rack '{rack.name}' U{free}" in dry.stdout.splitlines()
+        shared = sum(r.name == rack.name for r in plan.racks) > 1  # then told by its site
+        site = plan.site(rack.site)
+        where = f"'{rack.name}' ({site.name})" if shared and site else f"'{rack.name}'"
+        assert f"  server {name} in rack {where} U{free}" in dry.stdout.splitlines()
         assert "dry run: 1 added, 0 moved, 0 changed, 0 removed" in dry.stdout
         assert load_plan(plan_path)[0] == plan  # a dry run writes nothing
         again = _drplanner(
